@@ -1,0 +1,1 @@
+"""Storage, queries, reasoning and analyses over the governance graph."""

@@ -1,0 +1,35 @@
+"""The one exception hierarchy; the API and CLI map these to responses in one place each."""
+
+
+class GovgraphError(Exception):
+    """Base of every error the product reports to its users as a clean message."""
+
+
+class StoreError(GovgraphError):
+    """The store could not be opened, read or written."""
+
+
+class QueryError(GovgraphError):
+    """A query was malformed, refused, too large or too slow."""
+
+
+class NotFound(GovgraphError):
+    """A named entity does not exist in the graph."""
+
+
+class SourceError(GovgraphError):
+    """A source could not be loaded; the message names the file, line, column and field."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file, self.line, self.column, self.field = file, line, column, field
+        where = ":".join(str(x) for x in (file, line, column) if x is not None)
+        parts = [p for p in (where, f"field '{field}'" if field else None, message) if p]
+        super().__init__(": ".join(parts))

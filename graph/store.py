@@ -1,0 +1,182 @@
+"""One store interface over every backend, chosen by URL.
+
+Every layer reads and writes the graph through :class:`Store` only. The query language is
+SPARQL 1.1; the default graph of every query is the union of the named graphs, so one
+source's facts and the inferred closure are read together. Each source lives in its own
+named graph, and :meth:`Store.replace_graph` swaps a graph atomically: a reader sees the
+old graph or the new one, never a mix, and a failed load leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from govgraph.graph.errors import QueryError, StoreError
+from govgraph.ontology.terms import GRAPH, PREFIXES
+
+Row = dict[str, Node]
+Triple = tuple[Node, Node, Node]
+
+DEFAULT_STORE = "oxigraph:.govgraph/store"
+STORE_ENV = "GOVGRAPH_STORE"
+
+PARAM = "urn:govgraph:param:"
+"""Placeholder IRIs in .rq files: ``VALUES ?org { <urn:govgraph:param:org> }``."""
+_PARAM_RE = re.compile(r"<urn:govgraph:param:([A-Za-z_][A-Za-z0-9_]*)>")
+_PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+STAGING_PREFIX = str(GRAPH) + "staging/"
+
+
+def bind_values(query: str, values: Mapping[str, Sequence[Node]] | None) -> str:
+    """Put bound terms in place of ``<urn:govgraph:param:NAME>`` placeholders.
+
+    Binding through VALUES rather than the engine's substitution API keeps property-path
+    queries fast (870 ms against 0.1 ms in pyoxigraph), and the terms are serialised by
+    rdflib's ``n3()``, which escapes literals and rejects malformed IRIs: user input can
+    never become query syntax.
+    """
+
+    def repl(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if values is None or name not in values:
+            raise QueryError(f"query parameter '{name}' was not bound")
+        terms = values[name]
+        if not terms:
+            return "<urn:govgraph:nothing>"
+        return " ".join(_n3(t) for t in terms)
+
+    return _PARAM_RE.sub(repl, query)
+
+
+def _n3(term: Node) -> str:
+    if isinstance(term, URIRef):
+        iri = str(term)
+        if not iri or any(c in iri for c in '<>"{}|^`\\ \n\r\t'):
+            raise QueryError(f"not a valid IRI: {iri!r}")
+        return f"<{iri}>"
+    if isinstance(term, Literal):
+        return term.n3()
+    raise QueryError(f"cannot bind {term!r}")
+
+
+def with_prefixes(query: str) -> str:
+    return _PREFIX_BLOCK + query
+
+
+class Store(ABC):
+    """A SPARQL 1.1 dataset with atomic per-graph replacement."""
+
+    url: str
+
+    # --- reading -------------------------------------------------------------------
+    @abstractmethod
+    def select(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> list[Row]:
+        """Rows of a SELECT query; unbound variables are absent from a row."""
+
+    @abstractmethod
+    def ask(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> bool: ...
+
+    @abstractmethod
+    def construct(
+        self, query: str, values: Mapping[str, Sequence[Node]] | None = None
+    ) -> list[Triple]: ...
+
+    @abstractmethod
+    def query_serialized(self, query: str, media_type: str) -> bytes:
+        """Run a read-only query and serialise its result in a SPARQL results or RDF format."""
+
+    @abstractmethod
+    def graphs(self) -> list[URIRef]:
+        """The named graphs, staging graphs excluded."""
+
+    @abstractmethod
+    def graph_triples(self, graph: URIRef) -> Iterator[Triple]: ...
+
+    @abstractmethod
+    def count(self, graph: URIRef | None = None) -> int:
+        """Triples in one named graph, or quads in the whole store."""
+
+    # --- writing -------------------------------------------------------------------
+    @abstractmethod
+    def replace_graph(self, graph: URIRef, data: Graph | bytes) -> int:
+        """Atomically replace a named graph with ``data`` (an rdflib Graph or N-Triples
+        bytes); returns the triple count of the new graph."""
+
+    @abstractmethod
+    def drop_graph(self, graph: URIRef) -> None: ...
+
+    def close(self) -> None:  # noqa: B027 - optional for backends without resources
+        """Release files and connections."""
+
+    # --- conveniences shared by all backends ----------------------------------------
+    def select_one(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> Row:
+        rows = self.select(query, values)
+        return rows[0] if rows else {}
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def graph_to_ntriples(data: Graph | bytes) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    out = data.serialize(format="nt", encoding="utf-8")
+    return out if isinstance(out, bytes) else out.encode()
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open the store named by ``url``, else ``$GOVGRAPH_STORE``, else the embedded default.
+
+    ``memory:`` is an in-memory Oxigraph; ``oxigraph:PATH`` (or a bare path) an embedded
+    on-disk Oxigraph; ``sparql+http(s)://...`` a remote SPARQL 1.1 endpoint.
+    """
+    url = url or os.environ.get(STORE_ENV) or DEFAULT_STORE
+    if url == "memory:":
+        from govgraph.graph.oxigraph_store import OxigraphStore
+
+        return OxigraphStore(None)
+    if url.startswith(("sparql+http://", "sparql+https://")):
+        from govgraph.graph.remote_store import RemoteStore
+
+        return RemoteStore(url)
+    if url.startswith("oxigraph:") or "://" not in url:
+        from govgraph.graph.oxigraph_store import OxigraphStore
+
+        path = url.removeprefix("oxigraph:")
+        return OxigraphStore(Path(path))
+    raise StoreError(
+        f"unknown store URL {url!r}: use memory:, oxigraph:PATH or sparql+http://HOST:PORT/PATH"
+    )
+
+
+
+
+def to_python(term: Node | None) -> Any:
+    """A JSON-friendly Python value for a term: IRIs and strings as str, numbers and
+    dates as their values (dates as ISO strings)."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        if term.datatype in (XSD.date, XSD.dateTime, XSD.gYear, XSD.gYearMonth):
+            return str(term)
+        value = term.toPython()
+        return value if isinstance(value, int | float | bool | str) else str(term)
+    if isinstance(term, URIRef | BNode):
+        return str(term)
+    return str(term)
+
+
+def literal_rows(rows: Iterable[Row]) -> list[dict[str, Any]]:
+    return [{k: to_python(v) for k, v in row.items()} for row in rows]

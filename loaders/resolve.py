@@ -1,0 +1,75 @@
+"""Entity resolution: one body, one IRI, however a source writes its name.
+
+Official codes win (GSS codes, Care Inspectorate numbers, ...); then names and aliases,
+compared after normalisation ("The Care Inspectorate" = "Care Inspectorate", "Perth &
+Kinross" = "Perth and Kinross"). A mention that matches nothing, or matches two different
+bodies, is returned as unresolved: it is reported, never turned into a new organisation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from rdflib import URIRef
+
+_AMBIGUOUS = URIRef("urn:govgraph:ambiguous")
+_DROP_WORDS = {"the"}
+
+
+def normalise(name: str) -> str:
+    """A comparison key for a name: case, accents, '&', punctuation and a leading 'The'
+    do not matter."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = text.replace("&", " and ").replace("'", "").replace("’", "")
+    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    while words and words[0] in _DROP_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+class Resolver:
+    """Maps names and codes to entity IRIs."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, URIRef] = {}
+        self._codes: dict[tuple[str, str], URIRef] = {}
+        self._labels: dict[URIRef, str] = {}
+
+    def add(
+        self,
+        iri: URIRef,
+        names: Iterable[str],
+        codes: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        names = list(names)
+        if names and iri not in self._labels:
+            self._labels[iri] = names[0]
+        for name in names:
+            key = normalise(name)
+            if not key:
+                continue
+            current = self._names.get(key)
+            self._names[key] = iri if current in (None, iri) else _AMBIGUOUS
+        for scheme, code in codes:
+            self._codes[(scheme, code.strip().upper())] = iri
+
+    def resolve(self, name: str) -> URIRef | None:
+        found = self._names.get(normalise(name))
+        return None if found in (None, _AMBIGUOUS) else found
+
+    def is_ambiguous(self, name: str) -> bool:
+        return self._names.get(normalise(name)) == _AMBIGUOUS
+
+    def resolve_code(self, scheme: str, code: str) -> URIRef | None:
+        return self._codes.get((scheme, code.strip().upper()))
+
+    def label(self, iri: URIRef) -> str | None:
+        return self._labels.get(iri)
+
+    def __contains__(self, iri: object) -> bool:
+        return iri in self._labels
+
+    def __len__(self) -> int:
+        return len(self._labels)
