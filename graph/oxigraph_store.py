@@ -7,6 +7,7 @@ one directory with no server to run.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -51,7 +52,9 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | N
         if term.language:
             return Literal(term.value, lang=term.language)
         dt = term.datatype.value
-        return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
+        if dt == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise StoreError(f"unsupported term {term!r}")
@@ -132,12 +135,14 @@ class OxigraphStore(Store):
             for t in result
         ]
 
-    def query_serialized(self, query: str, media_type: str) -> bytes:
+    def query_serialized(
+        self, query: str, media_type: str, rdf_media_type: str = "text/turtle"
+    ) -> bytes:
         result = self._query(query, None)
         if isinstance(result, ox.QueryTriples):
-            fmt = _RDF_FORMATS.get(media_type)
+            fmt = _RDF_FORMATS.get(rdf_media_type)
             if fmt is None:
-                raise QueryError(f"cannot serialise a graph result as {media_type}")
+                raise QueryError(f"cannot serialise a graph result as {rdf_media_type}")
             return result.serialize(format=fmt)  # type: ignore[no-any-return]
         fmt_r = _RESULT_FORMATS.get(media_type)
         if fmt_r is None:
@@ -158,7 +163,9 @@ class OxigraphStore(Store):
     def count(self, graph: URIRef | None = None) -> int:
         if graph is None:
             return len(self._store)
-        rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        rows = self._store.query(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        )
         for row in rows:  # type: ignore[union-attr]
             return int(row["n"].value)
         return 0
@@ -194,8 +201,6 @@ class OxigraphStore(Store):
 
     def close(self) -> None:
         if self.path is not None:
-            try:
+            with contextlib.suppress(OSError):  # read-only stores cannot flush
                 self._store.flush()
-            except OSError:
-                pass  # read-only stores cannot flush
         del self._store

@@ -91,8 +91,11 @@ class Store(ABC):
     ) -> list[Triple]: ...
 
     @abstractmethod
-    def query_serialized(self, query: str, media_type: str) -> bytes:
-        """Run a read-only query and serialise its result in a SPARQL results or RDF format."""
+    def query_serialized(
+        self, query: str, media_type: str, rdf_media_type: str = "text/turtle"
+    ) -> bytes:
+        """Run a query; serialise solutions and booleans as ``media_type`` (a SPARQL
+        results format) and CONSTRUCT/DESCRIBE graphs as ``rdf_media_type``."""
 
     @abstractmethod
     def graphs(self) -> list[URIRef]:
@@ -159,8 +162,6 @@ def open_store(url: str | None = None) -> Store:
     raise StoreError(
         f"unknown store URL {url!r}: use memory:, oxigraph:PATH or sparql+http://HOST:PORT/PATH"
     )
-
-
 
 
 def to_python(term: Node | None) -> Any:

@@ -19,3 +19,41 @@ def store() -> Iterator[Store]:
     s = open_store("memory:")
     yield s
     s.close()
+
+
+@pytest.fixture
+def landscape(store: Store) -> Store:
+    """The store holding the tiny fixture landscape, with ontology and inferences."""
+    from rdflib import Graph
+
+    from govgraph.graph.ontology_graph import load_ontology
+    from govgraph.graph.reasoning import materialise
+    from govgraph.ontology.terms import GRAPH
+
+    store.replace_graph(GRAPH["fixture"], Graph().parse(FIXTURES / "landscape.ttl"))
+    load_ontology(store)
+    materialise(store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def bundled_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded store on disk holding the bundled dataset, loaded once per session."""
+    from govgraph.loaders.bundled import bundled_loaders
+    from govgraph.loaders.pipeline import load_sources
+
+    path = tmp_path_factory.mktemp("bundled") / "store"
+    with open_store(f"oxigraph:{path}") as s:
+        report = load_sources(s, bundled_loaders(), validate=False, progress=False)
+    assert not report.failed, [r.error for r in report.failed]
+    return path
+
+
+@pytest.fixture
+def bundled(bundled_store_path: Path) -> Iterator[Store]:
+    """The bundled dataset, opened read-only (tests must not write to it)."""
+    from govgraph.graph.oxigraph_store import OxigraphStore
+
+    s = OxigraphStore(bundled_store_path, read_only=True)
+    yield s
+    s.close()

@@ -1,0 +1,1 @@
+"""The HTTP face of the graph: GraphQL, GraphiQL and (later) SPARQL and entity pages."""

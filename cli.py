@@ -1,0 +1,205 @@
+"""The ``govgraph`` command line: load sources, serve the API, query the graph.
+
+Domain errors end as one clean line on stderr and a non-zero exit; tracebacks never show
+local variables (typer's default would print them, secrets included).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from govgraph.graph.errors import GovgraphError
+from govgraph.graph.store import DEFAULT_STORE, STORE_ENV, Store, open_store
+from govgraph.loaders.pipeline import LoadReport
+
+app = typer.Typer(
+    name="govgraph",
+    help=(
+        "A knowledge graph of the governance around Scotland's care system (The Promise).\n\n"
+        f"Every command works on one store, chosen by --store URL or ${STORE_ENV}: "
+        "'memory:' (in memory, gone on exit), 'oxigraph:PATH' (embedded, on disk; the default "
+        f"is '{DEFAULT_STORE}', under ./.govgraph/), or 'sparql+http://HOST:PORT/PATH' "
+        "(a remote SPARQL 1.1 endpoint)."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        envvar=STORE_ENV,
+        help=f"Store URL: memory:, oxigraph:PATH or sparql+http://... [default: {DEFAULT_STORE}]",
+        show_default=False,
+    ),
+]
+
+
+def _open(url: str | None) -> Store:
+    return open_store(url)
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err.print(f"[red]error:[/] {exc}", highlight=False, markup=True)
+    return typer.Exit(code=1)
+
+
+@app.command()
+def load(
+    sources: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Sources as KIND:PATH or a path (.ttl/.nt/.jsonld, a curated folder). "
+            "None: the bundled dataset.",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOption = None,
+    validate: Annotated[bool, typer.Option(help="Run the SHACL shapes afterwards.")] = True,
+) -> None:
+    """Load sources into the store, one named graph each; reloading replaces a source."""
+    from govgraph.loaders.bundled import bundled_loaders
+    from govgraph.loaders.pipeline import load_sources
+    from govgraph.loaders.registry import loader_for
+
+    try:
+        loaders = [loader_for(s) for s in sources] if sources else bundled_loaders()
+        with _open(store) as st:
+            report = load_sources(st, loaders, validate=validate)
+    except GovgraphError as exc:
+        raise _fail(exc) from None
+    _print_report(report)
+    if report.failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    store: StoreOption = None,
+) -> None:
+    """Serve GraphQL (with GraphiQL) over HTTP."""
+    import uvicorn
+
+    from govgraph.api.app import create_app
+
+    try:
+        st = _open(store)
+    except GovgraphError as exc:
+        raise _fail(exc) from None
+    base = f"http://{host}:{port}"
+    out.print(f"govgraph serving {st.url} ({st.count():,} quads)")
+    out.print(f"  GraphQL and GraphiQL: {base}/graphql")
+    try:
+        uvicorn.run(create_app(st), host=host, port=port, log_level="warning", server_header=False)
+    finally:
+        st.close()
+
+
+@app.command()
+def query(
+    sparql: Annotated[str | None, typer.Option(help="A SPARQL 1.1 query.")] = None,
+    graphql: Annotated[str | None, typer.Option(help="A GraphQL query.")] = None,
+    variables: Annotated[
+        str | None, typer.Option(help="GraphQL variables as a JSON object.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Run one SPARQL or GraphQL query and print the result as JSON."""
+    if (sparql is None) == (graphql is None):
+        raise _fail(ValueError("give exactly one of --sparql or --graphql"))
+    try:
+        with _open(store) as st:
+            if sparql is not None:
+                result = _sparql_json(st, sparql)
+            else:
+                result = _graphql_json(st, graphql or "", variables)
+    except (GovgraphError, json.JSONDecodeError) as exc:
+        raise _fail(exc) from None
+    sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    if isinstance(result, dict) and result.get("errors"):
+        raise typer.Exit(code=1)
+
+
+def _sparql_json(st: Store, text: str) -> Any:
+    raw = st.query_serialized(text, "application/sparql-results+json", "application/ld+json")
+    return json.loads(raw)
+
+
+def _graphql_json(st: Store, text: str, variables: str | None) -> dict[str, Any]:
+    from anyio import CapacityLimiter
+
+    from govgraph.api.context import Context
+    from govgraph.api.schema import schema
+
+    async def run() -> dict[str, Any]:
+        ctx = Context(store=st, limiter=CapacityLimiter(4))
+        res = await schema.execute(
+            text, variable_values=json.loads(variables) if variables else None, context_value=ctx
+        )
+        body: dict[str, Any] = {"data": res.data}
+        if res.errors:
+            body["errors"] = [{"message": e.message, "path": e.path} for e in res.errors]
+        return body
+
+    return asyncio.run(run())
+
+
+def _print_report(report: LoadReport) -> None:
+    from rich.table import Table
+
+    table = Table(title="Load report", title_justify="left")
+    for col in ("source", "triples", "entities", "new", "unresolved", "seconds", "status"):
+        table.add_column(col, justify="left" if col in ("source", "status") else "right")
+    for s in report.sources:
+        table.add_row(
+            s.info.id,
+            f"{s.triples:,}",
+            f"{s.entities:,}",
+            f"{s.new_entities:,}",
+            str(len(s.unresolved)),
+            f"{s.seconds:.2f}",
+            "[red]FAILED[/]" if s.error else "ok",
+        )
+    out.print(table)
+    for s in report.sources:
+        if s.error:
+            err.print(
+                f"[red]{s.info.id} failed; its graph is unchanged:[/] {s.error}", highlight=False
+            )
+        for name in s.unresolved:
+            out.print(f"  unresolved in {s.info.id}: {name}", highlight=False)
+        for warning in s.warnings:
+            out.print(f"  warning in {s.info.id}: {warning}", highlight=False)
+    out.print(
+        f"ontology: {report.ontology_triples:,} triples; inferred: {report.inferred_triples:,} "
+        f"triples; store total: {report.total_quads:,} quads"
+    )
+    if report.validation is not None:
+        v = report.validation
+        if v.conforms:  # type: ignore[attr-defined]
+            out.print("SHACL: conforms (no violations)")
+        else:
+            lines = v.lines()  # type: ignore[attr-defined]
+            out.print(f"SHACL: {len(lines)} violation(s)")
+            for line in lines:
+                out.print(f"  {line}", highlight=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

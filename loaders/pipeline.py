@@ -1,0 +1,192 @@
+"""Run loaders into a store: one named graph per source, all-or-nothing per source.
+
+Every source is parsed completely into memory before anything is written; a source that
+fails is reported and leaves its graph (and every other graph) exactly as it was. A
+source that succeeds replaces its graph atomically, so reloading is idempotent. After
+the sources, the ontology graph and the inferred closure are refreshed so that queries
+always see a consistent landscape.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+from govgraph.graph.errors import GovgraphError, SourceError
+from govgraph.graph.queries import query
+from govgraph.graph.store import Store
+from govgraph.loaders.base import Loader, SourceInfo
+from govgraph.loaders.resolve import Resolver
+from govgraph.ontology.terms import GG, PROV
+
+CODE_SCHEMES: dict[str, str] = {
+    str(GG.gssCode): "gss",
+    str(GG.careServiceNumber): "care-service",
+    str(GG.charityNumber): "charity",
+    str(GG.companyNumber): "company",
+    str(GG.govukSlug): "govuk",
+}
+
+
+@dataclass
+class SourceResult:
+    info: SourceInfo
+    triples: int = 0
+    entities: int = 0
+    new_entities: int = 0
+    unresolved: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class LoadReport:
+    sources: list[SourceResult] = field(default_factory=list)
+    ontology_triples: int = 0
+    inferred_triples: int = 0
+    total_quads: int = 0
+    validation: object | None = None
+    """A :class:`govgraph.graph.validation.ValidationReport`, when validation ran."""
+
+    @property
+    def failed(self) -> list[SourceResult]:
+        return [s for s in self.sources if s.error]
+
+
+def resolver_from_store(store: Store) -> Resolver:
+    """A resolver that knows every named entity already stored, by name, alias and code."""
+    resolver = Resolver()
+    names: dict[URIRef, list[str]] = {}
+    for row in store.select(query("entity_names")):
+        names.setdefault(row["e"], []).append(str(row["name"]))  # type: ignore[arg-type]
+    codes: dict[URIRef, list[tuple[str, str]]] = {}
+    for row in store.select(query("entity_codes")):
+        scheme = CODE_SCHEMES.get(str(row["p"]))
+        if scheme:
+            codes.setdefault(row["e"], []).append((scheme, str(row["code"])))  # type: ignore[arg-type]
+    for iri in names.keys() | codes.keys():
+        resolver.add(iri, names.get(iri, []), codes.get(iri, []))
+    return resolver
+
+
+def provenance(info: SourceInfo, loaded_at: str) -> Graph:
+    """The PROV-O description of a source, stored inside the source's own graph so that
+    replacing the graph replaces its provenance with it."""
+    g = Graph()
+    s = info.graph
+    g.add((s, RDF.type, PROV.Entity))
+    g.add((s, RDF.type, GG.Dataset))
+    g.add((s, DCTERMS.title, Literal(info.title)))
+    g.add((s, DCTERMS.source, Literal(info.origin)))
+    g.add((s, DCTERMS.license, Literal(info.licence)))
+    if info.publisher:
+        g.add((s, DCTERMS.publisher, Literal(info.publisher)))
+    if info.attribution:
+        g.add((s, DCTERMS.rights, Literal(info.attribution)))
+    if info.published:
+        g.add((s, DCTERMS.issued, Literal(info.published, datatype=XSD.date)))
+    g.add((s, PROV.generatedAtTime, Literal(loaded_at, datatype=XSD.dateTime)))
+    return g
+
+
+def _quiet() -> bool:
+    return bool(os.environ.get("CI")) or not sys.stderr.isatty()
+
+
+def load_sources(
+    store: Store,
+    loaders: Sequence[Loader],
+    *,
+    validate: bool = True,
+    progress: bool | None = None,
+    on_source: Callable[[SourceResult], None] | None = None,
+) -> LoadReport:
+    """Load each source into its own graph, then refresh the ontology and inferences."""
+    from govgraph.graph.ontology_graph import load_ontology
+    from govgraph.graph.reasoning import materialise
+
+    report = LoadReport()
+    show = (not _quiet()) if progress is None else progress
+    ctx = _progress(len(loaders)) if show else nullcontext(None)
+    with ctx as bar:
+        report.ontology_triples = load_ontology(store)
+        resolver = resolver_from_store(store)
+        for loader in loaders:
+            result = _load_one(store, loader, resolver)
+            report.sources.append(result)
+            if on_source:
+                on_source(result)
+            if bar is not None:
+                bar.advance_source(result)
+        report.inferred_triples = materialise(store)
+    report.total_quads = store.count()
+    if validate:
+        from govgraph.graph.validation import validate as run_validation
+
+        report.validation = run_validation(store)
+    return report
+
+
+def _load_one(store: Store, loader: Loader, resolver: Resolver) -> SourceResult:
+    started = time.perf_counter()
+    try:
+        info = loader.info()
+    except GovgraphError as exc:
+        return SourceResult(
+            info=SourceInfo(id="?", title=str(loader.path), origin=str(loader.path), licence=""),
+            error=str(exc),
+        )
+    result = SourceResult(info=info)
+    known_before = resolver.known()
+    try:
+        graph = provenance(info, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
+        for triple in loader.triples(resolver):
+            graph.add(triple)
+    except SourceError as exc:
+        result.error = str(exc)
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        result.error = f"{loader.path}: {type(exc).__name__}: {exc}"
+    if result.error is None:
+        result.triples = store.replace_graph(info.graph, graph)
+        subjects = set(graph.subjects(SKOS.prefLabel, None))
+        result.entities = len(subjects)
+        result.new_entities = len(subjects - known_before)
+    result.unresolved = list(loader.notes.unresolved)
+    result.warnings = list(loader.notes.warnings)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+class _progress:
+    """A rich progress bar on a terminal; nothing at all in CI or when piped."""
+
+    def __init__(self, total: int) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            TextColumn("[bold]loading[/]"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total} sources"),
+            TimeElapsedColumn(),
+            transient=True,
+        )
+        self._task = self._progress.add_task("load", total=total)
+
+    def __enter__(self) -> _progress:
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.__exit__(None, None, None)
+
+    def advance_source(self, result: SourceResult) -> None:
+        self._progress.advance(self._task)

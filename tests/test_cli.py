@@ -1,0 +1,80 @@
+"""The CLI end to end on an embedded on-disk store: load, reload, query."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from govgraph.cli import app
+from tests.conftest import FIXTURES
+
+runner = CliRunner()
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture
+def store_url(tmp_path: Path) -> str:
+    return f"oxigraph:{tmp_path / 'store'}"
+
+
+def count(store_url: str) -> int:
+    result = runner.invoke(app, ["query", "--store", store_url, "--sparql", COUNT])
+    assert result.exit_code == 0, result.output
+    return int(json.loads(result.stdout)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_query_prints_sparql_results_as_json(store_url: str) -> None:
+    result = runner.invoke(app, ["query", "--store", store_url, "--sparql", COUNT])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["head"]["vars"] == ["n"]
+
+
+def test_loading_twice_leaves_the_same_triple_count(store_url: str) -> None:
+    source = f"rdf:{FIXTURES / 'landscape.ttl'}"
+    first = runner.invoke(app, ["load", "--store", store_url, "--no-validate", source])
+    assert first.exit_code == 0, first.output
+    n = count(store_url)
+    assert n > 100
+    again = runner.invoke(app, ["load", "--store", store_url, "--no-validate", source])
+    assert again.exit_code == 0, again.output
+    assert count(store_url) == n
+
+
+def test_store_comes_from_the_environment_variable(store_url: str) -> None:
+    source = f"rdf:{FIXTURES / 'landscape.ttl'}"
+    result = runner.invoke(
+        app, ["load", "--no-validate", source], env={"GOVGRAPH_STORE": store_url}
+    )
+    assert result.exit_code == 0, result.output
+    assert count(store_url) > 100
+
+
+def test_graphql_query_prints_data_as_json(store_url: str) -> None:
+    runner.invoke(app, ["load", "--store", store_url, "--no-validate", f"rdf:{FIXTURES / 'landscape.ttl'}"])
+    result = runner.invoke(
+        app,
+        ["query", "--store", store_url, "--graphql", '{ organisation(id: "care-agency") { name } }'],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"data": {"organisation": {"name": "Care Agency"}}}
+
+
+def test_a_missing_source_is_one_clean_error_line(store_url: str, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["load", "--store", store_url, str(tmp_path / "nope.ttl")])
+    assert result.exit_code == 1
+    assert "nope.ttl" in result.output and "Traceback" not in result.output
+
+
+def test_an_unknown_store_url_is_a_clean_error() -> None:
+    result = runner.invoke(app, ["query", "--store", "ftp://x", "--sparql", COUNT])
+    assert result.exit_code == 1 and "unknown store URL" in result.output
+
+
+def test_help_documents_the_store_option_and_environment() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert "GOVGRAPH_STORE" in result.output and "memory:" in result.output
+    for command in ("load", "serve", "query"):
+        assert command in result.output

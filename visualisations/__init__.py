@@ -1,0 +1,1 @@
+"""Interactive network maps of the landscape, offline and safe."""
