@@ -24,8 +24,8 @@ from govgraph.graph.store import (
     Triple,
     bind_values,
     graph_to_ntriples,
-    with_prefixes,
 )
+from govgraph.ontology.terms import PREFIXES
 
 _XSD_STRING = str(XSD.string)
 
@@ -96,7 +96,7 @@ class OxigraphStore(Store):
     def _query(self, query: str, values: Mapping[str, Sequence[Node]] | None) -> object:
         try:
             return self._store.query(
-                with_prefixes(bind_values(query, values)), use_default_graph_as_union=True
+                bind_values(query, values), prefixes=PREFIXES, use_default_graph_as_union=True
             )
         except SyntaxError as exc:
             raise QueryError(f"malformed SPARQL: {exc}") from exc
