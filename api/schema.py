@@ -20,7 +20,7 @@ from govgraph.ontology import model
 def _enum_from_ontology() -> type[Enum]:
     """OrganisationType's values are the ontology's organisation classes, by local name;
     a class added to govgraph.ttl appears here with no code change."""
-    members = {c.name: c.iri for c in model.organisation_classes()}
+    members = {c.name: str(c.iri) for c in model.organisation_classes()}
     return Enum("OrganisationType", members)  # type: ignore[return-value]
 
 

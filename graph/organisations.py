@@ -48,7 +48,8 @@ def get_organisations(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, Orga
             types.setdefault(e, set()).add(str(row["type"]))
     for e, rec in records.items():
         rec.types = sorted(types.get(e, ()))
-        rec.type = most_specific(rec.types)
+        best = most_specific(URIRef(t) for t in rec.types)
+        rec.type = str(best) if best else None
         rec.aliases.sort()
     return records
 

@@ -57,3 +57,11 @@ def bundled(bundled_store_path: Path) -> Iterator[Store]:
     s = OxigraphStore(bundled_store_path, read_only=True)
     yield s
     s.close()
+
+
+@pytest.fixture
+def artefacts() -> Path:
+    """Where tests leave screenshots and files for people to look at (git-ignored)."""
+    path = Path(__file__).parent / "artefacts"
+    path.mkdir(exist_ok=True)
+    return path

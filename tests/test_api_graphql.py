@@ -30,7 +30,7 @@ def test_organisations_connection_counts_every_organisation_and_pages_by_name(
         "{ organisations(first: 5) { totalCount edges { cursor node { id name type } }"
         " pageInfo { hasNextPage endCursor } } }",
     )["data"]["organisations"]
-    assert first["totalCount"] == 16  # every gg:Organisation in the fixture; the post is not one
+    assert first["totalCount"] == 15  # every organisation and group; not the post or the fund
     names = [e["node"]["name"] for e in first["edges"]]
     assert names == sorted(names, key=str.lower) and len(names) == 5
     assert first["pageInfo"]["hasNextPage"] is True
@@ -46,7 +46,7 @@ def test_organisations_connection_counts_every_organisation_and_pages_by_name(
         )["data"]["organisations"]
         seen += [e["node"]["name"] for e in page["edges"]]
         cursor = page["pageInfo"]["endCursor"] if page["pageInfo"]["hasNextPage"] else None
-    assert len(seen) == 16 and len(set(seen)) == 16
+    assert len(seen) == 15 and len(set(seen)) == 15
 
 
 def test_organisation_by_id_gives_most_specific_type_and_aliases(client: TestClient) -> None:
@@ -75,6 +75,10 @@ def test_graphiql_page_uses_only_vendored_assets(client: TestClient) -> None:
     page = client.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
     assert "http://" not in page.text and "https://" not in page.text
-    for asset in ("graphiql/graphiql.min.js", "graphiql/react.production.min.js", "graphiql-init.js"):
+    for asset in (
+        "graphiql/graphiql.min.js",
+        "graphiql/react.production.min.js",
+        "graphiql-init.js",
+    ):
         assert f"/static/{asset}" in page.text
         assert client.get(f"/static/{asset}").status_code == 200

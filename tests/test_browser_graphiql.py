@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from govgraph.api.app import create_app
@@ -13,7 +15,7 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 def test_graphiql_renders_and_answers_with_no_off_machine_request(
-    landscape: Store, tmp_path_factory: pytest.TempPathFactory
+    landscape: Store, artefacts: Path
 ) -> None:
     with serving(create_app(landscape)) as base, offline_page() as (page, log):
         page.goto(f"{base}/graphql")  # type: ignore[attr-defined]
@@ -23,8 +25,7 @@ def test_graphiql_renders_and_answers_with_no_off_machine_request(
             "() => document.querySelector('.result-window')?.innerText.includes('totalCount')",
             timeout=20_000,
         )
-        shot = tmp_path_factory.mktemp("artefacts") / "graphiql.png"
-        page.screenshot(path=str(shot))  # type: ignore[attr-defined]
+        page.screenshot(path=str(artefacts / "graphiql.png"))  # type: ignore[attr-defined]
         result = page.inner_text(".result-window")  # type: ignore[attr-defined]
     assert '"totalCount"' in result
     assert log.blocked == []

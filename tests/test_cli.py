@@ -53,10 +53,18 @@ def test_store_comes_from_the_environment_variable(store_url: str) -> None:
 
 
 def test_graphql_query_prints_data_as_json(store_url: str) -> None:
-    runner.invoke(app, ["load", "--store", store_url, "--no-validate", f"rdf:{FIXTURES / 'landscape.ttl'}"])
+    runner.invoke(
+        app, ["load", "--store", store_url, "--no-validate", f"rdf:{FIXTURES / 'landscape.ttl'}"]
+    )
     result = runner.invoke(
         app,
-        ["query", "--store", store_url, "--graphql", '{ organisation(id: "care-agency") { name } }'],
+        [
+            "query",
+            "--store",
+            store_url,
+            "--graphql",
+            '{ organisation(id: "care-agency") { name } }',
+        ],
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"data": {"organisation": {"name": "Care Agency"}}}

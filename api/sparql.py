@@ -1,0 +1,110 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql: read-only, time-limited and capped."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from govgraph.graph.errors import QueryError
+from govgraph.graph.sandbox import Limits, run_query
+from govgraph.graph.sparql_guard import check_read_only
+from govgraph.graph.store import Store
+
+RESULT_TYPES = [
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+]
+RDF_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
+_ALIASES = {
+    "json": "application/sparql-results+json",
+    "application/json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "application/xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+
+
+def negotiate(accept: str, offered: list[str]) -> str:
+    """The first offered type the Accept header admits, by q-value; else the first offered."""
+    best, best_q = offered[0], -1.0
+    for part in accept.split(","):
+        media, _, params = part.strip().partition(";")
+        media = _ALIASES.get(media.strip().lower(), media.strip().lower())
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        candidates = offered if media in ("*/*", "") else [m for m in offered if m == media]
+        if media.endswith("/*") and media != "*/*":
+            candidates = [m for m in offered if m.startswith(media[:-1])]
+        if candidates and q > best_q:
+            best, best_q = candidates[0], q
+    return best
+
+
+async def _query_text(request: Request) -> str:
+    if request.method == "GET":
+        return request.query_params.get("query", "")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    body = (await request.body()).decode("utf-8", "replace")
+    if content_type == "application/sparql-query":
+        return body
+    if content_type == "application/x-www-form-urlencoded":
+        if "update" in parse_qs(body):
+            raise QueryError("SPARQL Update is not allowed: this endpoint is read-only")
+        return parse_qs(body).get("query", [""])[0]
+    if content_type == "application/sparql-update":
+        raise QueryError("SPARQL Update is not allowed: this endpoint is read-only")
+    raise QueryError(
+        "POST a query as application/sparql-query or as the form field 'query' "
+        "(application/x-www-form-urlencoded)"
+    )
+
+
+def sparql_endpoint(store: Store, limits: Limits):  # type: ignore[no-untyped-def]
+    async def endpoint(request: Request) -> Response:
+        try:
+            text = await _query_text(request)
+            if not text.strip():
+                return PlainTextResponse(
+                    "govgraph SPARQL 1.1 endpoint (read-only). Send ?query=... or POST "
+                    "application/sparql-query. Prefixes gg:, id:, skos:, rdfs:, dcterms:, "
+                    "prov:, org: and schema: are predeclared; the default graph is the union "
+                    f"of all sources. Timeout {limits.timeout:g} s; results capped at "
+                    f"{limits.max_bytes:,} bytes.\n",
+                    status_code=400 if request.query_params else 200,
+                )
+            form = check_read_only(text)
+            explicit = request.query_params.get("format")
+            accept = (
+                _ALIASES.get(explicit, explicit) if explicit else request.headers.get("accept", "")
+            )
+            graph_result = form in ("CONSTRUCT", "DESCRIBE")
+            media = negotiate(accept or "", RDF_TYPES if graph_result else RESULT_TYPES)
+            body = await anyio.to_thread.run_sync(
+                run_query,
+                store,
+                text,
+                media if not graph_result else RESULT_TYPES[0],
+                media if graph_result else RDF_TYPES[0],
+                limits,
+            )
+        except QueryError as exc:
+            return PlainTextResponse(f"{exc}\n", status_code=400)
+        return Response(body, media_type=media, headers={"Vary": "Accept"})
+
+    return endpoint
