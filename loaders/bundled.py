@@ -1,7 +1,8 @@
 """The bundled dataset: what ``govgraph load`` loads with no argument, in order.
 
 Curated data comes first so that official directories resolve to the curated entities
-(by code, then by name) instead of minting second identities.
+(by code, then by name) instead of minting second identities; care services come after the
+geography they are placed in.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ def data_dir() -> Path:
 BUNDLED: list[tuple[str, str]] = [
     ("curated", "curated"),
     ("plan", "curated/plan.yaml"),
+    ("phs-geography", "derived/scot-health-geography"),
+    ("care-inspectorate", "derived/care-inspectorate-datastore"),
+    ("govuk", "derived/govuk-organisations"),
+    ("public-bodies", "derived/uk-public-bodies-directory-2023-24"),
 ]
 """(kind, path under data/) for each bundled source."""
 

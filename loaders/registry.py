@@ -17,6 +17,7 @@ LOADERS: dict[str, str] = {
     "govuk": "govgraph.loaders.govuk:GovukOrganisationsLoader",
     "public-bodies": "govgraph.loaders.public_bodies:UkPublicBodiesLoader",
     "rdf": "govgraph.loaders.rdf_file:RdfFileLoader",
+    "csv": "govgraph.loaders.generic_csv:GenericCsvLoader",
 }
 """Kind -> "module:Class"; imported on use so one broken loader cannot break the others."""
 

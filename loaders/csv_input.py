@@ -1,0 +1,100 @@
+"""Reading CSV sources with errors users can act on.
+
+Every CSV loader reads through :func:`read_csv`, so each one behaves the same way:
+
+- UTF-8 with or without a byte-order mark (Excel writes one); a file that is not UTF-8 is
+  read as Windows-1252 (the Care Inspectorate's own encoding) with a warning;
+- a missing required column is a :class:`SourceError` naming the file, line 1 and the
+  column, and listing the columns found;
+- a row with more or fewer fields than the header, or broken quoting, is a SourceError
+  naming its line. Rows are never silently skipped here; loaders decide (and document)
+  which *values* make a row unusable.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from govgraph.graph.errors import SourceError
+from govgraph.loaders.base import LoadNotes
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its first physical line in the file (header = line 1) and values."""
+
+    line: int
+    values: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.values.get(column, "").strip()
+
+
+def read_text(path: Path, notes: LoadNotes | None = None) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        if notes is not None:
+            notes.warnings.append(
+                f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}); read as Windows-1252"
+            )
+        return data.decode("cp1252", errors="replace")
+
+
+def read_csv(path: Path, required: Sequence[str], notes: LoadNotes | None = None) -> Iterator[Row]:
+    """Rows of a CSV file with a header row, checked as described in the module doc."""
+    text = read_text(path, notes)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise SourceError("empty file: expected a header row", file=str(path), line=1) from None
+    except csv.Error as exc:
+        raise SourceError(f"unreadable header row: {exc}", file=str(path), line=1) from None
+    header = [h.strip() for h in header]
+    for column in required:
+        if column not in header:
+            raise SourceError(
+                f"missing required column; the header has: {', '.join(header)}",
+                file=str(path),
+                line=1,
+                field=column,
+            )
+    next_line = reader.line_num + 1
+    while True:
+        start = next_line
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise SourceError(f"malformed CSV row: {exc}", file=str(path), line=start) from None
+        next_line = reader.line_num + 1
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            raise SourceError(
+                f"expected {len(header)} fields as in the header, found {len(fields)}",
+                file=str(path),
+                line=start,
+            )
+        yield Row(start, dict(zip(header, fields, strict=True)))
+
+
+def require(row: Row, column: str, path: Path, expected: str = "a value") -> str:
+    """A required cell's value, or a SourceError naming file, line and column."""
+    value = row[column]
+    if not value:
+        raise SourceError(
+            f"empty; expected {expected}", file=str(path), line=row.line, field=column
+        )
+    return value

@@ -1,0 +1,175 @@
+"""UK government organisations from the GOV.UK Organisations API (Crown copyright, OGL v3).
+
+Input: the API dump ``govuk_extant_orgs.json`` (a JSON array of organisation records) or
+the bundled trimmed copy with the same field names, or a folder holding one of them.
+
+Each record becomes an organisation with its title, ``gg:govukSlug`` and a class chosen
+from its ``format`` (see :data:`FORMAT_CLASS`); each parent link becomes
+``child gg:subOrganisationOf parent`` with a cited relationship. Records resolve first by
+slug, then by title (GOV.UK's "The Scottish Government" is the curated Scottish
+Government), and are minted as ``id:govuk/<slug>`` otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from govgraph.graph.errors import SourceError
+from govgraph.loaders.base import Loader, SourceInfo, Triple
+from govgraph.loaders.csv_input import read_text
+from govgraph.loaders.resolve import Resolver
+from govgraph.loaders.triples import (
+    Citation,
+    cited,
+    cited_relationship,
+    labels,
+    resolve_body,
+    resolve_body_code,
+    source_document,
+)
+from govgraph.ontology.terms import GG, entity
+
+SOURCE_ID = "govuk-organisations"
+FORMAT_CLASS: dict[str, URIRef] = {
+    "Ministerial department": GG.GovernmentUnit,
+    "Non-ministerial department": GG.NonMinisterialOffice,
+    "Executive agency": GG.ExecutiveAgency,
+    "Executive non-departmental public body": GG.ExecutiveNDPB,
+    "Advisory non-departmental public body": GG.AdvisoryNDPB,
+    "Tribunal": GG.Tribunal,
+    "Public corporation": GG.PublicCorporation,
+    "Independent monitoring body": GG.CommissionerOrOmbudsman,
+    "Court": GG.PublicBody,
+    "Special health authority": GG.PublicBody,
+    "Ad-hoc advisory group": GG.Group,
+    "Devolved government": GG.Government,
+    "Executive office": GG.GovernmentUnit,
+    "Civil service": GG.GovernmentUnit,
+    "Sub organisation": GG.GovernmentUnit,
+    "Other": GG.Organisation,
+}
+"""GOV.UK format -> class. A ministerial department is a unit of HM Government
+(gg:GovernmentUnit: the contract has no department class); courts and special health
+authorities are plain public bodies; unknown formats fall back to gg:Organisation."""
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def slug_from(record: dict[str, Any]) -> str:
+    details = record.get("details") or {}
+    slug = details.get("slug") or str(record.get("id", "")).rstrip("/").rsplit("/", 1)[-1]
+    return str(slug).strip().lower()
+
+
+class GovukOrganisationsLoader(Loader):
+    """GOV.UK organisations with their parent/child hierarchy."""
+
+    kind: ClassVar[str] = "govuk"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.file = self._find(self.path)
+
+    @staticmethod
+    def _find(path: Path) -> Path:
+        if not path.is_dir():
+            return path
+        found = sorted(path.glob("*.json"))
+        if not found:
+            raise SourceError("no GOV.UK organisations .json file in this folder", file=str(path))
+        return found[0]
+
+    def info(self) -> SourceInfo:
+        return SourceInfo(
+            id=SOURCE_ID,
+            title="GOV.UK organisations (Organisations API)",
+            origin=str(self.file),
+            licence="OGL-3.0",
+            publisher="Government Digital Service (GOV.UK)",
+            published="2026-02-02",
+            attribution="Crown copyright, Open Government Licence v3.0 — GOV.UK",
+        )
+
+    def _records(self) -> list[dict[str, Any]]:
+        text = read_text(self.file, self.notes)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SourceError(
+                f"invalid JSON: {exc.msg}", file=str(self.file), line=exc.lineno, column=exc.colno
+            ) from None
+        if isinstance(data, dict) and isinstance(data.get("results"), list):
+            data = data["results"]  # a raw API page
+        if not isinstance(data, list):
+            raise SourceError("expected a JSON array of organisations", file=str(self.file))
+        for i, record in enumerate(data):
+            where = f"record {i + 1}"
+            if not isinstance(record, dict):
+                raise SourceError(f"{where}: expected an object", file=str(self.file))
+            for key in ("title", "format"):
+                if not str(record.get(key) or "").strip():
+                    raise SourceError(
+                        f"{where} ({slug_from(record) or 'no slug'}): missing or empty",
+                        file=str(self.file),
+                        field=key,
+                    )
+            if not _SLUG.match(slug_from(record)):
+                raise SourceError(
+                    f"{where}: expected details.slug (or an id URL ending in a slug) of "
+                    f"lower-case letters, digits and hyphens, got {slug_from(record)!r}",
+                    file=str(self.file),
+                    field="details.slug",
+                )
+        return data
+
+    def triples(self, resolver: Resolver) -> Iterator[Triple]:
+        records = self._records()
+        yield from source_document(self.info())
+        iris: dict[str, URIRef] = {}
+        for record in records:
+            slug, title = slug_from(record), record["title"].strip()
+            minted = entity("govuk/" + slug)
+            iri = (
+                resolve_body_code(resolver, "govuk", slug)
+                or resolve_body(resolver, title)
+                or minted
+            )
+            iris[slug] = iri
+            resolver.add(iri, [title], [("govuk", slug)])
+            cit = Citation(SOURCE_ID, slug)
+            yield from cit.triples()
+            fmt = record["format"].strip()
+            cls = FORMAT_CLASS.get(fmt)
+            if cls is None:
+                cls = GG.Organisation
+                self.notes.warnings.append(
+                    f"{slug}: unknown GOV.UK format {fmt!r}; typed Organisation"
+                )
+            yield iri, RDF.type, cls
+            owned = iri == minted
+            yield from labels(iri, title, owned=owned, existing=resolver.label(iri))
+            yield iri, GG.govukSlug, Literal(slug)
+            if record.get("web_url"):
+                yield iri, RDFS.seeAlso, URIRef(str(record["web_url"]))
+            yield cited(iri, cit)
+        for record in records:
+            child = iris[slug_from(record)]
+            for parent_ref in record.get("parent_organisations") or []:
+                parent_slug = slug_from(parent_ref)
+                parent = iris.get(parent_slug) or resolve_body_code(resolver, "govuk", parent_slug)
+                if parent is None:
+                    self.notes.warnings.append(
+                        f"{slug_from(record)}: parent {parent_slug!r} not in the file; no link"
+                    )
+                    continue
+                if parent == child:
+                    continue
+                cit = Citation(SOURCE_ID, slug_from(record))
+                yield from cited_relationship(child, GG.subOrganisationOf, parent, cit)

@@ -1,0 +1,183 @@
+"""UK arm's-length bodies from the Cabinet Office Public Bodies Directory 2023/24 (OGL v3).
+
+Input: the directory's data CSV (``public_bodies_directory_2023_24_data.csv``, one row per
+body with machine column names) or the bundled trimmed copy, or a folder holding one.
+
+Each body gets its class from ``overall_classification`` (:data:`CLASSIFICATION_CLASS`),
+its Cabinet Office UID as ``dcterms:identifier``, its regional scope as
+``dcterms:coverage``, the date it became independent as ``gg:startDate`` when the cell
+holds a recognisable year or month (free-text cells are skipped with a warning), and
+``body gg:sponsoredBy department`` with a cited relationship. Departments resolve to the
+GOV.UK organisations when those are loaded (by name), and are minted as
+``id:department/<name>`` (a gg:GovernmentUnit) otherwise. A named chair becomes a
+``gg:Post`` "Chair of <body>" (``gg:postIn`` the body) whose description quotes the
+directory's cell, which is free text (sometimes two names and dates).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, XSD
+
+from govgraph.graph.errors import SourceError
+from govgraph.loaders.base import Loader, SourceInfo, Triple
+from govgraph.loaders.csv_input import Row, read_csv, require
+from govgraph.loaders.resolve import Resolver
+from govgraph.loaders.triples import (
+    Citation,
+    cited,
+    cited_relationship,
+    labels,
+    resolve_body,
+    source_document,
+)
+from govgraph.ontology.terms import GG, entity, slugify
+
+SOURCE_ID = "uk-public-bodies-2023-24"
+NAME, DEPARTMENT, CLASSIFICATION = (
+    "overall_alb_name",
+    "overall_parent_department",
+    "overall_classification",
+)
+REQUIRED = (NAME, DEPARTMENT, CLASSIFICATION)
+CLASSIFICATION_CLASS: dict[str, URIRef] = {
+    "Executive NDPB": GG.ExecutiveNDPB,
+    "Crown NDPB": GG.ExecutiveNDPB,
+    "Advisory NDPB": GG.AdvisoryNDPB,
+    "Executive Agency": GG.ExecutiveAgency,
+    "Non-Ministerial Department": GG.NonMinisterialOffice,
+    "Tribunal NDPB": GG.Tribunal,
+    "Tribunal": GG.Tribunal,
+    "Public Corporation": GG.PublicCorporation,
+}
+"""Crown NDPBs (ACAS, HSE, ...) are executive NDPBs with Crown status; an unknown
+classification is typed gg:PublicBody with a warning."""
+NO_CHAIR = {"", "n/a", "na", "none", "vacant", "-"}
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
+
+
+def independence_date(text: str) -> Literal | None:
+    """A gYear, gYearMonth or date from the directory's hand-typed "Date Established" cell
+    ('2018-04', '1997', '2013/04', '2009-January', 'since 01/01/2012'); None when the
+    cell is prose without one clear date."""
+    value = text.strip()
+    if m := re.search(r"\b(\d{2})/(\d{2})/(\d{4})\b", value):
+        day, month, year = int(m[1]), int(m[2]), m[3]
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            return Literal(f"{year}-{month:02d}-{day:02d}", datatype=XSD.date)
+    if m := re.fullmatch(r"(\d{4})\s*[-/ ]?\s*-?\s*(\d{1,2}|[A-Za-z]+)?\s*-?", value):
+        year, month = m[1], m[2]
+        if not month:
+            return Literal(year, datatype=XSD.gYear)
+        number = int(month) if month.isdigit() else _MONTHS.get(month[:3].lower())
+        if number and 1 <= number <= 12:
+            return Literal(f"{year}-{number:02d}", datatype=XSD.gYearMonth)
+    return None
+
+
+class UkPublicBodiesLoader(Loader):
+    """UK public bodies with classification, sponsor department and chair."""
+
+    kind: ClassVar[str] = "public-bodies"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.file = self._find(self.path)
+
+    @staticmethod
+    def _find(path: Path) -> Path:
+        if not path.is_dir():
+            return path
+        found = sorted(p for p in path.glob("*.csv") if "variables" not in p.name)
+        if not found:
+            raise SourceError("no public bodies directory .csv in this folder", file=str(path))
+        return found[0]
+
+    def info(self) -> SourceInfo:
+        return SourceInfo(
+            id=SOURCE_ID,
+            title="Public Bodies 2023/24: UK public bodies directory (Cabinet Office)",
+            origin=str(self.file),
+            licence="OGL-3.0",
+            publisher="Cabinet Office: Public Bodies Team",
+            published="2025-05-29",
+            attribution="Contains public sector information licensed under the Open "
+            "Government Licence v3.0 — Cabinet Office",
+        )
+
+    def triples(self, resolver: Resolver) -> Iterator[Triple]:
+        yield from source_document(self.info())
+        departments: dict[str, URIRef] = {}
+        for row in read_csv(self.file, REQUIRED, self.notes):
+            yield from self._body(row, resolver, departments)
+
+    def _body(
+        self, row: Row, resolver: Resolver, departments: dict[str, URIRef]
+    ) -> Iterator[Triple]:
+        name = require(row, NAME, self.file, "the body's name")
+        uid = row["overall_copbt_uid"]
+        cit = Citation(SOURCE_ID, uid or f"line {row.line}")
+        yield from cit.triples()
+        minted = entity("public-body/" + slugify(name))
+        body = resolve_body(resolver, name) or minted
+        owned = body == minted
+        classification = require(row, CLASSIFICATION, self.file, "a classification")
+        cls = CLASSIFICATION_CLASS.get(classification)
+        if cls is None:
+            cls = GG.PublicBody
+            self.notes.warnings.append(
+                f"{self.file.name} line {row.line}: unknown classification {classification!r}; "
+                "typed PublicBody"
+            )
+        yield body, RDF.type, cls
+        yield from labels(body, name, owned=owned, existing=resolver.label(body))
+        if uid:
+            yield body, DCTERMS.identifier, Literal(uid)
+        if row["overall_regional_scope"]:
+            yield body, DCTERMS.coverage, Literal(row["overall_regional_scope"])
+        established = row["overall_date_ALB_independent"]
+        if established:
+            date = independence_date(established)
+            if date is None:
+                self.notes.warnings.append(
+                    f"{self.file.name} line {row.line}: no clear date in "
+                    f"overall_date_ALB_independent {established[:60]!r}; left out"
+                )
+            else:
+                yield body, GG.startDate, date
+        yield cited(body, cit)
+        resolver.add(body, [name])
+
+        department = require(row, DEPARTMENT, self.file, "the sponsoring department")
+        sponsor = departments.get(department)
+        if sponsor is None:
+            sponsor = resolve_body(resolver, department)
+            if sponsor is None:
+                sponsor = entity("department/" + slugify(department))
+                yield sponsor, RDF.type, GG.GovernmentUnit
+                yield from labels(sponsor, department)
+                yield cited(sponsor, cit)
+                resolver.add(sponsor, [department])
+            departments[department] = sponsor
+        if sponsor != body:
+            yield from cited_relationship(body, GG.sponsoredBy, sponsor, cit)
+
+        chair = row["accountability_chair_name"]
+        if chair.lower() not in NO_CHAIR:
+            post = entity("post/" + slugify(f"chair of {name}"))
+            yield post, RDF.type, GG.Post
+            yield from labels(post, f"Chair of {name}")
+            text = " ".join(chair.split())
+            yield post, DCTERMS.description, Literal(f"Chair (Public Bodies 2023/24): {text}")
+            yield cited(post, cit)
+            yield from cited_relationship(post, GG.postIn, body, cit, role="Chair")
