@@ -19,7 +19,7 @@ from govgraph.loaders.plan_model import Action, AssessmentStatus, Milestone, Pla
 from govgraph.loaders.plan_yaml import read_plan_yaml
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import citation, cited, literal_date
-from govgraph.ontology.terms import GG, SRC, entity
+from govgraph.ontology.terms import GG, SRC, entity, slugify
 
 STATUS_IRIS: dict[AssessmentStatus, URIRef] = {
     AssessmentStatus.UNDERWAY: GG.WorkUnderway,
@@ -29,8 +29,9 @@ STATUS_IRIS: dict[AssessmentStatus, URIRef] = {
 
 
 def document_iri(file_name: str) -> URIRef:
-    """The SourceDocument a seed file is cited as: ``src:<file name without suffix>``."""
-    return SRC[Path(file_name).stem]
+    """The SourceDocument a seed file is cited as: ``src:<file name without suffix, as an
+    id>``, the same node the curated register's sources.yaml describes."""
+    return SRC[slugify(Path(file_name).stem)]
 
 
 def resolve_lead(resolver: Resolver, name: str) -> URIRef | None:

@@ -1,0 +1,508 @@
+"""The curated register as checked Python records, read from its YAML files.
+
+Everything is validated before a single triple is made, so a broken file fails the load
+cleanly with the file, line, column and field to fix. Classes, relationship kinds and
+event kinds are checked against the ontology (:mod:`govgraph.ontology.model`), never
+against lists kept here. The schema is documented in docs/curated-data.md.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import URIRef
+from rdflib.namespace import SKOS
+
+from govgraph.graph.errors import SourceError
+from govgraph.loaders.curated_records import (
+    Cite,
+    Concept,
+    Entity,
+    Event,
+    Figure,
+    Phase,
+    Register,
+    Relationship,
+    Scheme,
+    Source,
+)
+from govgraph.loaders.curated_yaml import Date, Mark, Record, file_records
+from govgraph.loaders.resolve import normalise
+from govgraph.ontology import model as ontology
+from govgraph.ontology.terms import GG
+
+FILES = {
+    "sources": "sources.yaml",
+    "organisations": "organisations.yaml",
+    "collectives": "collectives.yaml",
+    "relationships": "relationships.yaml",
+    "policy_areas": "policy_areas.yaml",
+    "events": "events.yaml",
+    "phases": "phases.yaml",
+    "figures": "figures.yaml",
+}
+"""The files of a curated folder; plan.yaml beside them belongs to the plan loader."""
+
+CODE_FIELDS = {
+    "gss": GG.gssCode,
+    "charity": GG.charityNumber,
+    "company": GG.companyNumber,
+    "care-service": GG.careServiceNumber,
+    "govuk": GG.govukSlug,
+}
+"""`codes:` keys: resolver scheme names (as the load pipeline spells them) -> property."""
+
+_CODE_FORMS = {
+    "gss": (re.compile(r"^[SEWNK]\d{8}$"), "a GSS code such as S12000018"),
+    "charity": (re.compile(r"^SC\d{6}$"), "a Scottish charity number such as SC012345"),
+    "company": (re.compile(r"^(SC|NI|OC|SO)?\d{6,8}$"), "a company number such as SC693269"),
+    "care-service": (re.compile(r"^CS\d{10}$"), "a care service number such as CS2003000000"),
+    "govuk": (re.compile(r"^[a-z0-9-]+$"), "a GOV.UK slug"),
+}
+AREA_CLASSES = {"S12": GG.CouncilArea, "S08": GG.HealthBoardArea}
+"""Areas an entity may operate in, by GSS code prefix."""
+
+
+class _Vocabulary:
+    """The ontology terms records may use, read once from govgraph.ttl."""
+
+    @cached_property
+    def model(self) -> ontology.Model:
+        return ontology.model()
+
+    def descendants(self, root: URIRef) -> dict[str, URIRef]:
+        return {str(c).rsplit("#", 1)[-1]: c for c in self.model.descendants(root)}
+
+    @cached_property
+    def entity_classes(self) -> dict[str, URIRef]:
+        classes = self.descendants(GG.LandscapeEntity)
+        classes.pop("Collective", None)
+        return classes
+
+    @cached_property
+    def event_kinds(self) -> dict[str, URIRef]:
+        return self.descendants(GG.ChangeEvent)
+
+    @cached_property
+    def concept_classes(self) -> dict[str, URIRef]:
+        return self.descendants(SKOS.Concept)
+
+    @cached_property
+    def relationship_kinds(self) -> dict[str, ontology.OntProperty]:
+        return {p.name: p for p in ontology.relationship_kinds()}
+
+    def fits(self, cls: URIRef, allowed: tuple[URIRef, ...]) -> bool:
+        if not allowed or any(a not in self.model.classes for a in allowed):
+            return True
+        return any(a == cls or a in self.model.ancestors(cls) for a in allowed)
+
+    def names(self, classes: tuple[URIRef, ...]) -> str:
+        return " or ".join(str(c).rsplit("#", 1)[-1] for c in classes)
+
+
+VOCABULARY = _Vocabulary()
+
+
+def _choice(record: Record, name: str, options: dict[str, URIRef], what: str) -> URIRef:
+    value = record.text(name)
+    assert value is not None
+    if value not in options:
+        raise record.error(
+            name, f"unknown {what} {value!r}: expected one of {', '.join(sorted(options))}"
+        )
+    return options[value]
+
+
+class _Reader:
+    """Reads one curated folder into a :class:`Register`, checking as it goes."""
+
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+        self.register = Register()
+        self.files: dict[str, str] = {}
+        """Seed file name -> source id."""
+        self.ids: dict[str, tuple[Path, Mark]] = {}
+        self.entities: dict[str, Entity] = {}
+        self.names: dict[str, tuple[str, Path, Mark]] = {}
+
+    def path(self, key: str) -> Path:
+        return self.dir / FILES[key]
+
+    def read(self) -> Register:
+        if not self.dir.is_dir():
+            raise SourceError("expected a folder of curated YAML files", file=str(self.dir))
+        files = {
+            "sources": file_records(self.path("sources"), {"sources": "a source"}, required=True),
+            "organisations": file_records(
+                self.path("organisations"), {"organisations": "an organisation"}, required=True
+            ),
+            "collectives": file_records(
+                self.path("collectives"), {"collectives": "a collective"}, required=False
+            ),
+            "policy_areas": file_records(
+                self.path("policy_areas"),
+                {"schemes": "a concept scheme", "concepts": "a concept"},
+                required=False,
+            ),
+            "relationships": file_records(
+                self.path("relationships"), {"relationships": "a relationship"}, required=False
+            ),
+            "events": file_records(self.path("events"), {"events": "an event"}, required=False),
+            "phases": file_records(
+                self.path("phases"), {"plans": "a plan", "phases": "a plan phase"}, required=False
+            ),
+            "figures": file_records(self.path("figures"), {"figures": "a figure"}, required=False),
+        }
+        for r in files["sources"]["sources"]:
+            self.source(r)
+        if not self.register.sources:
+            raise SourceError("expected at least one source", file=str(self.path("sources")))
+        for r in files["policy_areas"]["schemes"]:
+            self.scheme(r)
+        for r in files["policy_areas"]["concepts"]:
+            self.concept(r)
+        for r in files["organisations"]["organisations"]:
+            self.entity(r, collective=False)
+        for r in files["collectives"]["collectives"]:
+            self.entity(r, collective=True)
+        for r in files["relationships"]["relationships"]:
+            self.relationship(r)
+        for r in files["phases"]["plans"]:
+            self.register.plans.append(self.phase(r, plan=False))
+        for r in files["phases"]["phases"]:
+            self.register.phases.append(self.phase(r, plan=True))
+        for r in files["events"]["events"]:
+            self.event(r)
+        for r in files["figures"]["figures"]:
+            self.figure(r)
+        return self.register
+
+    # --- shared checks -----------------------------------------------------------------
+
+    def claim(self, record: Record, ident: str, namespace: str) -> None:
+        key = f"{namespace}/{ident}"
+        if key in self.ids:
+            path, (line, _) = self.ids[key]
+            raise record.error(
+                "id", f"duplicate id {ident!r}: already used in {path.name} line {line}"
+            )
+        self.ids[key] = (record.file, record.where("id"))
+
+    def cites(self, record: Record) -> list[Cite]:
+        if not record.has("sources"):
+            raise record.error(
+                "sources",
+                f"missing required field 'sources' in {record.what}: every record cites at "
+                "least one document as {doc: <seed file name>, locator: <section>}",
+            )
+        items = record.records("sources", "a citation {doc, locator}")
+        if not items:
+            raise record.error("sources", "expected at least one citation {doc, locator}")
+        out = []
+        for item in items:
+            item.only({"doc", "locator"})
+            doc = item.text("doc")
+            if doc not in self.files:
+                raise item.error(
+                    "doc",
+                    f"unknown document {doc!r}: expected a file listed in sources.yaml "
+                    f"({', '.join(sorted(self.files))})",
+                )
+            out.append(Cite(self.files[doc], item.text("locator") or ""))
+        return out
+
+    def date_range(
+        self, record: Record, start: str = "start", end: str = "end"
+    ) -> tuple[Date | None, Date | None]:
+        first, last = record.date(start), record.date(end)
+        if first and last and last.latest < first.earliest:
+            raise record.error(end, f"end {last.text} is before start {first.text}")
+        return first, last
+
+    def entity_ref(self, record: Record, name: str, value: str, mark: Mark) -> Entity:
+        found = self.entities.get(value)
+        if found is None:
+            raise record.error(
+                name,
+                f"unknown id {value!r}: expected the id of a record in organisations.yaml or "
+                "collectives.yaml",
+                mark,
+            )
+        return found
+
+    # --- files ---------------------------------------------------------------------------
+
+    def source(self, r: Record) -> None:
+        r.only({"id", "file", "title", "publisher", "date", "kind"})
+        ident = r.ident()
+        self.claim(r, ident, "source")
+        file = r.text("file")
+        assert file is not None
+        if file in self.files:
+            raise r.error("file", f"file {file!r} is listed twice")
+        kinds = {"document": GG.SourceDocument, "dataset": GG.Dataset}
+        kind = _choice(r, "kind", kinds, "source kind")
+        self.files[file] = ident
+        date = r.date("date", required=True, allow_month=True)
+        assert date is not None
+        self.register.sources.append(
+            Source(ident, file, r.text("title") or "", r.text("publisher") or "", date, kind)
+        )
+
+    def scheme(self, r: Record) -> None:
+        r.only({"id", "name", "concept_class", "description", "sources"})
+        ident = r.ident()
+        self.claim(r, ident, "scheme")
+        cls = _choice(r, "concept_class", VOCABULARY.concept_classes, "concept class")
+        self.register.schemes.append(
+            Scheme(
+                ident,
+                r.text("name") or "",
+                cls,
+                r.text("description", required=False),
+                self.cites(r),
+            )
+        )
+
+    def concept(self, r: Record) -> None:
+        r.only({"id", "scheme", "name", "aliases", "description", "sources"})
+        ident = r.ident()
+        self.claim(r, ident, "concept")
+        schemes = {s.id: s for s in self.register.schemes}
+        scheme_id = r.text("scheme")
+        if scheme_id not in schemes:
+            raise r.error(
+                "scheme",
+                f"unknown scheme {scheme_id!r}: expected one of {', '.join(sorted(schemes))}",
+            )
+        self.register.concepts.append(
+            Concept(
+                ident,
+                schemes[scheme_id],  # type: ignore[index]
+                r.text("name") or "",
+                [a for a, _ in r.texts("aliases")],
+                r.text("description", required=False),
+                self.cites(r),
+            )
+        )
+
+    def entity(self, r: Record, *, collective: bool) -> None:
+        common = {"id", "name", "aliases", "description", "sources"}
+        if collective:
+            r.only(common | {"of_class"})
+        else:
+            r.only(
+                common | {"type", "start", "end", "operates_in", "codes", "policy_areas", "remits"}
+            )
+        ident = r.ident()
+        self.claim(r, ident, "entity")
+        name = r.text("name")
+        assert name is not None
+        if collective:
+            cls, of = GG.Collective, _choice(r, "of_class", VOCABULARY.entity_classes, "class")
+        else:
+            cls, of = _choice(r, "type", VOCABULARY.entity_classes, "type"), None
+        aliases = r.texts("aliases")
+        self.unique_names(r, ident, [(name, r.where("name")), *aliases])
+        e = Entity(ident, name, cls, r.mark, [a for a, _ in aliases if a != name], collective_of=of)
+        e.description = r.text("description", required=False)
+        if not collective:
+            e.start, e.end = self.date_range(r)
+            e.operates_in = self.areas(r)
+            e.codes = self.codes(r)
+            concepts = {
+                c.id: c for c in self.register.concepts if c.scheme.concept_class == GG.PolicyArea
+            }
+            for key, target in (("policy_areas", e.interests), ("remits", e.remits)):
+                for value, mark in r.texts(key):
+                    if value not in concepts:
+                        raise r.error(
+                            key,
+                            f"unknown policy area {value!r}: expected an id from policy_areas.yaml",
+                            mark,
+                        )
+                    target.append(value)
+        e.cites = self.cites(r)
+        self.entities[ident] = e
+        self.register.entities.append(e)
+
+    def unique_names(self, r: Record, ident: str, names: list[tuple[str, Mark]]) -> None:
+        for text, mark in names:
+            key = normalise(text)
+            owner = self.names.get(key)
+            if owner and owner[0] != ident:
+                raise r.error(
+                    "aliases" if mark != r.where("name") else "name",
+                    f"name {text!r} is already a name of {owner[0]!r} ({owner[1].name} line "
+                    f"{owner[2][0]}): one name must identify one body",
+                    mark,
+                )
+            self.names[key] = (ident, r.file, mark)
+
+    def areas(self, r: Record) -> list[str]:
+        out = []
+        for code, mark in r.texts("operates_in"):
+            if not re.fullmatch(r"S\d{8}", code) or code[:3] not in AREA_CLASSES:
+                raise r.error(
+                    "operates_in",
+                    f"expected the GSS code of a council area (S12...) or health board area "
+                    f"(S08...), got {code!r}",
+                    mark,
+                )
+            out.append(code)
+        return out
+
+    def codes(self, r: Record) -> dict[str, str]:
+        raw = r.mapping("codes")
+        out = {}
+        for scheme, value in raw.items():
+            mark = raw.value_marks[scheme]
+            if scheme not in _CODE_FORMS:
+                raise r.error(
+                    "codes",
+                    f"unknown code scheme {scheme!r}: expected one of "
+                    + ", ".join(sorted(_CODE_FORMS)),
+                    mark,
+                )
+            pattern, expected = _CODE_FORMS[scheme]
+            text = str(value).strip()
+            if not pattern.match(text):
+                raise r.error("codes", f"expected {expected} for '{scheme}', got {value!r}", mark)
+            out[scheme] = text
+        return out
+
+    def relationship(self, r: Record) -> None:
+        r.only(
+            {
+                "kind",
+                "subject",
+                "object",
+                "start",
+                "end",
+                "statutory_basis",
+                "role",
+                "note",
+                "sources",
+            }
+        )
+        kinds = VOCABULARY.relationship_kinds
+        kind_name = r.text("kind")
+        if kind_name not in kinds:
+            raise r.error(
+                "kind",
+                f"unknown relationship kind {kind_name!r}: expected one of "
+                + ", ".join(sorted(kinds)),
+            )
+        prop = kinds[kind_name]  # type: ignore[index]
+        ends = {}
+        for end, allowed in (("subject", prop.domain), ("object", prop.range)):
+            value = r.text(end)
+            assert value is not None
+            target = self.entity_ref(r, end, value, r.where(end))
+            if not VOCABULARY.fits(target.type, allowed):
+                raise r.error(
+                    end,
+                    f"'{kind_name}' needs a {VOCABULARY.names(allowed)} as its {end}, but "
+                    f"{value!r} is a {str(target.type).rsplit('#', 1)[-1]}",
+                )
+            ends[end] = value
+        rel = Relationship(
+            prop.iri,
+            ends["subject"],
+            ends["object"],
+            *self.date_range(r),
+            r.text("statutory_basis", required=False),
+            r.text("role", required=False),
+            r.text("note", required=False),
+            self.cites(r),
+        )
+        keys = [rel.slug]
+        if prop.is_symmetric:
+            keys.append(f"rel/{rel.object}/{kind_name.lower()}/{rel.subject}")
+        for key in keys:
+            if f"relationship/{key}" in self.ids:
+                path, (line, _) = self.ids[f"relationship/{key}"]
+                raise r.error(
+                    "kind",
+                    f"duplicate relationship: {rel.subject} {kind_name} {rel.object} is already "
+                    f"stated in {path.name} line {line}; add its sources there",
+                )
+        self.ids[f"relationship/{keys[0]}"] = (r.file, r.where("kind"))
+        self.register.relationships.append(rel)
+
+    def phase(self, r: Record, *, plan: bool) -> Phase:
+        r.only(
+            {"id", "name", "description", "start", "end", "aliases", "sources"}
+            | ({"plan"} if plan else set())
+        )
+        ident = r.ident()
+        self.claim(r, ident, "phase" if plan else "plan")
+        parent = None
+        if plan:
+            parent = r.text("plan")
+            if parent not in {p.id for p in self.register.plans}:
+                raise r.error(
+                    "plan", f"unknown plan {parent!r}: expected an id from the 'plans' list"
+                )
+        return Phase(
+            ident,
+            r.text("name") or "",
+            parent,
+            *self.date_range(r),
+            r.text("description", required=False),
+            self.cites(r),
+        )
+
+    def event(self, r: Record) -> None:
+        r.only({"id", "kind", "name", "date", "affects", "results_in", "description", "sources"})
+        ident = r.ident()
+        self.claim(r, ident, "event")
+        kind = _choice(r, "kind", VOCABULARY.event_kinds, "event kind")
+        name = r.text("name") or ""
+        refs: dict[str, list[str]] = {}
+        for key in ("affects", "results_in"):
+            refs[key] = [self.entity_ref(r, key, v, m).id for v, m in r.texts(key)]
+        if not refs["affects"] and not refs["results_in"]:
+            raise r.error(None, "an event must name what it affects or results in")
+        self.register.events.append(
+            Event(
+                ident,
+                kind,
+                name,
+                r.date("date"),
+                refs["affects"],
+                refs["results_in"],
+                r.text("description", required=False),
+                self.cites(r),
+            )
+        )
+
+    def figure(self, r: Record) -> None:
+        r.only({"id", "subject", "measure", "value", "unit", "date", "note", "sources"})
+        ident = r.ident()
+        self.claim(r, ident, "figure")
+        subject = r.text("subject", required=False)
+        if subject is not None:
+            self.entity_ref(r, "subject", subject, r.where("subject"))
+        value = r.data.get("value")
+        if value is None or isinstance(value, (bool, dict, list)):
+            raise r.error("value", f"expected a number (or the figure as written), got {value!r}")
+        self.register.figures.append(
+            Figure(
+                ident,
+                subject,
+                r.text("measure") or "",
+                value,
+                r.text("unit") or "",
+                r.date("date"),
+                r.text("note", required=False),
+                self.cites(r),
+            )
+        )
+
+
+def read_register(directory: Path) -> Register:
+    """Read and check a curated folder; SourceError names the first problem found."""
+    return _Reader(Path(directory)).read()

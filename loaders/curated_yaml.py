@@ -1,0 +1,301 @@
+"""Reading the curated YAML files with line numbers, and checking their fields.
+
+Policy teams edit these files by hand, so every complaint must point at the line to fix.
+The YAML loader below builds mappings and lists that remember where they start and where
+each key and value sits; :class:`Record` turns a mapping into checked Python values and
+raises :class:`~govgraph.graph.errors.SourceError` with file, line, column and field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+from govgraph.graph.errors import SourceError
+
+Mark = tuple[int, int]
+"""1-based (line, column)."""
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class MarkedDict(dict[str, Any]):
+    """A YAML mapping that knows where it and each of its keys and values start."""
+
+    mark: Mark = (0, 0)
+    key_marks: dict[str, Mark]
+    value_marks: dict[str, Mark]
+
+
+class MarkedList(list[Any]):
+    """A YAML sequence that knows where it and each of its items start."""
+
+    mark: Mark = (0, 0)
+    item_marks: list[Mark]
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _MarkedLoader(yaml.SafeLoader):
+    """SafeLoader whose mappings and sequences carry their source positions. Dates stay
+    text, so that an impossible one (2021-13-40) is reported at its line, not raised by
+    the YAML library without one."""
+
+
+_MarkedLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedDict:
+    loader.flatten_mapping(node)
+    out = MarkedDict()
+    out.mark = _mark(node)
+    out.key_marks, out.value_marks = {}, {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise SourceError(
+                f"expected a field name, got {key!r}",
+                line=_mark(key_node)[0],
+                column=_mark(key_node)[1],
+            )
+        if key in out:
+            raise SourceError(
+                f"field '{key}' appears twice in one record",
+                line=_mark(key_node)[0],
+                column=_mark(key_node)[1],
+                field=key,
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_marks[key] = _mark(key_node)
+        out.value_marks[key] = _mark(value_node)
+    return out
+
+
+def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> MarkedList:
+    out = MarkedList(loader.construct_object(child, deep=True) for child in node.value)
+    out.mark = _mark(node)
+    out.item_marks = [_mark(child) for child in node.value]
+    return out
+
+
+_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def read_yaml(path: Path) -> Any:
+    """The document in ``path``; a syntax error is reported at its 1-based line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"not UTF-8 text: {exc.reason}", file=str(path)) from None
+    try:
+        return yaml.load(text, Loader=_MarkedLoader)
+    except SourceError as exc:
+        raise SourceError(
+            str(exc).split(": ", 1)[-1] if exc.line else str(exc),
+            file=str(path),
+            line=exc.line,
+            column=exc.column,
+            field=exc.field,
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        raise SourceError(
+            f"YAML syntax error: {what}",
+            file=str(path),
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(f"YAML error: {exc}", file=str(path)) from None
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Date:
+    """A date at the precision a source gives it, with the earliest and latest day it may
+    mean, so that an end can be checked against a start of another precision."""
+
+    text: str
+    earliest: dt.date
+    latest: dt.date
+
+    @property
+    def literal(self) -> Literal:
+        if len(self.text) == 4:
+            return Literal(self.text, datatype=XSD.gYear)
+        if len(self.text) == 7:
+            return Literal(self.text, datatype=XSD.gYearMonth)
+        return Literal(self.text, datatype=XSD.date)
+
+
+def parse_date(value: Any, *, allow_month: bool = False) -> Date:
+    """A Date from YAML (an int year, a date, or a string); ValueError says what is expected."""
+    expected = "a date as YYYY-MM-DD" + (", YYYY-MM" if allow_month else "") + " or a year YYYY"
+    if isinstance(value, bool):
+        raise ValueError(f"expected {expected}, got {value!r}")
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return Date(value.isoformat(), value, value)
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        return Date(text, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if allow_month and re.fullmatch(r"\d{4}-\d{2}", text):
+        year, month = int(text[:4]), int(text[5:])
+        if 1 <= month <= 12:
+            last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+            return Date(text, dt.date(year, month, 1), dt.date(year, month, last))
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return Date(text, day, day)
+    raise ValueError(f"expected {expected}, got {value!r}")
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+class Record:
+    """One mapping from a curated file, read field by field with precise errors."""
+
+    def __init__(self, data: Any, file: Path, mark: Mark, what: str) -> None:
+        self.file = file
+        self.what = what
+        if not isinstance(data, MarkedDict):
+            raise SourceError(
+                f"expected {what} as a mapping of fields, got {type(data).__name__}",
+                file=str(file),
+                line=mark[0],
+                column=mark[1],
+            )
+        self.data = data
+        self.mark = data.mark
+
+    def where(self, field: str) -> Mark:
+        return self.data.value_marks.get(field) or self.data.mark
+
+    def error(self, field: str | None, message: str, mark: Mark | None = None) -> SourceError:
+        line, column = mark or (self.where(field) if field else self.mark)
+        return SourceError(message, file=str(self.file), line=line, column=column, field=field)
+
+    def only(self, allowed: Iterable[str]) -> None:
+        allowed = set(allowed)
+        for key in self.data:
+            if key not in allowed:
+                raise self.error(
+                    key,
+                    f"unknown field in {self.what}: expected one of {', '.join(sorted(allowed))}",
+                    self.data.key_marks[key],
+                )
+
+    def has(self, field: str) -> bool:
+        return self.data.get(field) is not None
+
+    def text(self, field: str, *, required: bool = True) -> str | None:
+        value = self.data.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                raise self.error(field, f"missing required field '{field}' in {self.what}")
+            return None
+        if isinstance(value, (MarkedDict, MarkedList)):
+            raise self.error(
+                field, f"expected text, got a {'mapping' if isinstance(value, dict) else 'list'}"
+            )
+        return " ".join(str(value).split())
+
+    def ident(self, field: str = "id") -> str:
+        value = self.text(field)
+        assert value is not None
+        if not ID_PATTERN.match(value):
+            raise self.error(
+                field, f"expected an id of lower-case letters, digits and '-', got {value!r}"
+            )
+        return value
+
+    def texts(self, field: str) -> list[tuple[str, Mark]]:
+        """A list of strings (a single string is accepted as a one-item list)."""
+        value = self.data.get(field)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [(value.strip(), self.where(field))]
+        if not isinstance(value, MarkedList):
+            raise self.error(field, f"expected a list of text, got {value!r}")
+        out = []
+        for item, mark in zip(value, value.item_marks, strict=True):
+            if (
+                not isinstance(item, (str, int, float))
+                or isinstance(item, bool)
+                or not str(item).strip()
+            ):
+                raise self.error(field, f"expected a list of text, got item {item!r}", mark)
+            out.append((" ".join(str(item).split()), mark))
+        return out
+
+    def date(self, field: str, *, required: bool = False, allow_month: bool = False) -> Date | None:
+        if self.data.get(field) is None:
+            if required:
+                raise self.error(field, f"missing required field '{field}' in {self.what}")
+            return None
+        try:
+            return parse_date(self.data[field], allow_month=allow_month)
+        except ValueError as exc:
+            raise self.error(field, str(exc)) from None
+
+    def mapping(self, field: str) -> MarkedDict:
+        value = self.data.get(field)
+        if value is None:
+            return MarkedDict()
+        if not isinstance(value, MarkedDict):
+            raise self.error(field, f"expected a mapping such as {{gss: S12000018}}, got {value!r}")
+        return value
+
+    def records(self, field: str, what: str) -> list[Record]:
+        value = self.data.get(field)
+        if not isinstance(value, MarkedList):
+            raise self.error(field, f"expected a list of {what}, got {value!r}")
+        return [
+            Record(item, self.file, mark, what)
+            for item, mark in zip(value, value.item_marks, strict=True)
+        ]
+
+
+def file_records(path: Path, lists: dict[str, str], *, required: bool) -> dict[str, list[Record]]:
+    """The records of each list in ``path`` (``lists`` maps a top-level key to what its items
+    are); empty lists when the file is optional and absent. Unknown top-level keys are
+    errors, since a misspelt list name would silently lose its records."""
+    out: dict[str, list[Record]] = {key: [] for key in lists}
+    if not path.exists():
+        if required:
+            raise SourceError("missing file: the curated register needs it", file=str(path))
+        return out
+    doc = read_yaml(path)
+    if doc is None:
+        return out
+    top = Record(doc, path, (1, 1), f"{path.name} (a mapping of lists)")
+    top.only(lists)
+    for key, what in lists.items():
+        if key in top.data:
+            out[key] = top.records(key, what)
+    return out
