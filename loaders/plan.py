@@ -121,7 +121,9 @@ def _action(
     for other in action.links:
         yield iri, GG.linkedAction, entity(f"action/{other}")
     for name in action.leads:
-        lead = resolve_lead(resolver, name)
+        pinned = action.lead_ids.get(name)
+        lead = entity(pinned) if pinned and entity(pinned) in resolver else None
+        lead = lead or (None if pinned else resolve_lead(resolver, name))
         if lead is None:
             notes.unresolved.append(f"{name!r} (lead of action '{action.name}')")
         else:

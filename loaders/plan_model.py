@@ -77,6 +77,9 @@ class Action:
     commitments: list[str] = field(default_factory=list)
     leads: list[str] = field(default_factory=list)
     """Lead organisations, named as the document writes them."""
+    lead_ids: dict[str, str] = field(default_factory=dict)
+    """Lead name -> entity id, where the name alone is ambiguous and the curated data says
+    which body the document means (e.g. "Clackmannanshire" -> the Clackmannanshire Alliance)."""
     supporting: list[str] = field(default_factory=list)
     """Bodies the lead section names in a secondary role ("a key ongoing role, including but
     not limited to", "will link with"), kept apart from the leads."""

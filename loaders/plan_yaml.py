@@ -175,7 +175,7 @@ def _action(
         raise reader.fail(
             m["priority_area"], f"{field}.priority_area", f"unknown priority area '{area}'"
         )
-    leads = reader.strings(m["leads"], f"{field}.leads")
+    leads, lead_ids = _leads(reader, m["leads"], f"{field}.leads")
     if not leads:
         raise reader.fail(m["leads"], f"{field}.leads", "expected at least one lead organisation")
     cite = reader.cite(m["cite"], f"{field}.cite")
@@ -194,6 +194,7 @@ def _action(
         if "commitments" in m
         else [],
         leads=leads,
+        lead_ids=lead_ids,
         supporting=reader.strings(m["supporting"], f"{field}.supporting")
         if "supporting" in m
         else [],
@@ -244,3 +245,20 @@ def _assessment(reader: _Reader, node: yaml.Node, field: str, cite: SourceLocato
         text=reader.string(m["text"], f"{field}.text") if "text" in m else "",
         source=cite,
     )
+
+
+def _leads(reader: _Reader, node: yaml.Node, field: str) -> tuple[list[str], dict[str, str]]:
+    """Leads are names as written, or ``{name: ..., id: ...}`` where only the document's
+    context says which body a name means."""
+    names: list[str] = []
+    ids: dict[str, str] = {}
+    for i, item in enumerate(reader.sequence(node, field)):
+        where = f"{field}[{i}]"
+        if isinstance(item, yaml.MappingNode):
+            m = reader.mapping(item, where, {"name", "id"}, set())
+            name = reader.string(m["name"], f"{where}.name")
+            ids[name] = reader.string(m["id"], f"{where}.id", _SLUG, "an organisation id")
+        else:
+            name = reader.string(item, where)
+        names.append(name)
+    return names, ids

@@ -229,6 +229,7 @@ def test_fixture_parses_to_exactly_the_expected_plan() -> None:
                 "a survey of play spaces was published in January 2022.",
             ],
             "leads": ["Harbour Council", "Local Authorities", "Play Alliance"],
+            "lead_ids": {},
             "supporting": [],
             "milestones": [
                 {
@@ -254,6 +255,7 @@ def test_fixture_parses_to_exactly_the_expected_plan() -> None:
             "requirements": ["Families will find support under one roof."],
             "commitments": [],
             "leads": ["Harbour Council", "Care Providers"],
+            "lead_ids": {},
             "supporting": [],
             "milestones": [],
             "links": ["records"],
@@ -275,6 +277,7 @@ def test_fixture_parses_to_exactly_the_expected_plan() -> None:
                 "The Harbour Council will: train staff.",
             ],
             "leads": ["Data Works"],
+            "lead_ids": {},
             "supporting": ["Harbour Council", "Care Providers"],
             "milestones": [
                 {

@@ -117,3 +117,20 @@ def test_an_unknown_priority_area_is_an_error(tmp_path: Path) -> None:
 def test_a_malformed_milestone_date_is_an_error(tmp_path: Path) -> None:
     error = _fail(tmp_path, MINIMAL.replace('date: "2022"', "date: autumn"))
     assert (error.line, error.field) == (13, "actions[0].milestones[0].date")
+
+
+def test_a_pinned_lead_resolves_to_the_body_the_document_means() -> None:
+    from govgraph.loaders.bundled import data_dir
+    from govgraph.loaders.plan import PlanYamlLoader
+    from govgraph.loaders.resolve import Resolver
+    from govgraph.ontology.terms import GG, entity
+
+    resolver = Resolver()
+    resolver.add(entity("clackmannanshire-alliance"), ["Clackmannanshire Alliance"])
+    resolver.add(
+        entity("clackmannanshire-council"), ["Clackmannanshire Council", "Clackmannanshire"]
+    )
+    loader = PlanYamlLoader(data_dir() / "curated" / "plan.yaml")
+    leads = {o for s, p, o in loader.triples(resolver) if p == GG.leadOrganisation}
+    assert entity("clackmannanshire-alliance") in leads
+    assert entity("clackmannanshire-council") not in leads
