@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -130,6 +131,56 @@ def query(
     sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     if isinstance(result, dict) and result.get("errors"):
         raise typer.Exit(code=1)
+
+
+@app.command()
+def validate(store: StoreOption = None) -> None:
+    """Check the stored data against the SHACL shapes; one line per violation.
+
+    Exits 1 when there are violations."""
+    from govgraph.graph.validation import validate as run_validation
+
+    try:
+        with _open(store) as st:
+            report = run_validation(st)
+    except GovgraphError as exc:
+        raise _fail(exc) from None
+    if report.conforms:
+        out.print("SHACL: conforms (no violations)")
+        return
+    for line in report.lines():
+        sys.stdout.write(line + "\n")
+    err.print(f"{len(report.lines())} violation(s)")
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="ttl, nt, jsonld, graphml, gexf or csv.")
+    ] = "ttl",
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="File to write; - for stdout.")
+    ] = "-",
+    store: StoreOption = None,
+) -> None:
+    """Export the landscape: the RDF of every source (ttl, nt, jsonld), or the network of
+    entities and stated links for Gephi (graphml, gexf) and spreadsheets (csv)."""
+    from govgraph.graph.export import FORMATS
+    from govgraph.graph.export import export as run_export
+
+    if fmt not in FORMATS:
+        raise _fail(ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}"))
+    try:
+        with _open(store) as st:
+            data = run_export(st, fmt)
+    except GovgraphError as exc:
+        raise _fail(exc) from None
+    if output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(output).write_bytes(data)
+        err.print(f"wrote {len(data):,} bytes to {output}")
 
 
 def _sparql_json(st: Store, text: str) -> Any:

@@ -77,6 +77,7 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 class OxigraphStore(Store):
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         self.url = "memory:" if path is None else f"oxigraph:{path}"
         try:
             if path is None:
@@ -200,7 +201,7 @@ class OxigraphStore(Store):
             self._store.remove_graph(node)
 
     def close(self) -> None:
-        if self.path is not None:
-            with contextlib.suppress(OSError):  # read-only stores cannot flush
+        if self.path is not None and not self.read_only:
+            with contextlib.suppress(OSError):
                 self._store.flush()
         del self._store

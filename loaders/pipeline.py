@@ -25,7 +25,7 @@ from govgraph.graph.queries import query
 from govgraph.graph.store import Store
 from govgraph.loaders.base import Loader, SourceInfo
 from govgraph.loaders.resolve import Resolver
-from govgraph.ontology.terms import GG, PROV
+from govgraph.ontology.terms import GG, INFERRED_GRAPH, PROV
 
 CODE_SCHEMES: dict[str, str] = {
     str(GG.gssCode): "gss",
@@ -127,7 +127,10 @@ def load_sources(
                 on_source(result)
             if bar is not None:
                 bar.advance_source(result)
-        report.inferred_triples = materialise(store)
+        if any(s.error is None for s in report.sources) or not loaders:
+            report.inferred_triples = materialise(store)
+        else:  # nothing changed: leave the closure, and the store, exactly as they were
+            report.inferred_triples = store.count(INFERRED_GRAPH)
     report.total_quads = store.count()
     if validate:
         from govgraph.graph.validation import validate as run_validation

@@ -1,0 +1,146 @@
+"""Exports: the RDF itself, or the landscape as a network for Gephi and spreadsheets.
+
+A network export keeps only what tools can take: node and edge attributes are scalars
+(strings, numbers), lists are joined with '; ', and empty values are dropped, because
+networkx cannot write lists or None to GraphML or GEXF.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+import networkx as nx
+from rdflib import Graph, URIRef
+
+from govgraph.graph.queries import query
+from govgraph.graph.store import Store
+from govgraph.ontology import model
+from govgraph.ontology.terms import GG, ID, PREFIXES
+
+RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+NETWORK_FORMATS = ("graphml", "gexf", "csv")
+FORMATS = (*RDF_FORMATS, *NETWORK_FORMATS)
+
+NODE_KINDS = [
+    GG.Agent,
+    GG.CareService,
+    GG.Collective,
+    GG.Fund,
+    GG.Programme,
+    GG.Action,
+    GG.PriorityArea,
+    GG.PolicyArea,
+    GG.Foundation,
+]
+LINKS = [GG.leadOrganisation, GG.priorityArea, GG.linkedAction, GG.hasInterestIn]
+
+
+def export(store: Store, fmt: str) -> bytes:
+    """The store's asserted landscape in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt in RDF_FORMATS:
+        return export_rdf(store, fmt)
+    graph = network(store)
+    if fmt == "graphml":
+        return _write(nx.write_graphml, graph)
+    if fmt == "gexf":
+        return _write(nx.write_gexf, graph)
+    if fmt == "csv":
+        return network_csv(graph).encode("utf-8-sig")
+    raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def export_rdf(store: Store, fmt: str) -> bytes:
+    g = Graph()
+    for prefix, iri in PREFIXES.items():
+        g.bind(prefix, iri)
+    for triple in store.construct(query("source_graphs")):
+        g.add(triple)
+    if fmt == "jsonld":
+        context = {p: iri for p, iri in PREFIXES.items()}
+        return g.serialize(format="json-ld", context=context, encoding="utf-8")
+    return g.serialize(format=RDF_FORMATS[fmt], encoding="utf-8")
+
+
+def network(store: Store) -> nx.MultiDiGraph:
+    """Entities as nodes (id = IRI) and stated links as edges, all attributes scalar."""
+    graph = nx.MultiDiGraph()
+    nodes: dict[str, dict[str, object]] = {}
+    types: dict[str, set[URIRef]] = {}
+    aliases: dict[str, set[str]] = {}
+    for row in store.select(query("export_nodes"), {"kinds": NODE_KINDS}):
+        iri = str(row["e"])
+        attrs = nodes.setdefault(iri, {"label": str(row["name"]), "iri": iri, "id": _short(iri)})
+        if "type" in row:
+            types.setdefault(iri, set()).add(row["type"])  # type: ignore[arg-type]
+        if "alias" in row:
+            aliases.setdefault(iri, set()).add(str(row["alias"]))
+        for key in ("start", "end"):
+            if key in row:
+                attrs[key] = str(row[key])
+    for iri, attrs in nodes.items():
+        best = model.most_specific(types.get(iri, ()))
+        if best is not None:
+            attrs["type"] = model.local_name(best)
+            attrs["type_label"] = model.label(best)
+        if aliases.get(iri):
+            attrs["aliases"] = "; ".join(sorted(aliases[iri]))
+        graph.add_node(iri, **attrs)
+    predicates = [p.iri for p in model.relationship_kinds()] + LINKS
+    for row in store.select(query("export_edges"), {"predicates": predicates}):
+        s, p, o = str(row["s"]), row["p"], str(row["o"])
+        if s in nodes and o in nodes:
+            graph.add_edge(s, o, kind=model.local_name(p), label=model.label(p))
+    return graph
+
+
+def network_csv(graph: nx.MultiDiGraph) -> str:
+    """One row per link (isolated entities get a row of their own), formula-safe."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    cols = [
+        "subject_id",
+        "subject_name",
+        "subject_type",
+        "kind",
+        "object_id",
+        "object_name",
+        "object_type",
+    ]
+    writer.writerow(cols)
+    for s, o, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[2]["kind"], e[1])):
+        a, b = graph.nodes[s], graph.nodes[o]
+        writer.writerow(
+            _safe(
+                [
+                    a["id"],
+                    a["label"],
+                    a.get("type", ""),
+                    data["kind"],
+                    b["id"],
+                    b["label"],
+                    b.get("type", ""),
+                ]
+            )
+        )
+    for n in sorted(graph.nodes):
+        if graph.degree(n) == 0:
+            a = graph.nodes[n]
+            writer.writerow(_safe([a["id"], a["label"], a.get("type", ""), "", "", "", ""]))
+    return out.getvalue()
+
+
+def _safe(cells: Iterable[object]) -> list[str]:
+    """Spreadsheets run cells that start with = + - @ (or tab/CR) as formulas: quote them."""
+    return ["'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in map(str, cells)]
+
+
+def _short(iri: str) -> str:
+    return iri[len(str(ID)) :] if iri.startswith(str(ID)) else iri
+
+
+def _write(writer: object, graph: nx.MultiDiGraph) -> bytes:
+    buffer = io.BytesIO()
+    writer(graph, buffer)  # type: ignore[operator]
+    return buffer.getvalue()

@@ -1,0 +1,68 @@
+"""Exports open in the tools they are for, and spreadsheets cannot run their cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import Graph, Literal
+from rdflib.namespace import SKOS
+
+from govgraph.graph.export import export, network_csv
+from govgraph.graph.store import Store
+from govgraph.ontology.terms import GRAPH, entity
+
+
+def test_graphml_reads_back_in_networkx_with_scalar_attributes(
+    bundled: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "landscape.graphml"
+    path.write_bytes(export(bundled, "graphml"))
+    g = nx.read_graphml(path)
+    assert g.number_of_nodes() > 1000 and g.number_of_edges() > 1000
+    node = g.nodes[str(entity("care-inspectorate"))]
+    assert node["label"] == "Care Inspectorate" and node["type"] == "InspectorateOrRegulator"
+    assert all(isinstance(v, str | int | float) for _, d in g.nodes(data=True) for v in d.values())
+
+
+def test_gexf_reads_back_in_networkx(bundled: Store, tmp_path: Path) -> None:
+    path = tmp_path / "landscape.gexf"
+    path.write_bytes(export(bundled, "gexf"))
+    g = nx.read_gexf(path)
+    assert g.number_of_nodes() > 1000
+    assert b'version="1.2"' in path.read_bytes()[:400]
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
+def test_rdf_exports_parse_back_to_the_asserted_sources(landscape: Store, fmt: str) -> None:
+    data = export(landscape, fmt)
+    g = Graph().parse(data=data, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt])
+    assert (entity("care-agency"), SKOS.prefLabel, Literal("Care Agency")) in g
+    assert len(g) == landscape.count(GRAPH["fixture"])  # no ontology, no inferences
+
+
+def test_csv_cells_that_look_like_formulas_are_quoted(store: Store) -> None:
+    g = Graph()
+    g.parse(
+        data="""@prefix gg: <https://w3id.org/govgraph/ontology#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        @prefix id: <https://w3id.org/govgraph/id/> .
+        id:evil a gg:Board ; skos:prefLabel "=HYPERLINK(\\"http://x\\")" .
+        id:plus a gg:Board ; skos:prefLabel "+1 board" ; gg:memberOf id:evil .
+        id:at a gg:Board ; skos:prefLabel "@SUM(A1)" .
+        id:minus a gg:Board ; skos:prefLabel "-2" .""",
+        format="turtle",
+    )
+    from govgraph.graph.export import network
+    from govgraph.graph.ontology_graph import load_ontology
+    from govgraph.graph.reasoning import materialise
+
+    store.replace_graph(GRAPH["evil"], g)
+    load_ontology(store)
+    materialise(store)
+    rows = list(csv.reader(io.StringIO(network_csv(network(store)))))
+    names = {cell for row in rows[1:] for cell in (row[1], row[5]) if cell}
+    assert names == {'\'=HYPERLINK("http://x")', "'+1 board", "'@SUM(A1)", "'-2"}

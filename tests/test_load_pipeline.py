@@ -1,0 +1,50 @@
+"""Loading is all-or-nothing per source, idempotent, and reports what it did."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from govgraph.graph.integrity import store_digests
+from govgraph.graph.store import Store
+from govgraph.loaders.bundled import data_dir
+from govgraph.loaders.curated import CuratedLoader
+from govgraph.loaders.pipeline import load_sources
+from govgraph.loaders.rdf_file import RdfFileLoader
+from tests.conftest import FIXTURES
+
+
+def test_reloading_a_source_replaces_its_graph_and_keeps_the_count(store: Store) -> None:
+    load_sources(store, [RdfFileLoader(FIXTURES / "landscape.ttl")], validate=False)
+    first = store.count()
+    report = load_sources(store, [RdfFileLoader(FIXTURES / "landscape.ttl")], validate=False)
+    assert store.count() == first
+    assert report.sources[0].new_entities == 0 and report.sources[0].entities > 15
+
+
+def test_a_yaml_syntax_error_on_line_7_names_line_7_and_changes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    curated = tmp_path / "curated"
+    shutil.copytree(data_dir() / "curated", curated)
+    load_sources(store, [CuratedLoader(curated)], validate=False)
+    before, digests = store.count(), store_digests(store)
+
+    path = curated / "collectives.yaml"
+    lines = path.read_text().splitlines()
+    lines[6] = lines[6] + " : [unbalanced"  # line 7
+    path.write_text("\n".join(lines) + "\n")
+    report = load_sources(store, [CuratedLoader(curated)], validate=False)
+
+    assert report.failed and "collectives.yaml:7" in (report.sources[0].error or "")
+    assert store.count() == before and store_digests(store) == digests
+
+
+def test_the_bundled_load_reports_every_source_and_conforms_to_the_shapes(
+    bundled_store_path: Path,
+) -> None:
+    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.validation import validate
+
+    with OxigraphStore(bundled_store_path, read_only=True) as s:
+        assert validate(s).conforms
