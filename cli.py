@@ -150,6 +150,7 @@ def validate(store: StoreOption = None) -> None:
         return
     for line in report.lines():
         sys.stdout.write(line + "\n")
+    sys.stdout.flush()
     err.print(f"{len(report.lines())} violation(s)")
     raise typer.Exit(code=1)
 

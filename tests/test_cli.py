@@ -86,3 +86,34 @@ def test_help_documents_the_store_option_and_environment() -> None:
     assert "GOVGRAPH_STORE" in result.output and "memory:" in result.output
     for command in ("load", "serve", "query"):
         assert command in result.output
+
+
+def test_validate_is_clean_on_good_data_and_lists_each_violation_by_name(store_url: str) -> None:
+    good = runner.invoke(
+        app, ["load", "--store", store_url, f"rdf:{FIXTURES / 'valid_landscape.ttl'}"]
+    )
+    assert good.exit_code == 0, good.output
+    clean = runner.invoke(app, ["validate", "--store", store_url])
+    assert clean.exit_code == 0 and "conforms" in clean.output
+
+    runner.invoke(
+        app,
+        ["load", "--store", store_url, "--no-validate", f"rdf:{FIXTURES / 'broken_landscape.ttl'}"],
+    )
+    broken = runner.invoke(app, ["validate", "--store", store_url])
+    assert broken.exit_code == 1
+    lines = [line for line in broken.stdout.splitlines() if line.strip()]
+    assert len(lines) >= 5
+    assert all("id/" in line for line in lines)  # each names its entity
+    assert any(line.startswith("Inverclyde IJB (id/inverclyde-ijb)") for line in lines)
+
+
+def test_export_writes_a_file_and_refuses_unknown_formats(store_url: str, tmp_path: Path) -> None:
+    runner.invoke(
+        app, ["load", "--store", store_url, "--no-validate", f"rdf:{FIXTURES / 'landscape.ttl'}"]
+    )
+    target = tmp_path / "x.graphml"
+    ok = runner.invoke(app, ["export", "--store", store_url, "-f", "graphml", "-o", str(target)])
+    assert ok.exit_code == 0 and target.stat().st_size > 1000
+    bad = runner.invoke(app, ["export", "--store", store_url, "-f", "xlsx"])
+    assert bad.exit_code == 1 and "unknown format" in bad.output
