@@ -184,6 +184,31 @@ def export(
         err.print(f"wrote {len(data):,} bytes to {output}")
 
 
+@app.command(name="map")
+def map_(
+    kind: Annotated[str, typer.Argument(help="landscape, accountability, ego, policy or actions.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="HTML file to write.")],
+    focus: Annotated[
+        str | None, typer.Option(help="Entity id the map centres on (accountability, ego).")
+    ] = None,
+    depth: Annotated[int, typer.Option(help="Hops from the focus.")] = 2,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Show the landscape as at this date (YYYY-MM-DD).")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write an interactive network map: one self-contained HTML file that works offline."""
+    from govgraph.visualisations.maps import render_map
+
+    try:
+        with _open(store) as st:
+            html = render_map(st, kind, focus=focus, depth=depth, as_of=as_of)
+    except GovgraphError as exc:
+        raise _fail(exc) from None
+    Path(output).write_text(html, encoding="utf-8")
+    err.print(f"wrote {kind} map ({len(html):,} bytes) to {output}")
+
+
 def _sparql_json(st: Store, text: str) -> Any:
     raw = st.query_serialized(text, "application/sparql-results+json", "application/ld+json")
     return json.loads(raw)

@@ -74,6 +74,7 @@ class OntIndividual:
     label: str
     comment: str
     types: tuple[URIRef, ...]
+    colour: str | None = None
 
 
 @dataclass(frozen=True)
@@ -297,6 +298,7 @@ def build_model(graph: Graph) -> Model:
             label=label_of(i),
             comment=_text(graph, i, RDFS.comment),
             types=tuple(sorted(t for t in graph.objects(i, RDF.type) if t != OWL.NamedIndividual)),  # type: ignore[misc]
+            colour=_text(graph, i, GG.mapColour) or None,
         )
         for i in sorted(graph.subjects(RDF.type, OWL.NamedIndividual))
         if _in_gg(i)
@@ -413,7 +415,8 @@ def comment(iri: Node) -> str:
 
 
 def colour(iri: Node) -> str | None:
-    term = model().classes.get(iri) or model().properties.get(iri)  # type: ignore[call-overload]
+    m = model()
+    term = m.classes.get(iri) or m.properties.get(iri) or m.individuals.get(iri)  # type: ignore[call-overload]
     return term.colour if term is not None else None
 
 

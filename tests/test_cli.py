@@ -117,3 +117,18 @@ def test_export_writes_a_file_and_refuses_unknown_formats(store_url: str, tmp_pa
     assert ok.exit_code == 0 and target.stat().st_size > 1000
     bad = runner.invoke(app, ["export", "--store", store_url, "-f", "xlsx"])
     assert bad.exit_code == 1 and "unknown format" in bad.output
+
+
+def test_map_writes_one_self_contained_file(store_url: str, tmp_path: Path) -> None:
+    runner.invoke(
+        app, ["load", "--store", store_url, "--no-validate", f"rdf:{FIXTURES / 'landscape.ttl'}"]
+    )
+    target = tmp_path / "x.html"
+    ok = runner.invoke(app, ["map", "landscape", "--store", store_url, "-o", str(target)])
+    assert ok.exit_code == 0, ok.output
+    html = target.read_text(encoding="utf-8")
+    assert "Care Agency" in html and "<script src=" not in html
+    unknown = runner.invoke(
+        app, ["map", "ego", "--focus", "nope", "--store", store_url, "-o", str(target)]
+    )
+    assert unknown.exit_code == 1 and "no entity" in unknown.output

@@ -1,0 +1,204 @@
+"""Benchmark the landscape map at 500, 5,000, 10,000 and 20,000 nodes.
+
+For each size it generates a synthetic landscape (a seeded generator below: organisations
+of every map-coloured type in sponsorship trees, with cross-links), loads it into an
+in-memory store with the ontology and inferences, and reports:
+
+- layout: seconds to compute positions (cold cache);
+- build: seconds for ``build_map`` cold, and again with the layout read from the disk cache;
+- render and size: seconds for ``render_html`` and the file's size;
+- first frame / idle: milliseconds from navigation until the map has drawn, and until the
+  browser is next idle, in headless Chromium opened from disk with the network blocked;
+- redraw: median milliseconds of a full redraw (all edges drawn);
+- pan/zoom frame: median and 95th percentile frame interval while wheel-zooming and
+  dragging with the mouse; search: median milliseconds of a search + focus + redraw.
+
+Usage: ``.venv/bin/python scripts/bench_maps.py [--sizes 500,5000] [--out bench/out]``.
+Goals (issue 6): a 10,000-node map draws its first frame within 2 s and stays responsive;
+its layout takes under 10 s and a second build is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from govgraph.graph.ontology_graph import load_ontology  # noqa: E402
+from govgraph.graph.reasoning import materialise  # noqa: E402
+from govgraph.graph.store import Store, open_store  # noqa: E402
+from govgraph.ontology import model as ontology  # noqa: E402
+from govgraph.ontology.terms import GG, GRAPH, ID  # noqa: E402
+from govgraph.visualisations import layout  # noqa: E402
+from govgraph.visualisations.maps import build_map, render_html  # noqa: E402
+
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def synthetic_ntriples(n: int, seed: int = 1) -> bytes:
+    """A landscape of ``n`` organisations: ~n/40 sponsorship trees under government-like
+    roots, plus partnerships, funding and membership cross-links (about 1.4 edges a node)."""
+    rng = random.Random(seed)
+    types = [str(c.iri) for c in ontology.organisation_classes() if c.colour]
+    groups = [
+        str(c.iri)
+        for c in ontology.classes()
+        if c.colour and str(GG.Group) in map(str, ontology.model().ancestors(c.iri))
+    ]
+    lines: list[str] = []
+    roots = max(1, n // 400)
+    for k in range(n):
+        iri = f"<{ID}synthetic/body-{k}>"
+        kind = str(GG.Government) if k < roots else rng.choice(types + groups)
+        lines.append(f"{iri} <{RDF_TYPE}> <{kind}> .")
+        lines.append(f'{iri} <{SKOS}prefLabel> "Synthetic Body {k}" .')
+        if k % 7 == 0:
+            lines.append(f'{iri} <{SKOS}altLabel> "SB{k}" .')
+        if k >= roots:
+            parent = rng.randrange(0, k) if rng.random() < 0.7 else rng.randrange(0, min(k, 40))
+            lines.append(f"{iri} <{GG.sponsoredBy}> <{ID}synthetic/body-{parent}> .")
+        if k > 10 and rng.random() < 0.25:
+            other = rng.randrange(0, k)
+            lines.append(f"{iri} <{GG.partnerOf}> <{ID}synthetic/body-{other}> .")
+        if k > 10 and rng.random() < 0.15:
+            other = rng.randrange(0, k)
+            lines.append(f"{iri} <{GG.fundedBy}> <{ID}synthetic/body-{other}> .")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def load(n: int) -> Store:
+    store = open_store("memory:")
+    store.replace_graph(GRAPH["synthetic"], synthetic_ntriples(n))
+    load_ontology(store)
+    materialise(store)
+    return store
+
+
+def browser_timings(path: Path, query: str) -> dict[str, float]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser import offline_page  # type: ignore[import-not-found]
+
+    with offline_page() as (page, log):
+        page.goto(path.as_uri())
+        while not page.evaluate("!!(window.govgraphMap && govgraphMap.drawn)"):
+            time.sleep(0.01)
+        first = page.evaluate("govgraphMap.drawnAt")
+        idle = page.evaluate("new Promise(r => requestIdleCallback(() => r(performance.now())))")
+        redraws = [
+            page.evaluate(
+                """() => new Promise(r => { const n = govgraphMap.network;
+                const t = performance.now();
+                n.once('afterDrawing', () => r(performance.now() - t)); n.redraw(); })"""
+            )
+            for _ in range(3)
+        ]
+        # Real interaction: wheel zooms and a drag, with a frame logger on requestAnimationFrame
+        # (vis hides edges while zooming or dragging big maps, as a user would see it).
+        page.evaluate(
+            "window.__frames = [];"
+            " (function f(t) { __frames.push(t); requestAnimationFrame(f); })()"
+        )
+        box = page.evaluate(
+            "(() => { const r = document.getElementById('map').getBoundingClientRect();"
+            " return [r.left + r.width / 2, r.top + r.height / 2]; })()"
+        )
+        page.mouse.move(*box)
+        start = page.evaluate("performance.now()")
+        for delta in (-240, -240, -240, 240, 240, 240):
+            page.mouse.wheel(0, delta)
+            page.wait_for_timeout(120)
+        page.mouse.down()
+        for step in range(12):
+            page.mouse.move(box[0] + 20 * step, box[1] + 10 * step)
+            page.wait_for_timeout(30)
+        page.mouse.up()
+        end = page.evaluate("performance.now()")
+        stamps = [t for t in page.evaluate("__frames") if t is not None and start <= t <= end]
+        gaps = sorted(b - a for a, b in itertools.pairwise(stamps)) or [0.0]
+        searches = []
+        for _ in range(3):
+            searches.append(
+                page.evaluate(
+                    """(q) => new Promise(r => { const m = govgraphMap; const t = performance.now();
+                    const hit = m.search(q)[0]; m.focusNode(hit.node, false);
+                    m.network.once('afterDrawing', () => r(performance.now() - t)); })""",
+                    query,
+                )
+            )
+        assert not log.page_errors and not log.console_errors and not log.blocked, log
+    return {
+        "first": first,
+        "idle": idle,
+        "redraw": statistics.median(redraws),
+        "frame": statistics.median(gaps),
+        "frame95": gaps[int(len(gaps) * 0.95)],
+        "search": statistics.median(searches),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="500,5000,10000,20000")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    header = (
+        f"{'nodes':>7} {'edges':>7} {'layout s':>9} {'build s':>8} {'rebuild s':>9} "
+        f"{'render s':>8} {'size MB':>8} {'1st frame ms':>12} {'idle ms':>8} "
+        f"{'redraw ms':>9} {'pan/zoom frame ms p50/p95':>25} {'search ms':>9}"
+    )
+    print(header)
+    for n in (int(s) for s in args.sizes.split(",")):
+        store = load(n)
+        with tempfile.TemporaryDirectory() as cache:
+            import os
+
+            os.environ[layout.CACHE_ENV] = cache
+            layout.clear_memory_cache()
+            spent: list[float] = []
+            real = layout.force_layout
+
+            def timed(
+                *a: object, real: object = real, spent: list[float] = spent, **k: object
+            ) -> layout.Positions:
+                t = time.perf_counter()
+                out = real(*a, **k)  # type: ignore[operator]
+                spent.append(time.perf_counter() - t)
+                return out  # type: ignore[no-any-return]
+
+            layout.force_layout = timed  # type: ignore[assignment]
+            t = time.perf_counter()
+            model = build_map(store, "landscape")
+            build = time.perf_counter() - t
+            layout.clear_memory_cache()
+            t = time.perf_counter()
+            build_map(store, "landscape")
+            rebuild = time.perf_counter() - t
+            layout.force_layout = real  # type: ignore[assignment]
+        t = time.perf_counter()
+        html = render_html(model)
+        render = time.perf_counter() - t
+        path = args.out / f"landscape-{n}.html"
+        path.write_text(html, "utf-8")
+        b = browser_timings(path, f"Synthetic Body {n // 2}")
+        print(
+            f"{len(model.nodes):>7,} {len(model.edges):>7,} {spent[0]:>9.2f} {build:>8.2f} "
+            f"{rebuild:>9.2f} {render:>8.2f} {len(html.encode()) / 1e6:>8.2f} "
+            f"{b['first']:>12.0f} {b['idle']:>8.0f} {b['redraw']:>9.0f} "
+            f"{b['frame']:>15.0f} / {b['frame95']:<7.0f} {b['search']:>9.0f}",
+            flush=True,
+        )
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,336 @@
+"""The map kinds: each turns graph queries into a :class:`MapModel`, before any layout.
+
+A builder decides what a map shows; :func:`govgraph.visualisations.maps.build_map` then
+lays it out and :mod:`~govgraph.visualisations.render` writes it. New kinds (the overlap
+map) register themselves in :data:`KINDS` with :func:`register`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from govgraph.graph import map_queries as q
+from govgraph.graph.errors import NotFound, QueryError
+from govgraph.graph.store import Store
+from govgraph.ontology import model as ontology
+from govgraph.ontology.terms import GG
+from govgraph.visualisations import extract as x
+from govgraph.visualisations.model import MapEdge, MapModel, MapNode
+
+LANDSCAPE_CLASSES = (GG.Organisation, GG.Group, GG.Fund, GG.Programme)
+"""What the landscape map draws: bodies and groups, and the funds and programmes they run.
+Posts, people, places and registered care services are left to the ego map."""
+AGGREGATED_CLASSES = (GG.CareService,)
+"""Counted on the body they relate to, not drawn, except on an ego map: 539 services
+would otherwise be two thirds of the landscape."""
+MAX_EGO_NODES = 2500
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    focus: str | None
+    """An entity IRI."""
+    depth: int
+    as_of: str | None
+
+
+Builder = Callable[[Store, MapRequest], MapModel]
+KINDS: dict[str, Builder] = {}
+
+
+def register(kind: str) -> Callable[[Builder], Builder]:
+    """Add a map kind under ``kind`` (the overlap issue adds ``overlap`` this way)."""
+
+    def add(builder: Builder) -> Builder:
+        KINDS[kind] = builder
+        return builder
+
+    return add
+
+
+def _need_focus(kind: str, req: MapRequest) -> str:
+    if not req.focus:
+        raise QueryError(f"the {kind} map needs a focus: the id of an organisation or post")
+    return req.focus
+
+
+def _aggregated(store: Store) -> set[str]:
+    return set(q.named_entities_of(store, [str(c) for c in AGGREGATED_CLASSES]))
+
+
+def _count_hidden(nodes: dict[str, MapNode], edges: Iterable[MapEdge], hidden: set[str]) -> None:
+    """Note on each drawn node how many hidden (aggregated) entities it relates to."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for e in edges:
+        if e.source in nodes and e.target in hidden:
+            counts[(e.source, e.label)] += 1
+        elif e.target in nodes and e.source in hidden:
+            counts[(e.target, x.inverse_label(e.kind))] += 1
+    for (iri, verb), n in sorted(counts.items()):
+        node = nodes[iri]
+        node.notes += (f"{verb} {n:,} registered care service{'s' if n != 1 else ''}",)
+        node.weight += n / 10
+
+
+def _weigh(nodes: dict[str, MapNode], edges: Iterable[MapEdge]) -> None:
+    for e in edges:
+        nodes[e.source].weight += 1
+        nodes[e.target].weight += 1
+
+
+def _title_name(nodes: dict[str, MapNode], iri: str) -> str:
+    return nodes[iri].label if iri in nodes else iri
+
+
+@register("landscape")
+def landscape(store: Store, req: MapRequest) -> MapModel:
+    """Every organisation and group, coloured by type, with every relationship between them."""
+    named = q.named_entities_of(store, [str(c) for c in LANDSCAPE_CLASSES])
+    nodes = x.nodes_for(store, named, req.as_of, str(GG.Organisation))
+    if req.focus and req.focus not in nodes:
+        raise NotFound(f"no organisation {req.focus} on the landscape map")
+    all_edges = x.canonical_edges(
+        q.relationship_edges(store, x.relationship_kind_iris()), req.as_of
+    )
+    edges = x.within(all_edges, set(nodes))
+    hidden = _aggregated(store)
+    _count_hidden(nodes, all_edges, hidden)
+    _weigh(nodes, edges)
+    srcs = x.sources(store)
+    notes = (
+        (
+            f"Registered care services ({len(hidden):,}) are counted on their providers and "
+            "regulator, not drawn: open a provider's ego map to see its services.",
+        )
+        if hidden
+        else ()
+    )
+    return MapModel(
+        kind="landscape",
+        title="Governance landscape",
+        subtitle=x.subtitle(len(nodes), len(edges), srcs, req.as_of),
+        nodes=list(nodes.values()),
+        edges=edges,
+        sources=srcs,
+        focus=req.focus,
+        notes=notes,
+    )
+
+
+def _accountability_lines(store: Store, as_of: str | None) -> list[MapEdge]:
+    """Direct accountability edges read upwards: (accountable body, kind, holder)."""
+    kinds = [
+        str(p.iri)
+        for p in ontology.relationship_kinds()
+        if ontology.accountability_direction(p.iri) is not None
+    ]
+    out: list[MapEdge] = []
+    for e in x.canonical_edges(q.relationship_edges(store, kinds), as_of):
+        direction = ontology.accountability_direction(URIRef(e.kind))
+        assert direction is not None
+        kind, flip = direction
+        if flip:
+            e = MapEdge(e.target, e.source, str(kind), e.sources, e.start, e.end)
+        out.append(e)
+    return out
+
+
+def _walk(start: str, step: dict[str, set[str]], depth: int) -> dict[str, int]:
+    """Breadth-first hop counts from ``start`` along ``step``, up to ``depth`` hops."""
+    seen = {start: 0}
+    frontier = deque([start])
+    while frontier:
+        n = frontier.popleft()
+        if seen[n] >= depth:
+            continue
+        for m in sorted(step.get(n, ())):
+            if m not in seen:
+                seen[m] = seen[n] + 1
+                frontier.append(m)
+    return seen
+
+
+@register("accountability")
+def accountability(store: Store, req: MapRequest) -> MapModel:
+    """The lines of accountability above a focus (whom it answers to) and below it (who
+    answers to it), ``depth`` steps each way, in rows."""
+    focus = _need_focus("accountability", req)
+    hidden = _aggregated(store)
+    lines = _accountability_lines(store, req.as_of)
+    up: dict[str, set[str]] = defaultdict(set)
+    down: dict[str, set[str]] = defaultdict(set)
+    for e in lines:
+        up[e.source].add(e.target)
+        down[e.target].add(e.source)
+    above = _walk(focus, up, req.depth)
+    below = _walk(focus, {k: v - hidden for k, v in down.items()}, req.depth)
+    levels = {n: -d for n, d in above.items()}
+    for n, d in below.items():
+        levels.setdefault(n, d)
+    nodes = x.nodes_for(store, q.names(store, list(levels)), req.as_of)
+    if focus not in nodes:
+        raise NotFound(f"no entity {focus} (or it did not exist at the date asked for)")
+    for n in nodes.values():
+        n.level = levels[n.id]
+    edges = x.within(lines, set(nodes))
+    _count_hidden(nodes, lines, hidden)
+    _weigh(nodes, edges)
+    srcs = x.sources(store)
+    return MapModel(
+        kind="accountability",
+        title=f"Accountability of {nodes[focus].label}",
+        subtitle=x.subtitle(len(nodes), len(edges), srcs, req.as_of),
+        nodes=list(nodes.values()),
+        edges=edges,
+        sources=srcs,
+        focus=focus,
+        layout="layered",
+        shape="box",
+        notes=(
+            f"Above: the bodies it answers to; below: those that answer to it "
+            f"({req.depth} step{'s' if req.depth != 1 else ''} each way). "
+            "Arrows point from the accountable body to the one that holds it to account.",
+        ),
+    )
+
+
+@register("ego")
+def ego(store: Store, req: MapRequest) -> MapModel:
+    """A focus and everything within ``depth`` relationships of it, care services included."""
+    focus = _need_focus("ego", req)
+    all_edges = x.canonical_edges(
+        q.relationship_edges(store, x.relationship_kind_iris()), req.as_of
+    )
+    step: dict[str, set[str]] = defaultdict(set)
+    for e in all_edges:
+        step[e.source].add(e.target)
+        step[e.target].add(e.source)
+    hops = _walk(focus, step, req.depth)
+    notes: tuple[str, ...] = ()
+    if len(hops) > MAX_EGO_NODES:
+        keep = sorted(hops, key=lambda n: (hops[n], -len(step[n]), n))[:MAX_EGO_NODES]
+        notes = (
+            f"{len(hops) - MAX_EGO_NODES:,} of the {len(hops):,} entities within {req.depth} "
+            "steps are left out (the least connected of the farthest ring).",
+        )
+        hops = {n: hops[n] for n in keep}
+    nodes = x.nodes_for(store, q.names(store, list(hops)), req.as_of)
+    if focus not in nodes:
+        raise NotFound(f"no entity {focus} (or it did not exist at the date asked for)")
+    for n in nodes.values():
+        n.level = hops[n.id]
+    edges = x.within(all_edges, set(nodes))
+    _weigh(nodes, edges)
+    nodes[focus].weight += max(5.0, len(nodes) / 10)
+    srcs = x.sources(store)
+    return MapModel(
+        kind="ego",
+        title=f"{nodes[focus].label} and its connections",
+        subtitle=x.subtitle(len(nodes), len(edges), srcs, req.as_of),
+        nodes=list(nodes.values()),
+        edges=edges,
+        sources=srcs,
+        focus=focus,
+        notes=(f"Everything within {req.depth} relationship step(s) of the focus.", *notes),
+    )
+
+
+def _restrict(
+    nodes: dict[str, MapNode], edges: list[MapEdge], focus: str | None, depth: int
+) -> tuple[dict[str, MapNode], list[MapEdge]]:
+    """Keep what lies within ``depth`` edges of ``focus`` (everything when no focus)."""
+    if focus is None:
+        return nodes, edges
+    if focus not in nodes:
+        raise NotFound(f"no entity {focus} on this map")
+    step: dict[str, set[str]] = defaultdict(set)
+    for e in edges:
+        step[e.source].add(e.target)
+        step[e.target].add(e.source)
+    keep = set(_walk(focus, step, depth))
+    return {k: v for k, v in nodes.items() if k in keep}, x.within(edges, keep)
+
+
+@register("policy")
+def policy(store: Store, req: MapRequest) -> MapModel:
+    """Bodies and the policy areas they hold: a bipartite map; remits drawn darker."""
+    held = q.interests(store)
+    named = q.names(store, sorted({a for a, _, _ in held} | {p for _, p, _ in held}))
+    nodes = x.nodes_for(store, named, req.as_of)
+    edges = [
+        MapEdge(agent, area, str(GG.hasRemitIn if remit else GG.hasInterestIn))
+        for agent, area, remit in held
+        if agent in nodes and area in nodes
+    ]
+    nodes = {k: v for k, v in nodes.items() if any(k in (e.source, e.target) for e in edges)}
+    nodes, edges = _restrict(nodes, edges, req.focus, req.depth)
+    _weigh(nodes, edges)
+    for n in nodes.values():
+        if n.group == str(GG.PolicyArea):
+            n.weight *= 2
+    srcs = x.sources(store)
+    return MapModel(
+        kind="policy",
+        title="Policy areas and the bodies that hold them",
+        subtitle=x.subtitle(len(nodes), len(edges), srcs, req.as_of),
+        nodes=list(nodes.values()),
+        edges=edges,
+        sources=srcs,
+        focus=req.focus,
+        notes=("A dark line is a formal remit; a light one an interest.",),
+    )
+
+
+@register("actions")
+def actions(store: Store, req: MapRequest) -> MapModel:
+    """Plan priority areas, then their actions coloured by latest assessment, then leads."""
+    facts = q.actions(store)
+    levels: dict[str, int] = {}
+    for a in facts:
+        levels.setdefault(a.priority_area, 0)
+        levels[a.action] = 1
+        for lead in a.leads:
+            levels.setdefault(lead, 2)
+    nodes = x.nodes_for(store, q.names(store, list(levels)), req.as_of)
+    edges: list[MapEdge] = []
+    for a in facts:
+        node = nodes.get(a.action)
+        if node is None:
+            continue
+        if a.status:
+            node.group = a.status
+            node.notes += (
+                f"assessed {a.assessed or 'undated'}: {ontology.label(URIRef(a.status))}",
+            )
+        else:
+            node.notes += ("not assessed",)
+        if a.priority_area in nodes:
+            edges.append(MapEdge(a.action, a.priority_area, str(GG.priorityArea)))
+        edges.extend(
+            MapEdge(a.action, lead, str(GG.leadOrganisation)) for lead in a.leads if lead in nodes
+        )
+    nodes, edges = _restrict(nodes, edges, req.focus, req.depth)
+    for n in nodes.values():
+        n.level = levels[n.id]
+    _weigh(nodes, edges)
+    srcs = x.sources(store)
+    return MapModel(
+        kind="actions",
+        title="Plan actions: priority areas, assessments and leads",
+        subtitle=x.subtitle(len(nodes), len(edges), srcs, req.as_of),
+        nodes=list(nodes.values()),
+        edges=edges,
+        sources=srcs,
+        focus=req.focus,
+        layout="layered",
+        direction="LR",
+        shape="box",
+        notes=(
+            "Left: priority areas; middle: actions, coloured by their latest assessment; "
+            "right: lead organisations.",
+        ),
+    )

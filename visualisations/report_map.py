@@ -1,0 +1,148 @@
+"""The overlap map: the top findings as a network of the bodies they name.
+
+Built from findings, not from the store, so the report can draw it from the same list it
+prints. ``overlap_map`` gives the node/edge :class:`MapModel` the map renderer takes (the
+``overlap`` map kind registers it); ``network_svg`` draws the same model as a static SVG
+for the printed report, where a canvas would not print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from govgraph.graph.findings import Finding
+from govgraph.graph.overlaps import KINDS, compute_findings
+from govgraph.graph.store import Store
+from govgraph.ontology.terms import BASE, GG
+from govgraph.visualisations import layout
+from govgraph.visualisations.kinds import MapRequest, register
+from govgraph.visualisations.model import MapEdge, MapModel, MapNode, term_colour
+
+REPORT = BASE + "report#"
+"""Edge kinds of the overlap map: one per kind of finding (not ontology properties)."""
+EDGE_KINDS = {
+    "rationalisation": "#C0392B",
+    "remit-overlap": "#6A3D9A",
+    "membership-overlap": "#1F78B4",
+    "membership-subset": "#1F78B4",
+    "co-leads": "#E08214",
+    "several-parents": "#33A02C",
+    "redundant-line": "#B15928",
+}
+"""Finding kinds drawn as edges, and their colours."""
+MAX_EDGES = 60
+PER_KIND = 8
+"""At most this many findings of one kind: the map shows the variety, the tables the rest."""
+
+
+def _edges(f: Finding) -> list[tuple[str, str]]:
+    ids = [s.id for s in f.subjects]
+    if f.kind == "rationalisation":
+        by_name = {s.name: s.id for s in f.subjects}
+        return [
+            (by_name[p["a"]], by_name[p["b"]])
+            for p in f.details.get("pairs", [])
+            if p["a"] in by_name and p["b"] in by_name
+        ]
+    if f.kind == "several-parents":
+        return [(ids[0], p) for p in ids[1:]]
+    return [(ids[0], ids[1])] if len(ids) >= 2 else []
+
+
+def overlap_map(findings: Sequence[Finding], *, max_edges: int = MAX_EDGES) -> MapModel:
+    """The best-scored findings of each drawn kind, in turn, until ``max_edges``."""
+    per_kind: dict[str, list[Finding]] = {k: [] for k in EDGE_KINDS}
+    for f in findings:
+        if f.kind in per_kind:
+            per_kind[f.kind].append(f)
+    for kind, fs in per_kind.items():
+        fs.sort(key=lambda f: (-f.score, f.id))
+        del fs[PER_KIND:]
+    nodes: dict[str, MapNode] = {}
+    edges: list[MapEdge] = []
+    seen: set[tuple[str, str, str]] = set()
+    rank = 0
+    while len(edges) < max_edges and any(len(fs) > rank for fs in per_kind.values()):
+        for kind, fs in per_kind.items():
+            if rank >= len(fs) or len(edges) >= max_edges:
+                continue
+            f = fs[rank]
+            subjects = {s.id: s for s in f.subjects}
+            for a, b in _edges(f):
+                key = (min(a, b), max(a, b), kind)
+                if key in seen:
+                    continue
+                seen.add(key)
+                for i in (a, b):
+                    s = subjects[i]
+                    group = s.type or str(GG.Organisation)
+                    nodes.setdefault(i, MapNode(id=i, label=s.name, group=group, type=group))
+                    nodes[i].weight += 1
+                edges.append(MapEdge(a, b, REPORT + kind, sources=(f.explanation[:300],)))
+        rank += 1
+    model = MapModel(
+        kind="overlap",
+        title="Overlap map",
+        subtitle=f"{len(nodes)} bodies, {len(edges)} overlaps (the strongest of each kind)",
+        nodes=sorted(nodes.values(), key=lambda n: n.id),
+        edges=edges,
+        notes=(
+            "Lines join bodies named together by a finding: "
+            + ", ".join(KINDS[k].lower() for k in EDGE_KINDS)
+            + ".",
+        ),
+    )
+    positions = layout.force_layout(
+        [n.id for n in model.nodes],
+        [(e.source, e.target) for e in model.edges],
+        groups={n.id: n.group for n in model.nodes},
+    )
+    for n in model.nodes:
+        x, y = positions.get(n.id, (0.0, 0.0))
+        n.x, n.y = round(x, 1), round(y, 1)
+    return model
+
+
+@register("overlap")
+def overlap_kind(store: Store, req: MapRequest) -> MapModel:
+    """``govgraph map overlap``: the overlap map of the current data."""
+    return overlap_map(compute_findings(store))
+
+
+def network_svg(model: MapModel, *, unit: float = 1.5) -> str:
+    """A static SVG of the map (deterministic: positions come from the seeded layout);
+    the view box fits the drawing, ``unit`` pixels per layout unit."""
+    if not model.nodes:
+        return ""
+    pad = 60.0
+    x0 = min(n.x or 0.0 for n in model.nodes)
+    y0 = min(n.y or 0.0 for n in model.nodes)
+    pos = {
+        n.id: (round(pad + ((n.x or 0.0) - x0) * unit, 1), round(pad + ((n.y or 0.0) - y0) * unit, 1))
+        for n in model.nodes
+    }
+    width = round(max(x for x, _ in pos.values()) + pad)
+    height = round(max(y for _, y in pos.values()) + pad / 2)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(model.title)}" class="network">'
+    ]
+    for e in model.edges:
+        (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
+        colour = EDGE_KINDS.get(e.kind[len(REPORT) :], "#888888")
+        parts.append(
+            f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" '
+            f'stroke-width="2" stroke-opacity="0.8"/>'
+        )
+    for n in model.nodes:
+        x, y = pos[n.id]
+        r = round(3 + min(n.weight, 10) * 0.8, 1)
+        label = n.label if len(n.label) <= 30 else n.label[:28] + "…"
+        parts.append(
+            f'<g><title>{escape(n.label)}</title><circle cx="{x}" cy="{y}" r="{r}" '
+            f'fill="{term_colour(n.group)}" stroke="#333" stroke-width="0.6"/>'
+            f'<text x="{x}" y="{round(y - r - 2, 1)}" text-anchor="middle">{escape(label)}</text></g>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

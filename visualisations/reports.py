@@ -1,0 +1,199 @@
+"""The overlap report as HTML, Markdown, CSV or JSON: ``render(findings, fmt)``.
+
+Every format is a pure function of the findings: the same findings give the same bytes,
+except for one "Generated" line (``timestamp=False`` leaves it out). The HTML is one
+self-contained file (inline CSS and JS, no network: a Content Security Policy forbids
+fetches), escapes every name through Jinja2's autoescaping, embeds the interactive overlap
+map in a sandboxed frame for the screen and a static SVG of it for print.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from govgraph.graph.errors import QueryError
+from govgraph.graph.findings import Finding, to_json
+from govgraph.graph.overlaps import GROUPS, KINDS
+
+FORMATS = ("html", "md", "csv", "json")
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+TITLE = "Governance overlaps: findings for the Independent Strategic Advisor"
+MAX_ROWS = 100
+"""Findings per kind in HTML and Markdown; CSV and JSON carry them all."""
+MAX_EVIDENCE = 8
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def render(findings: Sequence[Finding], fmt: str, *, timestamp: bool = True,
+           interactive_map: bool = True) -> bytes:
+    """The report in ``fmt`` (html, md, csv or json) as UTF-8 bytes."""
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None
+    if fmt == "json":
+        meta: dict[str, Any] = {"title": TITLE, "counts": dict(sorted(_counts(findings).items()))}
+        if generated:
+            meta["generated"] = generated
+        return to_json(findings, meta).encode("utf-8")
+    if fmt == "csv":
+        return _csv(findings).encode("utf-8")
+    if fmt == "md":
+        return _markdown(findings, generated).encode("utf-8")
+    if fmt == "html":
+        return _html(findings, generated, interactive_map).encode("utf-8")
+    raise QueryError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def _counts(findings: Sequence[Finding]) -> Counter[str]:
+    return Counter(f.kind for f in findings)
+
+
+def _source_text(f: Finding, i: int) -> str:
+    fact = f.evidence[i]
+    refs = "; ".join(s.title + (f", {s.locator}" if s.locator else "") for s in fact.sources)
+    return f"{fact.text} [{refs or 'no source'}]"
+
+
+# --- CSV ------------------------------------------------------------------------------
+def safe_cell(value: str) -> str:
+    """A cell a spreadsheet will not run: text starting like a formula gets a quote."""
+    return "'" + value if value.startswith(_FORMULA) else value
+
+
+def _csv(findings: Sequence[Finding]) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["id", "kind", "heading", "score", "subjects", "subject_ids", "explanation",
+                "evidence"])
+    for f in findings:
+        w.writerow([safe_cell(x) for x in (
+            f.id, f.kind, KINDS[f.kind], f"{f.score:.4f}",
+            "; ".join(s.name for s in f.subjects), " ".join(s.id for s in f.subjects),
+            f.explanation, " | ".join(_source_text(f, i) for i in range(len(f.evidence))),
+        )])
+    return out.getvalue()
+
+
+# --- Markdown -------------------------------------------------------------------------
+def _md(text: str) -> str:
+    """Plain text that Markdown shows as written (no links, emphasis or HTML)."""
+    out = text.replace("\\", "\\\\")
+    for ch in "`*_[]#|":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _markdown(findings: Sequence[Finding], generated: str | None) -> str:
+    counts = _counts(findings)
+    lines = [f"# {TITLE}", ""]
+    if generated:
+        lines += [f"Generated {generated}.", ""]
+    lines += ["## Summary", "", "| Finding | Count |", "| --- | ---: |"]
+    lines += [f"| {KINDS[k]} | {counts[k]} |" for k in KINDS if counts[k]]
+    for group, kinds in GROUPS.items():
+        present = [k for k in kinds if counts[k]]
+        if not present:
+            continue
+        lines += ["", f"## {group}"]
+        for k in present:
+            fs = [f for f in findings if f.kind == k]
+            lines += ["", f"### {KINDS[k]} ({len(fs)})", ""]
+            for f in fs[:MAX_ROWS]:
+                lines.append(f"- **{_md(f.names or KINDS[k])}** (score {f.score:.2f}, "
+                             f"`{f.id}`): {_md(f.explanation)}")
+                for i in range(min(len(f.evidence), MAX_EVIDENCE)):
+                    lines.append(f"  - {_md(_source_text(f, i))}")
+                if len(f.evidence) > MAX_EVIDENCE:
+                    lines.append(f"  - … {len(f.evidence) - MAX_EVIDENCE} more facts in the JSON")
+            if len(fs) > MAX_ROWS:
+                lines.append(f"- … {len(fs) - MAX_ROWS} more in the CSV and JSON outputs")
+    return "\n".join(lines) + "\n"
+
+
+# --- HTML -----------------------------------------------------------------------------
+def _text(*parts: str) -> str:
+    return resources.files("govgraph.visualisations").joinpath(*parts).read_text("utf-8")
+
+
+@cache
+def _environment() -> Environment:
+    folder = str(resources.files("govgraph.visualisations").joinpath("templates"))
+    return Environment(
+        loader=FileSystemLoader(folder),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _summary(findings: Sequence[Finding]) -> list[dict[str, Any]]:
+    """Per group: counts by kind and the three strongest findings' explanations."""
+    counts = _counts(findings)
+    out = []
+    for group, kinds in GROUPS.items():
+        present = [f for f in findings if f.kind in kinds and f.kind != "coverage-summary"]
+        top = sorted(present, key=lambda f: (-f.score, kinds.index(f.kind), f.id))[:3]
+        lead = next((f for f in findings if f.kind == "coverage-summary"), None)
+        if group.startswith("Directorate") and lead is not None:
+            top = [lead, *top[:2]]
+        out.append({
+            "group": group,
+            "anchor": group.lower().replace(" ", "-"),
+            "counts": [(KINDS[k], counts[k]) for k in kinds if counts[k]],
+            "top": top,
+        })
+    return out
+
+
+def _html(findings: Sequence[Finding], generated: str | None, interactive: bool) -> str:
+    from govgraph.visualisations.render import render_html
+    from govgraph.visualisations.report_map import network_svg, overlap_map
+
+    model = overlap_map(findings)
+    frame = render_html(model) if interactive and model.nodes else ""
+    counts = _counts(findings)
+    sections = []
+    for group, kinds in GROUPS.items():
+        tables = []
+        for k in kinds:
+            fs = [f for f in findings if f.kind == k]
+            if fs:
+                tables.append({"kind": k, "title": KINDS[k], "total": len(fs),
+                               "rows": fs[:MAX_ROWS]})
+        sections.append({"group": group, "anchor": group.lower().replace(" ", "-"),
+                         "tables": tables})
+    template = _environment().get_template("report.html")
+    return template.render(
+        title=TITLE,
+        generated=generated,
+        total=len(findings),
+        kinds_found=sum(1 for k in KINDS if counts[k]),
+        summary=_summary(findings),
+        sections=sections,
+        max_evidence=MAX_EVIDENCE,
+        svg=Markup(network_svg(model)),
+        frame=frame,
+        css=Markup(_text("static", "report.css")),
+        js=Markup(_text("static", "report.js")),
+        map_legend=[(KINDS[k], c) for k, c in _legend(model)],
+    )
+
+
+def _legend(model: Any) -> list[tuple[str, str]]:
+    from govgraph.visualisations.report_map import EDGE_KINDS, REPORT
+
+    present = {e.kind[len(REPORT):] for e in model.edges}
+    return [(k, c) for k, c in EDGE_KINDS.items() if k in present]
