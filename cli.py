@@ -192,6 +192,13 @@ def map_(
         str | None, typer.Option(help="Entity id the map centres on (accountability, ego).")
     ] = None,
     depth: Annotated[int, typer.Option(help="Hops from the focus.")] = 2,
+    scope: Annotated[
+        str,
+        typer.Option(
+            help="Landscape only: 'scotland' (the care-system landscape and what it links to "
+            "directly) or 'all' (every organisation, UK-wide directories included)."
+        ),
+    ] = "scotland",
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Show the landscape as at this date (YYYY-MM-DD).")
     ] = None,
@@ -202,7 +209,7 @@ def map_(
 
     try:
         with _open(store) as st:
-            html = render_map(st, kind, focus=focus, depth=depth, as_of=as_of)
+            html = render_map(st, kind, focus=focus, depth=depth, as_of=as_of, scope=scope)
     except GovgraphError as exc:
         raise _fail(exc) from None
     Path(output).write_text(html, encoding="utf-8")

@@ -75,6 +75,11 @@ def named_entities_of(store: Store, classes: Iterable[str]) -> dict[str, str]:
     return {str(r["e"]): str(r["name"]) for r in rows}
 
 
+def scope_core(store: Store) -> set[str]:
+    """IRIs at the core of the Scottish care-system landscape (see map_scope_core.rq)."""
+    return {str(r["e"]) for r in store.select(query("map_scope_core"))}
+
+
 def names(store: Store, iris: Sequence[str]) -> dict[str, str]:
     """IRI -> preferred name for those of ``iris`` that have one."""
     out: dict[str, str] = {}

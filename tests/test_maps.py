@@ -249,3 +249,17 @@ def test_map_js_never_writes_html() -> None:
     code = re.sub(r"/\*.*?\*/", "", js, flags=re.S)
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in code
+
+
+def test_landscape_scope_keeps_the_care_system_and_leaves_out_unrelated_uk_bodies(
+    bundled: Store,
+) -> None:
+    from govgraph.visualisations.maps import build_map
+
+    def names(scope: str) -> set[str]:
+        return {n.label for n in build_map(bundled, "landscape", scope=scope).nodes}
+
+    scotland, everything = names("scotland"), names("all")
+    assert {"The Promise Scotland", "Inverclyde Integration Joint Board", "NHS Tayside"} <= scotland
+    assert "Ministry of Defence" not in scotland and "Ministry of Defence" in everything
+    assert len(scotland) < len(everything) / 3

@@ -36,6 +36,13 @@ class MapRequest:
     """An entity IRI."""
     depth: int
     as_of: str | None
+    scope: str = "scotland"
+    """Landscape only: ``scotland`` draws the care-system landscape (bodies the documents
+    name and bodies in Scottish areas) and what they link to directly;
+    ``all`` draws every organisation, UK-wide directories included."""
+
+
+SCOPES = ("scotland", "all")
 
 
 Builder = Callable[[Store, MapRequest], MapModel]
@@ -90,12 +97,15 @@ def _title_name(nodes: dict[str, MapNode], iri: str) -> str:
 def landscape(store: Store, req: MapRequest) -> MapModel:
     """Every organisation and group, coloured by type, with every relationship between them."""
     named = q.named_entities_of(store, [str(c) for c in LANDSCAPE_CLASSES])
-    nodes = x.nodes_for(store, named, req.as_of, str(GG.Organisation))
-    if req.focus and req.focus not in nodes:
-        raise NotFound(f"no organisation {req.focus} on the landscape map")
     all_edges = x.canonical_edges(
         q.relationship_edges(store, x.relationship_kind_iris()), req.as_of
     )
+    if req.scope == "scotland":
+        scoped = _in_scope(store, set(named), all_edges)
+        named = {iri: name for iri, name in named.items() if iri in scoped}
+    nodes = x.nodes_for(store, named, req.as_of, str(GG.Organisation))
+    if req.focus and req.focus not in nodes:
+        raise NotFound(f"no organisation {req.focus} on the landscape map")
     edges = x.within(all_edges, set(nodes))
     hidden = _aggregated(store)
     _count_hidden(nodes, all_edges, hidden)
@@ -119,6 +129,20 @@ def landscape(store: Store, req: MapRequest) -> MapModel:
         focus=req.focus,
         notes=notes,
     )
+
+
+def _in_scope(store: Store, drawable: set[str], edges: Iterable[MapEdge]) -> set[str]:
+    """The Scottish core and the bodies one stated relationship away from it (counting
+    only links between drawable bodies: a provider is not near the core through a
+    service it runs)."""
+    core = q.scope_core(store) & drawable
+    near = set(core)
+    for e in edges:
+        if e.source in core:
+            near.add(e.target)
+        if e.target in core:
+            near.add(e.source)
+    return near
 
 
 def _accountability_lines(store: Store, as_of: str | None) -> list[MapEdge]:

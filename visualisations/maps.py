@@ -12,7 +12,7 @@ from govgraph.graph.errors import QueryError
 from govgraph.graph.organisations import iri_for
 from govgraph.graph.store import Store
 from govgraph.visualisations import extract, layout
-from govgraph.visualisations.kinds import KINDS, MapRequest
+from govgraph.visualisations.kinds import KINDS, SCOPES, MapRequest
 from govgraph.visualisations.model import MapModel, entity_path
 from govgraph.visualisations.render import render_html
 
@@ -36,6 +36,7 @@ def build_map(
     depth: int = 2,
     as_of: str | None = None,
     served: bool = False,
+    scope: str = "scotland",
 ) -> MapModel:
     """The laid-out node/edge model of one map.
 
@@ -53,7 +54,9 @@ def build_map(
         focus_iri = str(iri_for(focus)) if focus else None
     except ValueError as exc:
         raise QueryError(str(exc)) from None
-    model = builder(store, MapRequest(focus_iri, depth, extract.parse_as_of(as_of)))
+    if scope not in SCOPES:
+        raise QueryError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
+    model = builder(store, MapRequest(focus_iri, depth, extract.parse_as_of(as_of), scope))
     place(model)
     if served:
         for n in model.nodes:
@@ -90,6 +93,9 @@ def render_map(
     depth: int = 2,
     as_of: str | None = None,
     served: bool = False,
+    scope: str = "scotland",
 ) -> str:
     """``render_html(build_map(...))``: what ``/maps/{kind}`` and ``govgraph map`` return."""
-    return render_html(build_map(store, kind, focus=focus, depth=depth, as_of=as_of, served=served))
+    return render_html(
+        build_map(store, kind, focus=focus, depth=depth, as_of=as_of, served=served, scope=scope)
+    )
