@@ -9,6 +9,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,6 +36,10 @@ def synthetic_ntriples(n_orgs: int) -> bytes:
 
 LOOKUP = f"SELECT ?p ?o WHERE {{ <{ID}org-4242> ?p ?o }}"
 CHAIN = f"SELECT ?up WHERE {{ VALUES ?s {{ <{ID}org-4242> }} ?s <{GG}accountableTo>+ ?up }}"
+
+
+def query_fn(store: ox.Store, text: str) -> Callable[[], list[object]]:
+    return lambda: list(store.query(text, use_default_graph_as_union=True))
 
 
 def timeit(fn, repeat: int = 50) -> float:
@@ -65,8 +70,9 @@ def main() -> None:
             else:
                 store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
             secs = time.perf_counter() - t
-            q = lambda text: list(store.query(text, use_default_graph_as_union=True))  # noqa: E731
-            rows.append((label, n / secs, timeit(lambda: q(LOOKUP)), timeit(lambda: q(CHAIN))))
+            rows.append(
+                (label, n / secs, timeit(query_fn(store, LOOKUP)), timeit(query_fn(store, CHAIN)))
+            )
         ds = Dataset()
         t = time.perf_counter()
         ds.graph(URIRef(g.value)).parse(data=data.decode(), format="nt")

@@ -56,7 +56,7 @@ def overlap_map(findings: Sequence[Finding], *, max_edges: int = MAX_EDGES) -> M
     for f in findings:
         if f.kind in per_kind:
             per_kind[f.kind].append(f)
-    for kind, fs in per_kind.items():
+    for fs in per_kind.values():
         fs.sort(key=lambda f: (-f.score, f.id))
         del fs[PER_KIND:]
     nodes: dict[str, MapNode] = {}
@@ -119,7 +119,10 @@ def network_svg(model: MapModel, *, unit: float = 1.5) -> str:
     x0 = min(n.x or 0.0 for n in model.nodes)
     y0 = min(n.y or 0.0 for n in model.nodes)
     pos = {
-        n.id: (round(pad + ((n.x or 0.0) - x0) * unit, 1), round(pad + ((n.y or 0.0) - y0) * unit, 1))
+        n.id: (
+            round(pad + ((n.x or 0.0) - x0) * unit, 1),
+            round(pad + ((n.y or 0.0) - y0) * unit, 1),
+        )
         for n in model.nodes
     }
     width = round(max(x for x, _ in pos.values()) + pad)
@@ -142,7 +145,8 @@ def network_svg(model: MapModel, *, unit: float = 1.5) -> str:
         parts.append(
             f'<g><title>{escape(n.label)}</title><circle cx="{x}" cy="{y}" r="{r}" '
             f'fill="{term_colour(n.group)}" stroke="#333" stroke-width="0.6"/>'
-            f'<text x="{x}" y="{round(y - r - 2, 1)}" text-anchor="middle">{escape(label)}</text></g>'
+            f'<text x="{x}" y="{round(y - r - 2, 1)}" text-anchor="middle">'
+            f"{escape(label)}</text></g>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -39,8 +39,9 @@ MAX_EVIDENCE = 8
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-def render(findings: Sequence[Finding], fmt: str, *, timestamp: bool = True,
-           interactive_map: bool = True) -> bytes:
+def render(
+    findings: Sequence[Finding], fmt: str, *, timestamp: bool = True, interactive_map: bool = True
+) -> bytes:
     """The report in ``fmt`` (html, md, csv or json) as UTF-8 bytes."""
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None
     if fmt == "json":
@@ -76,14 +77,25 @@ def safe_cell(value: str) -> str:
 def _csv(findings: Sequence[Finding]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["id", "kind", "heading", "score", "subjects", "subject_ids", "explanation",
-                "evidence"])
+    w.writerow(
+        ["id", "kind", "heading", "score", "subjects", "subject_ids", "explanation", "evidence"]
+    )
     for f in findings:
-        w.writerow([safe_cell(x) for x in (
-            f.id, f.kind, KINDS[f.kind], f"{f.score:.4f}",
-            "; ".join(s.name for s in f.subjects), " ".join(s.id for s in f.subjects),
-            f.explanation, " | ".join(_source_text(f, i) for i in range(len(f.evidence))),
-        )])
+        w.writerow(
+            [
+                safe_cell(x)
+                for x in (
+                    f.id,
+                    f.kind,
+                    KINDS[f.kind],
+                    f"{f.score:.4f}",
+                    "; ".join(s.name for s in f.subjects),
+                    " ".join(s.id for s in f.subjects),
+                    f.explanation,
+                    " | ".join(_source_text(f, i) for i in range(len(f.evidence))),
+                )
+            ]
+        )
     return out.getvalue()
 
 
@@ -112,8 +124,10 @@ def _markdown(findings: Sequence[Finding], generated: str | None) -> str:
             fs = [f for f in findings if f.kind == k]
             lines += ["", f"### {KINDS[k]} ({len(fs)})", ""]
             for f in fs[:MAX_ROWS]:
-                lines.append(f"- **{_md(f.names or KINDS[k])}** (score {f.score:.2f}, "
-                             f"`{f.id}`): {_md(f.explanation)}")
+                lines.append(
+                    f"- **{_md(f.names or KINDS[k])}** (score {f.score:.2f}, "
+                    f"`{f.id}`): {_md(f.explanation)}"
+                )
                 for i in range(min(len(f.evidence), MAX_EVIDENCE)):
                     lines.append(f"  - {_md(_source_text(f, i))}")
                 if len(f.evidence) > MAX_EVIDENCE:
@@ -139,22 +153,34 @@ def _environment() -> Environment:
     )
 
 
+SUMMARY_ORDER: dict[str, tuple[str, ...]] = {
+    "Plan leadership": ("little-work", "leads-many-actions", "co-leads", "generic-leads"),
+    "Accountability": ("several-parents", "redundant-line", "accountability-cycle", "orphan"),
+    "Membership overlap": ("many-seats", "membership-subset", "membership-overlap"),
+}
+"""Which kinds an executive summary card leads with (else the group's own order)."""
+
+
 def _summary(findings: Sequence[Finding]) -> list[dict[str, Any]]:
-    """Per group: counts by kind and the three strongest findings' explanations."""
+    """Per group: counts by kind and three findings, the strongest of each kind first."""
     counts = _counts(findings)
     out = []
     for group, kinds in GROUPS.items():
-        present = [f for f in findings if f.kind in kinds and f.kind != "coverage-summary"]
-        top = sorted(present, key=lambda f: (-f.score, kinds.index(f.kind), f.id))[:3]
-        lead = next((f for f in findings if f.kind == "coverage-summary"), None)
-        if group.startswith("Directorate") and lead is not None:
-            top = [lead, *top[:2]]
-        out.append({
-            "group": group,
-            "anchor": group.lower().replace(" ", "-"),
-            "counts": [(KINDS[k], counts[k]) for k in kinds if counts[k]],
-            "top": top,
-        })
+        ranked = sorted((f for f in findings if f.kind in kinds), key=lambda f: (-f.score, f.id))
+        top: list[Finding] = []
+        for k in SUMMARY_ORDER.get(group, kinds):
+            best = next((f for f in ranked if f.kind == k), None)
+            if best is not None and len(top) < 3:
+                top.append(best)
+        top += [f for f in ranked if f not in top][: 3 - len(top)]
+        out.append(
+            {
+                "group": group,
+                "anchor": group.lower().replace(" ", "-"),
+                "counts": [(KINDS[k], counts[k]) for k in kinds if counts[k]],
+                "top": top,
+            }
+        )
     return out
 
 
@@ -171,10 +197,12 @@ def _html(findings: Sequence[Finding], generated: str | None, interactive: bool)
         for k in kinds:
             fs = [f for f in findings if f.kind == k]
             if fs:
-                tables.append({"kind": k, "title": KINDS[k], "total": len(fs),
-                               "rows": fs[:MAX_ROWS]})
-        sections.append({"group": group, "anchor": group.lower().replace(" ", "-"),
-                         "tables": tables})
+                tables.append(
+                    {"kind": k, "title": KINDS[k], "total": len(fs), "rows": fs[:MAX_ROWS]}
+                )
+        sections.append(
+            {"group": group, "anchor": group.lower().replace(" ", "-"), "tables": tables}
+        )
     template = _environment().get_template("report.html")
     return template.render(
         title=TITLE,
@@ -195,5 +223,5 @@ def _html(findings: Sequence[Finding], generated: str | None, interactive: bool)
 def _legend(model: Any) -> list[tuple[str, str]]:
     from govgraph.visualisations.report_map import EDGE_KINDS, REPORT
 
-    present = {e.kind[len(REPORT):] for e in model.edges}
+    present = {e.kind[len(REPORT) :] for e in model.edges}
     return [(k, c) for k, c in EDGE_KINDS.items() if k in present]

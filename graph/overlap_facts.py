@@ -1,0 +1,241 @@
+"""The facts every overlap analysis reads, fetched once in a handful of bulk queries.
+
+The analyses count pairs in Python with inverted indexes; SPARQL only fetches facts. Rows
+travel as TSV (N-Triples terms) and are decoded here into plain strings, which is several
+times faster than building rdflib terms for each of the hundreds of thousands of rows a
+landscape of 10^5 bodies yields.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache, partial
+from typing import Any
+
+from rdflib import URIRef
+
+from govgraph.graph.findings import Fact, Subject
+from govgraph.graph.queries import query
+from govgraph.graph.records import SourceRef
+from govgraph.graph.store import Store, bind_values
+from govgraph.ontology import model as ontology
+from govgraph.ontology.terms import GG
+
+_TSV = "text/tab-separated-values"
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_SIMPLE = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+Lazy = Callable[[], Fact]
+"""A fact not yet formatted: call it to get the :class:`Fact`."""
+Cited = tuple[str, str]
+"""(document IRI, locator): a citation, its title looked up only when shown."""
+Edge = tuple[str, str, str]
+"""(subject, property IRI, object)."""
+
+EDGE_PROPERTIES = (
+    GG.hasInterestIn,
+    GG.hasRemitIn,
+    GG.operatesIn,
+    GG.leadOrganisation,
+    GG.hasCommitment,
+    GG.linkedAction,
+    GG.priorityArea,
+)
+"""Non-relationship properties the analyses read, besides every relationship kind."""
+MAX_SOURCES = 3
+"""Sources shown per fact: enough to check it, few enough to read."""
+
+
+def _unescape(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        code = m.group(1)
+        if code[0] in "uU" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return _SIMPLE.get(code, code)
+
+    return _ESCAPE.sub(repl, text) if "\\" in text else text
+
+
+def decode(term: str) -> str:
+    """An N-Triples term as a plain string: an IRI without brackets, a literal's lexical
+    form (language and datatype dropped), '' for an unbound cell."""
+    if not term:
+        return ""
+    if term[0] == "<":
+        return sys.intern(term[1:-1])  # an IRI recurs in many rows: keep one copy
+    if term[0] == '"':
+        end = term.rfind('"')
+        return _unescape(term[1:end])
+    return term  # bare numbers and booleans
+
+
+def rows(
+    store: Store, name: str, values: dict[str, Sequence[URIRef]] | None = None
+) -> Iterator[list[str]]:
+    """Decoded rows of ``queries/<name>.rq`` (columns in SELECT order)."""
+    data = store.query_serialized(bind_values(query(name), values), _TSV)
+    lines = data.decode("utf-8").split("\n")
+    del data
+    for i in range(1, len(lines)):
+        line = lines[i]
+        lines[i] = ""
+        if line:
+            yield [decode(cell) for cell in line.split("\t")]
+
+
+@cache
+def _class_closure() -> dict[str, frozenset[str]]:
+    m = ontology.model()
+    return {str(c): frozenset({str(c), *(str(a) for a in m.ancestors(c))}) for c in m.classes}
+
+
+@dataclass
+class Facts:
+    """What the graph says, as plain strings, indexed for the analyses."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """entity -> every gg class it belongs to (asserted, closed over subClassOf)."""
+    asserted: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    edges: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    """property IRI -> (subject, object, graph) as asserted, sorted."""
+    edge_citations: dict[Edge, list[Cited]] = field(default_factory=lambda: defaultdict(list))
+    entity_citations: dict[str, list[Cited]] = field(default_factory=lambda: defaultdict(list))
+    documents: dict[str, str] = field(default_factory=dict)
+    """document or dataset IRI -> title."""
+    graph_titles: dict[str, str] = field(default_factory=dict)
+    assessments: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """action -> (latest status IRI, its date)."""
+    figures: dict[str, dict[str, str]] = field(default_factory=dict)
+    collectives: dict[str, str] = field(default_factory=dict)
+    """collective -> the class it stands for ('' when not said)."""
+    derived: dict[str, Any] = field(default_factory=dict)
+    """What several analyses derive from the facts (lines, seats), computed once."""
+
+    # --- looking things up ------------------------------------------------------------
+    def name(self, iri: str) -> str:
+        return self.names.get(iri) or iri.rsplit("/", 1)[-1]
+
+    def is_a(self, iri: str, cls: URIRef) -> bool:
+        return str(cls) in self.types.get(iri, ())
+
+    def type_of(self, iri: str) -> str:
+        return _most_specific(frozenset(self.asserted.get(iri, ())))
+
+    def subject(self, iri: str) -> Subject:
+        return Subject(iri, self.name(iri), self.type_of(iri))
+
+    def subjects(self, iris: Sequence[str]) -> tuple[Subject, ...]:
+        return tuple(self.subject(i) for i in iris)
+
+    def pairs(self, prop: URIRef) -> list[tuple[str, str, str]]:
+        return self.edges.get(str(prop), [])
+
+    def edge_sources(
+        self, s: str, p: str, o: str, graphs: Sequence[str] = ()
+    ) -> tuple[SourceRef, ...]:
+        """Where a stated triple comes from: its reified node's citations, else the title of
+        the source graph that asserts it."""
+        refs = [self._ref(c) for c in self.edge_citations.get((s, p, o), ())]
+        if not refs:
+            refs = [SourceRef(self.graph_titles[g]) for g in graphs if g in self.graph_titles]
+        return _unique(refs)
+
+    def entity_sources(self, iri: str, graphs: Sequence[str] = ()) -> tuple[SourceRef, ...]:
+        refs = [self._ref(c) for c in self.entity_citations.get(iri, ())]
+        if not refs:
+            refs = [SourceRef(self.graph_titles[g]) for g in graphs if g in self.graph_titles]
+        return _unique(refs)
+
+    def _ref(self, cited: Cited) -> SourceRef:
+        return SourceRef(self.documents.get(cited[0]) or "(untitled source)", cited[1] or None)
+
+    def edge_ref(self, template: str, s: str, p: str, o: str, graph: str = "") -> Lazy:
+        """A fact built only when a finding uses it: ``template`` names ``{s}``, ``{p}`` (the
+        kind's label) and ``{o}``. Most candidate facts are never shown, so this keeps
+        analyses of 10^5 bodies from formatting millions of sentences."""
+        return partial(self._edge, template, s, p, o, graph)
+
+    def entity_ref(self, template: str, s: str, o: str = "", graph: str = "") -> Lazy:
+        """Like :meth:`edge_ref`, sourced from the entity's own citations."""
+        return partial(self._entity, template, s, o, graph)
+
+    def _edge(self, template: str, s: str, p: str, o: str, graph: str) -> Fact:
+        text = template.format(s=self.name(s), p=label(p), o=self.name(o))
+        return self.edge_fact(text, s, p, o, [graph] if graph else [])
+
+    def _entity(self, template: str, s: str, o: str, graph: str) -> Fact:
+        text = template.format(s=self.name(s), o=self.name(o) if o else "")
+        return self.entity_fact(text, s, [graph] if graph else [])
+
+    def edge_fact(self, text: str, s: str, p: str, o: str, graphs: Sequence[str] = ()) -> Fact:
+        return Fact(text, self.edge_sources(s, p, o, graphs))
+
+    def entity_fact(self, text: str, iri: str, graphs: Sequence[str] = ()) -> Fact:
+        return Fact(text, self.entity_sources(iri, graphs))
+
+
+@cache
+def _most_specific(types: frozenset[str]) -> str:
+    best = ontology.most_specific(URIRef(t) for t in sorted(types))
+    return str(best) if best is not None else ""
+
+
+@cache
+def label(iri: str) -> str:
+    """The ontology's label of a term (cached: analyses ask for the same few kinds)."""
+    return ontology.label(URIRef(iri))
+
+
+def _unique(refs: list[SourceRef]) -> tuple[SourceRef, ...]:
+    seen = sorted(set(refs), key=lambda r: (r.title, r.locator or ""))
+    return tuple(seen[:MAX_SOURCES])
+
+
+def relationship_kind_iris() -> list[URIRef]:
+    return [p.iri for p in ontology.relationship_kinds()]
+
+
+def fetch(store: Store) -> Facts:
+    """Read every fact the analyses use (eight queries, whatever the landscape's size)."""
+    facts = Facts()
+    closure = _class_closure()
+    for e, t, name in rows(store, "overlap_types"):
+        facts.asserted[e].add(t)
+        facts.types[e] |= closure.get(t, {t})
+        if name and e not in facts.names:
+            facts.names[e] = name
+    for prop in [*relationship_kind_iris(), *EDGE_PROPERTIES]:  # one at a time: less memory
+        for s, p, o, g in rows(store, "overlap_edges", {"properties": [prop]}):
+            facts.edges[p].append((s, o, g))
+    for triples in facts.edges.values():
+        triples.sort()
+    for s, p, o, d, locator in rows(store, "overlap_relationship_nodes"):
+        cites = facts.edge_citations[(s, p, o)]
+        if (d, locator) not in cites:
+            cites.append((d, locator))
+    for e, d, locator in rows(store, "overlap_citations"):
+        cites = facts.entity_citations[e]
+        if (d, locator) not in cites:
+            cites.append((d, locator))
+    for d, title in rows(store, "overlap_documents"):
+        facts.documents.setdefault(d, title)
+    for g, title in rows(store, "overlap_graph_titles"):
+        facts.graph_titles.setdefault(g, title)
+    for a, status, date in rows(store, "overlap_assessments"):
+        if a not in facts.assessments or date > facts.assessments[a][1]:
+            facts.assessments[a] = (status, date)
+    for f, name, value, unit, about in rows(store, "overlap_figures"):
+        facts.figures[f] = {"name": name, "value": value, "unit": unit, "about": about}
+    for c, cls in rows(store, "overlap_collective_of"):
+        facts.collectives[c] = cls
+    return facts
+
+
+def resolve(refs: Iterable[Lazy]) -> tuple[Fact, ...]:
+    """The facts of lazy references, each once, in order."""
+    return tuple(dict.fromkeys(r() for r in refs))

@@ -1,0 +1,327 @@
+"""Each overlap analysis on a small hand-built graph where the findings are known in advance,
+with negative cases where nothing must be flagged."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+
+from govgraph.graph.findings import Finding, finding_id
+from govgraph.graph.overlaps import FindingsCache, Settings, compute_findings, data_version
+from govgraph.graph.store import Store
+from govgraph.ontology.terms import GRAPH, ID
+
+PREFIXES = """
+@prefix gg: <https://w3id.org/govgraph/ontology#> .
+@prefix id: <https://w3id.org/govgraph/id/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+"""
+
+
+def load(store: Store, body: str) -> Store:
+    store.replace_graph(GRAPH["test"], Graph().parse(data=PREFIXES + body, format="turtle"))
+    return store
+
+
+def named(*pairs: tuple[str, str]) -> str:
+    return "\n".join(f'id:{i} a gg:{t} ; skos:prefLabel "{i}" .' for i, t in pairs)
+
+
+def of(findings: list[Finding], kind: str) -> list[Finding]:
+    return [f for f in findings if f.kind == kind]
+
+
+def ids(f: Finding) -> list[str]:
+    return [s.id.removeprefix(str(ID)) for s in f.subjects]
+
+
+def cited(s: str, kind: str, o: str, n: int) -> str:
+    """A stated relationship with a reified node citing a document."""
+    return f"""
+id:{s} gg:{kind} id:{o} .
+id:rel{n} a gg:Relationship ; gg:subject id:{s} ; gg:relationshipKind gg:{kind} ;
+  gg:object id:{o} ; gg:citation id:cite{n} .
+id:cite{n} gg:document id:doc ; gg:locator "section {n}" .
+"""
+
+
+DOC = 'id:doc dcterms:title "Test source" .'
+
+
+# --- remit ----------------------------------------------------------------------------
+REMIT = (
+    named(
+        ("a", "Board"),
+        ("b", "Committee"),
+        ("c", "Board"),
+        ("d", "Board"),
+        ("e", "ExecutiveNDPB"),
+        ("f", "ExecutiveNDPB"),
+        ("kinship", "PolicyArea"),
+        ("education", "PolicyArea"),
+        ("place", "CouncilArea"),
+    )
+    + """
+id:a gg:hasInterestIn id:kinship . id:b gg:hasRemitIn id:kinship .
+id:a gg:hasInterestIn id:education . id:b gg:hasInterestIn id:education .
+id:c gg:hasInterestIn id:education . id:d gg:hasInterestIn id:education .
+id:e gg:operatesIn id:place . id:f gg:operatesIn id:place .
+"""
+)
+
+
+def test_bodies_sharing_a_rare_policy_area_are_a_remit_overlap(store: Store) -> None:
+    found = compute_findings(load(store, REMIT))
+    pairs = of(found, "remit-overlap")
+    assert [ids(f) for f in pairs] == [["a", "b"]]
+    assert "kinship" in pairs[0].explanation and "education" in pairs[0].explanation
+    assert {"remit"} <= set(pairs[0].details["dimensions"]) | {"remit"}
+    assert pairs[0].evidence, "a finding must carry its facts"
+
+
+def test_a_policy_area_many_hold_is_one_crowded_finding_not_many_pairs(store: Store) -> None:
+    found = compute_findings(load(store, REMIT))
+    crowded = of(found, "crowded-policy-area")
+    assert [ids(f) for f in crowded] == [["education", "a", "b", "c", "d"]]
+    assert not any({"c", "d"} == set(ids(f)) for f in of(found, "remit-overlap"))
+
+
+def test_sharing_a_place_only_is_not_an_overlap(store: Store) -> None:
+    found = compute_findings(load(store, REMIT))
+    assert not any("e" in ids(f) for f in found if f.kind != "orphan")
+
+
+def test_remit_threshold_is_configurable(store: Store) -> None:
+    load(store, REMIT)
+    strict = compute_findings(store, settings=Settings(remit_threshold=0.99))
+    assert not of(strict, "remit-overlap")
+
+
+# --- membership -----------------------------------------------------------------------
+MEMBERS = (
+    named(
+        ("g1", "Board"),
+        ("g2", "Committee"),
+        ("g3", "Board"),
+        ("g4", "Board"),
+        ("g5", "WorkingGroup"),
+        ("g6", "Board"),
+        ("p1", "Person"),
+        ("p2", "Person"),
+        ("p3", "Person"),
+        ("p4", "Person"),
+        ("p5", "Person"),
+        ("chair", "Post"),
+        ("org", "ExecutiveNDPB"),
+        ("q", "Person"),
+    )
+    + """
+id:p1 gg:memberOf id:g1, id:g2, id:g5 . id:p2 gg:memberOf id:g1, id:g2 . id:p3 gg:memberOf id:g1 .
+id:p4 gg:memberOf id:g3 . id:p5 gg:memberOf id:g4 .
+id:chair gg:chairs id:g6 ; gg:postIn id:org . id:q gg:holdsPost id:chair .
+id:q gg:memberOf id:g5 .
+"""
+)
+
+
+def test_a_group_whose_members_all_sit_on_another_is_a_subset(store: Store) -> None:
+    found = compute_findings(load(store, MEMBERS))
+    assert [ids(f) for f in of(found, "membership-subset")] == [["g2", "g1"]]
+
+
+def test_groups_with_no_member_in_common_are_not_flagged(store: Store) -> None:
+    found = compute_findings(load(store, MEMBERS))
+    for f in of(found, "membership-overlap") + of(found, "membership-subset"):
+        assert not {"g3", "g4"} & set(ids(f))
+
+
+def test_someone_on_many_groups_is_reported(store: Store) -> None:
+    found = compute_findings(load(store, MEMBERS))
+    # q works in org (holds a post there), chairs g6 through that post and sits on g5
+    assert {ids(f)[0] for f in of(found, "many-seats")} == {"p1", "q"}
+
+
+def test_a_post_links_its_holder_and_its_body_to_the_group_it_chairs(store: Store) -> None:
+    found = compute_findings(load(store, MEMBERS), settings=Settings(membership_threshold=0.1))
+    pair = [f for f in of(found, "membership-overlap") if set(ids(f)) == {"g5", "g6"}]
+    assert pair, "q holds the chair of g6 and sits on g5: an interlock through a post"
+    assert any("holds the post" in e.text for e in pair[0].evidence)
+
+
+# --- accountability -------------------------------------------------------------------
+ACCOUNT = (
+    named(
+        ("a", "ExecutiveNDPB"),
+        ("b", "ExecutiveNDPB"),
+        ("c", "Government"),
+        ("x", "Board"),
+        ("d", "Committee"),
+        ("e", "Committee"),
+        ("f", "PublicBody"),
+        ("g", "Company"),
+        ("h", "AdvisoryNDPB"),
+        ("ijb", "IntegrationJointBoard"),
+        ("council", "LocalAuthority"),
+        ("unit", "Directorate"),
+    )
+    + DOC
+    + cited("x", "reportsTo", "a", 1)
+    + cited("a", "reportsTo", "b", 2)
+    + cited("b", "sponsoredBy", "c", 3)
+    + cited("a", "sponsoredBy", "c", 4)
+    + cited("d", "reportsTo", "e", 5)
+    + cited("e", "reportsTo", "d", 6)
+    + cited("h", "sponsoredBy", "b", 7)
+    + cited("ijb", "directs", "council", 9)
+    + cited("unit", "subOrganisationOf", "c", 10)
+    + "id:h gg:fundedBy id:c .\n"
+)
+
+
+def test_several_parents_counts_distinct_bodies_above(store: Store) -> None:
+    found = compute_findings(load(store, ACCOUNT))
+    several = {ids(f)[0]: ids(f)[1:] for f in of(found, "several-parents")}
+    assert several == {"a": ["b", "c"], "h": ["b", "c"]}
+
+
+def test_a_loop_of_lines_is_a_cycle(store: Store) -> None:
+    found = compute_findings(load(store, ACCOUNT))
+    assert [sorted(ids(f)) for f in of(found, "accountability-cycle")] == [["d", "e"]]
+
+
+def test_a_line_others_imply_is_redundant(store: Store) -> None:
+    found = compute_findings(load(store, ACCOUNT))
+    redundant = [ids(f) for f in of(found, "redundant-line")]
+    assert ["a", "c"] in redundant
+    assert ["b", "c"] not in redundant and ["x", "a"] not in redundant
+
+
+def test_orphans_only_where_a_line_is_expected(store: Store) -> None:
+    found = compute_findings(load(store, ACCOUNT))
+    orphans = {ids(f)[0] for f in of(found, "orphan")}
+    assert orphans == {"f", "ijb"}  # not the company, government, council or a unit in c
+
+
+def test_directs_is_read_upwards(store: Store) -> None:
+    found = compute_findings(load(store, ACCOUNT))
+    assert "council" not in {ids(f)[0] for f in of(found, "orphan")}
+    chains = of(found, "accountability-chain")
+    assert [ids(f) for f in chains] == [["x", "a", "b", "c"]]
+    assert chains[0].details["length"] == 3
+
+
+def test_only_uncited_lines_are_unsourced(store: Store) -> None:
+    found = compute_findings(load(store, ACCOUNT))
+    assert [ids(f) for f in of(found, "unsourced-line")] == [["h", "c"]]
+
+
+# --- plan leadership ------------------------------------------------------------------
+PLAN = (
+    named(
+        ("sg", "Government"),
+        ("cosla", "Organisation"),
+        ("la", "Collective"),
+        ("hb", "Collective"),
+        ("a1", "Action"),
+        ("a2", "Action"),
+        ("a3", "Action"),
+        ("a4", "Action"),
+        ("a5", "Action"),
+    )
+    + """
+id:a1 gg:leadOrganisation id:sg, id:cosla, id:la, id:hb .
+id:a2 gg:leadOrganisation id:la, id:hb .
+id:a3 gg:leadOrganisation id:sg, id:cosla .
+id:a4 gg:leadOrganisation id:sg ; gg:linkedAction id:a2 .
+id:a5 gg:leadOrganisation id:cosla ; gg:linkedAction id:a3 ;
+  gg:hasAssessment id:x5 . id:x5 gg:assessmentStatus gg:LittleOrNoWork ;
+  gg:assessmentDate "2021-06-25" .
+id:a3 gg:hasAssessment id:x3 . id:x3 gg:assessmentStatus gg:WorkUnderway .
+"""
+)
+
+
+def test_leadership_findings_on_a_small_plan(store: Store) -> None:
+    found = compute_findings(load(store, PLAN))
+    assert [ids(f)[0] for f in of(found, "many-leads")] == ["a1"]
+    generic = {ids(f)[0]: f.score for f in of(found, "generic-leads")}
+    assert generic == {"a2": 1.0, "a1": 0.5}
+    assert sorted(ids(f)[0] for f in of(found, "leads-many-actions")) == ["cosla", "sg"]
+    assert [ids(f) for f in of(found, "co-leads")] == [["cosla", "sg"], ["hb", "la"]]
+    assert [ids(f) for f in of(found, "linked-disjoint-leads")] == [["a2", "a4"]]
+    assert [ids(f)[0] for f in of(found, "little-work")] == ["a5"]
+
+
+def test_linked_actions_sharing_a_lead_are_not_flagged(store: Store) -> None:
+    found = compute_findings(load(store, PLAN))
+    assert not any({"a3", "a5"} == set(ids(f)) for f in of(found, "linked-disjoint-leads"))
+
+
+# --- rationalisation ------------------------------------------------------------------
+MERGE = (
+    named(
+        ("parent", "HealthAndSocialCarePartnership"),
+        ("g1", "Board"),
+        ("g2", "Board"),
+        ("g3", "Board"),
+        ("other", "ExecutiveNDPB"),
+        ("area", "PolicyArea"),
+        ("x", "PolicyArea"),
+        ("y", "PolicyArea"),
+    )
+    + """
+id:g1 gg:subOrganisationOf id:parent ; gg:hasInterestIn id:area .
+id:g2 gg:subOrganisationOf id:parent ; gg:hasInterestIn id:area .
+id:g3 gg:subOrganisationOf id:other ; gg:hasInterestIn id:x .
+id:other gg:hasInterestIn id:y .
+"""
+)
+
+
+def test_groups_under_one_parent_with_one_remit_are_a_candidate(store: Store) -> None:
+    found = compute_findings(load(store, MERGE))
+    cands = of(found, "rationalisation")
+    assert [ids(f) for f in cands] == [["g1", "g2"]]
+    assert "parent" in cands[0].explanation and cands[0].details["pairs"][0]["remit"] > 0
+
+
+def test_one_signal_alone_makes_no_candidate(store: Store) -> None:
+    only_remit = MERGE.replace("id:g2 gg:subOrganisationOf id:parent ;", "id:g2")
+    found = compute_findings(load(store, only_remit))
+    assert not of(found, "rationalisation")
+
+
+# --- ids, filtering and the cache -----------------------------------------------------
+def test_ids_depend_on_kind_and_subjects_not_order_or_score() -> None:
+    assert finding_id("remit-overlap", ["b", "a"]) == finding_id("remit-overlap", ["a", "b"])
+    assert finding_id("remit-overlap", ["a", "b"]) != finding_id("co-leads", ["a", "b"])
+    assert finding_id("accountability-chain", ["a", "b"], ordered=True) != finding_id(
+        "accountability-chain", ["b", "a"], ordered=True
+    )
+
+
+def test_min_score_and_kinds_filter(store: Store) -> None:
+    load(store, PLAN)
+    found = compute_findings(store, kinds=["co-leads"], min_score=0.6)
+    assert {f.kind for f in found} == set() or all(f.score >= 0.6 for f in found)
+    assert all(f.kind == "co-leads" for f in found)
+
+
+def test_unknown_kind_is_a_clear_error(store: Store) -> None:
+    from govgraph.graph.errors import QueryError
+
+    with pytest.raises(QueryError, match="unknown finding kind 'nope'"):
+        compute_findings(store, kinds=["nope"])
+
+
+def test_cache_computes_once_per_data_version(store: Store) -> None:
+    load(store, PLAN)
+    cache = FindingsCache()
+    first = cache.get(store)
+    assert cache.get(store, kinds=["co-leads"]) == of(first, "co-leads")
+    version = data_version(store)
+    assert cache.version == version
+    load(store, REMIT)
+    assert data_version(store) != version
+    assert of(cache.get(store), "remit-overlap")

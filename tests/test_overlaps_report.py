@@ -1,0 +1,164 @@
+"""The overlap report's formats: deterministic, safe, self-contained; and what it finds in
+the bundled data, checked against Change Programme ONE and the Inverclyde IJB report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from govgraph.graph.findings import Fact, Finding, Subject, from_dict, to_json
+from govgraph.graph.overlaps import compute_findings
+from govgraph.graph.records import SourceRef
+from govgraph.graph.store import Store
+from govgraph.visualisations.report_map import network_svg, overlap_map
+from govgraph.visualisations.reports import FORMATS, render, safe_cell
+
+HOSTILE = Finding(
+    "remit-overlap",
+    (
+        Subject("https://w3id.org/govgraph/id/x", '=HYPERLINK("http://evil")'),
+        Subject("https://w3id.org/govgraph/id/y", "<script>alert(1)</script> | *bold*"),
+    ),
+    0.8,
+    "Shares <b>everything</b>.",
+    (Fact("A fact.", (SourceRef("Doc </script>", "s. 1"),)),),
+)
+
+
+def test_every_format_is_byte_identical_without_the_timestamp() -> None:
+    for fmt in FORMATS:
+        assert render([HOSTILE], fmt, timestamp=False) == render([HOSTILE], fmt, timestamp=False)
+
+
+def test_the_timestamp_is_one_line_that_can_be_switched_off() -> None:
+    with_ts = render([HOSTILE], "md").decode().splitlines()
+    without = render([HOSTILE], "md", timestamp=False).decode().splitlines()
+    extra = [line for line in with_ts if line not in without]
+    assert len(extra) == 1 and extra[0].startswith("Generated ")
+
+
+def test_csv_cells_cannot_become_formulas() -> None:
+    rows = list(csv.reader(io.StringIO(render([HOSTILE], "csv").decode())))
+    assert rows[1][4].startswith("'=HYPERLINK")
+    assert safe_cell("-1") == "'-1" and safe_cell("Body") == "Body"
+
+
+def test_html_escapes_names_and_fetches_nothing() -> None:
+    html = render([HOSTILE], "html", timestamp=False).decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert "<b>everything</b>" not in html
+    assert "default-src 'none'" in html
+    assert not re.search(r"""(src|href)=["']https?://""", html), "no network fetches"
+
+
+def test_json_round_trips_with_the_same_ids() -> None:
+    doc = json.loads(render([HOSTILE], "json", timestamp=False))
+    back = [from_dict(d) for d in doc["findings"]]
+    assert [f.id for f in back] == [HOSTILE.id]
+    assert to_json(back) == to_json([HOSTILE])
+
+
+def test_markdown_shows_names_as_text() -> None:
+    md = render([HOSTILE], "md", timestamp=False).decode()
+    assert "\\| \\*bold\\*" in md and "<script>" not in md
+
+
+def test_unknown_format_is_a_clear_error() -> None:
+    from govgraph.graph.errors import QueryError
+
+    with pytest.raises(QueryError, match="unknown report format"):
+        render([HOSTILE], "pdf")
+
+
+# --- the bundled data -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def found(bundled_store_path: object) -> list[Finding]:
+    from govgraph.graph.oxigraph_store import OxigraphStore
+
+    store = OxigraphStore(bundled_store_path, read_only=True)  # type: ignore[arg-type]
+    try:
+        return compute_findings(store)
+    finally:
+        store.close()
+
+
+def names(f: Finding) -> list[str]:
+    return [s.name for s in f.subjects]
+
+
+def kind(found: list[Finding], k: str) -> list[Finding]:
+    return [f for f in found if f.kind == k]
+
+
+def test_scottish_government_then_cosla_lead_the_most_actions(found: list[Finding]) -> None:
+    leads = sorted(kind(found, "leads-many-actions"), key=lambda f: -f.details["actions"])
+    assert [names(f)[0] for f in leads[:2]] == [
+        "Scottish Government",
+        "Convention of Scottish Local Authorities",
+    ]
+    assert leads[0].details["actions"] == 20 and leads[1].details["actions"] == 12
+
+
+def test_cosla_and_the_scottish_government_co_lead_most_often(found: list[Finding]) -> None:
+    top = kind(found, "co-leads")[0]
+    assert set(names(top)) == {"Scottish Government", "Convention of Scottish Local Authorities"}
+    assert top.details["together"] == 11
+
+
+def test_governance_structures_has_little_or_no_work(found: list[Finding]) -> None:
+    little = kind(found, "little-work")
+    assert [names(f)[0] for f in little] == ["Governance Structures"]
+    assert any(
+        s.locator and "Governance Structures" in s.locator
+        for e in little[0].evidence
+        for s in e.sources
+    )
+
+
+def test_actions_led_by_generic_groups(found: list[Finding]) -> None:
+    generic = {names(f)[0]: f for f in kind(found, "generic-leads")}
+    assert {"Advocacy", "Service Integration", "Workforce Values"} <= set(generic)
+    assert "Local authorities" in names(generic["Advocacy"])
+
+
+def test_inverclyde_local_boards_are_a_rationalisation_candidate(found: list[Finding]) -> None:
+    cands = [set(names(f)) for f in kind(found, "rationalisation")]
+    assert any(
+        {"Inverclyde I Promise Board", "Inverclyde Champions Board", "Inverclyde I Promise Team"}
+        <= c
+        for c in cands
+    )
+    remit = [set(names(f)) for f in kind(found, "remit-overlap")]
+    assert {"Inverclyde I Promise Board", "Inverclyde corporate parenting subgroup"} in remit
+
+
+def test_coverage_states_the_seed_figures_with_their_source(found: list[Finding]) -> None:
+    summary = kind(found, "coverage-summary")[0]
+    assert "26 of the 43" in summary.explanation and "49 of 117" in summary.explanation
+    assert all(e.sources and e.sources[0].title == "Change Programme ONE" for e in summary.evidence)
+
+
+def test_every_finding_has_subjects_or_evidence_with_sources(found: list[Finding]) -> None:
+    for f in found:
+        assert f.evidence, f.id
+        assert any(e.sources for e in f.evidence), f.id
+    assert len({f.id for f in found}) == len(found)
+
+
+def test_the_overlap_map_is_built_from_the_findings(found: list[Finding]) -> None:
+    model = overlap_map(found)
+    assert model.nodes and model.edges
+    ids = {n.id for n in model.nodes}
+    assert all(e.source in ids and e.target in ids for e in model.edges)
+    svg = network_svg(model)
+    assert svg.startswith("<svg") and svg == network_svg(overlap_map(found))
+
+
+def test_bundled_report_is_deterministic(found: list[Finding], bundled: Store) -> None:
+    again = compute_findings(bundled)
+    for fmt in ("json", "csv", "md"):
+        assert render(found, fmt, timestamp=False) == render(again, fmt, timestamp=False)
