@@ -216,6 +216,45 @@ def map_(
     err.print(f"wrote {kind} map ({len(html):,} bytes) to {output}")
 
 
+report_app = typer.Typer(
+    help="Reports for the Independent Strategic Advisor.", no_args_is_help=True
+)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("overlaps")
+def report_overlaps(
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write; - for stdout.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="html, md, csv or json.")] = "html",
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(help="Only findings of this kind (repeatable); see docs/overlaps.md."),
+    ] = None,
+    min_score: Annotated[float, typer.Option(help="Leave out findings scoring below this.")] = 0.0,
+    timestamp: Annotated[
+        bool, typer.Option(help="Print the generation time (off: byte-identical reruns).")
+    ] = True,
+    store: StoreOption = None,
+) -> None:
+    """Overlaps and anomalies in the landscape, each finding with its evidence and sources."""
+    from govgraph.graph.overlaps import compute_findings
+    from govgraph.visualisations.reports import MEDIA_TYPES, render
+
+    if fmt not in MEDIA_TYPES:
+        raise _fail(ValueError(f"unknown format {fmt!r}: use one of {', '.join(MEDIA_TYPES)}"))
+    try:
+        with _open(store) as st:
+            findings = compute_findings(st, kinds=kind or None, min_score=min_score)
+        data = render(findings, fmt, timestamp=timestamp)
+    except GovgraphError as exc:
+        raise _fail(exc) from None
+    if output == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(output).write_bytes(data)
+        err.print(f"wrote {len(findings):,} findings ({len(data):,} bytes) to {output}")
+
+
 def _sparql_json(st: Store, text: str) -> Any:
     raw = st.query_serialized(text, "application/sparql-results+json", "application/ld+json")
     return json.loads(raw)

@@ -132,3 +132,31 @@ def test_map_writes_one_self_contained_file(store_url: str, tmp_path: Path) -> N
         app, ["map", "ego", "--focus", "nope", "--store", store_url, "-o", str(target)]
     )
     assert unknown.exit_code == 1 and "no entity" in unknown.output
+
+
+def test_report_overlaps_is_deterministic_without_the_timestamp(
+    store_url: str, tmp_path: Path
+) -> None:
+    runner.invoke(
+        app, ["load", "--store", store_url, "--no-validate", f"rdf:{FIXTURES / 'landscape.ttl'}"]
+    )
+    outputs = []
+    for n in range(2):
+        target = tmp_path / f"r{n}.json"
+        result = runner.invoke(
+            app,
+            [
+                "report",
+                "overlaps",
+                "--store",
+                store_url,
+                "-f",
+                "json",
+                "--no-timestamp",
+                "-o",
+                str(target),
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1] and b"cycle" in outputs[0]

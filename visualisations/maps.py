@@ -99,3 +99,7 @@ def render_map(
     return render_html(
         build_map(store, kind, focus=focus, depth=depth, as_of=as_of, served=served, scope=scope)
     )
+
+
+# The overlap map kind lives with the overlap report; importing it registers the kind.
+from govgraph.visualisations import report_map  # noqa: E402, F401
