@@ -1,4 +1,5 @@
-"""The one app factory: ``create_app(store)`` wires routes to a store chosen by the caller."""
+"""The one app factory: ``create_app(store, settings=...)`` wires routes to a store chosen by
+the caller; every limit comes from :class:`~govgraph.api.settings.Settings`."""
 
 from __future__ import annotations
 
@@ -7,15 +8,25 @@ from typing import Any
 
 from anyio import CapacityLimiter
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.schema import BaseSchema
 
+from govgraph.api.artefacts import maps_endpoint, overlaps_endpoint
 from govgraph.api.context import Context
-from govgraph.api.schema import schema
+from govgraph.api.linked_data import entity_endpoint, ontology_endpoint
+from govgraph.api.middleware import BodyLimit, SecurityHeaders
+from govgraph.api.schema import build_schema
+from govgraph.api.settings import Settings
+from govgraph.api.sparql import sparql_endpoint
+from govgraph.graph.overlaps import FindingsCache
+from govgraph.graph.sandbox import Limits
 from govgraph.graph.store import Store, open_store
 
 STATIC = resources.files("govgraph.api").joinpath("static")
@@ -23,36 +34,78 @@ TEMPLATES = resources.files("govgraph.api").joinpath("templates")
 
 
 class GovgraphGraphQL(GraphQL[Context, None]):
-    """Strawberry over ASGI, with a per-request context and an offline GraphiQL page."""
+    """Strawberry over ASGI, with a per-request context and an offline GraphiQL page.
+    Batching stays off (strawberry's default): one operation per request."""
 
-    def __init__(self, store: Store, limiter: CapacityLimiter) -> None:
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=False)
+    def __init__(
+        self, store: Store, limiter: CapacityLimiter, schema: BaseSchema, *, graphiql: bool
+    ) -> None:
+        super().__init__(
+            schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False
+        )
         self.store = store
         self.limiter = limiter
+        self._ide = TEMPLATES.joinpath("graphiql.html").read_text("utf-8")
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(store=self.store, limiter=self.limiter)
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(TEMPLATES.joinpath("graphiql.html").read_text("utf-8"))
+        return HTMLResponse(self._ide)
 
 
-def create_app(store: Store | None = None, *, threads: int = 8) -> Starlette:
+INDEX = """govgraph: the governance landscape around The Promise.
+GraphQL (GraphiQL in a browser): /graphql
+SPARQL 1.1 (read-only):          /sparql
+Entities (HTML, Turtle, JSON-LD): /id/{id}
+Ontology:                         /ontology
+Maps:                             /maps/{landscape,accountability,ego,policy,actions,overlap}
+Overlap report:                   /reports/overlaps?format=html|md|csv|json
+"""
+
+
+def create_app(
+    store: Store | None = None, *, settings: Settings | None = None, threads: int | None = None
+) -> Starlette:
+    settings = settings or Settings.from_env()
+    settings.check()
     store = store if store is not None else open_store()
-    graphql = GovgraphGraphQL(store, CapacityLimiter(threads))
+    schema = build_schema(settings)
+    limiter = CapacityLimiter(threads or settings.threads)
+    graphql = GovgraphGraphQL(store, limiter, schema, graphiql=settings.graphiql)
+    sparql = sparql_endpoint(store, Limits(settings.sparql_timeout, settings.sparql_max_bytes))
+    findings = FindingsCache()
 
     async def index(request: Request) -> Response:
-        return PlainTextResponse(
-            "govgraph: the governance landscape around The Promise.\n"
-            "GraphQL (and GraphiQL in a browser): /graphql\n"
-        )
+        return PlainTextResponse(INDEX)
 
-    app = Starlette(
-        routes=[
-            Route("/", index),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
-        ],
-    )
+    routes: list[BaseRoute] = [
+        Route("/", index),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/id/{slug:path}", entity_endpoint(store), methods=["GET", "HEAD"]),
+        Route("/ontology", ontology_endpoint, methods=["GET", "HEAD"]),
+        Route("/maps/{kind}", maps_endpoint(store), methods=["GET"]),
+        Route("/reports/overlaps", overlaps_endpoint(store, findings), methods=["GET"]),
+        Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
+    ]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+    ]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type", "Accept"],
+                allow_credentials=False,
+            )
+        )
+    app = Starlette(routes=routes, middleware=middleware)
     app.state.store = store
+    app.state.settings = settings
+    app.state.schema = schema
+    app.state.findings = findings
     return app

@@ -1,7 +1,8 @@
 """Per-request GraphQL context: the store, a bounded thread pool and DataLoaders.
 
 Store calls are synchronous, so they run in worker threads (Oxigraph releases the GIL while
-querying); DataLoaders are created per request so no cache is ever shared between users.
+querying); DataLoaders are created per request so no cache is ever shared between users,
+and every nested lookup of a level of the answer is batched into one query.
 """
 
 from __future__ import annotations
@@ -14,31 +15,105 @@ from typing import Any, TypeVar
 import anyio
 from anyio import CapacityLimiter
 from rdflib import URIRef
+from rdflib.term import Node
 from strawberry.dataloader import DataLoader
 
-from govgraph.graph import organisations as orgs
-from govgraph.graph.records import OrganisationRecord
+from govgraph.graph import entities
+from govgraph.graph.plan_queries import ACTION_LINKS, ASSESSMENT_LINKS
+from govgraph.graph.records import EntityRecord, RelationshipRecord, SourceRef
+from govgraph.graph.relationships import relationships_of
 from govgraph.graph.store import Store
+from govgraph.ontology.terms import GG
 
 T = TypeVar("T")
+
+LINKS = (
+    *ACTION_LINKS,
+    *ASSESSMENT_LINKS,
+    GG.operatesIn,
+    GG.hasInterestIn,
+    GG.hasRemitIn,
+    GG.gssCode,
+)
+"""Properties the API follows from an entity, fetched together for a batch of entities."""
+
+
+class CountingStore:
+    """The store as seen by one request: every query it issues is counted."""
+
+    def __init__(self, store: Store, calls: list[int]) -> None:
+        self._store, self._calls = store, calls
+
+    def select(self, *args: Any, **kwargs: Any) -> Any:
+        self._calls.append(1)
+        return self._store.select(*args, **kwargs)
+
+    def select_one(self, *args: Any, **kwargs: Any) -> Any:
+        self._calls.append(1)
+        return self._store.select_one(*args, **kwargs)
+
+    def construct(self, *args: Any, **kwargs: Any) -> Any:
+        self._calls.append(1)
+        return self._store.construct(*args, **kwargs)
+
+    def ask(self, *args: Any, **kwargs: Any) -> Any:
+        self._calls.append(1)
+        return self._store.ask(*args, **kwargs)
+
+    def count(self, *args: Any, **kwargs: Any) -> Any:
+        self._calls.append(1)
+        return self._store.count(*args, **kwargs)
 
 
 @dataclass
 class Context:
     store: Store
     limiter: CapacityLimiter
-    store_calls: int = 0
-    """How many store round-trips this request made (pinned by the N+1 tests)."""
-    organisations: DataLoader[URIRef, OrganisationRecord | None] = field(init=False)
+    _calls: list[int] = field(default_factory=list, repr=False)
+    entities: DataLoader[URIRef, EntityRecord | None] = field(init=False)
+    sources: DataLoader[URIRef, list[SourceRef]] = field(init=False)
+    relationships: DataLoader[URIRef, list[RelationshipRecord]] = field(init=False)
+    links: DataLoader[URIRef, dict[URIRef, list[Node]]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.organisations = DataLoader(load_fn=self._load_organisations)
+        self._counted = CountingStore(self.store, self._calls)
+        self.entities = DataLoader(load_fn=self._load_entities)
+        self.sources = DataLoader(load_fn=self._load_sources)
+        self.relationships = DataLoader(load_fn=self._load_relationships)
+        self.links = DataLoader(load_fn=self._load_links)
+
+    @property
+    def store_calls(self) -> int:
+        """How many store queries this request issued (pinned by the N+1 tests)."""
+        return len(self._calls)
+
+    @property
+    def organisations(self) -> DataLoader[URIRef, EntityRecord | None]:
+        return self.entities
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run ``fn(store, *args)`` in a worker thread."""
-        self.store_calls += 1
-        return await anyio.to_thread.run_sync(partial(fn, self.store, *args), limiter=self.limiter)
+        """Run ``fn(store, *args)`` in a worker thread, counting its queries."""
+        return await anyio.to_thread.run_sync(
+            partial(fn, self._counted, *args), limiter=self.limiter
+        )
 
-    async def _load_organisations(self, keys: Sequence[URIRef]) -> list[OrganisationRecord | None]:
-        found = await self.run(orgs.get_organisations, list(keys))
+    def prime(self, records: Sequence[EntityRecord]) -> None:
+        """Let later lookups of entities already read in full skip the store."""
+        for rec in records:
+            self.entities.prime(URIRef(rec.iri), rec)
+
+    async def _load_entities(self, keys: Sequence[URIRef]) -> list[EntityRecord | None]:
+        found = await self.run(entities.get_entities, list(keys))
         return [found.get(k) for k in keys]
+
+    async def _load_sources(self, keys: Sequence[URIRef]) -> list[list[SourceRef]]:
+        found = await self.run(entities.get_sources, list(keys))
+        return [found.get(k, []) for k in keys]
+
+    async def _load_relationships(self, keys: Sequence[URIRef]) -> list[list[RelationshipRecord]]:
+        found = await self.run(relationships_of, list(keys))
+        return [found.get(k, []) for k in keys]
+
+    async def _load_links(self, keys: Sequence[URIRef]) -> list[dict[URIRef, list[Node]]]:
+        found = await self.run(entities.property_values, list(keys), LINKS)
+        return [found.get(k, {}) for k in keys]

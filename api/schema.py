@@ -1,61 +1,41 @@
-"""The GraphQL schema. Types follow the ontology; resolvers only parse, call graph/, wrap."""
+"""The GraphQL schema: the contract queries. Resolvers parse arguments, call graph/, wrap."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from rdflib import URIRef
+from strawberry.schema.config import StrawberryConfig
 
-from govgraph.api.context import Context
-from govgraph.graph import organisations as orgs
-from govgraph.graph.errors import QueryError
-from govgraph.graph.records import OrganisationRecord
-from govgraph.ontology import model
-
-
-def _enum_from_ontology() -> type[Enum]:
-    """OrganisationType's values are the ontology's organisation classes, by local name;
-    a class added to govgraph.ttl appears here with no code change."""
-    members = {c.name: str(c.iri) for c in model.organisation_classes()}
-    return Enum("OrganisationType", members)  # type: ignore[return-value]
-
-
-OrganisationType = strawberry.enum(
-    _enum_from_ontology(),
-    description="The most specific ontology class of an organisation (gg:Organisation subclasses).",
+from govgraph.api.enums import KIND_BY_IRI, AssessmentStatus, OrganisationType, RelationshipKind
+from govgraph.api.limits import extensions
+from govgraph.api.settings import Settings
+from govgraph.api.types import (
+    ENTITY_TYPES,
+    Action,
+    Ctx,
+    Entity,
+    Foundation,
+    Organisation,
+    PolicyArea,
+    PriorityArea,
+    Relationship,
+    Source,
+    entities_of,
+    entity_of,
+    sources_of,
+    wrap,
 )
-_TYPE_BY_IRI = {member.value: member for member in OrganisationType}  # type: ignore[attr-defined]
-
-
-@strawberry.type(description="A body, board, group or other organisation in the landscape.")
-class Organisation:
-    id: strawberry.ID = strawberry.field(description="The entity id, as used in /id/{id}.")
-    iri: str = strawberry.field(description="The entity's persistent IRI.")
-    name: str = strawberry.field(description="Preferred name (skos:prefLabel).")
-    aliases: list[str] = strawberry.field(description="Other names and abbreviations.")
-    description: str | None
-    start_date: str | None = strawberry.field(description="When it was established, if known.")
-    end_date: str | None = strawberry.field(description="When it ended, if it has.")
-    type: OrganisationType | None  # type: ignore[valid-type]
-    type_label: str | None = strawberry.field(description="The ontology label of its type.")
-
-    @classmethod
-    def from_record(cls, rec: OrganisationRecord) -> Organisation:
-        return cls(
-            id=strawberry.ID(rec.id),
-            iri=rec.iri,
-            name=rec.name,
-            aliases=rec.aliases,
-            description=rec.description,
-            start_date=rec.start,
-            end_date=rec.end,
-            type=_TYPE_BY_IRI.get(rec.type) if rec.type else None,
-            type_label=model.label(rec.type) if rec.type else None,
-        )
+from govgraph.graph import chains, plan_queries
+from govgraph.graph import organisations as orgs
+from govgraph.graph.entities import check_date, get_entities, iri_for
+from govgraph.graph.errors import QueryError
+from govgraph.graph.records import Chain, Hop
+from govgraph.ontology import model
+from govgraph.ontology.terms import GG
 
 
 @strawberry.type
@@ -74,9 +54,28 @@ class OrganisationEdge:
 
 @strawberry.type(description="A Relay connection over organisations, ordered by name.")
 class OrganisationConnection:
-    total_count: int
     edges: list[OrganisationEdge]
     page_info: PageInfo
+    filter: strawberry.Private[orgs.Filter]
+
+    @strawberry.field(description="How many organisations pass the filter (all pages).")
+    async def total_count(self, info: Ctx) -> int:
+        return await info.context.run(orgs.count_organisations, self.filter)
+
+
+@strawberry.input(description="Filters on organisations; all given filters must hold.")
+class OrganisationFilter:
+    type: OrganisationType | None = None  # type: ignore[valid-type]
+    policy_area: strawberry.ID | None = strawberry.field(default=None, description="Its id.")
+    operates_in: strawberry.ID | None = strawberry.field(
+        default=None, description="The id of a council or health board area."
+    )
+    accountable_to: strawberry.ID | None = strawberry.field(
+        default=None, description="Accountable to this body, directly or through others."
+    )
+    search: str | None = strawberry.field(
+        default=None, description="Part of a name or alias; ignores case and accents."
+    )
 
 
 def encode_cursor(key: str) -> str:
@@ -93,39 +92,275 @@ def decode_cursor(cursor: str) -> str:
     return text[4:]
 
 
+@strawberry.type(description="One step of a chain or path, read from `from` to `to`.")
+class Hop_:
+    depth: int = strawberry.field(description="1 for the first step.")
+    kind: RelationshipKind = strawberry.field(description="The kind as stated.")  # type: ignore[valid-type]
+    reads_as: RelationshipKind = strawberry.field(  # type: ignore[valid-type]
+        description="The kind read from `from` to `to` (directedBy for a stated directs)."
+    )
+    relationship: Relationship
+    from_iri: strawberry.Private[str]
+    to_iri: strawberry.Private[str]
+
+    @classmethod
+    def of(cls, hop: Hop) -> Hop_:
+        return cls(
+            depth=hop.depth,
+            kind=KIND_BY_IRI[hop.relationship.kind],
+            reads_as=KIND_BY_IRI.get(hop.reads_as, KIND_BY_IRI[hop.relationship.kind]),
+            relationship=Relationship.seen_from(hop.relationship, hop.source),
+            from_iri=hop.source,
+            to_iri=hop.target,
+        )
+
+    @strawberry.field(name="from")
+    async def from_(self, info: Ctx) -> Entity | None:
+        return await entity_of(info, self.from_iri)
+
+    @strawberry.field
+    async def to(self, info: Ctx) -> Entity | None:
+        return await entity_of(info, self.to_iri)
+
+    @strawberry.field(description="Where the relationship is stated.")
+    async def sources(self, info: Ctx) -> list[Source]:
+        return await self.relationship.sources(info)
+
+
+Hop_.__strawberry_definition__.name = "Hop"  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="One line upward, from the entity asked about to a top.")
+class ChainLine:
+    hops: list[Hop_]
+
+
+@strawberry.type(description="Every accountability line upward from an entity to the top.")
+class AccountabilityChain:
+    hops: list[Hop_] = strawberry.field(description="Each line once, nearest first.")
+    lines: list[ChainLine] = strawberry.field(description="Each route to a top (at most 200).")
+    chain: strawberry.Private[Chain]
+
+    @strawberry.field
+    async def root(self, info: Ctx) -> Entity | None:
+        return await entity_of(info, self.chain.root)
+
+    @strawberry.field(description="Where the lines end: bodies accountable to no one further.")
+    async def tops(self, info: Ctx) -> list[Entity]:
+        return await entities_of(info, self.chain.tops)
+
+
+@strawberry.type(description="The shortest chain of relationships linking two entities.")
+class Path:
+    hops: list[Hop_]
+
+    @strawberry.field
+    def length(self) -> int:
+        return len(self.hops)
+
+
+@strawberry.type(description="Entities near one, and the relationships among them.")
+class Neighbourhood:
+    relationships: list[Relationship]
+    truncated: bool = strawberry.field(description="True when the entity cap cut it short.")
+    node_iris: strawberry.Private[list[str]]
+
+    @strawberry.field
+    async def nodes(self, info: Ctx) -> list[Entity]:
+        return await entities_of(info, self.node_iris)
+
+
+@strawberry.type
+class TypeCount:
+    type: str = strawberry.field(description="The class's local name.")
+    label: str
+    count: int
+
+
+@strawberry.type
+class KindCount:
+    kind: RelationshipKind  # type: ignore[valid-type]
+    label: str
+    count: int
+
+
+@strawberry.type(description="Counts by class and relationship kind, and the store's size.")
+class Stats:
+    types: list[TypeCount]
+    relationship_kinds: list[KindCount]
+    triples: int
+
+
+def _iri(value: str | None) -> URIRef | None:
+    return iri_for(str(value)) if value is not None else None
+
+
+async def _list_of(info: Ctx, classes: list[URIRef]) -> list[Entity]:
+    recs = await info.context.run(plan_queries.entities_of, classes)
+    info.context.prime(recs)
+    return [wrap(r) for r in recs]
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="One organisation by its id (or full IRI).")
-    async def organisation(
-        self, info: Info[Context, Any], id: strawberry.ID
-    ) -> Organisation | None:
-        rec = await info.context.organisations.load(orgs.iri_for(str(id)))
-        return Organisation.from_record(rec) if rec else None
+    async def organisation(self, info: Ctx, id: strawberry.ID) -> Organisation | None:
+        found = await entity_of(info, str(iri_for(str(id))))
+        return found if isinstance(found, Organisation) else None
+
+    @strawberry.field(description="Any entity by its id (or full IRI).")
+    async def entity(self, info: Ctx, id: strawberry.ID) -> Entity | None:
+        return await entity_of(info, str(iri_for(str(id))))
 
     @strawberry.field(
-        description=f"Organisations, a page at a time (at most {orgs.MAX_PAGE} per page)."
+        description=f"Organisations and groups, a page at a time (at most {orgs.MAX_PAGE})."
     )
     async def organisations(
-        self, info: Info[Context, Any], first: int = 20, after: str | None = None
+        self,
+        info: Ctx,
+        filter: OrganisationFilter | None = None,
+        first: int = 20,
+        after: str | None = None,
+        as_of: Annotated[
+            str | None,
+            strawberry.argument(description="Only those in existence then (YYYY[-MM[-DD]])."),
+        ] = None,
     ) -> OrganisationConnection:
         if first < 0 or first > orgs.MAX_PAGE:
             raise QueryError(f"first must be between 0 and {orgs.MAX_PAGE}")
+        f = filter or OrganisationFilter()
+        flt = orgs.Filter(
+            type=URIRef(f.type.value) if f.type is not None else None,
+            policy_area=_iri(f.policy_area),
+            operates_in=_iri(f.operates_in),
+            accountable_to=_iri(f.accountable_to),
+            search=f.search,
+            as_of=check_date(as_of),
+        )
         key = decode_cursor(after) if after else None
-        page = await info.context.run(orgs.list_organisations, first, key)
+        keys, has_next = await info.context.run(orgs.page_keys, first, key, flt)
+        nodes = await entities_of(info, [str(k) for k, _ in keys])
+        cursor = {str(k): c for k, c in keys}
         edges = [
-            OrganisationEdge(cursor=encode_cursor(c), node=Organisation.from_record(r))
-            for r, c in zip(page.items, page.cursors, strict=True)
+            OrganisationEdge(cursor=encode_cursor(cursor[n.iri]), node=n)
+            for n in nodes
+            if isinstance(n, Organisation)
         ]
         return OrganisationConnection(
-            total_count=page.total,
             edges=edges,
             page_info=PageInfo(
-                has_next_page=page.has_next,
+                has_next_page=has_next,
                 has_previous_page=after is not None,
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
+            filter=flt,
         )
 
+    @strawberry.field(description="Plan actions, filtered by priority area, status and lead.")
+    async def actions(
+        self,
+        info: Ctx,
+        priority_area: strawberry.ID | None = None,
+        assessment: AssessmentStatus | None = None,  # type: ignore[valid-type]
+        lead_organisation: strawberry.ID | None = None,
+    ) -> list[Action]:
+        status = URIRef(assessment.value) if assessment is not None else None
+        iris = await info.context.run(
+            plan_queries.list_actions, _iri(priority_area), status, _iri(lead_organisation)
+        )
+        found = await entities_of(info, [str(i) for i in iris])
+        return [a for a in found if isinstance(a, Action)]
 
-schema = strawberry.Schema(query=Query)
+    @strawberry.field(description="Every accountability line upward from an entity to the top.")
+    async def accountability_chain(
+        self, info: Ctx, id: strawberry.ID, as_of: str | None = None
+    ) -> AccountabilityChain | None:
+        iri = iri_for(str(id))
+        chain, rec = await info.context.run(_chain, iri, check_date(as_of))
+        if rec is None:
+            return None
+        info.context.prime([rec])
+        return AccountabilityChain(
+            hops=[Hop_.of(h) for h in chain.hops],
+            lines=[ChainLine(hops=[Hop_.of(h) for h in line]) for line in chain.lines],
+            chain=chain,
+        )
+
+    @strawberry.field(description="The shortest chain of relationships between two entities.")
+    async def path(
+        self,
+        info: Ctx,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        to: strawberry.ID,
+        max_length: int = 6,
+    ) -> Path | None:
+        hops = await info.context.run(
+            chains.shortest_path, iri_for(str(from_)), iri_for(str(to)), max_length
+        )
+        return Path(hops=[Hop_.of(h) for h in hops]) if hops is not None else None
+
+    @strawberry.field(description=f"Entities within `depth` (1-{chains.MAX_DEPTH}) relationships.")
+    async def neighbourhood(self, info: Ctx, id: strawberry.ID, depth: int = 1) -> Neighbourhood:
+        iri = iri_for(str(id))
+        found = await info.context.run(chains.neighbourhood, iri, depth)
+        return Neighbourhood(
+            relationships=[Relationship.seen_from(r, r.subject) for r in found.edges],
+            truncated=found.truncated,
+            node_iris=found.nodes,
+        )
+
+    @strawberry.field(description="The policy areas (concept scheme id:scheme/policy-areas).")
+    async def policy_areas(self, info: Ctx) -> list[PolicyArea]:
+        return [e for e in await _list_of(info, [GG.PolicyArea]) if isinstance(e, PolicyArea)]
+
+    @strawberry.field(description="The Five Foundations of The Promise.")
+    async def foundations(self, info: Ctx) -> list[Foundation]:
+        return [e for e in await _list_of(info, [GG.Foundation]) if isinstance(e, Foundation)]
+
+    @strawberry.field(description="The priority areas of the plans.")
+    async def priority_areas(self, info: Ctx) -> list[PriorityArea]:
+        found = await _list_of(info, [GG.PriorityArea])
+        return [e for e in found if isinstance(e, PriorityArea)]
+
+    @strawberry.field(description="Counts by class and relationship kind, and triples.")
+    async def stats(self, info: Ctx) -> Stats:
+        found = await info.context.run(plan_queries.stats)
+        return Stats(
+            types=[
+                TypeCount(type=model.local_name(t), label=model.label(URIRef(t)), count=n)
+                for t, n in sorted(found.types.items(), key=lambda tn: (-tn[1], tn[0]))
+            ],
+            relationship_kinds=[
+                KindCount(kind=KIND_BY_IRI[k], label=model.label(URIRef(k)), count=n)
+                for k, n in sorted(found.kinds.items(), key=lambda kn: (-kn[1], kn[0]))
+                if k in KIND_BY_IRI
+            ],
+            triples=found.triples,
+        )
+
+    @strawberry.field(description="The sources cited for an entity.")
+    async def sources(self, info: Ctx, id: strawberry.ID) -> list[Source]:
+        return await sources_of(info, [str(iri_for(str(id)))])
+
+
+def _chain(store: Any, iri: URIRef, as_of: str | None) -> tuple[Chain, Any]:
+    """The chain and the root's record in one worker-thread trip."""
+    rec = get_entities(store, [iri]).get(iri)
+    if rec is None:
+        return Chain(str(iri), [], [], []), None
+    return chains.accountability_chain(store, iri, as_of), rec
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    return strawberry.Schema(
+        query=Query,
+        types=ENTITY_TYPES,
+        extensions=extensions(settings),
+        config=StrawberryConfig(disable_field_suggestions=not settings.debug),
+    )
+
+
+schema = build_schema()
+"""The schema with default (production) settings, for the CLI and in-process use."""

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs
 
 import anyio
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from govgraph.graph.errors import QueryError
+from govgraph.graph.errors import QueryError, QueryTimeout
 from govgraph.graph.sandbox import Limits, run_query
 from govgraph.graph.sparql_guard import check_read_only
 from govgraph.graph.store import Store
+from govgraph.ontology.terms import PREFIXES
 
 RESULT_TYPES = [
     "application/sparql-results+json",
@@ -75,19 +77,49 @@ async def _query_text(request: Request) -> str:
     )
 
 
+SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix fmt: <http://www.w3.org/ns/formats/> .
+[] a sd:Service ;
+  sd:endpoint <{endpoint}> ;
+  sd:supportedLanguage sd:SPARQL11Query ;
+  sd:feature sd:UnionDefaultGraph ;
+  sd:resultFormat fmt:SPARQL_Results_JSON, fmt:SPARQL_Results_XML, fmt:SPARQL_Results_CSV,
+    fmt:SPARQL_Results_TSV, fmt:Turtle, fmt:N-Triples, fmt:JSON-LD, fmt:RDF_XML .
+"""
+
+
+def _help(limits: Limits) -> str:
+    return (
+        "govgraph SPARQL 1.1 endpoint (read-only). Send ?query=... or POST "
+        "application/sparql-query (or the form field 'query'). Prefixes "
+        + ", ".join(f"{p}:" for p in PREFIXES)
+        + " are predeclared; the default graph is the union of all sources (FROM, FROM NAMED, "
+        "SERVICE, LOAD and Update are refused). Results: JSON, XML, CSV, TSV; graphs: "
+        f"Turtle, N-Triples, JSON-LD, RDF/XML. Timeout {limits.timeout:g} s; results capped "
+        f"at {limits.max_bytes:,} bytes. Accept: text/turtle for a service description.\n"
+    )
+
+
 def sparql_endpoint(store: Store, limits: Limits):  # type: ignore[no-untyped-def]
     async def endpoint(request: Request) -> Response:
+        headers = {"Vary": "Accept"}
         try:
+            if "default-graph-uri" in request.query_params or (
+                "named-graph-uri" in request.query_params
+            ):
+                raise QueryError(
+                    "default-graph-uri and named-graph-uri are not supported: the default "
+                    "graph is the union of every source"
+                )
             text = await _query_text(request)
             if not text.strip():
-                return PlainTextResponse(
-                    "govgraph SPARQL 1.1 endpoint (read-only). Send ?query=... or POST "
-                    "application/sparql-query. Prefixes gg:, id:, skos:, rdfs:, dcterms:, "
-                    "prov:, org: and schema: are predeclared; the default graph is the union "
-                    f"of all sources. Timeout {limits.timeout:g} s; results capped at "
-                    f"{limits.max_bytes:,} bytes.\n",
-                    status_code=400 if request.query_params else 200,
-                )
+                if request.method == "GET" and "query" not in request.query_params:
+                    accept = request.headers.get("accept", "")
+                    if negotiate(accept, ["text/plain", "text/turtle"]) == "text/turtle":
+                        body = SERVICE_DESCRIPTION.format(endpoint=str(request.url))
+                        return Response(body, media_type="text/turtle", headers=headers)
+                    return PlainTextResponse(_help(limits), headers=headers)
+                raise QueryError("the query is empty")
             form = check_read_only(text)
             explicit = request.query_params.get("format")
             accept = (
@@ -95,16 +127,24 @@ def sparql_endpoint(store: Store, limits: Limits):  # type: ignore[no-untyped-de
             )
             graph_result = form in ("CONSTRUCT", "DESCRIBE")
             media = negotiate(accept or "", RDF_TYPES if graph_result else RESULT_TYPES)
-            body = await anyio.to_thread.run_sync(
-                run_query,
-                store,
-                text,
-                media if not graph_result else RESULT_TYPES[0],
-                media if graph_result else RDF_TYPES[0],
-                limits,
-            )
+            started = time.monotonic()
+            try:
+                body = await anyio.to_thread.run_sync(
+                    run_query,
+                    store,
+                    text,
+                    media if not graph_result else RESULT_TYPES[0],
+                    media if graph_result else RDF_TYPES[0],
+                    limits,
+                )
+            except QueryError as exc:
+                if time.monotonic() - started >= limits.timeout:
+                    raise QueryTimeout(str(exc)) from exc
+                raise
+        except QueryTimeout as exc:
+            return PlainTextResponse(f"{exc}\n", status_code=503, headers=headers)
         except QueryError as exc:
-            return PlainTextResponse(f"{exc}\n", status_code=400)
-        return Response(body, media_type=media, headers={"Vary": "Accept"})
+            return PlainTextResponse(f"{exc}\n", status_code=400, headers=headers)
+        return Response(body, media_type=media, headers=headers)
 
     return endpoint

@@ -33,3 +33,7 @@ class SourceError(GovgraphError):
         where = ":".join(str(x) for x in (file, line, column) if x is not None)
         parts = [p for p in (where, f"field '{field}'" if field else None, message) if p]
         super().__init__(": ".join(parts))
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit and was stopped."""

@@ -1,57 +1,80 @@
-"""Organisations: batched lookups and keyset-paginated lists."""
+"""Organisations (and groups): batched lookups, filters and keyset-paginated lists."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
+from rdflib.term import Node
 
+from govgraph.graph.entities import check_date, get_entities, iri_for, normalise
+from govgraph.graph.errors import QueryError
 from govgraph.graph.queries import query
 from govgraph.graph.records import OrganisationRecord, Page
 from govgraph.graph.store import Store
-from govgraph.ontology.model import most_specific
-from govgraph.ontology.terms import ID, entity
+from govgraph.ontology import model
+from govgraph.ontology.terms import GG
 
 MAX_PAGE = 500
+MAX_SEARCH = 200
+"""Longest search term, in characters."""
+
+__all__ = ["MAX_PAGE", "Filter", "get_organisations", "iri_for", "list_organisations"]
 
 
-def iri_for(id_or_iri: str) -> URIRef:
-    """Accept an entity id (``the-promise-scotland``) or its full IRI."""
-    if id_or_iri.startswith(str(ID)):
-        return URIRef(id_or_iri)
-    return entity(id_or_iri)
+def organisation_classes() -> list[model.OntClass]:
+    """The classes listed as organisations: gg:Organisation, gg:Group and every class below
+    them (the ontology says a group may also be an organisation), in hierarchy order."""
+    m = model.model()
+    roots = {GG.Organisation, GG.Group}
+    return [c for c in m.classes.values() if c.iri in roots or roots & m.ancestors(c.iri)]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Filters on the organisations list; every value is an IRI, a date or plain text."""
+
+    type: URIRef | None = None
+    policy_area: URIRef | None = None
+    operates_in: URIRef | None = None
+    accountable_to: URIRef | None = None
+    search: str | None = None
+    as_of: str | None = None
+
+    def bindings(self) -> tuple[list[str], dict[str, list[Node]]]:
+        """The filter fragments to splice in, and the values they bind."""
+        parts: list[str] = []
+        values: dict[str, list[Node]] = {}
+        for name, fragment, value in (
+            ("type", "type", self.type),
+            ("policyArea", "policy_area", self.policy_area),
+            ("operatesIn", "operates_in", self.operates_in),
+            ("accountableTo", "accountable_to", self.accountable_to),
+        ):
+            if value is not None:
+                parts.append(query(f"organisation_filter_{fragment}"))
+                values[name] = [value]
+        if self.search is not None:
+            if len(self.search) > MAX_SEARCH:
+                raise QueryError(f"search is longer than {MAX_SEARCH} characters")
+            term = normalise(self.search).strip()
+            if term:
+                parts.append(query("organisation_filter_search"))
+                values["search"] = [Literal(term)]
+        if self.as_of is not None:
+            parts.append(query("organisation_filter_as_of"))
+            values["asOf"] = [Literal(check_date(self.as_of))]
+        return parts, values
+
+
+def _with_filters(name: str, parts: list[str]) -> str:
+    return query(name).replace("  #FILTERS\n", "".join(parts))
 
 
 def get_organisations(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, OrganisationRecord]:
     """Records for a batch of IRIs in one query; unknown IRIs are absent from the result."""
-    if not iris:
-        return {}
-    records: dict[URIRef, OrganisationRecord] = {}
-    types: dict[URIRef, set[str]] = {}
-    for row in store.select(query("organisation_details"), {"ids": list(dict.fromkeys(iris))}):
-        e = row["e"]
-        assert isinstance(e, URIRef)
-        rec = records.get(e)
-        if rec is None:
-            rec = records[e] = OrganisationRecord(
-                iri=str(e), id=str(e)[len(str(ID)) :], name=str(row["name"])
-            )
-        if "alias" in row and str(row["alias"]) not in rec.aliases:
-            rec.aliases.append(str(row["alias"]))
-        if "description" in row:
-            rec.description = str(row["description"])
-        if "start" in row:
-            rec.start = str(row["start"])
-        if "end" in row:
-            rec.end = str(row["end"])
-        if "type" in row:
-            types.setdefault(e, set()).add(str(row["type"]))
-    for e, rec in records.items():
-        rec.types = sorted(types.get(e, ()))
-        best = most_specific(URIRef(t) for t in rec.types)
-        rec.type = str(best) if best else None
-        rec.aliases.sort()
-    return records
+    return get_entities(store, iris)
 
 
 def get_organisation(store: Store, id_or_iri: str) -> OrganisationRecord | None:
@@ -59,20 +82,32 @@ def get_organisation(store: Store, id_or_iri: str) -> OrganisationRecord | None:
     return get_organisations(store, [iri]).get(iri)
 
 
-def count_organisations(store: Store) -> int:
-    row = store.select_one(query("organisation_count"))
+def count_organisations(store: Store, filter: Filter | None = None) -> int:
+    parts, values = (filter or Filter()).bindings()
+    row = store.select_one(_with_filters("organisation_list_count", parts), values)
     return int(row["n"].toPython()) if "n" in row else 0  # type: ignore[union-attr]
 
 
-def list_organisations(store: Store, first: int, after: str | None = None) -> Page:
-    """Up to ``first`` organisations after the cursor ``after``: a page's cursors are the
-    rows' sort keys (lower-cased name, then IRI), computed by the store itself."""
+def page_keys(
+    store: Store, first: int, after: str | None = None, filter: Filter | None = None
+) -> tuple[list[tuple[URIRef, str]], bool]:
+    """(IRI, sort key) of up to ``first`` organisations after the key ``after``, and
+    whether more follow. The store computes the keys, so pages stay stable under change."""
     first = max(0, min(first, MAX_PAGE))
-    rows = store.select(
-        query("organisation_page") + f"\nLIMIT {first + 1}", {"after": [Literal(after or "")]}
-    )
-    keys = {r["e"]: str(r["key"]) for r in rows[:first]}
-    found = get_organisations(store, list(keys))  # type: ignore[arg-type]
-    items = [found[i] for i in keys if i in found]  # type: ignore[index]
-    cursors = [keys[URIRef(rec.iri)] for rec in items]
-    return Page(items, cursors, total=count_organisations(store), has_next=len(rows) > first)
+    parts, values = (filter or Filter()).bindings()
+    values["after"] = [Literal(after or "")]
+    text = _with_filters("organisation_list", parts) + f"\nLIMIT {first + 1}"
+    rows = store.select(text, values)
+    keys = [(r["e"], str(r["key"])) for r in rows[:first]]
+    return keys, len(rows) > first  # type: ignore[return-value]
+
+
+def list_organisations(
+    store: Store, first: int, after: str | None = None, filter: Filter | None = None
+) -> Page:
+    """A page of organisation records with their cursors and the filtered total."""
+    keys, has_next = page_keys(store, first, after, filter)
+    found = get_organisations(store, [k for k, _ in keys])
+    items = [found[k] for k, _ in keys if k in found]
+    cursors = [c for k, c in keys if k in found]
+    return Page(items, cursors, total=count_organisations(store, filter), has_next=has_next)

@@ -1,0 +1,81 @@
+"""The plans (actions, priority areas, assessments), concept schemes, and landscape stats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from govgraph.graph.entities import get_entities
+from govgraph.graph.queries import query
+from govgraph.graph.records import EntityRecord
+from govgraph.graph.relationships import relationship_kinds
+from govgraph.graph.store import Store
+from govgraph.ontology.terms import GG
+
+MAX_LIST = 1000
+"""Most entities a plain list (actions, policy areas...) returns."""
+
+ACTION_LINKS = (
+    GG.priorityArea,
+    GG.leadOrganisation,
+    GG.linkedAction,
+    GG.hasCommitment,
+    GG.hasMilestone,
+    GG.hasAssessment,
+    GG.requirement,
+    GG.partOfPlan,
+)
+"""Properties of actions (and commitments) that the API follows, fetched in one batch."""
+ASSESSMENT_LINKS = (GG.assessmentStatus, GG.assessmentDate, GG.assessor)
+
+
+def list_actions(
+    store: Store,
+    priority_area: URIRef | None = None,
+    status: URIRef | None = None,
+    lead: URIRef | None = None,
+) -> list[URIRef]:
+    """Actions by name, filtered by priority area, latest assessment status and lead."""
+    parts: list[str] = []
+    values: dict[str, list[URIRef]] = {}
+    for name, fragment, value in (
+        ("priorityArea", "priority_area", priority_area),
+        ("status", "assessment", status),
+        ("lead", "lead", lead),
+    ):
+        if value is not None:
+            parts.append(query(f"action_filter_{fragment}"))
+            values[name] = [value]
+    text = query("action_list").replace("  #FILTERS\n", "".join(parts))
+    rows = store.select(text + f"\nLIMIT {MAX_LIST}", values)  # type: ignore[arg-type]
+    return [r["a"] for r in rows]  # type: ignore[misc]
+
+
+def entities_of(store: Store, classes: Sequence[URIRef]) -> list[EntityRecord]:
+    """Every entity of the classes, by name, with its record (two queries)."""
+    rows = store.select(
+        query("entities_of_class") + f"\nLIMIT {MAX_LIST}", {"classes": list(classes)}
+    )
+    iris: list[URIRef] = [r["e"] for r in rows]  # type: ignore[misc]
+    found = get_entities(store, iris)
+    return [found[i] for i in iris if i in found]
+
+
+@dataclass(frozen=True)
+class Stats:
+    types: dict[str, int]
+    """Class IRI -> entities asserted to be of it."""
+    kinds: dict[str, int]
+    """Relationship kind IRI -> distinct stated relationships."""
+    triples: int
+
+
+def stats(store: Store) -> Stats:
+    types = {str(r["type"]): int(str(r["n"])) for r in store.select(query("stats_types"))}
+    kinds = {
+        str(r["p"]): int(str(r["n"]))
+        for r in store.select(query("stats_kinds"), {"kinds": list(relationship_kinds())})
+    }
+    return Stats(types, kinds, store.count())

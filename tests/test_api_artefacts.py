@@ -1,0 +1,50 @@
+"""Maps and the overlap report over HTTP: the same offline files, with a strict policy."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from govgraph.api.app import create_app
+from govgraph.graph.store import Store
+
+
+@pytest.fixture
+def client(landscape: Store) -> TestClient:
+    return TestClient(create_app(landscape))
+
+
+@pytest.mark.parametrize("kind", ["landscape", "policy", "actions", "overlap"])
+def test_maps_are_served_as_self_contained_html_with_a_no_network_policy(
+    client: TestClient, kind: str
+) -> None:
+    page = client.get(f"/maps/{kind}")
+    assert page.status_code == 200, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+
+
+def test_map_links_nodes_to_entity_pages_when_served(client: TestClient) -> None:
+    page = client.get("/maps/ego", params={"focus": "care-agency", "depth": "1"})
+    assert page.status_code == 200 and "/id/care-agency" in page.text
+
+
+def test_map_errors_are_clear(client: TestClient) -> None:
+    assert client.get("/maps/ego", params={"focus": "no-such-body"}).status_code == 404
+    bad = client.get("/maps/nonsense")
+    assert bad.status_code == 400 and "unknown map kind" in bad.text
+    assert client.get("/maps/ego", params={"focus": "care-agency", "depth": "x"}).status_code == 400
+
+
+def test_overlap_report_formats_and_cache(client: TestClient) -> None:
+    json_report = client.get("/reports/overlaps", params={"format": "json"})
+    assert json_report.status_code == 200 and json_report.json()
+    csv_report = client.get("/reports/overlaps", params={"format": "csv"})
+    assert csv_report.headers["content-type"].startswith("text/csv")
+    html = client.get("/reports/overlaps")
+    assert html.status_code == 200 and "<table" in html.text
+    assert client.get("/reports/overlaps", params={"format": "pdf"}).status_code == 400
+    version = client.app.state.findings.version  # type: ignore[attr-defined]
+    client.get("/reports/overlaps", params={"format": "md"})
+    assert client.app.state.findings.version == version  # type: ignore[attr-defined]
