@@ -40,6 +40,10 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## bench: store benchmarks at 10^4-10^6 triples per backend (BENCH_ARGS=--big adds 10^7)
+bench: setup
+	$(BIN)/python scripts/bench_store.py $(BENCH_ARGS)
+
 ## browser-deps: Debian's chromium for the browser tests (needs root)
 browser-deps:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)

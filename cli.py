@@ -32,8 +32,10 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
     add_completion=False,
 )
-err = Console(stderr=True)
-out = Console()
+_WIDTH = None if sys.stdout.isatty() else 120
+"""Piped or logged output keeps whole source names and messages on one line."""
+err = Console(stderr=True, width=_WIDTH)
+out = Console(width=_WIDTH)
 
 StoreOption = Annotated[
     str | None,
@@ -102,6 +104,9 @@ def serve(
     base = f"http://{host}:{port}"
     out.print(f"govgraph serving {st.url} ({st.count():,} quads)")
     out.print(f"  GraphQL and GraphiQL: {base}/graphql")
+    out.print(f"  SPARQL 1.1 (read-only): {base}/sparql")
+    out.print(f"  entity pages: {base}/id/{{id}}   ontology: {base}/ontology")
+    out.print(f"  maps: {base}/maps/landscape   overlap report: {base}/reports/overlaps")
     try:
         uvicorn.run(create_app(st), host=host, port=port, log_level="warning", server_header=False)
     finally:
@@ -318,6 +323,35 @@ def _print_report(report: LoadReport) -> None:
             out.print(f"SHACL: {len(lines)} violation(s)")
             for line in lines:
                 out.print(f"  {line}", highlight=False)
+
+
+@app.command()
+def generate(
+    organisations: Annotated[
+        int, typer.Option("--organisations", "-n", min=10, help="How many bodies.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Same seed, same bytes.")] = 0,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="N-Triples file to write; '-' for stdout.")
+    ] = "-",
+) -> None:
+    """Write a synthetic landscape (invented, realistic in shape) as N-Triples, for scale
+    tests and benchmarks: load it with `govgraph load rdf:FILE.nt`."""
+    from govgraph.graph.generate import generate as make
+
+    landscape = make(organisations, seed)
+    data = landscape.ntriples()
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        Path(output).write_bytes(data)
+    p = landscape.planted
+    err.print(
+        f"{len(landscape.lines):,} triples for {organisations:,} organisations (seed {seed}); "
+        f"planted: {len(p.duplicate_remits)} duplicate remits, {len(p.subset_memberships)} "
+        f"subset memberships, {len(p.cycles)} reporting cycles"
+    )
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ one directory with no server to run.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from govgraph.graph.store import (
     Triple,
     bind_values,
     graph_to_ntriples,
+    staging_graph,
 )
 from govgraph.ontology.terms import PREFIXES
 
@@ -87,6 +89,7 @@ class OxigraphStore(Store):
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
+                self._recover()
         except OSError as exc:
             raise StoreError(
                 f"cannot open the store at {path}: {exc}. Is another govgraph process "
@@ -173,27 +176,83 @@ class OxigraphStore(Store):
 
     # --- writing -------------------------------------------------------------------
     def replace_graph(self, graph: URIRef, data: object) -> int:
-        """Load into a staging graph (one transaction), then MOVE it over the target (a
-        second transaction). A crash between the two leaves only a staging graph, which
-        the next load of that source clears; the target is never half-written."""
+        """Bulk-load the new version, then make it the graph in one transaction.
+
+        ``bulk_load`` runs 3-4x faster than a transactional ``load`` on disk but is not
+        atomic, so it only writes where no finished data is replaced:
+
+        * a first load (the target is empty): straight into the target, with a journal file
+          beside the store written before and removed after. A bad payload removes what was
+          written; a crash leaves the journal, and the next open removes the half-loaded
+          graph. Only a thread of this process could see the graph filling: no other
+          process can open the store while it is open for writing.
+        * a reload: into the staging graph, then one SPARQL Update drops the old version and
+          adds the staged one (one transaction: a reader sees the old graph or the new one).
+        """
         payload = graph_to_ntriples(data)  # type: ignore[arg-type]
         target = ox.NamedNode(str(graph))
-        staging = ox.NamedNode(STAGING_PREFIX + str(graph).rsplit("/", 1)[-1])
+        staging = ox.NamedNode(str(staging_graph(graph)))
+        store = self._store
         try:
-            self._store.remove_graph(staging) if self._store.contains_named_graph(staging) else None
-            self._store.load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=staging)
-            self._store.update(
-                f"DROP SILENT GRAPH <{target.value}> ; "
-                f"ADD SILENT GRAPH <{staging.value}> TO GRAPH <{target.value}> ; "
-                f"DROP SILENT GRAPH <{staging.value}>"
-            )
+            if store.contains_named_graph(staging):
+                store.remove_graph(staging)
+            if not self._holds_data(target):
+                self._first_load(target, payload)
+            else:
+                try:
+                    store.bulk_load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=staging)
+                except SyntaxError:
+                    store.remove_graph(staging)
+                    raise
+                store.update(
+                    f"DROP SILENT GRAPH <{target.value}> ; "
+                    f"ADD SILENT GRAPH <{staging.value}> TO GRAPH <{target.value}> ; "
+                    f"DROP SILENT GRAPH <{staging.value}>"
+                )
+            if not store.contains_named_graph(target):
+                store.add_graph(target)
         except SyntaxError as exc:
             raise StoreError(f"invalid N-Triples for {graph}: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"could not write {graph}: {exc}") from exc
-        if not self._store.contains_named_graph(target):
-            self._store.add_graph(target)
         return self.count(graph)
+
+    def _holds_data(self, graph: ox.NamedNode) -> bool:
+        return any(True for _ in self._store.quads_for_pattern(None, None, None, graph))
+
+    def _first_load(self, target: ox.NamedNode, payload: bytes) -> None:
+        journal = self.journal_path
+        if journal is not None:  # a file, not a quad: a write to RocksDB would slow bulk_load
+            with open(journal, "w", encoding="utf-8") as f:
+                f.write(target.value + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+        try:
+            self._store.bulk_load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+        except BaseException:
+            self._store.remove_graph(target)  # if this fails too, the journal stays
+            if journal is not None:
+                journal.unlink(missing_ok=True)
+            raise
+        if journal is not None:
+            journal.unlink(missing_ok=True)
+
+    @property
+    def journal_path(self) -> Path | None:
+        """Beside the store directory: names the graph a first load is filling, until done."""
+        return None if self.path is None else self.path.with_name(self.path.name + ".loading")
+
+    def _recover(self) -> None:
+        """Undo what a crashed process left: a half-done first load and staging graphs."""
+        journal = self.journal_path
+        if journal is not None and journal.exists():
+            for line in journal.read_text("utf-8").splitlines():
+                if line.strip():
+                    self._store.remove_graph(ox.NamedNode(line.strip()))
+            journal.unlink()
+        for g in list(self._store.named_graphs()):
+            if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX):
+                self._store.remove_graph(g)
 
     def drop_graph(self, graph: URIRef) -> None:
         node = ox.NamedNode(str(graph))

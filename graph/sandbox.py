@@ -59,6 +59,10 @@ def run_query(
     store: Store, query: str, media_type: str, rdf_media_type: str, limits: Limits
 ) -> bytes:
     """Serialise the result of ``query`` as the store would, within ``limits``."""
+    if store.limits_queries:  # a remote endpoint: HTTP timeouts bound it, no fork needed
+        return store.query_limited(
+            query, media_type, rdf_media_type, timeout=limits.timeout, max_bytes=limits.max_bytes
+        )
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child: never returns

@@ -9,12 +9,13 @@ old graph or the new one, never a mix, and a failed load leaves the store as it 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -72,10 +73,25 @@ def with_prefixes(query: str) -> str:
     return _PREFIX_BLOCK + query
 
 
+def staging_graph(graph: URIRef) -> URIRef:
+    """Where a new version of ``graph`` is staged: one fixed name per target, so the next
+    load of a source clears whatever a crashed load of it left behind."""
+    iri = str(graph)
+    if iri.startswith(str(GRAPH)) and not iri.startswith(STAGING_PREFIX):
+        tail = iri[len(str(GRAPH)) :]
+        if tail and all(c.isalnum() or c in "-._~/" for c in tail):
+            return URIRef(STAGING_PREFIX + tail)
+    return URIRef(STAGING_PREFIX + "x-" + hashlib.sha256(iri.encode()).hexdigest()[:32])
+
+
 class Store(ABC):
     """A SPARQL 1.1 dataset with atomic per-graph replacement."""
 
     url: str
+
+    limits_queries: ClassVar[bool] = False
+    """True when the backend bounds a query's time and result size itself (a remote endpoint,
+    through HTTP timeouts); otherwise ad-hoc queries run in a killable child process."""
 
     # --- reading -------------------------------------------------------------------
     @abstractmethod
@@ -96,6 +112,19 @@ class Store(ABC):
     ) -> bytes:
         """Run a query; serialise solutions and booleans as ``media_type`` (a SPARQL
         results format) and CONSTRUCT/DESCRIBE graphs as ``rdf_media_type``."""
+
+    def query_limited(
+        self,
+        query: str,
+        media_type: str,
+        rdf_media_type: str,
+        *,
+        timeout: float,
+        max_bytes: int,
+    ) -> bytes:
+        """:meth:`query_serialized` within a wall-clock ``timeout`` and a ``max_bytes`` cap,
+        for backends whose :attr:`limits_queries` is true."""
+        raise NotImplementedError(f"{type(self).__name__} cannot bound queries itself")
 
     @abstractmethod
     def graphs(self) -> list[URIRef]:
@@ -143,7 +172,8 @@ def open_store(url: str | None = None) -> Store:
     """Open the store named by ``url``, else ``$GOVGRAPH_STORE``, else the embedded default.
 
     ``memory:`` is an in-memory Oxigraph; ``oxigraph:PATH`` (or a bare path) an embedded
-    on-disk Oxigraph; ``sparql+http(s)://...`` a remote SPARQL 1.1 endpoint.
+    on-disk Oxigraph; ``sparql+http(s)://HOST:PORT/PATH?...`` a remote SPARQL 1.1 endpoint
+    (its URL options are described in :mod:`govgraph.graph.remote_store`).
     """
     url = url or os.environ.get(STORE_ENV) or DEFAULT_STORE
     if url == "memory:":

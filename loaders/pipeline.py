@@ -62,14 +62,16 @@ class LoadReport:
         return [s for s in self.sources if s.error]
 
 
-def resolver_from_store(store: Store) -> Resolver:
-    """A resolver that knows every named entity already stored, by name, alias and code."""
+def resolver_from_store(store: Store, exclude: URIRef | None = None) -> Resolver:
+    """A resolver that knows every named entity already stored, by name, alias and code,
+    except what the graph ``exclude`` says (the source about to be reloaded)."""
     resolver = Resolver()
     names: dict[URIRef, list[str]] = {}
-    for row in store.select(query("entity_names")):
+    bound = {"exclude": [exclude or URIRef("urn:govgraph:nothing")]}
+    for row in store.select(query("entity_names"), bound):
         names.setdefault(row["e"], []).append(str(row["name"]))  # type: ignore[arg-type]
     codes: dict[URIRef, list[tuple[str, str]]] = {}
-    for row in store.select(query("entity_codes")):
+    for row in store.select(query("entity_codes"), bound):
         scheme = CODE_SCHEMES.get(str(row["p"]))
         if scheme:
             codes.setdefault(row["e"], []).append((scheme, str(row["code"])))  # type: ignore[arg-type]
@@ -119,9 +121,8 @@ def load_sources(
     ctx = _progress(len(loaders)) if show else nullcontext(None)
     with ctx as bar:
         report.ontology_triples = load_ontology(store)
-        resolver = resolver_from_store(store)
         for loader in loaders:
-            result = _load_one(store, loader, resolver)
+            result = _load_one(store, loader)
             report.sources.append(result)
             if on_source:
                 on_source(result)
@@ -139,7 +140,7 @@ def load_sources(
     return report
 
 
-def _load_one(store: Store, loader: Loader, resolver: Resolver) -> SourceResult:
+def _load_one(store: Store, loader: Loader) -> SourceResult:
     started = time.perf_counter()
     try:
         info = loader.info()
@@ -149,7 +150,8 @@ def _load_one(store: Store, loader: Loader, resolver: Resolver) -> SourceResult:
             error=str(exc),
         )
     result = SourceResult(info=info)
-    known_before = resolver.known()
+    resolver = resolver_from_store(store, exclude=info.graph)
+    known_before = {row["e"] for row in store.select(query("entity_iris"))}
     try:
         graph = provenance(info, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
         for triple in loader.triples(resolver):

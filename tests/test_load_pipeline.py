@@ -48,3 +48,16 @@ def test_the_bundled_load_reports_every_source_and_conforms_to_the_shapes(
 
     with OxigraphStore(bundled_store_path, read_only=True) as s:
         assert validate(s).conforms
+
+
+def test_loading_the_bundled_dataset_twice_leaves_the_same_quad_count(tmp_path: Path) -> None:
+    from govgraph.graph.store import open_store
+    from govgraph.loaders.bundled import bundled_loaders
+
+    with open_store(f"oxigraph:{tmp_path / 'store'}") as s:
+        first = load_sources(s, bundled_loaders(), validate=False)
+        n = s.count()
+        second = load_sources(s, bundled_loaders(), validate=False)
+        assert s.count() == n
+    assert [r.triples for r in first.sources] == [r.triples for r in second.sources]
+    assert all(r.new_entities == 0 for r in second.sources)
