@@ -7,7 +7,11 @@ queries need only five targeted rules, all read from the ontology:
 (b) rdfs:subPropertyOf closure of object properties (``reportsTo`` gives ``accountableTo``);
 (c) owl:inverseOf in both directions;
 (d) owl:SymmetricProperty;
-(e) owl:TransitiveProperty (``accountableTo`` and its inverse).
+(e) owl:TransitiveProperty (``accountableTo``). The closure of its inverse
+    (``holdsToAccount``) is not materialised: a body near the top would carry an inferred
+    line to every body below it (10^4 triples each, 3 x 10^5 at 10^4 bodies), and every
+    lookup of that body's own lines would scan them. Direct inverses are kept; "everything
+    X holds to account" is ``?e gg:accountableTo X``.
 
 The asserted triples are read with two SELECTs as N-Triples-encoded TSV, the closure is
 computed over plain strings with sets and breadth-first search, and the new triples (never
@@ -42,6 +46,9 @@ class Rules:
     inverses: dict[str, str]
     symmetric: frozenset[str]
     transitive: frozenset[str]
+    unclosed: frozenset[str] = frozenset()
+    """Transitive properties whose closure is left to their inverse's (``holdsToAccount``):
+    neither closed themselves nor given the inverse of the other's closure."""
 
     @classmethod
     def from_model(cls, m: Model) -> Rules:
@@ -49,6 +56,14 @@ class Rules:
             return f"<{iri}>"
 
         objects = [p for p in m.properties.values() if p.kind == "object"]
+        unclosed = {
+            nt(p.iri)
+            for p in objects
+            if p.is_transitive
+            and p.inverse is not None
+            and m.properties[p.inverse].is_transitive
+            and m.properties[p.inverse].is_accountability_kind
+        }
         return cls(
             ancestors={nt(c): tuple(sorted(nt(a) for a in m.ancestors(c))) for c in m.classes},
             super_properties={
@@ -56,7 +71,8 @@ class Rules:
             },
             inverses={nt(p.iri): nt(p.inverse) for p in objects if p.inverse is not None},
             symmetric=frozenset(nt(p.iri) for p in objects if p.is_symmetric),
-            transitive=frozenset(nt(p.iri) for p in objects if p.is_transitive),
+            transitive=frozenset(nt(p.iri) for p in objects if p.is_transitive) - unclosed,
+            unclosed=frozenset(unclosed),
         )
 
     def known_classes(self) -> list[URIRef]:
@@ -167,25 +183,27 @@ def close_edges(rules: Rules, edges: dict[str, set[Pair]]) -> dict[str, set[Pair
     transitive property is re-closed only when other rules have added to it.
     """
     closed: dict[str, set[Pair]] = defaultdict(set)
-    queue: list[tuple[str, set[Pair]]] = [(p, set(pairs)) for p, pairs in edges.items() if pairs]
-    for p, pairs in queue:
+    queue: list[tuple[str, set[Pair], bool]] = [
+        (p, set(pairs), False) for p, pairs in edges.items() if pairs
+    ]
+    for p, pairs, _ in queue:
         closed[p] |= pairs
-    dirty = {p for p, _ in queue if p in rules.transitive}
+    dirty = {p for p, _, _ in queue if p in rules.transitive}
 
     def add(p: str, pairs: set[Pair], *, from_closure: bool = False) -> None:
         new = pairs - closed[p]
         if new:
             closed[p] |= new
-            queue.append((p, new))
+            queue.append((p, new, from_closure))
             if p in rules.transitive and not from_closure:
                 dirty.add(p)
 
     while queue or dirty:
         while queue:
-            p, new = queue.pop()
+            p, new, from_closure = queue.pop()
             for q in rules.super_properties.get(p, ()):
                 add(q, new)
-            if p in rules.inverses:
+            if p in rules.inverses and not (from_closure and rules.inverses[p] in rules.unclosed):
                 add(rules.inverses[p], {(o, s) for s, o in new})
             if p in rules.symmetric:
                 add(p, {(o, s) for s, o in new})

@@ -57,12 +57,14 @@ def test_super_properties_inverses_and_symmetry(store: Store) -> None:
     assert (B, GG.hasInterestIn, ID["test/policy"]) in got
 
 
-def test_accountable_to_is_closed_transitively_in_both_directions(store: Store) -> None:
+def test_accountable_to_is_closed_transitively_upward_only(store: Store) -> None:
     store.replace_graph(DATA, small_graph())
     materialise(store)
     got = inferred(store)
     assert (A, GG.accountableTo, C) in got
-    assert (C, GG.holdsToAccount, A) in got
+    # the inverse of the closure is not materialised (3 x 10^5 triples at 10^4 bodies, all on
+    # the bodies at the top); direct inverses are (B holdsToAccount A above)
+    assert (C, GG.holdsToAccount, A) not in got
     assert (D, GG.accountableTo, A) not in got
 
 
