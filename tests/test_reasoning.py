@@ -127,3 +127,27 @@ def test_sparql_path_over_asserted_data_equals_materialised_accountable_to(
     plus = _pairs(store, "SELECT DISTINCT ?x ?y WHERE { ?x gg:accountableTo+ ?y }")
     assert expected and direct == expected
     assert plus == direct, "the materialised relation is already transitive"
+
+
+def test_on_the_bundled_data_accountable_to_plus_equals_the_materialised_closure(
+    bundled: Store,
+) -> None:
+    """The issue's check, on the real landscape: a `gg:accountableTo+` path query and a plain
+    query over the materialised gg:accountableTo give the same pairs, and so does a path
+    over the asserted accountability kinds alone."""
+    plus = _pairs(bundled, "SELECT DISTINCT ?x ?y WHERE { ?x gg:accountableTo+ ?y }")
+    closed = _pairs(bundled, "SELECT DISTINCT ?x ?y WHERE { ?x gg:accountableTo ?y }")
+    steps = []
+    for prop in m.properties():
+        direction = m.accountability_direction(prop.iri)
+        if direction is not None:
+            steps.append(f"^<{prop.iri}>" if direction[1] else f"<{prop.iri}>")
+    path = "(" + "|".join(sorted(steps)) + ")+"
+    asserted = _pairs(
+        bundled,
+        "SELECT DISTINCT ?x ?y WHERE { GRAPH ?g { ?x ?p ?z } "
+        "FILTER(?g != ggraph:inferred && ?g != ggraph:ontology) "
+        f"?x {path} ?y }}",
+    )
+    assert len(closed) > 50
+    assert plus == closed == asserted
