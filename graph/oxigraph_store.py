@@ -76,6 +76,38 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise StoreError(f"unsupported term {term!r}")
 
 
+def rows_of(result: object) -> list[Row]:
+    """SELECT solutions (from the engine or parsed from an endpoint) as rows of rdflib terms."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError("expected a SELECT query")
+    names = [v.value for v in result.variables]
+    rows: list[Row] = []
+    for solution in result:
+        row: Row = {}
+        for name in names:
+            value = solution[name]
+            if value is not None:
+                row[name] = to_rdflib(value)  # type: ignore[assignment]
+        rows.append(row)
+    return rows
+
+
+def bool_of(result: object) -> bool:
+    if not isinstance(result, ox.QueryBoolean):
+        raise QueryError("expected an ASK query")
+    return bool(result)
+
+
+def triples_of(result: object) -> list[Triple]:
+    """CONSTRUCT or DESCRIBE triples (from the engine, or parsed from an endpoint)."""
+    if isinstance(result, ox.QuerySolutions | ox.QueryBoolean) or not hasattr(result, "__iter__"):
+        raise QueryError("expected a CONSTRUCT or DESCRIBE query")
+    return [
+        (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
+        for t in result
+    ]
+
+
 class OxigraphStore(Store):
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.path = path
@@ -108,36 +140,15 @@ class OxigraphStore(Store):
             raise StoreError(str(exc)) from exc
 
     def select(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> list[Row]:
-        result = self._query(query, values)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        names = [v.value for v in result.variables]
-        rows: list[Row] = []
-        for solution in result:
-            row: Row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = to_rdflib(value)  # type: ignore[assignment]
-            rows.append(row)
-        return rows
+        return rows_of(self._query(query, values))
 
     def ask(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> bool:
-        result = self._query(query, values)
-        if not isinstance(result, ox.QueryBoolean):
-            raise QueryError("expected an ASK query")
-        return bool(result)
+        return bool_of(self._query(query, values))
 
     def construct(
         self, query: str, values: Mapping[str, Sequence[Node]] | None = None
     ) -> list[Triple]:
-        result = self._query(query, values)
-        if not isinstance(result, ox.QueryTriples):
-            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-        return [
-            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
-            for t in result
-        ]
+        return triples_of(self._query(query, values))
 
     def query_serialized(
         self, query: str, media_type: str, rdf_media_type: str = "text/turtle"

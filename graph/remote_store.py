@@ -34,7 +34,7 @@ from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from govgraph.graph.errors import QueryError, StoreError
-from govgraph.graph.oxigraph_store import to_rdflib
+from govgraph.graph.oxigraph_store import bool_of, rows_of, to_rdflib, triples_of
 from govgraph.graph.store import (
     STAGING_PREFIX,
     Row,
@@ -225,36 +225,15 @@ class RemoteStore(Store):
             ) from exc
 
     def select(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> list[Row]:
-        result = self._results(query, values)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("expected a SELECT query")
-        names = [v.value for v in result.variables]
-        rows: list[Row] = []
-        for solution in result:
-            row: Row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = to_rdflib(value)  # type: ignore[assignment]
-            rows.append(row)
-        return rows
+        return rows_of(self._results(query, values))
 
     def ask(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> bool:
-        result = self._results(query, values)
-        if not isinstance(result, ox.QueryBoolean):
-            raise QueryError("expected an ASK query")
-        return bool(result)
+        return bool_of(self._results(query, values))
 
     def construct(
         self, query: str, values: Mapping[str, Sequence[Node]] | None = None
     ) -> list[Triple]:
-        result = self._results(query, values)
-        if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
-            raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-        return [
-            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[attr-defined,misc]
-            for t in result  # type: ignore[attr-defined]
-        ]
+        return triples_of(self._results(query, values))
 
     def query_serialized(
         self, query: str, media_type: str, rdf_media_type: str = "text/turtle"

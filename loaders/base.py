@@ -19,6 +19,7 @@ from typing import ClassVar
 from rdflib import URIRef
 from rdflib.term import Node
 
+from govgraph.graph.errors import SourceError
 from govgraph.loaders.resolve import Resolver
 from govgraph.ontology.terms import GRAPH
 
@@ -73,6 +74,18 @@ class Loader(ABC):
 
     def unresolved(self, mention: str, where: str) -> None:
         self.notes.unresolved.append(f"{mention!r} ({where})")
+
+
+def find_file(path: Path, *patterns: str, what: str, exclude: str | None = None) -> Path:
+    """``path`` itself, or the newest (last by name) file in the folder ``path`` matching the
+    first of ``patterns`` that matches anything; ``exclude`` drops names containing it."""
+    if not path.is_dir():
+        return path
+    for pattern in patterns:
+        found = sorted(p for p in path.glob(pattern) if not (exclude and exclude in p.name))
+        if found:
+            return found[-1]
+    raise SourceError(f"no {what} in this folder", file=str(path))
 
 
 def today() -> str:

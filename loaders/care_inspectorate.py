@@ -32,7 +32,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
 from govgraph.graph.errors import SourceError
-from govgraph.loaders.base import Loader, SourceInfo, Triple
+from govgraph.loaders.base import Loader, SourceInfo, Triple, find_file
 from govgraph.loaders.csv_input import Row, read_csv, require
 from govgraph.loaders.phs_geography import ia_names
 from govgraph.loaders.resolve import Resolver
@@ -94,21 +94,12 @@ class CareInspectorateLoader(Loader):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
-        self.file = self._find(self.path)
-
-    @staticmethod
-    def _find(path: Path) -> Path:
-        if not path.is_dir():
-            return path
-        found = sorted(path.glob("children_care_services_*.csv")) or sorted(
-            path.glob("care_services_*.csv")
+        self.file = find_file(
+            self.path,
+            "children_care_services_*.csv",
+            "care_services_*.csv",
+            what="children_care_services_*.csv or care_services_*.csv",
         )
-        if not found:
-            raise SourceError(
-                "no children_care_services_*.csv or care_services_*.csv in this folder",
-                file=str(path),
-            )
-        return found[-1]
 
     def info(self) -> SourceInfo:
         date = re.search(r"(\d{4}-\d{2}-\d{2})", self.file.name)

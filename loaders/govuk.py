@@ -22,7 +22,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from govgraph.graph.errors import SourceError
-from govgraph.loaders.base import Loader, SourceInfo, Triple
+from govgraph.loaders.base import Loader, SourceInfo, Triple, find_file
 from govgraph.loaders.csv_input import read_text
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import (
@@ -75,16 +75,7 @@ class GovukOrganisationsLoader(Loader):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
-        self.file = self._find(self.path)
-
-    @staticmethod
-    def _find(path: Path) -> Path:
-        if not path.is_dir():
-            return path
-        found = sorted(path.glob("*.json"))
-        if not found:
-            raise SourceError("no GOV.UK organisations .json file in this folder", file=str(path))
-        return found[0]
+        self.file = find_file(self.path, "*.json", what="GOV.UK organisations .json file")
 
     def info(self) -> SourceInfo:
         return SourceInfo(

@@ -24,8 +24,7 @@ from typing import ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from govgraph.graph.errors import SourceError
-from govgraph.loaders.base import Loader, SourceInfo, Triple
+from govgraph.loaders.base import Loader, SourceInfo, Triple, find_file
 from govgraph.loaders.csv_input import Row, read_csv, require
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import (
@@ -92,16 +91,9 @@ class UkPublicBodiesLoader(Loader):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
-        self.file = self._find(self.path)
-
-    @staticmethod
-    def _find(path: Path) -> Path:
-        if not path.is_dir():
-            return path
-        found = sorted(p for p in path.glob("*.csv") if "variables" not in p.name)
-        if not found:
-            raise SourceError("no public bodies directory .csv in this folder", file=str(path))
-        return found[0]
+        self.file = find_file(
+            self.path, "*.csv", what="public bodies directory .csv", exclude="variables"
+        )
 
     def info(self) -> SourceInfo:
         return SourceInfo(
