@@ -108,7 +108,26 @@ def triples_of(result: object) -> list[Triple]:
     ]
 
 
-class OxigraphStore(Store):
+class OxigraphResults:
+    """SELECT, ASK and CONSTRUCT for any backend whose ``_results`` gives pyoxigraph results
+    (run by the engine, or parsed from an endpoint's answer)."""
+
+    def _results(self, query: str, values: Mapping[str, Sequence[Node]] | None) -> object:
+        raise NotImplementedError
+
+    def select(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> list[Row]:
+        return rows_of(self._results(query, values))
+
+    def ask(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> bool:
+        return bool_of(self._results(query, values))
+
+    def construct(
+        self, query: str, values: Mapping[str, Sequence[Node]] | None = None
+    ) -> list[Triple]:
+        return triples_of(self._results(query, values))
+
+
+class OxigraphStore(OxigraphResults, Store):
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
@@ -129,7 +148,7 @@ class OxigraphStore(Store):
             ) from exc
 
     # --- reading -------------------------------------------------------------------
-    def _query(self, query: str, values: Mapping[str, Sequence[Node]] | None) -> object:
+    def _results(self, query: str, values: Mapping[str, Sequence[Node]] | None) -> object:
         try:
             return self._store.query(
                 bind_values(query, values), prefixes=PREFIXES, use_default_graph_as_union=True
@@ -139,21 +158,10 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(str(exc)) from exc
 
-    def select(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> list[Row]:
-        return rows_of(self._query(query, values))
-
-    def ask(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> bool:
-        return bool_of(self._query(query, values))
-
-    def construct(
-        self, query: str, values: Mapping[str, Sequence[Node]] | None = None
-    ) -> list[Triple]:
-        return triples_of(self._query(query, values))
-
     def query_serialized(
         self, query: str, media_type: str, rdf_media_type: str = "text/turtle"
     ) -> bytes:
-        result = self._query(query, None)
+        result = self._results(query, None)
         if isinstance(result, ox.QueryTriples):
             fmt = _RDF_FORMATS.get(rdf_media_type)
             if fmt is None:

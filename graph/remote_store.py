@@ -34,10 +34,9 @@ from rdflib import BNode, URIRef
 from rdflib.term import Node
 
 from govgraph.graph.errors import QueryError, StoreError
-from govgraph.graph.oxigraph_store import bool_of, rows_of, to_rdflib, triples_of
+from govgraph.graph.oxigraph_store import OxigraphResults, to_rdflib
 from govgraph.graph.store import (
     STAGING_PREFIX,
-    Row,
     Store,
     Triple,
     bind_values,
@@ -131,7 +130,7 @@ class Endpoints:
         )
 
 
-class RemoteStore(Store):
+class RemoteStore(OxigraphResults, Store):
     """A SPARQL 1.1 endpoint as a :class:`Store`; one pooled HTTP client, safe across threads."""
 
     limits_queries: ClassVar[bool] = True
@@ -223,17 +222,6 @@ class RemoteStore(Store):
                 f"the SPARQL endpoint {self.endpoints.query} sent an unreadable answer "
                 f"({kind or 'no content type'}): {exc}"
             ) from exc
-
-    def select(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> list[Row]:
-        return rows_of(self._results(query, values))
-
-    def ask(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> bool:
-        return bool_of(self._results(query, values))
-
-    def construct(
-        self, query: str, values: Mapping[str, Sequence[Node]] | None = None
-    ) -> list[Triple]:
-        return triples_of(self._results(query, values))
 
     def query_serialized(
         self, query: str, media_type: str, rdf_media_type: str = "text/turtle"
