@@ -38,17 +38,24 @@ class GovgraphGraphQL(GraphQL[Context, None]):
     Batching stays off (strawberry's default): one operation per request."""
 
     def __init__(
-        self, store: Store, limiter: CapacityLimiter, schema: BaseSchema, *, graphiql: bool
+        self,
+        store: Store,
+        limiter: CapacityLimiter,
+        schema: BaseSchema,
+        *,
+        graphiql: bool,
+        findings: FindingsCache,
     ) -> None:
         super().__init__(
             schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False
         )
         self.store = store
         self.limiter = limiter
+        self.findings = findings
         self._ide = TEMPLATES.joinpath("graphiql.html").read_text("utf-8")
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return Context(store=self.store, limiter=self.limiter)
+        return Context(store=self.store, limiter=self.limiter, findings=self.findings)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide)
@@ -72,9 +79,9 @@ def create_app(
     store = store if store is not None else open_store()
     schema = build_schema(settings)
     limiter = CapacityLimiter(threads or settings.threads)
-    graphql = GovgraphGraphQL(store, limiter, schema, graphiql=settings.graphiql)
-    sparql = sparql_endpoint(store, Limits(settings.sparql_timeout, settings.sparql_max_bytes))
     findings = FindingsCache()
+    graphql = GovgraphGraphQL(store, limiter, schema, graphiql=settings.graphiql, findings=findings)
+    sparql = sparql_endpoint(store, Limits(settings.sparql_timeout, settings.sparql_max_bytes))
 
     async def index(request: Request) -> Response:
         return PlainTextResponse(INDEX)

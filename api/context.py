@@ -19,6 +19,8 @@ from rdflib.term import Node
 from strawberry.dataloader import DataLoader
 
 from govgraph.graph import entities
+from govgraph.graph.findings import Finding
+from govgraph.graph.overlaps import FindingsCache
 from govgraph.graph.plan_queries import ACTION_LINKS, ASSESSMENT_LINKS
 from govgraph.graph.records import EntityRecord, RelationshipRecord, SourceRef
 from govgraph.graph.relationships import relationships_of
@@ -69,6 +71,8 @@ class CountingStore:
 class Context:
     store: Store
     limiter: CapacityLimiter
+    findings: FindingsCache = field(default_factory=FindingsCache)
+    """Overlap findings, computed once per data version; the app shares one cache."""
     _calls: list[int] = field(default_factory=list, repr=False)
     entities: DataLoader[URIRef, EntityRecord | None] = field(init=False)
     sources: DataLoader[URIRef, list[SourceRef]] = field(init=False)
@@ -96,6 +100,14 @@ class Context:
         return await anyio.to_thread.run_sync(
             partial(fn, self._counted, *args), limiter=self.limiter
         )
+
+    async def overlap_findings(
+        self, kinds: list[str] | None, min_score: float, first: int
+    ) -> list[Finding]:
+        """Findings from the shared cache (computed at most once per data version)."""
+        self._calls.append(1)
+        get = partial(self.findings.get, self.store, kinds=kinds, min_score=min_score, first=first)
+        return await anyio.to_thread.run_sync(get, limiter=self.limiter)
 
     def prime(self, records: Sequence[EntityRecord]) -> None:
         """Let later lookups of entities already read in full skip the store."""

@@ -12,6 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from govgraph.api.enums import KIND_BY_IRI, AssessmentStatus, OrganisationType, RelationshipKind
 from govgraph.api.limits import extensions
+from govgraph.api.overlap_types import MAX_FINDINGS, Finding, FindingKind
 from govgraph.api.settings import Settings
 from govgraph.api.types import (
     ENTITY_TYPES,
@@ -203,6 +204,23 @@ async def _list_of(info: Ctx, classes: list[URIRef]) -> list[Entity]:
 
 @strawberry.type
 class Query:
+    @strawberry.field(
+        description="Overlap findings, strongest first within each kind, computed once per "
+        f"data version (at most {MAX_FINDINGS})."
+    )
+    async def overlaps(
+        self,
+        info: Ctx,
+        kind: list[FindingKind] | None = None,  # type: ignore[valid-type]
+        min_score: float = 0.0,
+        first: int = 100,
+    ) -> list[Finding]:
+        if not 0 <= first <= MAX_FINDINGS:
+            raise QueryError(f"first must be between 0 and {MAX_FINDINGS}")
+        kinds = [k.value for k in kind] if kind else None
+        found = await info.context.overlap_findings(kinds, min_score, first)
+        return [Finding.of(f) for f in found]
+
     @strawberry.field(description="One organisation by its id (or full IRI).")
     async def organisation(self, info: Ctx, id: strawberry.ID) -> Organisation | None:
         found = await entity_of(info, str(iri_for(str(id))))
