@@ -13,12 +13,11 @@ import hashlib
 import os
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from govgraph.graph.errors import QueryError, StoreError
@@ -192,22 +191,3 @@ def open_store(url: str | None = None) -> Store:
     raise StoreError(
         f"unknown store URL {url!r}: use memory:, oxigraph:PATH or sparql+http://HOST:PORT/PATH"
     )
-
-
-def to_python(term: Node | None) -> Any:
-    """A JSON-friendly Python value for a term: IRIs and strings as str, numbers and
-    dates as their values (dates as ISO strings)."""
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        if term.datatype in (XSD.date, XSD.dateTime, XSD.gYear, XSD.gYearMonth):
-            return str(term)
-        value = term.toPython()
-        return value if isinstance(value, int | float | bool | str) else str(term)
-    if isinstance(term, URIRef | BNode):
-        return str(term)
-    return str(term)
-
-
-def literal_rows(rows: Iterable[Row]) -> list[dict[str, Any]]:
-    return [{k: to_python(v) for k, v in row.items()} for row in rows]

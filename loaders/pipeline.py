@@ -121,8 +121,9 @@ def load_sources(
     ctx = _progress(len(loaders)) if show else nullcontext(None)
     with ctx as bar:
         report.ontology_triples = load_ontology(store)
+        known = {row["e"] for row in store.select(query("entity_iris"))}
         for loader in loaders:
-            result = _load_one(store, loader)
+            result = _load_one(store, loader, known)
             report.sources.append(result)
             if on_source:
                 on_source(result)
@@ -140,7 +141,8 @@ def load_sources(
     return report
 
 
-def _load_one(store: Store, loader: Loader) -> SourceResult:
+def _load_one(store: Store, loader: Loader, known: set[object]) -> SourceResult:
+    """Load one source; ``known`` (entities already stored) gains the source's entities."""
     started = time.perf_counter()
     try:
         info = loader.info()
@@ -151,7 +153,6 @@ def _load_one(store: Store, loader: Loader) -> SourceResult:
         )
     result = SourceResult(info=info)
     resolver = resolver_from_store(store, exclude=info.graph)
-    known_before = {row["e"] for row in store.select(query("entity_iris"))}
     try:
         graph = provenance(info, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
         for triple in loader.triples(resolver):
@@ -164,7 +165,8 @@ def _load_one(store: Store, loader: Loader) -> SourceResult:
         result.triples = store.replace_graph(info.graph, graph)
         subjects = set(graph.subjects(SKOS.prefLabel, None))
         result.entities = len(subjects)
-        result.new_entities = len(subjects - known_before)
+        result.new_entities = len(subjects - known)
+        known |= subjects
     result.unresolved = list(loader.notes.unresolved)
     result.warnings = list(loader.notes.warnings)
     result.seconds = time.perf_counter() - started

@@ -68,10 +68,6 @@ class Resolver:
     def label(self, iri: URIRef) -> str | None:
         return self._labels.get(iri)
 
-    def known(self) -> set[URIRef]:
-        """Every entity the resolver can name."""
-        return set(self._labels)
-
     def __contains__(self, iri: object) -> bool:
         return iri in self._labels
 
