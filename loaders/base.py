@@ -10,6 +10,7 @@ into the store atomically.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -90,3 +91,130 @@ def find_file(path: Path, *patterns: str, what: str, exclude: str | None = None)
 
 def today() -> str:
     return dt.date.today().isoformat()
+
+
+# --- reading source files ---------------------------------------------------------------
+
+MAX_SOURCE_BYTES_ENV = "GOVGRAPH_MAX_SOURCE_BYTES"
+DEFAULT_MAX_SOURCE_BYTES = 64 * 1024 * 1024
+"""64 MiB per file: thirty times the largest public dataset govgraph reads (2 MB), and
+small enough that parsing it in memory stays well within a laptop's RAM."""
+
+_UTF16_32_BOMS = {
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\xfe\xff": "UTF-16",
+    b"\xff\xfe": "UTF-16",
+}
+_BINARY_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"PK\x03\x04": "a zip archive (an .xlsx or .ods spreadsheet is one: save it as CSV)",
+    b"%PDF": "a PDF document",
+    b"\x1f\x8b": "a gzip archive",
+    b"\xd0\xcf\x11\xe0": "an old Office document (.xls/.doc: save it as CSV)",
+}
+
+
+def max_source_bytes() -> int:
+    """The per-file size limit: ``$GOVGRAPH_MAX_SOURCE_BYTES`` or 64 MiB."""
+    raw = os.environ.get(MAX_SOURCE_BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_SOURCE_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SourceError(
+            f"expected a whole number of bytes, got {raw!r}", field=MAX_SOURCE_BYTES_ENV
+        ) from None
+    if value <= 0:
+        raise SourceError(f"expected a positive number, got {value}", field=MAX_SOURCE_BYTES_ENV)
+    return value
+
+
+def read_source_bytes(path: Path) -> bytes:
+    """The bytes of a source file, refused before reading when it is over the size limit.
+
+    The read itself is capped at the limit too, so a file that grows while being read, or
+    a device or pipe that never ends, cannot exhaust memory."""
+    limit = max_source_bytes()
+    too_big = (
+        f"file is larger than the {limit:,}-byte limit for one source; raise "
+        f"{MAX_SOURCE_BYTES_ENV} to load it"
+    )
+    try:
+        if path.stat().st_size > limit:
+            raise SourceError(too_big, file=str(path))
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except IsADirectoryError:
+        raise SourceError("expected a file, found a folder", file=str(path)) from None
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
+    if len(data) > limit:
+        raise SourceError(too_big, file=str(path))
+    return data
+
+
+def _line_column(data: bytes, index: int) -> tuple[int, int]:
+    line_start = data.rfind(b"\n", 0, index) + 1
+    return data.count(b"\n", 0, index) + 1, index - line_start + 1
+
+
+def check_text_bytes(data: bytes, path: Path) -> None:
+    """Refuse UTF-16/32 and binary files with a message that says what the file is."""
+    for bom, name in _UTF16_32_BOMS.items():
+        if data.startswith(bom):
+            raise SourceError(
+                f"the file is {name} text (byte-order mark {bom.hex(' ').upper()}): "
+                "save it as UTF-8",
+                file=str(path),
+                line=1,
+                column=1,
+            )
+    for magic, what in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise SourceError(f"expected text, but the file is {what}", file=str(path), line=1)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, column = _line_column(data, nul)
+        raise SourceError(
+            "expected text, found a NUL byte: the file is binary or UTF-16/32 without a "
+            "byte-order mark; save it as UTF-8",
+            file=str(path),
+            line=line,
+            column=column,
+        )
+
+
+def decode_utf8(data: bytes, path: Path) -> str:
+    """UTF-8 text (a leading byte-order mark is dropped, as Excel and Notepad write one);
+    anything else is a SourceError naming the line and column of the first bad byte."""
+    check_text_bytes(data, path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _line_column(data, exc.start)
+        raise SourceError(
+            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot start a character "
+            "(Latin-1 or Windows-1252 perhaps): save the file as UTF-8",
+            file=str(path),
+            line=line,
+            column=column,
+        ) from None
+
+
+def read_source_text(path: Path) -> str:
+    """A text source (YAML, JSON, RDF, plain text): size-checked, strictly UTF-8."""
+    return decode_utf8(read_source_bytes(path), path)
+
+
+def iri_problem(iri: str) -> str | None:
+    """Why the store would refuse ``iri`` (checked by Oxigraph's own IRI parser, so what
+    passes here can always be written), or None when it is a valid absolute IRI."""
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError as exc:
+        return str(exc)
+    return None

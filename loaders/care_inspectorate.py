@@ -121,10 +121,20 @@ class CareInspectorateLoader(Loader):
         providers: dict[str, URIRef | None] = {}
         unresolved: dict[str, str] = {}
         skipped = 0
+        seen: dict[str, int] = {}
         for row in read_csv(self.file, REQUIRED, self.notes):
             if not is_childrens_service(row):
                 skipped += 1
                 continue
+            if row["CSNumber"] in seen:
+                raise SourceError(
+                    f"duplicate care service number {row['CSNumber']!r}, first on line "
+                    f"{seen[row['CSNumber']]}",
+                    file=str(self.file),
+                    line=row.line,
+                    field="CSNumber",
+                )
+            seen[row["CSNumber"]] = row.line
             yield from self._service(row, resolver, regulator, providers, unresolved)
         for mention, where in unresolved.items():
             self.unresolved(mention, where)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govgraph.graph.errors import SourceError
-from govgraph.loaders.base import Loader, SourceInfo, Triple
+from govgraph.loaders.base import Loader, SourceInfo, Triple, read_source_text
 from govgraph.loaders.change_programme_dates import milestones_in, timetable_entry
 from govgraph.loaders.change_programme_leads import lead_names
 from govgraph.loaders.plan import document_iri, plan_triples
@@ -125,6 +125,10 @@ class _ActionText:
 
 def parse_change_programme(text: str, source_name: str) -> Plan:
     """Parse a Change Programme document into the Plan model; SourceError on bad input."""
+    if not text.strip():
+        raise SourceError(
+            "empty file: expected a Change Programme document", file=source_name, line=1
+        )
     lines = text.splitlines()
     return _Parser(lines, source_name).parse()
 
@@ -523,14 +527,7 @@ class ChangeProgrammeLoader(Loader):
 
     def plan(self) -> Plan:
         if self._plan is None:
-            try:
-                text = self.path.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise SourceError(f"cannot read: {exc.strerror}", file=str(self.path)) from None
-            except UnicodeDecodeError as exc:
-                raise SourceError(
-                    f"not UTF-8 text (byte {exc.start})", file=str(self.path)
-                ) from None
+            text = read_source_text(self.path)
             self._plan = parse_change_programme(text, self.path.name)
         return self._plan
 

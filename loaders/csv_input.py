@@ -3,7 +3,9 @@
 Every CSV loader reads through :func:`read_csv`, so each one behaves the same way:
 
 - UTF-8 with or without a byte-order mark (Excel writes one); a file that is not UTF-8 is
-  read as Windows-1252 (the Care Inspectorate's own encoding) with a warning;
+  read as Windows-1252 (the Care Inspectorate's own encoding) with a warning; UTF-16/32,
+  binary files and files over the size limit (:func:`~govgraph.loaders.base.max_source_bytes`)
+  are refused;
 - a missing required column is a :class:`SourceError` naming the file, line 1 and the
   column, and listing the columns found;
 - a row with more or fewer fields than the header, or broken quoting, is a SourceError
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govgraph.graph.errors import SourceError
-from govgraph.loaders.base import LoadNotes
+from govgraph.loaders.base import LoadNotes, check_text_bytes, read_source_bytes
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,10 @@ class Row:
 
 
 def read_text(path: Path, notes: LoadNotes | None = None) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
+    """A CSV's text: size-checked; UTF-8 (BOM or not), else Windows-1252 with a warning.
+    UTF-16/32 and binary files (NUL bytes, a PNG or zip header) are refused."""
+    data = read_source_bytes(path)
+    check_text_bytes(data, path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -16,6 +16,7 @@ from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from govgraph.graph.errors import SourceError
+from govgraph.loaders.curated_dates import EventDates
 from govgraph.loaders.curated_records import (
     Cite,
     Concept,
@@ -61,6 +62,8 @@ _CODE_FORMS = {
     "care-service": (re.compile(r"^CS\d{10}$"), "a care service number such as CS2003000000"),
     "govuk": (re.compile(r"^[a-z0-9-]+$"), "a GOV.UK slug"),
 }
+ACYCLIC_KINDS = frozenset({"subOrganisationOf"})
+"""Relationship kinds that form a hierarchy, so a loop in them is an error."""
 AREA_CLASSES = {"S12": GG.CouncilArea, "S08": GG.HealthBoardArea}
 """Areas an entity may operate in, by GSS code prefix."""
 
@@ -126,6 +129,10 @@ class _Reader:
         self.ids: dict[str, tuple[Path, Mark]] = {}
         self.entities: dict[str, Entity] = {}
         self.names: dict[str, tuple[str, Path, Mark]] = {}
+        self.dates = EventDates()
+        """Bodies' start and end dates, completed from dated change events."""
+        self.hierarchy: dict[str, list[tuple[str, Record]]] = {}
+        """Subject -> (object, record) of each relationship that must not form a cycle."""
 
     def path(self, key: str) -> Path:
         return self.dir / FILES[key]
@@ -169,6 +176,7 @@ class _Reader:
             self.entity(r, collective=True)
         for r in files["relationships"]["relationships"]:
             self.relationship(r)
+        self.acyclic()
         for r in files["phases"]["plans"]:
             self.register.plans.append(self.phase(r, plan=False))
         for r in files["phases"]["phases"]:
@@ -325,6 +333,7 @@ class _Reader:
                         )
                     target.append(value)
         e.cites = self.cites(r)
+        self.dates.entity(r, e)
         self.entities[ident] = e
         self.register.entities.append(e)
 
@@ -408,6 +417,10 @@ class _Reader:
                     f"{value!r} is a {str(target.type).rsplit('#', 1)[-1]}",
                 )
             ends[end] = value
+        if ends["subject"] == ends["object"]:
+            raise r.error("object", f"a body cannot be '{kind_name}' itself ({value!r})")
+        if kind_name in ACYCLIC_KINDS:
+            self.hierarchy.setdefault(ends["subject"], []).append((ends["object"], r))
         rel = Relationship(
             prop.iri,
             ends["subject"],
@@ -431,6 +444,38 @@ class _Reader:
                 )
         self.ids[f"relationship/{keys[0]}"] = (r.file, r.where("kind"))
         self.register.relationships.append(rel)
+
+    def acyclic(self) -> None:
+        """Refuse a cycle such as A subOrganisationOf B subOrganisationOf A: a body
+        cannot be part of itself, and the reasoner would make every body in the loop so."""
+        done: set[str] = set()
+        for start in sorted(self.hierarchy):
+            path: list[str] = []
+            on_path: set[str] = set()
+            stack: list[tuple[str, int]] = [(start, 0)]
+            while stack:
+                node, index = stack.pop()
+                if node in done:
+                    continue
+                edges = self.hierarchy.get(node, [])
+                if index == 0:
+                    path.append(node)
+                    on_path.add(node)
+                if index < len(edges):
+                    stack.append((node, index + 1))
+                    target, record = edges[index]
+                    if target in on_path:
+                        loop = " -> ".join([*path[path.index(target) :], target])
+                        raise record.error(
+                            "object",
+                            f"cycle of {record.text('kind')}: {loop}; a body cannot be "
+                            "part of itself",
+                        )
+                    stack.append((target, 0))
+                else:
+                    path.pop()
+                    on_path.discard(node)
+                    done.add(node)
 
     def phase(self, r: Record, *, plan: bool) -> Phase:
         r.only(
@@ -466,18 +511,18 @@ class _Reader:
             refs[key] = [self.entity_ref(r, key, v, m).id for v, m in r.texts(key)]
         if not refs["affects"] and not refs["results_in"]:
             raise r.error(None, "an event must name what it affects or results in")
-        self.register.events.append(
-            Event(
-                ident,
-                kind,
-                name,
-                r.date("date"),
-                refs["affects"],
-                refs["results_in"],
-                r.text("description", required=False),
-                self.cites(r),
-            )
+        event = Event(
+            ident,
+            kind,
+            name,
+            r.date("date"),
+            refs["affects"],
+            refs["results_in"],
+            r.text("description", required=False),
+            self.cites(r),
         )
+        self.dates.event(r, event, self.entities)
+        self.register.events.append(event)
 
     def figure(self, r: Record) -> None:
         r.only({"id", "subject", "measure", "value", "unit", "date", "note", "sources"})

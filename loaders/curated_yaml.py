@@ -20,6 +20,7 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 
 from govgraph.graph.errors import SourceError
+from govgraph.loaders.base import read_source_text
 
 Mark = tuple[int, int]
 """1-based (line, column)."""
@@ -91,16 +92,17 @@ def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> Marke
     return out
 
 
+_MarkedLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    lambda loader, node: loader.construct_scalar(node),  # an explicit !!timestamp stays text
+)
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def read_yaml(path: Path) -> Any:
     """The document in ``path``; a syntax error is reported at its 1-based line and column."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"not UTF-8 text: {exc.reason}", file=str(path)) from None
+    text = read_source_text(path)
     try:
         return yaml.load(text, Loader=_MarkedLoader)
     except SourceError as exc:
@@ -121,7 +123,28 @@ def read_yaml(path: Path) -> Any:
             column=mark.column + 1 if mark else None,
         ) from None
     except yaml.YAMLError as exc:
-        raise SourceError(f"YAML error: {exc}", file=str(path)) from None
+        raise yaml_error(exc, text, path) from None
+    except RecursionError:
+        raise SourceError("YAML nested too deeply to read", file=str(path)) from None
+    except (ValueError, TypeError) as exc:  # an explicit tag such as !!timestamp 2021-02-30
+        raise SourceError(f"YAML value cannot be read: {exc}", file=str(path)) from None
+
+
+def yaml_error(exc: yaml.YAMLError, text: str, path: Path) -> SourceError:
+    """A SourceError for a YAML error without a mark: the reader's (a control character or
+    an unpaired surrogate), whose position is a character index."""
+    position = getattr(exc, "position", None)
+    if isinstance(position, int):
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        what = getattr(exc, "reason", "") or "unreadable character"
+        return SourceError(
+            f"YAML cannot contain this character: {what}",
+            file=str(path),
+            line=line,
+            column=column,
+        )
+    return SourceError(f"YAML error: {exc}", file=str(path))
 
 
 # --- dates ------------------------------------------------------------------------------
@@ -292,6 +315,12 @@ def file_records(path: Path, lists: dict[str, str], *, required: bool) -> dict[s
         return out
     doc = read_yaml(path)
     if doc is None:
+        if required:
+            raise SourceError(
+                f"empty file: expected {', '.join(f'{k}:' for k in lists)} with its records",
+                file=str(path),
+                line=1,
+            )
         return out
     top = Record(doc, path, (1, 1), f"{path.name} (a mapping of lists)")
     top.only(lists)

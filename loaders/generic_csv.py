@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from govgraph.graph.errors import SourceError
-from govgraph.loaders.base import Loader, SourceInfo, Triple
-from govgraph.loaders.csv_input import Row, read_csv, read_text, require
+from govgraph.loaders.base import Loader, SourceInfo, Triple, iri_problem
+from govgraph.loaders.csv_input import Row, read_csv, require
+from govgraph.loaders.curated_yaml import MarkedDict, MarkedList, read_yaml
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import (
     Citation,
@@ -81,117 +81,157 @@ class Mapping:
         return list(dict.fromkeys(c for c in cols if c))
 
 
-def _term(value: Any, where: str, path: Path, default_ns: str = "gg") -> URIRef:
+TERM_FORMS = "a term like gg:partnerOf or a full IRI (known prefixes: " + ", ".join(PREFIXES) + ")"
+
+
+def parse_term(value: Any) -> URIRef | None:
     """A property or class IRI from 'prefix:local', a bare local name (in ``gg:``), or
-    a full IRI."""
+    a full http(s) IRI; None when the text is none of these."""
     text = str(value or "").strip()
-    if re.match(r"^https?://\S+$", text):
+    if re.match(r"^https?://[^\x00-\x20\x7f<>\"{}|\\^`]+$", text) and not iri_problem(text):
         return URIRef(text)
-    prefix, sep, local = text.rpartition(":") if ":" in text else (default_ns, ":", text)
+    prefix, sep, local = text.rpartition(":") if ":" in text else ("gg", ":", text)
     if not sep or prefix not in PREFIXES or not re.match(r"^[A-Za-z_][\w-]*$", local):
-        raise SourceError(
-            f"expected a term like gg:partnerOf or a full IRI, got {text!r} (known prefixes: "
-            + ", ".join(PREFIXES)
-            + ")",
-            file=str(path),
-            field=where,
-        )
+        return None
     return URIRef(PREFIXES[prefix] + local)
+
+
+class _MappingReader:
+    """Checks a mapping file key by key; every error names the file, line and key."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(
+        self, message: str, node: Any = None, key: str | None = None, where: str = ""
+    ) -> SourceError:
+        line = column = None
+        if isinstance(node, MarkedDict):
+            line, column = (node.value_marks.get(key) if key else None) or node.mark
+        elif isinstance(node, MarkedList):
+            line, column = node.mark
+        return SourceError(
+            message, file=str(self.path), line=line, column=column, field=f"{where}{key or ''}"
+        )
+
+    def section(self, node: MarkedDict, key: str, where: str = "") -> MarkedDict:
+        value = node.get(key)
+        if value is None:
+            return MarkedDict()
+        if not isinstance(value, MarkedDict):
+            raise self.fail(f"expected a mapping, got {value!r}", node, key, where)
+        return value
+
+    def items(self, node: MarkedDict, key: str, where: str = "") -> list[MarkedDict]:
+        value = node.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, MarkedList) or not all(isinstance(v, MarkedDict) for v in value):
+            raise self.fail(f"expected a list of mappings, got {value!r}", node, key, where)
+        return list(value)
+
+    def text(
+        self, node: MarkedDict, key: str, where: str = "", *, required: bool = False
+    ) -> str | None:
+        value = node.get(key)
+        if value is None or value == "":
+            if required:
+                raise self.fail("missing required key", node, key, where)
+            return None
+        if isinstance(value, (dict, list, bool)):
+            raise self.fail(f"expected text, got {value!r}", node, key, where)
+        return str(value)
+
+    def term(self, node: MarkedDict, key: str, where: str) -> URIRef:
+        text = self.text(node, key, where, required=True)
+        found = parse_term(text)
+        if found is None:
+            raise self.fail(f"expected {TERM_FORMS}, got {text!r}", node, key, where)
+        return found
 
 
 def load_mapping(path: Path) -> Mapping:
     """Parse and check a mapping file; errors name the mapping file, line and key."""
-    text = read_text(path)
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+    raw = read_yaml(path)
+    r = _MappingReader(path)
+    if not isinstance(raw, MarkedDict):
         raise SourceError(
-            f"YAML syntax error: {getattr(exc, 'problem', None) or exc}",
-            file=str(path),
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
-    if not isinstance(raw, dict):
-        raise SourceError(
-            "expected a mapping with source:, entity: and properties:", file=str(path)
+            "expected a mapping with source:, entity: and properties:", file=str(path), line=1
         )
-
-    def need(node: dict[str, Any], key: str, where: str) -> Any:
-        value = node.get(key)
-        if value in (None, ""):
-            raise SourceError("missing required key", file=str(path), field=f"{where}{key}")
-        return value
-
-    src = raw.get("source") or {}
-    ent = raw.get("entity") or {}
-    if not isinstance(src, dict) or not isinstance(ent, dict):
-        raise SourceError("source: and entity: must be mappings", file=str(path))
-    source_id = slugify(str(need(src, "id", "source.")))
+    src = r.section(raw, "source")
+    ent = r.section(raw, "entity")
+    source_id = slugify(r.text(src, "id", "source.", required=True) or "")
+    if not source_id:
+        raise r.fail("expected an id with letters or digits", src, "id", "source.")
+    published = r.text(src, "published", "source.")
+    if published is not None:
+        try:
+            literal_date(published)
+        except ValueError as exc:
+            raise r.fail(str(exc), src, "published", "source.") from None
     info = SourceInfo(
         id=source_id,
-        title=str(src.get("title") or source_id),
-        origin=str(src.get("origin") or ""),
-        licence=str(need(src, "licence", "source.")),
-        publisher=str(src.get("publisher") or ""),
-        published=str(src["published"]) if src.get("published") else None,
-        attribution=str(src.get("attribution") or ""),
+        title=r.text(src, "title", "source.") or source_id,
+        origin=r.text(src, "origin", "source.") or "",
+        licence=r.text(src, "licence", "source.", required=True) or "",
+        publisher=r.text(src, "publisher", "source.") or "",
+        published=published,
+        attribution=r.text(src, "attribution", "source.") or "",
     )
-    prefix = slugify(str(ent.get("prefix") or source_id))
     mapping = Mapping(
         source=info,
-        prefix=prefix,
-        name=str(need(ent, "name", "entity.")),
-        id=str(ent["id"]) if ent.get("id") else None,
-        file=str(raw["file"]) if raw.get("file") else None,
+        prefix=slugify(r.text(ent, "prefix", "entity.") or source_id) or source_id,
+        name=r.text(ent, "name", "entity.", required=True) or "",
+        id=r.text(ent, "id", "entity."),
+        file=r.text(raw, "file"),
     )
     type_spec = ent.get("type")
-    if isinstance(type_spec, str):
-        mapping.default_type = _term(type_spec, "entity.type", path)
-    elif isinstance(type_spec, dict):
-        mapping.type_column = type_spec.get("column")
-        mapping.type_separator = type_spec.get("separator")
-        for key, cls in (type_spec.get("map") or {}).items():
-            mapping.type_map[str(key)] = _term(cls, f"entity.type.map.{key}", path)
+    if isinstance(type_spec, MarkedDict):
+        mapping.type_column = r.text(type_spec, "column", "entity.type.")
+        mapping.type_separator = r.text(type_spec, "separator", "entity.type.")
+        classes = r.section(type_spec, "map", "entity.type.")
+        for key in classes:
+            mapping.type_map[str(key)] = r.term(classes, key, "entity.type.map.")
         if type_spec.get("default"):
-            mapping.default_type = _term(type_spec["default"], "entity.type.default", path)
-    for i, code in enumerate(ent.get("codes") or []):
+            mapping.default_type = r.term(type_spec, "default", "entity.type.")
+    elif type_spec is not None:
+        mapping.default_type = r.term(ent, "type", "entity.")
+    for i, code in enumerate(r.items(ent, "codes", "entity.")):
         where = f"entity.codes[{i}]."
-        pattern = code.get("pattern")
+        pattern = r.text(code, "pattern", where)
         try:
             compiled = re.compile(pattern) if pattern else None
         except re.error as exc:
-            raise SourceError(
-                f"bad regular expression: {exc}", file=str(path), field=where + "pattern"
-            ) from None
+            raise r.fail(f"bad regular expression: {exc}", code, "pattern", where) from None
         mapping.codes.append(
             CodeMap(
-                column=str(need(code, "column", where)),
-                scheme=str(need(code, "scheme", where)),
-                property=_term(code["property"], where + "property", path)
-                if code.get("property")
-                else None,
-                separator=code.get("separator"),
+                column=r.text(code, "column", where, required=True) or "",
+                scheme=r.text(code, "scheme", where, required=True) or "",
+                property=r.term(code, "property", where) if code.get("property") else None,
+                separator=r.text(code, "separator", where),
                 pattern=compiled,
             )
         )
-    for i, prop in enumerate(raw.get("properties") or []):
+    for i, prop in enumerate(r.items(raw, "properties")):
         where = f"properties[{i}]."
-        kind = str(prop.get("as", "literal"))
+        kind = r.text(prop, "as", where) or "literal"
         if kind not in VALUE_KINDS:
-            raise SourceError(
-                f"expected one of {', '.join(VALUE_KINDS)}, got {kind!r}",
-                file=str(path),
-                field=where + "as",
+            raise r.fail(
+                f"expected one of {', '.join(VALUE_KINDS)}, got {kind!r}", prop, "as", where
+            )
+        relationship = prop.get("relationship", False)
+        if not isinstance(relationship, bool):
+            raise r.fail(
+                f"expected true or false, got {relationship!r}", prop, "relationship", where
             )
         mapping.properties.append(
             PropertyMap(
-                column=str(need(prop, "column", where)),
-                property=_term(need(prop, "property", where), where + "property", path),
+                column=r.text(prop, "column", where, required=True) or "",
+                property=r.term(prop, "property", where),
                 kind=kind,
-                separator=prop.get("separator"),
-                scheme=prop.get("scheme"),
-                relationship=bool(prop.get("relationship", False)),
+                separator=r.text(prop, "separator", where),
+                scheme=r.text(prop, "scheme", where),
+                relationship=relationship,
             )
         )
     return mapping
@@ -236,7 +276,15 @@ class GenericCsvLoader(Loader):
                         file=str(self.mapping_path),
                         field="file",
                     )
-                self.csv_path = self.mapping_path.parent / self._mapping.file
+                target = (self.mapping_path.parent / self._mapping.file).resolve()
+                if target.suffix.lower() not in (".csv", ".tsv", ".txt"):
+                    raise SourceError(
+                        f"file: {self._mapping.file!r} is not a .csv file; a mapping names "
+                        "the CSV it describes, never another kind of file",
+                        file=str(self.mapping_path),
+                        field="file",
+                    )
+                self.csv_path = target
         return self._mapping
 
     def info(self) -> SourceInfo:
@@ -256,7 +304,18 @@ class GenericCsvLoader(Loader):
         mapping = self.mapping
         assert self.csv_path is not None
         yield from source_document(self.info())
+        seen: dict[str, int] = {}
         for row in read_csv(self.csv_path, mapping.columns(), self.notes):
+            key = row[mapping.id] if mapping.id else ""
+            if key in seen:
+                raise SourceError(
+                    f"duplicate id {key!r}, first on line {seen[key]}",
+                    file=str(self.csv_path),
+                    line=row.line,
+                    field=mapping.id,
+                )
+            if key:
+                seen[key] = row.line
             yield from self._row(row, mapping, resolver)
 
     def _row(self, row: Row, m: Mapping, resolver: Resolver) -> Iterator[Triple]:
@@ -315,7 +374,9 @@ class GenericCsvLoader(Loader):
             except ValueError as exc:
                 raise SourceError(str(exc), file=path, line=row.line, field=prop.column) from None
         elif prop.kind == "iri":
-            if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
+            if not re.match(r"^https?://[^\x00-\x20\x7f<>\"{}|\\^`]+$", value) or iri_problem(
+                value
+            ):
                 raise SourceError(
                     f"expected an http(s) IRI, got {value!r}",
                     file=path,

@@ -22,8 +22,14 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from govgraph.graph.errors import SourceError
-from govgraph.loaders.base import Loader, SourceInfo, Triple, find_file
-from govgraph.loaders.csv_input import read_text
+from govgraph.loaders.base import (
+    Loader,
+    SourceInfo,
+    Triple,
+    find_file,
+    iri_problem,
+    read_source_text,
+)
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import (
     Citation,
@@ -62,10 +68,16 @@ authorities are plain public bodies; unknown formats fall back to gg:Organisatio
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-def slug_from(record: dict[str, Any]) -> str:
-    details = record.get("details") or {}
-    slug = details.get("slug") or str(record.get("id", "")).rstrip("/").rsplit("/", 1)[-1]
+def slug_from(record: Any) -> str:
+    if not isinstance(record, dict):
+        return ""
+    details = record.get("details")
+    slug = details.get("slug") if isinstance(details, dict) else None
+    slug = slug or str(record.get("id", "")).rstrip("/").rsplit("/", 1)[-1]
     return str(slug).strip().lower()
+
+
+_WEB_URL = re.compile(r"^https?://[^\x00-\x20\x7f<>\"{}|\\^`]+$")
 
 
 class GovukOrganisationsLoader(Loader):
@@ -89,35 +101,86 @@ class GovukOrganisationsLoader(Loader):
         )
 
     def _records(self) -> list[dict[str, Any]]:
-        text = read_text(self.file, self.notes)
+        text = read_source_text(self.file)
+        file = str(self.file)
+        if not text.strip():
+            raise SourceError(
+                "empty file: expected a JSON array of organisations", file=file, line=1
+            )
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise SourceError(
-                f"invalid JSON: {exc.msg}", file=str(self.file), line=exc.lineno, column=exc.colno
+                f"invalid JSON: {exc.msg}", file=file, line=exc.lineno, column=exc.colno
             ) from None
+        except RecursionError:
+            raise SourceError("JSON nested too deeply to read", file=file) from None
         if isinstance(data, dict) and isinstance(data.get("results"), list):
             data = data["results"]  # a raw API page
         if not isinstance(data, list):
-            raise SourceError("expected a JSON array of organisations", file=str(self.file))
+            raise SourceError(
+                f"expected a JSON array of organisations, got {type(data).__name__}",
+                file=file,
+                line=1,
+            )
+        first: dict[str, int] = {}
         for i, record in enumerate(data):
             where = f"record {i + 1}"
             if not isinstance(record, dict):
-                raise SourceError(f"{where}: expected an object", file=str(self.file))
+                raise SourceError(
+                    f"{where}: expected an object, got {type(record).__name__}",
+                    file=file,
+                    field=f"[{i}]",
+                )
             for key in ("title", "format"):
-                if not str(record.get(key) or "").strip():
+                value = record.get(key)
+                if not isinstance(value, str) or not value.strip():
                     raise SourceError(
-                        f"{where} ({slug_from(record) or 'no slug'}): missing or empty",
-                        file=str(self.file),
+                        f"{where} ({slug_from(record) or 'no slug'}): expected text, got {value!r}",
+                        file=file,
                         field=key,
                     )
-            if not _SLUG.match(slug_from(record)):
+            details = record.get("details")
+            if details is not None and not isinstance(details, dict):
+                raise SourceError(
+                    f"{where}: expected an object holding the slug, got {details!r}",
+                    file=file,
+                    field="details",
+                )
+            slug = slug_from(record)
+            if not _SLUG.match(slug):
                 raise SourceError(
                     f"{where}: expected details.slug (or an id URL ending in a slug) of "
-                    f"lower-case letters, digits and hyphens, got {slug_from(record)!r}",
-                    file=str(self.file),
+                    f"lower-case letters, digits and hyphens, got {slug!r}",
+                    file=file,
                     field="details.slug",
                 )
+            if slug in first:
+                raise SourceError(
+                    f"{where}: duplicate slug {slug!r}, already used by record {first[slug]}",
+                    file=file,
+                    field="details.slug",
+                )
+            first[slug] = i + 1
+            url = record.get("web_url")
+            if url is not None and not (
+                isinstance(url, str) and _WEB_URL.match(url) and not iri_problem(url)
+            ):
+                raise SourceError(
+                    f"{where} ({slug}): expected an http(s) URL, got {url!r}",
+                    file=file,
+                    field="web_url",
+                )
+            parents = record.get("parent_organisations")
+            if parents is not None and not (
+                isinstance(parents, list) and all(isinstance(p, dict) for p in parents)
+            ):
+                raise SourceError(
+                    f"{where} ({slug}): expected a list of objects with an id, got {parents!r}",
+                    file=file,
+                    field="parent_organisations",
+                )
+        _check_acyclic(data, file)
         return data
 
     def triples(self, resolver: Resolver) -> Iterator[Triple]:
@@ -164,3 +227,37 @@ class GovukOrganisationsLoader(Loader):
                     continue
                 cit = Citation(SOURCE_ID, slug_from(record))
                 yield from cited_relationship(child, GG.subOrganisationOf, parent, cit)
+
+
+def _check_acyclic(records: list[dict[str, Any]], file: str) -> None:
+    """Refuse a loop of parent links (A's parent is B, B's parent is A): it would make a
+    body a sub-organisation of itself."""
+    parents = {
+        slug_from(r): [slug_from(p) for p in r.get("parent_organisations") or []] for r in records
+    }
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for start in parents:
+        if state.get(start):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, int]] = [(start, 0)]
+        while stack:
+            node, index = stack.pop()
+            if index == 0:
+                state[node], path = 1, [*path, node]
+            edges = [p for p in parents.get(node, []) if p in parents and p != node]
+            if index < len(edges):
+                stack.append((node, index + 1))
+                target = edges[index]
+                if state.get(target) == 1:
+                    loop = " -> ".join([*path[path.index(target) :], target])
+                    raise SourceError(
+                        f"parent organisations form a cycle: {loop}",
+                        file=file,
+                        field=f"{target}.parent_organisations",
+                    )
+                if not state.get(target):
+                    stack.append((target, 0))
+            else:
+                state[node] = 2
+                path.pop()

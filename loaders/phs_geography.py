@@ -137,8 +137,28 @@ class PhsGeographyLoader(Loader):
                         field=prefix,
                     )
                 require(row, prefix + "Name", self.lookup, "a name")
-                self._date(row, prefix + "DateEnacted", self.lookup, required=True)
-                self._date(row, prefix + "DateArchived", self.lookup, required=False)
+                enacted = self._date(row, prefix + "DateEnacted", self.lookup, required=True)
+                archived = self._date(row, prefix + "DateArchived", self.lookup, required=False)
+                if enacted is not None and archived is not None and str(archived) < str(enacted):
+                    raise SourceError(
+                        f"archived {archived} before it was enacted {enacted}",
+                        file=str(self.lookup),
+                        line=row.line,
+                        field=prefix + "DateArchived",
+                    )
+        current: dict[str, int] = {}
+        for row in rows:
+            if any(row[p + "DateArchived"] for p in ("CA", "HSCP", "HB")):
+                continue
+            if row["CA"] in current:
+                raise SourceError(
+                    f"council area {row['CA']} has two current rows (the other is line "
+                    f"{current[row['CA']]}); archive one of them",
+                    file=str(self.lookup),
+                    line=row.line,
+                    field="CA",
+                )
+            current[row["CA"]] = row.line
         return rows
 
     def _date(self, row: Row, column: str, path: Path, *, required: bool) -> Literal | None:

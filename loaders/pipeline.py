@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from govgraph.graph.errors import GovgraphError, SourceError
+from govgraph.graph.errors import GovgraphError, StoreError
 from govgraph.graph.queries import query
 from govgraph.graph.store import Store
 from govgraph.loaders.base import Loader, SourceInfo
@@ -141,15 +141,22 @@ def load_sources(
     return report
 
 
+def _message(loader: Loader, exc: Exception) -> str:
+    """A SourceError says where; anything else is named with its type and the file."""
+    if isinstance(exc, GovgraphError):
+        return str(exc)
+    return f"{loader.path}: {type(exc).__name__}: {exc}"
+
+
 def _load_one(store: Store, loader: Loader, known: set[object]) -> SourceResult:
     """Load one source; ``known`` (entities already stored) gains the source's entities."""
     started = time.perf_counter()
     try:
         info = loader.info()
-    except GovgraphError as exc:
+    except Exception as exc:  # one unreadable source must not stop the others
         return SourceResult(
             info=SourceInfo(id="?", title=str(loader.path), origin=str(loader.path), licence=""),
-            error=str(exc),
+            error=_message(loader, exc),
         )
     result = SourceResult(info=info)
     resolver = resolver_from_store(store, exclude=info.graph)
@@ -157,12 +164,14 @@ def _load_one(store: Store, loader: Loader, known: set[object]) -> SourceResult:
         graph = provenance(info, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
         for triple in loader.triples(resolver):
             graph.add(triple)
-    except SourceError as exc:
-        result.error = str(exc)
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-        result.error = f"{loader.path}: {type(exc).__name__}: {exc}"
+    except Exception as exc:  # the graph is only built in memory: nothing is stored yet
+        result.error = _message(loader, exc)
     if result.error is None:
-        result.triples = store.replace_graph(info.graph, graph)
+        try:
+            result.triples = store.replace_graph(info.graph, graph)
+        except StoreError as exc:  # replace_graph is atomic: the old graph is still there
+            result.error = f"{loader.path}: the store refused the source's triples: {exc}"
+    if result.error is None:
         subjects = set(graph.subjects(SKOS.prefLabel, None))
         result.entities = len(subjects)
         result.new_entities = len(subjects - known)

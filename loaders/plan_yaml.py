@@ -9,12 +9,15 @@ turned into a ``datetime.date``. The schema is documented at the top of the bund
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import yaml
 
 from govgraph.graph.errors import SourceError
+from govgraph.loaders.base import read_source_text
+from govgraph.loaders.curated_yaml import yaml_error
 from govgraph.loaders.plan_model import (
     Action,
     Assessment,
@@ -80,6 +83,17 @@ class _Reader:
             raise self.fail(node, field, f"expected {what}, found '{value}'")
         return value
 
+    def date(self, node: yaml.Node, field: str, pattern: re.Pattern[str], what: str) -> str:
+        """A date in one of the forms ``pattern`` allows that is also a real day or month:
+        2021-02-30 and 2021-13 are refused."""
+        value = self.string(node, field, pattern, what)
+        year, month, day = (int(part) for part in (value + "-01-01").split("-")[:3])
+        try:
+            dt.date(year, month, day)
+        except ValueError as exc:
+            raise self.fail(node, field, f"no such date '{value}': {exc}") from None
+        return value
+
     def strings(self, node: yaml.Node, field: str) -> list[str]:
         return [self.string(n, f"{field}[{i}]") for i, n in enumerate(self.sequence(node, field))]
 
@@ -100,10 +114,7 @@ class _Reader:
 def read_plan_yaml(path: Path) -> Plan:
     """The Plan the curated YAML describes; SourceError on any malformed or dangling field."""
     reader = _Reader(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SourceError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    text = read_source_text(Path(path))
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -114,6 +125,10 @@ def read_plan_yaml(path: Path) -> Plan:
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, text, Path(path)) from None
+    except RecursionError:
+        raise SourceError("YAML nested too deeply to read", file=str(path)) from None
     if root is None:
         raise SourceError(
             "empty file: expected plan, document, priority_areas and actions",
@@ -128,7 +143,7 @@ def read_plan_yaml(path: Path) -> Plan:
         name=reader.string(plan_node["name"], "plan.name"),
         document=reader.string(doc["file"], "document.file"),
         title=reader.string(doc["title"], "document.title"),
-        published=reader.string(
+        published=reader.date(
             doc["published"], "document.published", _ISO_DATE, "a date YYYY-MM-DD"
         ),
         publisher=reader.string(doc["publisher"], "document.publisher"),
@@ -217,9 +232,7 @@ def _milestones(reader: _Reader, node: yaml.Node | None, field: str) -> list[Mil
         if "date" in m and not (
             isinstance(m["date"], yaml.ScalarNode) and m["date"].value in ("", "~", "null")
         ):
-            date = reader.string(
-                m["date"], f"{field}[{i}].date", _DUE, "YYYY, YYYY-MM or YYYY-MM-DD"
-            )
+            date = reader.date(m["date"], f"{field}[{i}].date", _DUE, "YYYY, YYYY-MM or YYYY-MM-DD")
         out.append(
             Milestone(
                 date=date,
@@ -240,7 +253,7 @@ def _assessment(reader: _Reader, node: yaml.Node, field: str, cite: SourceLocato
         )
     return Assessment(
         status=AssessmentStatus[status],
-        date=reader.string(m["date"], f"{field}.date", _ISO_DATE, "a date YYYY-MM-DD"),
+        date=reader.date(m["date"], f"{field}.date", _ISO_DATE, "a date YYYY-MM-DD"),
         assessor=reader.string(m["assessor"], f"{field}.assessor"),
         text=reader.string(m["text"], f"{field}.text") if "text" in m else "",
         source=cite,

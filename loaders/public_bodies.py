@@ -16,6 +16,7 @@ directory's cell, which is free text (sometimes two names and dates).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, find_file
 from govgraph.loaders.csv_input import Row, read_csv, require
 from govgraph.loaders.resolve import Resolver
@@ -43,6 +45,7 @@ NAME, DEPARTMENT, CLASSIFICATION = (
     "overall_parent_department",
     "overall_classification",
 )
+UID = "overall_copbt_uid"
 REQUIRED = (NAME, DEPARTMENT, CLASSIFICATION)
 CLASSIFICATION_CLASS: dict[str, URIRef] = {
     "Executive NDPB": GG.ExecutiveNDPB,
@@ -68,12 +71,15 @@ _MONTHS = {
 def independence_date(text: str) -> Literal | None:
     """A gYear, gYearMonth or date from the directory's hand-typed "Date Established" cell
     ('2018-04', '1997', '2013/04', '2009-January', 'since 01/01/2012'); None when the
-    cell is prose without one clear date."""
+    cell is prose without one clear date. ValueError for a day that does not exist
+    (31/02/2016): that is a typo to fix, not prose."""
     value = text.strip()
     if m := re.search(r"\b(\d{2})/(\d{2})/(\d{4})\b", value):
-        day, month, year = int(m[1]), int(m[2]), m[3]
-        if 1 <= month <= 12 and 1 <= day <= 31:
-            return Literal(f"{year}-{month:02d}-{day:02d}", datatype=XSD.date)
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+        try:
+            return Literal(dt.date(year, month, day).isoformat(), datatype=XSD.date)
+        except ValueError as exc:
+            raise ValueError(f"no such date {m[0]!r} ({exc}); expected DD/MM/YYYY") from None
     if m := re.fullmatch(r"(\d{4})\s*[-/ ]?\s*-?\s*(\d{1,2}|[A-Za-z]+)?\s*-?", value):
         year, month = m[1], m[2]
         if not month:
@@ -110,14 +116,24 @@ class UkPublicBodiesLoader(Loader):
     def triples(self, resolver: Resolver) -> Iterator[Triple]:
         yield from source_document(self.info())
         departments: dict[str, URIRef] = {}
+        seen: dict[str, int] = {}
         for row in read_csv(self.file, REQUIRED, self.notes):
+            for column, key in ((NAME, slugify(row[NAME])), (UID, row[UID])):
+                if key and f"{column}:{key}" in seen:
+                    raise SourceError(
+                        f"duplicate body {row[column]!r}, first on line {seen[f'{column}:{key}']}",
+                        file=str(self.file),
+                        line=row.line,
+                        field=column,
+                    )
+                seen[f"{column}:{key}"] = row.line
             yield from self._body(row, resolver, departments)
 
     def _body(
         self, row: Row, resolver: Resolver, departments: dict[str, URIRef]
     ) -> Iterator[Triple]:
         name = require(row, NAME, self.file, "the body's name")
-        uid = row["overall_copbt_uid"]
+        uid = row[UID]
         cit = Citation(SOURCE_ID, uid or f"line {row.line}")
         yield from cit.triples()
         minted = entity("public-body/" + slugify(name))
@@ -139,7 +155,15 @@ class UkPublicBodiesLoader(Loader):
             yield body, DCTERMS.coverage, Literal(row["overall_regional_scope"])
         established = row["overall_date_ALB_independent"]
         if established:
-            date = independence_date(established)
+            try:
+                date = independence_date(established)
+            except ValueError as exc:
+                raise SourceError(
+                    str(exc),
+                    file=str(self.file),
+                    line=row.line,
+                    field="overall_date_ALB_independent",
+                ) from None
             if date is None:
                 self.notes.warnings.append(
                     f"{self.file.name} line {row.line}: no clear date in "

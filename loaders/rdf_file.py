@@ -13,17 +13,18 @@ the parser gives them (Turtle, N3, JSON), or the line (N-Triples).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
+from xml.sax import SAXParseException
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from govgraph.graph.errors import SourceError
-from govgraph.loaders.base import Loader, SourceInfo, Triple
-from govgraph.loaders.csv_input import read_text
+from govgraph.loaders.base import Loader, SourceInfo, Triple, iri_problem, read_source_text
 from govgraph.loaders.resolve import Resolver
 from govgraph.ontology.terms import slugify
 
@@ -37,6 +38,10 @@ FORMATS: dict[str, str] = {
     ".rdf": "xml",
     ".owl": "xml",
 }
+
+MAX_LITERAL_CHARS = 1_000_000
+"""The longest literal an RDF source may hold: a million characters is a book, far beyond
+any description or label, so a longer one is a mistake or an attack on memory."""
 
 
 class RdfFileLoader(Loader):
@@ -68,9 +73,16 @@ class RdfFileLoader(Loader):
 
     def parse(self) -> Graph:
         fmt = self.format
-        text = read_text(self.path, self.notes)
+        text = read_source_text(self.path)
         if fmt == "json-ld":
             check_json_ld(text, self.path)
+        if fmt == "xml" and (entity := re.search(r"<!ENTITY", text)):
+            raise SourceError(
+                "XML entity declarations are refused: they can read local files or expand "
+                "without bound",
+                file=str(self.path),
+                line=text.count("\n", 0, entity.start()) + 1,
+            )
         graph = Graph()
         try:
             graph.parse(data=text, format=fmt)
@@ -86,11 +98,67 @@ class RdfFileLoader(Loader):
             ) from None
         except SourceError:
             raise
+        except SAXParseException as exc:
+            raise SourceError(
+                f"{fmt} syntax error: {exc.getMessage()}",
+                file=str(self.path),
+                line=exc.getLineNumber(),
+                column=exc.getColumnNumber() + 1,
+            ) from None
+        except IndexError:  # rdflib's Turtle/N3 parser runs off the end of a cut-short file
+            raise SourceError(
+                f"{fmt} syntax error: the file ends in the middle of a statement",
+                file=str(self.path),
+                line=text.count("\n") + 1,
+            ) from None
         except Exception as exc:  # rdflib's parsers raise many types on bad input
             raise SourceError(
-                f"{fmt} could not be parsed: {type(exc).__name__}: {exc}", file=str(self.path)
+                f"{fmt} could not be parsed (the parser failed with {type(exc).__name__}, {exc})",
+                file=str(self.path),
             ) from None
+        if len(graph) == 0:
+            raise SourceError(
+                "the file holds no triples: loading it would empty the source's graph",
+                file=str(self.path),
+                line=1,
+            )
+        check_terms(graph, text, self.path)
         return graph
+
+
+def check_terms(graph: Graph, text: str, path: Path) -> None:
+    """Refuse IRIs the store cannot hold (spaces, control characters); ``file:`` IRIs
+    (an ``@base`` or prefix naming the loading machine's files: they mean nothing to anyone
+    else and must never be followed); and literals over :data:`MAX_LITERAL_CHARS`."""
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef) and (problem := iri_problem(str(term))):
+                raise SourceError(
+                    f"not a valid IRI: {str(term)[:80]!r} ({problem})",
+                    file=str(path),
+                    line=_line_of(text, str(term)) or _line_of(text, str(term)[:20]),
+                )
+            if isinstance(term, URIRef) and str(term).lower().startswith("file:"):
+                line = _line_of(text, "file:")
+                raise SourceError(
+                    f"file: IRI {str(term)[:80]!r} refused: IRIs in a source must not name "
+                    "local files (check @base and @prefix)",
+                    file=str(path),
+                    line=line,
+                )
+            if isinstance(term, Literal) and len(term) > MAX_LITERAL_CHARS:
+                raise SourceError(
+                    f"literal of {len(term):,} characters on <{triple[0]}> "
+                    f"<{triple[1]}>; the limit is {MAX_LITERAL_CHARS:,}",
+                    file=str(path),
+                    line=_line_of(text, str(term)[:40]),
+                    field=str(triple[1]),
+                )
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    index = text.lower().find(needle.lower())
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
 
 
 def check_json_ld(text: str, path: Path) -> None:

@@ -61,3 +61,32 @@ def test_loading_the_bundled_dataset_twice_leaves_the_same_quad_count(tmp_path: 
         assert s.count() == n
     assert [r.triples for r in first.sources] == [r.triples for r in second.sources]
     assert all(r.new_entities == 0 for r in second.sources)
+
+
+class _Crashing(RdfFileLoader):
+    """A loader with a bug: it fails with an exception that is not a SourceError."""
+
+    def triples(self, resolver):  # type: ignore[no-untyped-def]
+        yield from super().triples(resolver)
+        raise AttributeError("'NoneType' object has no attribute 'strip'")
+
+
+def test_a_loader_bug_fails_its_source_alone_and_keeps_what_was_stored(
+    store: Store, tmp_path: Path
+) -> None:
+    load_sources(store, [RdfFileLoader(FIXTURES / "landscape.ttl")], validate=False)
+    digests = store_digests(store)
+    other = tmp_path / "other.ttl"
+    other.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://w3id.org/govgraph/id/other-body> skos:prefLabel "Other body" .\n'
+    )
+
+    report = load_sources(
+        store, [_Crashing(FIXTURES / "landscape.ttl"), RdfFileLoader(other)], validate=False
+    )
+
+    crashed, loaded = report.sources
+    assert "landscape.ttl: AttributeError" in (crashed.error or "")
+    assert loaded.error is None and loaded.triples > 0
+    assert {g: d for g, d in store_digests(store).items() if g in digests} == digests
