@@ -13,7 +13,9 @@ from typing import Any
 
 from graphql import (
     ASTValidationRule,
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLList,
@@ -24,13 +26,12 @@ from graphql import (
     NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValidationContext,
     ValidationRule,
     get_named_type,
     parse,
 )
 from strawberry.extensions import MaskErrors, SchemaExtension
-from strawberry.extensions.max_aliases import create_validator as alias_validator
-from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.schema.schema import validate_document
 
 from govgraph.api.settings import Settings
@@ -38,6 +39,182 @@ from govgraph.graph.errors import GovgraphError
 
 SIZE_ARGUMENTS = {"first": 500, "depth": 3, "maxLength": 8}
 """Arguments that bound a list, with the largest value each accepts (used for variables)."""
+
+INTROSPECTION_LISTS = frozenset(
+    {"types", "fields", "inputFields", "interfaces", "possibleTypes", "enumValues", "args"}
+    | {"directives"}
+)
+"""Introspection fields that answer lists: nesting them is how an introspection bomb grows."""
+MAX_INTROSPECTION_LISTS = 3
+"""GraphiQL's introspection query nests three (types > fields > args); a bomb nests more."""
+PRODUCTION_INTROSPECTION_ROOTS = 1
+"""In production one ``__schema`` or ``__type`` per request: GraphiQL needs no more."""
+
+
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+
+class _Measure:
+    """A measure of a selection set with every fragment spread expanded, computed in time
+    linear in the document: each fragment is measured once and remembered. Strawberry's
+    depth and alias limiters re-walk a fragment at every spread, so ten spreads of a fragment
+    that spreads another ten times (a few hundred tokens) cost them hours of CPU."""
+
+    def __init__(self, document: DocumentNode) -> None:
+        self.fragments = _fragments(document)
+        self.memo: dict[tuple[str, bool], int] = {}
+
+    def spread(self, name: str, flag: bool, visiting: frozenset[str], measure: Any) -> int:
+        key = (name, flag)
+        if key not in self.memo:
+            frag = self.fragments.get(name)
+            if frag is None or name in visiting:  # unknown or a cycle: other rules report it
+                return 0
+            self.memo[key] = measure(frag.selection_set, flag, visiting | {name})
+        return self.memo[key]
+
+
+def depth_rule(max_depth: int) -> type[ValidationRule]:
+    """Reject operations nesting fields deeper than ``max_depth`` (introspection fields are
+    left to :func:`introspection_rule`); fragments are followed, each measured once."""
+
+    class DepthRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            measure = _Measure(context.document)
+
+            def height(selections: SelectionSetNode, flag: bool, visiting: frozenset[str]) -> int:
+                best = 0
+                for sel in selections.selections:
+                    if isinstance(sel, FieldNode):
+                        if sel.selection_set is None or sel.name.value.startswith("__"):
+                            continue
+                        best = max(best, 1 + height(sel.selection_set, flag, visiting))
+                    elif isinstance(sel, InlineFragmentNode):
+                        best = max(best, height(sel.selection_set, flag, visiting))
+                    else:
+                        best = max(best, measure.spread(sel.name.value, flag, visiting, height))
+                return best
+
+            for op in context.document.definitions:
+                if not isinstance(op, OperationDefinitionNode):
+                    continue
+                if height(op.selection_set, False, frozenset()) > max_depth:
+                    name = op.name.value if op.name else "anonymous"
+                    context.report_error(
+                        GraphQLError(f"'{name}' exceeds maximum operation depth of {max_depth}", op)
+                    )
+
+    return DepthRule
+
+
+def alias_rule(max_aliases: int) -> type[ValidationRule]:
+    """Reject documents with more than ``max_aliases`` aliased fields once fragments are
+    expanded (so a spread repeated ten times counts ten times), each fragment counted once."""
+
+    class AliasRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            measure = _Measure(context.document)
+
+            def count(selections: SelectionSetNode, flag: bool, visiting: frozenset[str]) -> int:
+                total = 0
+                for sel in selections.selections:
+                    if isinstance(sel, FieldNode):
+                        total += sel.alias is not None
+                        if sel.selection_set is not None:
+                            total += count(sel.selection_set, flag, visiting)
+                    elif isinstance(sel, InlineFragmentNode):
+                        total += count(sel.selection_set, flag, visiting)
+                    else:
+                        total += measure.spread(sel.name.value, flag, visiting, count)
+                return total
+
+            total = sum(
+                count(op.selection_set, False, frozenset())
+                for op in context.document.definitions
+                if isinstance(op, OperationDefinitionNode)
+            )
+            if total > max_aliases:
+                shown = f"{total}" if total < 10**6 else "more than a million"
+                context.report_error(GraphQLError(f"{shown} aliases found. Allowed: {max_aliases}"))
+
+    return AliasRule
+
+
+def introspection_rule(max_roots: int | None) -> type[ValidationRule]:
+    """Bound introspection: lists (types, fields, args...) nest at most
+    :data:`MAX_INTROSPECTION_LISTS` deep, so ``fields { type { fields { type ...`` bombs are
+    refused; and, when ``max_roots`` is set (production), at most that many ``__schema`` or
+    ``__type`` fields per document, so aliases cannot multiply a full introspection."""
+
+    class IntrospectionRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            measure = _Measure(context.document)
+
+            def lists(selections: SelectionSetNode, inside: bool, visiting: frozenset[str]) -> int:
+                best = 0
+                for sel in selections.selections:
+                    if isinstance(sel, FieldNode):
+                        name = sel.name.value
+                        here = inside or name in ("__schema", "__type")
+                        if sel.selection_set is None:
+                            continue
+                        own = 1 if inside and name in INTROSPECTION_LISTS else 0
+                        best = max(best, own + lists(sel.selection_set, here, visiting))
+                    elif isinstance(sel, InlineFragmentNode):
+                        best = max(best, lists(sel.selection_set, inside, visiting))
+                    else:
+                        best = max(best, measure.spread(sel.name.value, inside, visiting, lists))
+                return best
+
+            nesting = max(
+                (
+                    lists(op.selection_set, False, frozenset())
+                    for op in context.document.definitions
+                    if isinstance(op, OperationDefinitionNode)
+                ),
+                default=0,
+            )
+            # roots are counted per document node: a repeated spread of one fragment
+            # holding __schema is merged into one field by GraphQL, so it runs once
+            roots = sum(
+                1
+                for node in _field_nodes(context.document)
+                if node.name.value in ("__schema", "__type")
+            )
+            if nesting > MAX_INTROSPECTION_LISTS:
+                context.report_error(
+                    GraphQLError(
+                        f"introspection nests {nesting} lists (types, fields, args...); "
+                        f"at most {MAX_INTROSPECTION_LISTS} are allowed"
+                    )
+                )
+            if max_roots is not None and roots > max_roots:
+                context.report_error(
+                    GraphQLError(
+                        f"introspection is limited to {max_roots} __schema or __type field "
+                        f"per request (found {roots}); set debug for development"
+                    )
+                )
+
+    return IntrospectionRule
+
+
+def _field_nodes(document: DocumentNode) -> Iterator[FieldNode]:
+    stack: list[SelectionSetNode] = [
+        d.selection_set
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode | FragmentDefinitionNode)
+    ]
+    while stack:
+        for sel in stack.pop().selections:
+            if isinstance(sel, FieldNode):
+                yield sel
+            if isinstance(sel, FieldNode | InlineFragmentNode) and sel.selection_set:
+                stack.append(sel.selection_set)
 
 
 def cost_rule(max_cost: int, list_estimate: int) -> type[ValidationRule]:
@@ -130,9 +307,10 @@ def cost_rule(max_cost: int, list_estimate: int) -> type[ValidationRule]:
 
 def should_mask_error(error: GraphQLError) -> bool:
     """Mask only unexpected failures: syntax, validation and limit errors (no original
-    error) and the product's own errors keep their message, so a typo gets a useful answer."""
+    error), variable coercion errors (a GraphQLError as original) and the product's own
+    errors keep their message, so a typo or a wrong variable type gets a useful answer."""
     original = error.original_error
-    return original is not None and not isinstance(original, GovgraphError)
+    return original is not None and not isinstance(original, GovgraphError | GraphQLError)
 
 
 class Limits(SchemaExtension):
@@ -169,12 +347,15 @@ class SharedLimits:
     def __init__(self, settings: Settings) -> None:
         self.max_tokens = settings.max_tokens
         rules: list[type[ASTValidationRule]] = [
-            depth_validator(settings.max_depth, None, None),
-            alias_validator(settings.max_aliases),
+            depth_rule(settings.max_depth),
+            alias_rule(settings.max_aliases),
             cost_rule(settings.max_cost, settings.list_estimate),
         ]
         if not settings.introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
+        else:
+            roots = None if settings.debug else PRODUCTION_INTROSPECTION_ROOTS
+            rules.append(introspection_rule(roots))
         self.rules = tuple(rules)
         self.parse = lru_cache(maxsize=settings.parser_cache_size)(parse)
         self.validate = lru_cache(maxsize=settings.parser_cache_size)(validate_document)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -14,9 +16,14 @@ CSP_GRAPHIQL = CSP.replace(
 )
 """GraphiQL sets inline styles; only its page gets 'unsafe-inline', and for styles only."""
 
+log = logging.getLogger("govgraph.api")
+
 
 class SecurityHeaders:
-    """CSP (self only), nosniff, no framing and a strict referrer policy on every answer."""
+    """CSP (self only), nosniff, no framing and a strict referrer policy on every answer.
+
+    It also answers an unexpected exception with a plain 500 itself: Starlette's own error
+    page is made outside every middleware, so it would go out without these headers."""
 
     def __init__(self, app: ASGIApp, relaxed_paths: tuple[str, ...] = ("/graphql",)) -> None:
         self.app, self.relaxed = app, relaxed_paths
@@ -25,19 +32,32 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = CSP_GRAPHIQL if scope["path"] in self.relaxed else CSP
+        relaxed = scope["path"] in self.relaxed
+
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", csp)
+                html = headers.get("content-type", "").startswith("text/html")
+                headers.setdefault(
+                    "Content-Security-Policy", CSP_GRAPHIQL if relaxed and html else CSP
+                )
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "no-referrer")
                 headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            if started:
+                raise
+            log.exception("unexpected error answering %s %s", scope["method"], scope["path"])
+            await _plain(send_with_headers, 500, "Internal Server Error\n")
 
 
 class BodyLimit:
@@ -83,11 +103,15 @@ class _TooLarge(Exception):
 
 
 async def _too_large(send: Send, limit: int) -> None:
-    body = f"request body larger than {limit:,} bytes\n".encode()
+    await _plain(send, 413, f"request body larger than {limit:,} bytes\n")
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
+    body = text.encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"text/plain; charset=utf-8"),
                 (b"content-length", str(len(body)).encode()),

@@ -58,7 +58,12 @@ def negotiate(accept: str, offered: list[str]) -> str:
     return best
 
 
+READ_ONLY = "SPARQL Update is not allowed: this endpoint is read-only"
+
+
 async def _query_text(request: Request) -> str:
+    if "update" in request.query_params or "using-graph-uri" in request.query_params:
+        raise QueryError(READ_ONLY)
     if request.method == "GET":
         return request.query_params.get("query", "")
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
@@ -67,10 +72,10 @@ async def _query_text(request: Request) -> str:
         return body
     if content_type == "application/x-www-form-urlencoded":
         if "update" in parse_qs(body):
-            raise QueryError("SPARQL Update is not allowed: this endpoint is read-only")
+            raise QueryError(READ_ONLY)
         return parse_qs(body).get("query", [""])[0]
     if content_type == "application/sparql-update":
-        raise QueryError("SPARQL Update is not allowed: this endpoint is read-only")
+        raise QueryError(READ_ONLY)
     raise QueryError(
         "POST a query as application/sparql-query or as the form field 'query' "
         "(application/x-www-form-urlencoded)"

@@ -5,6 +5,10 @@ so ad-hoc SPARQL runs in a forked child: it inherits the open store (copy-on-wri
 reload), streams the serialised result back through a pipe, and is killed with SIGKILL
 when the deadline passes. The result is capped in bytes; the cap is a clear error, not a
 truncated answer.
+
+Answers are framed (a kind byte and a length) rather than ended by EOF: a child forked by
+another request at the same moment inherits this pipe's write end, so EOF could wait for
+that other child, a runaway perhaps, to be killed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from govgraph.graph.errors import QueryError
 from govgraph.graph.store import Store
 
 _OK, _ERR = b"K", b"E"
+_HEADER = struct.Struct(">cQ")
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ def _child(
         body = store.query_serialized(query, media_type, rdf_media_type)
         if len(body) > limits.max_bytes:
             raise _TooLarge
-        _Capped(fd, limits.max_bytes + 64).write(_OK + body)
+        _Capped(fd, limits.max_bytes + _HEADER.size).write(_HEADER.pack(_OK, len(body)) + body)
     except _TooLarge:
         _send_error(fd, f"the result is larger than the cap of {limits.max_bytes:,} bytes")
     except Exception as exc:
@@ -96,14 +101,14 @@ def _child(
 
 def _send_error(fd: int, message: str) -> None:
     data = message.encode("utf-8", "replace")[:4000]
-    os.write(fd, _ERR + struct.pack(">I", len(data)) + data)
+    os.write(fd, _HEADER.pack(_ERR, len(data)) + data)
 
 
 def _collect(pid: int, fd: int, limits: Limits) -> bytes:
     deadline = time.monotonic() + limits.timeout
-    chunks: list[bytes] = []
-    size = 0
-    while True:
+    data = bytearray()
+    expected: int | None = None
+    while expected is None or len(data) < expected:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             _kill(pid)
@@ -113,19 +118,19 @@ def _collect(pid: int, fd: int, limits: Limits) -> bytes:
             continue
         chunk = os.read(fd, 1 << 16)
         if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limits.max_bytes + 64:
-            _kill(pid)
-            raise QueryError(f"the result is larger than the cap of {limits.max_bytes:,} bytes")
-    data = b"".join(chunks)
-    if data[:1] == _OK:
-        return data[1:]
-    if data[:1] == _ERR:
-        (n,) = struct.unpack(">I", data[1:5])
-        raise QueryError(data[5 : 5 + n].decode("utf-8", "replace"))
-    raise QueryError("the query worker stopped without an answer")
+            raise QueryError("the query worker stopped without an answer")
+        data += chunk
+        if expected is None and len(data) >= _HEADER.size:
+            kind, length = _HEADER.unpack_from(data)
+            if kind == _OK and length > limits.max_bytes:
+                _kill(pid)
+                raise QueryError(f"the result is larger than the cap of {limits.max_bytes:,} bytes")
+            expected = _HEADER.size + length
+    kind, length = _HEADER.unpack_from(data)
+    payload = bytes(data[_HEADER.size : _HEADER.size + length])
+    if kind == _OK:
+        return payload
+    raise QueryError(payload.decode("utf-8", "replace"))
 
 
 def _kill(pid: int) -> None:

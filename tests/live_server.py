@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
+
+from govgraph.graph.store import Store
 
 
 def free_port() -> int:
@@ -37,3 +43,72 @@ def serving(app: Starlette) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def hostile_landscape() -> Store:
+    """A fresh in-memory store: the fixture landscape, tests/fixtures/hostile.ttl (names
+    that try to become markup or SPARQL), the ontology and inferences. For module-scoped
+    servers, which cannot use the function-scoped ``landscape`` fixture."""
+    from rdflib import Graph
+
+    from govgraph.graph.ontology_graph import load_ontology
+    from govgraph.graph.reasoning import materialise
+    from govgraph.graph.store import open_store
+    from govgraph.ontology.terms import GRAPH
+
+    fixtures = Path(__file__).parent / "fixtures"
+    store = open_store("memory:")
+    store.replace_graph(GRAPH["fixture"], Graph().parse(fixtures / "landscape.ttl"))
+    store.replace_graph(GRAPH["hostile"], Graph().parse(fixtures / "hostile.ttl"))
+    load_ontology(store)
+    materialise(store)
+    return store
+
+
+def store_digest(store: Store) -> dict[str, str]:
+    """A content hash of every named graph (sorted N-Triples), to prove nothing changed."""
+    out: dict[str, str] = {}
+    for graph in sorted(store.graphs()):
+        lines = sorted(" ".join(t.n3() for t in triple) for triple in store.graph_triples(graph))
+        out[str(graph)] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return out
+
+
+class Background:
+    """A well-behaved client hammering the server from a thread while a test attacks it:
+    every request it makes must succeed, proving the attacks did not starve others."""
+
+    def __init__(self, base: str, requests: list[tuple[str, str, dict[str, Any]]]) -> None:
+        self.base, self.requests = base, requests
+        self.ok = 0
+        self.failures: list[str] = []
+        self.latencies: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with httpx.Client(base_url=self.base, timeout=10) as http:
+            while not self._stop.is_set():
+                for method, path, kwargs in self.requests:
+                    started = time.perf_counter()
+                    try:
+                        response = http.request(method, path, **kwargs)
+                    except httpx.HTTPError as exc:
+                        self.failures.append(f"{method} {path}: {exc!r}")
+                        continue
+                    self.latencies.append(time.perf_counter() - started)
+                    is_json = response.headers.get("content-type", "").endswith("json")
+                    if response.status_code == 200 and not (
+                        is_json and "errors" in response.json()
+                    ):
+                        self.ok += 1
+                    else:
+                        self.failures.append(f"{method} {path}: {response.status_code}")
+
+    def __enter__(self) -> Background:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=15)
