@@ -30,8 +30,13 @@ def ontology_ntriples() -> bytes:
 
 @cache
 def _stamped() -> tuple[str, bytes]:
+    # The digest is of the shipped Turtle files, not of the N-Triples: those carry fresh
+    # blank-node labels in every process, so their digest would never match the stored one.
+    files = hashlib.sha256()
+    for name in ONTOLOGY_FILES:
+        files.update(ontology_path(name).read_bytes())
+    digest = "sha256:" + files.hexdigest()
     data = ontology_ntriples()
-    digest = "sha256:" + hashlib.sha256(data).hexdigest()
     stamp = f'<{ONTOLOGY_GRAPH}> <{DCTERMS.hasVersion}> "{digest}" .\n'.encode()
     return digest, data + stamp
 

@@ -167,12 +167,16 @@ def graph_to_ntriples(data: Graph | bytes) -> bytes:
     return out if isinstance(out, bytes) else out.encode()
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, *, read_only: bool = False) -> Store:
     """Open the store named by ``url``, else ``$GOVGRAPH_STORE``, else the embedded default.
 
     ``memory:`` is an in-memory Oxigraph; ``oxigraph:PATH`` (or a bare path) an embedded
-    on-disk Oxigraph; ``sparql+http(s)://HOST:PORT/PATH?...`` a remote SPARQL 1.1 endpoint
-    (its URL options are described in :mod:`govgraph.graph.remote_store`).
+    on-disk Oxigraph; ``oxigraph+versions:PATH`` a folder of immutable versions that a load
+    replaces as a whole (:mod:`govgraph.graph.versioned_store`; ``oxigraph:PATH`` opens one
+    too once it exists); ``sparql+http(s)://HOST:PORT/PATH?...`` a remote SPARQL 1.1
+    endpoint (its URL options are described in :mod:`govgraph.graph.remote_store`).
+    ``read_only`` opens an embedded store without taking its lock, so that several server
+    processes can read it; only safe when nothing writes it meanwhile (versions never are).
     """
     url = url or os.environ.get(STORE_ENV) or DEFAULT_STORE
     if url == "memory:":
@@ -183,11 +187,19 @@ def open_store(url: str | None = None) -> Store:
         from govgraph.graph.remote_store import RemoteStore
 
         return RemoteStore(url)
+    if url.startswith("oxigraph+versions:"):
+        from govgraph.graph.versioned_store import VersionedStore
+
+        return VersionedStore(Path(url.removeprefix("oxigraph+versions:")), read_only=read_only)
     if url.startswith("oxigraph:") or "://" not in url:
         from govgraph.graph.oxigraph_store import OxigraphStore
+        from govgraph.graph.versioned_store import VersionedStore, is_versioned
 
-        path = url.removeprefix("oxigraph:")
-        return OxigraphStore(Path(path))
+        path = Path(url.removeprefix("oxigraph:"))
+        if is_versioned(path):
+            return VersionedStore(path, read_only=read_only)
+        return OxigraphStore(path, read_only=read_only)
     raise StoreError(
-        f"unknown store URL {url!r}: use memory:, oxigraph:PATH or sparql+http://HOST:PORT/PATH"
+        f"unknown store URL {url!r}: use memory:, oxigraph:PATH, oxigraph+versions:PATH or "
+        "sparql+http://HOST:PORT/PATH"
     )

@@ -289,3 +289,19 @@ def test_reference_lists_every_term_and_html_is_self_contained() -> None:
         assert term.comment in md
     assert not re.search(r"""(src|href)=["']?https?:""", page)
     assert "<script" not in page
+
+
+def test_the_ontology_version_stamp_is_the_same_in_every_process() -> None:
+    """A reload in a new process must recognise the stored ontology and leave it alone;
+    a stamp over freshly labelled blank nodes would differ each time."""
+    import subprocess
+    import sys
+
+    code = "from govgraph.graph.ontology_graph import _stamped; print(_stamped()[0])"
+    stamps = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    }
+    assert len(stamps) == 1 and next(iter(stamps)).startswith("sha256:")
