@@ -1,0 +1,109 @@
+"""Copies and as-of snapshots: the stored landscape is never touched, and a snapshot holds
+only what was valid on the day (own dates first, then establishment and closure events)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+import pytest
+from rdflib import BNode, Graph, URIRef
+
+from govgraph.graph.errors import QueryError
+from govgraph.graph.ontology_graph import load_ontology
+from govgraph.graph.reasoning import materialise
+from govgraph.graph.snapshot import as_of, copy_store
+from govgraph.graph.store import Store, open_store
+from govgraph.ontology.terms import GG, GRAPH, ID, INFERRED_GRAPH
+from tests.conftest import FIXTURES
+
+
+def digests(store: Store) -> dict[str, str]:
+    """Each graph's digest (blank nodes, which a copy may relabel, compare as equal)."""
+    out = {}
+    for g in store.graphs():
+        lines = sorted(
+            " ".join("_:b" if isinstance(t, BNode) else t.n3() for t in triple)
+            for triple in store.graph_triples(g)
+        )
+        out[str(g)] = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return out
+
+
+@pytest.fixture
+def scenario_store() -> Iterator[Store]:
+    s = open_store("memory:")
+    s.replace_graph(GRAPH["fixture"], Graph().parse(FIXTURES / "scenario_landscape.ttl"))
+    load_ontology(s)
+    materialise(s)
+    yield s
+    s.close()
+
+
+def exists(store: Store, slug: str) -> bool:
+    return store.ask(
+        "ASK { VALUES ?e { <urn:govgraph:param:e> } ?e a ?t }", {"e": [URIRef(ID[slug])]}
+    )
+
+
+def has(store: Store, s: str, p: URIRef, o: str) -> bool:
+    return store.ask(
+        "ASK { VALUES (?s ?o) { (<urn:govgraph:param:s> <urn:govgraph:param:o>) } "
+        "?s <urn:govgraph:param:p> ?o }",
+        {"s": [ID[s]], "p": [p], "o": [ID[o]]},
+    )
+
+
+def test_copy_holds_every_quad_and_writes_to_it_leave_the_original(scenario_store: Store):
+    before = digests(scenario_store)
+    copy = copy_store(scenario_store)
+    assert digests(copy) == before
+    copy.drop_graph(GRAPH["fixture"])
+    assert digests(scenario_store) == before
+    assert scenario_store.count() > copy.count()
+
+
+def test_copy_of_a_read_only_bundled_store_is_complete(bundled: Store):
+    copy = copy_store(bundled)
+    assert copy.count() == bundled.count()
+    assert copy.graphs() == bundled.graphs()
+
+
+def test_as_of_excludes_bodies_established_later(scenario_store: Store):
+    snap = as_of(scenario_store, "2020-01-01")
+    assert not exists(snap, "late-body")
+    assert exists(snap, "board-a")
+    assert exists(as_of(scenario_store, "2022"), "late-body")
+    assert exists(scenario_store, "late-body")  # the stored landscape is untouched
+
+
+def test_as_of_falls_back_to_closure_events(scenario_store: Store):
+    assert exists(as_of(scenario_store, "2021-03-31"), "closed-body")
+    assert not exists(as_of(scenario_store, "2021-04-01"), "closed-body")
+
+
+def test_as_of_drops_relationships_that_ended_earlier_with_their_inferences(
+    scenario_store: Store,
+):
+    early = as_of(scenario_store, "2019-01-01")
+    assert has(early, "charity-y", GG.fundedBy, "east-council")
+    assert has(early, "charity-y", GG.accountableTo, "east-council")  # inferred
+    late = as_of(scenario_store, "2020-01-01")
+    assert not has(late, "charity-y", GG.fundedBy, "east-council")
+    assert not has(late, "charity-y", GG.accountableTo, "east-council")
+    assert not late.ask("ASK { <https://w3id.org/govgraph/id/rel/charity-funding> ?p ?o }")
+    assert has(late, "child-group", GG.reportsTo, "board-b")  # undated lines stay
+    assert late.count(INFERRED_GRAPH) > 0
+
+
+def test_as_of_drops_events_that_have_not_happened(scenario_store: Store):
+    snap = as_of(scenario_store, "2021-01-01")
+    assert not exists(snap, "event/late-body-established")
+    assert not exists(snap, "event/closed-body-closed")
+    assert exists(as_of(scenario_store, "2021-06"), "event/closed-body-closed")
+
+
+@pytest.mark.parametrize("bad", ["2020-1-1", "yesterday", "", "2020/01/01", None])
+def test_as_of_rejects_a_malformed_date(scenario_store: Store, bad: object):
+    with pytest.raises(QueryError, match="YYYY"):
+        as_of(scenario_store, bad)  # type: ignore[arg-type]
