@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -52,9 +54,45 @@ def _open(url: str | None) -> Store:
     return open_store(url)
 
 
-def _fail(exc: Exception) -> typer.Exit:
+def _fail(exc: Exception, code: int = 1) -> typer.Exit:
     err.print(f"[red]error:[/] {exc}", highlight=False, markup=True)
-    return typer.Exit(code=1)
+    return typer.Exit(code=code)
+
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Work on the landscape as it stood on this date (YYYY, YYYY-MM or YYYY-MM-DD): "
+        "bodies and relationships not valid then are left out.",
+        show_default=False,
+    ),
+]
+
+
+@contextmanager
+def _view(st: Store, as_of: str | None) -> Iterator[Store]:
+    """The store itself, or an in-memory copy cut at ``as_of`` (the store is never changed)."""
+    if not as_of:
+        yield st
+        return
+    from govgraph.graph.snapshot import as_of as cut
+
+    snapshot = cut(st, as_of)
+    try:
+        yield snapshot
+    finally:
+        snapshot.close()
+
+
+def _write(text: str, output: str, what: str) -> None:
+    data = text.encode("utf-8")
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        Path(output).write_bytes(data)
+        err.print(f"wrote {what} ({len(data):,} bytes) to {output}", highlight=False)
 
 
 @app.command()
@@ -107,6 +145,7 @@ def serve(
     out.print(f"  SPARQL 1.1 (read-only): {base}/sparql")
     out.print(f"  entity pages: {base}/id/{{id}}   ontology: {base}/ontology")
     out.print(f"  maps: {base}/maps/landscape   overlap report: {base}/reports/overlaps")
+    out.print(f"  date diff: {base}/reports/diff?from=2020&to=2024   {base}/maps/diff?from=&to=")
     try:
         uvicorn.run(create_app(st), host=host, port=port, log_level="warning", server_header=False)
     finally:
@@ -120,17 +159,18 @@ def query(
     variables: Annotated[
         str | None, typer.Option(help="GraphQL variables as a JSON object.")
     ] = None,
+    as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
     """Run one SPARQL or GraphQL query and print the result as JSON."""
     if (sparql is None) == (graphql is None):
         raise _fail(ValueError("give exactly one of --sparql or --graphql"))
     try:
-        with _open(store) as st:
+        with _open(store) as st, _view(st, as_of) as view:
             if sparql is not None:
-                result = _sparql_json(st, sparql)
+                result = _sparql_json(view, sparql)
             else:
-                result = _graphql_json(st, graphql or "", variables)
+                result = _graphql_json(view, graphql or "", variables)
     except (GovgraphError, json.JSONDecodeError) as exc:
         raise _fail(exc) from None
     sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
@@ -168,6 +208,7 @@ def export(
     output: Annotated[
         str, typer.Option("--output", "-o", help="File to write; - for stdout.")
     ] = "-",
+    as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
     """Export the landscape: the RDF of every source (ttl, nt, jsonld), or the network of
@@ -178,8 +219,8 @@ def export(
     if fmt not in FORMATS:
         raise _fail(ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}"))
     try:
-        with _open(store) as st:
-            data = run_export(st, fmt)
+        with _open(store) as st, _view(st, as_of) as view:
+            data = run_export(view, fmt)
     except GovgraphError as exc:
         raise _fail(exc) from None
     if output == "-":
@@ -239,6 +280,7 @@ def report_overlaps(
     timestamp: Annotated[
         bool, typer.Option(help="Print the generation time (off: byte-identical reruns).")
     ] = True,
+    as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
     """Overlaps and anomalies in the landscape, each finding with its evidence and sources."""
@@ -248,8 +290,8 @@ def report_overlaps(
     if fmt not in MEDIA_TYPES:
         raise _fail(ValueError(f"unknown format {fmt!r}: use one of {', '.join(MEDIA_TYPES)}"))
     try:
-        with _open(store) as st:
-            findings = compute_findings(st, kinds=kind or None, min_score=min_score)
+        with _open(store) as st, _view(st, as_of) as view:
+            findings = compute_findings(view, kinds=kind or None, min_score=min_score)
         data = render(findings, fmt, timestamp=timestamp)
     except GovgraphError as exc:
         raise _fail(exc) from None
@@ -258,6 +300,88 @@ def report_overlaps(
     else:
         Path(output).write_bytes(data)
         err.print(f"wrote {len(findings):,} findings ({len(data):,} bytes) to {output}")
+
+
+ImpactFormat = Annotated[str, typer.Option("--format", "-f", help="html, md or json.")]
+ImpactOutput = Annotated[str, typer.Option("--output", "-o", help="File to write; - for stdout.")]
+Timestamp = Annotated[
+    bool, typer.Option(help="Print the generation time (off: byte-identical reruns).")
+]
+
+
+def _check_impact_format(fmt: str) -> None:
+    from govgraph.visualisations.impact_report import FORMATS
+
+    if fmt not in FORMATS:
+        raise _fail(ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}"), code=2)
+
+
+@report_app.command("diff")
+def report_diff(
+    date_from: Annotated[
+        str, typer.Option("--from", help="The earlier date (YYYY, YYYY-MM or YYYY-MM-DD).")
+    ],
+    date_to: Annotated[str, typer.Option("--to", help="The later date.")],
+    fmt: ImpactFormat = "html",
+    output: ImpactOutput = "-",
+    timestamp: Timestamp = True,
+    store: StoreOption = None,
+) -> None:
+    """How the landscape changed between two dates: bodies and lines that began or ended,
+    and the change events dated in between, each with its sources."""
+    from govgraph.graph.impact import date_diff
+    from govgraph.visualisations.diff_map import build_diff_map
+    from govgraph.visualisations.impact_report import render_impact
+
+    _check_impact_format(fmt)
+    try:
+        with _open(store) as st:
+            impact, before, after = date_diff(st, date_from, date_to)
+            try:
+                model = build_diff_map(before, after, impact) if fmt == "html" else None
+            finally:
+                before.close()
+                after.close()
+        text = render_impact(impact, fmt, timestamp=timestamp, diff_map=model)
+    except GovgraphError as exc:
+        raise _fail(exc, code=2) from None
+    _write(text, output, f"{len(impact.changes):,} changes")
+
+
+@app.command()
+def scenario(
+    file: Annotated[
+        Path,
+        typer.Argument(help="A scenario YAML file (see docs/scenarios.md).", show_default=False),
+    ],
+    fmt: ImpactFormat = "html",
+    output: ImpactOutput = "-",
+    timestamp: Timestamp = True,
+    store: StoreOption = None,
+) -> None:
+    """What-if: apply a scenario (merge, abolish, move, rename, add) to a copy of the
+    landscape and report its impact. The stored landscape is never changed; an unknown
+    or ambiguous name fails with exit code 2 and writes nothing."""
+    from govgraph.graph.impact import scenario_impact
+    from govgraph.graph.scenario import load_scenario
+    from govgraph.visualisations.diff_map import build_diff_map
+    from govgraph.visualisations.impact_report import render_impact
+
+    _check_impact_format(fmt)
+    try:
+        plan = load_scenario(file)
+        with _open(store) as st:
+            impact, after = scenario_impact(st, plan)
+            try:
+                model = build_diff_map(st, after, impact) if fmt == "html" else None
+            finally:
+                after.close()
+        text = render_impact(impact, fmt, timestamp=timestamp, diff_map=model)
+    except GovgraphError as exc:
+        raise _fail(exc, code=2) from None
+    except OSError as exc:
+        raise _fail(ValueError(f"cannot read {file}: {exc.strerror or exc}"), code=2) from None
+    _write(text, output, f"impact report of {len(impact.changes):,} changes")
 
 
 def _sparql_json(st: Store, text: str) -> Any:

@@ -3,10 +3,12 @@ the caller; every limit comes from :class:`~govgraph.api.settings.Settings`."""
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from typing import Any
 
 from anyio import CapacityLimiter
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -18,7 +20,13 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
 
-from govgraph.api.artefacts import maps_endpoint, overlaps_endpoint
+from govgraph.api.artefacts import (
+    DiffCache,
+    diff_map_endpoint,
+    diff_report_endpoint,
+    maps_endpoint,
+    overlaps_endpoint,
+)
 from govgraph.api.context import Context
 from govgraph.api.linked_data import entity_endpoint, ontology_endpoint
 from govgraph.api.middleware import BodyLimit, SecurityHeaders
@@ -60,6 +68,13 @@ class GovgraphGraphQL(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide)
 
+    def decode_json(self, data: str | bytes) -> object:
+        """A body of ``[[[[...`` thousands deep would otherwise escape as a 500."""
+        try:
+            return json.loads(data)
+        except RecursionError:
+            raise HTTPException(400, "Request JSON is nested too deeply") from None
+
 
 INDEX = """govgraph: the governance landscape around The Promise.
 GraphQL (GraphiQL in a browser): /graphql
@@ -68,6 +83,8 @@ Entities (HTML, Turtle, JSON-LD): /id/{id}
 Ontology:                         /ontology
 Maps:                             /maps/{landscape,accountability,ego,policy,actions,overlap}
 Overlap report:                   /reports/overlaps?format=html|md|csv|json
+Landscape at two dates compared:  /reports/diff?from=DATE&to=DATE&format=html|md|json
+Difference map of two dates:      /maps/diff?from=DATE&to=DATE
 """
 
 
@@ -80,6 +97,7 @@ def create_app(
     schema = build_schema(settings)
     limiter = CapacityLimiter(threads or settings.threads)
     findings = FindingsCache()
+    diffs = DiffCache()
     graphql = GovgraphGraphQL(store, limiter, schema, graphiql=settings.graphiql, findings=findings)
     sparql = sparql_endpoint(store, Limits(settings.sparql_timeout, settings.sparql_max_bytes))
 
@@ -92,8 +110,10 @@ def create_app(
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/id/{slug:path}", entity_endpoint(store), methods=["GET", "HEAD"]),
         Route("/ontology", ontology_endpoint, methods=["GET", "HEAD"]),
+        Route("/maps/diff", diff_map_endpoint(store, diffs), methods=["GET"]),
         Route("/maps/{kind}", maps_endpoint(store), methods=["GET"]),
         Route("/reports/overlaps", overlaps_endpoint(store, findings), methods=["GET"]),
+        Route("/reports/diff", diff_report_endpoint(store, diffs), methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     middleware = [

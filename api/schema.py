@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
 import strawberry
 from rdflib import URIRef
 from strawberry.schema.config import StrawberryConfig
@@ -13,6 +15,14 @@ from strawberry.schema.config import StrawberryConfig
 from govgraph.api.enums import KIND_BY_IRI, AssessmentStatus, OrganisationType, RelationshipKind
 from govgraph.api.limits import extensions
 from govgraph.api.overlap_types import MAX_FINDINGS, Finding, FindingKind
+from govgraph.api.scenario_types import (
+    AS_OF_FINDINGS,
+    MAX_CHANGES,
+    ScenarioChangeInput,
+    ScenarioImpact,
+    run_scenario,
+    scenario_data,
+)
 from govgraph.api.settings import Settings
 from govgraph.api.types import (
     ENTITY_TYPES,
@@ -34,9 +44,13 @@ from govgraph.graph import chains, plan_queries
 from govgraph.graph import organisations as orgs
 from govgraph.graph.entities import check_date, get_entities, iri_for
 from govgraph.graph.errors import QueryError
+from govgraph.graph.overlaps import filter_findings
 from govgraph.graph.records import Chain, Hop
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
+
+MAX_FINDINGS_ALL = 1 << 30
+"""``first`` that keeps every cached finding (a scenario's "before" needs them all)."""
 
 
 @strawberry.type
@@ -214,12 +228,47 @@ class Query:
         kind: list[FindingKind] | None = None,  # type: ignore[valid-type]
         min_score: float = 0.0,
         first: int = 100,
+        as_of: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Findings of the landscape as it stood then (YYYY[-MM[-DD]]): "
+                "bodies and relationships not valid on that date are left out."
+            ),
+        ] = None,
     ) -> list[Finding]:
         if not 0 <= first <= MAX_FINDINGS:
             raise QueryError(f"first must be between 0 and {MAX_FINDINGS}")
         kinds = [k.value for k in kind] if kind else None
-        found = await info.context.overlap_findings(kinds, min_score, first)
+        day = check_date(as_of)
+        if day is None:
+            found = await info.context.overlap_findings(kinds, min_score, first)
+        else:
+            ctx = info.context
+            every = await anyio.to_thread.run_sync(
+                partial(AS_OF_FINDINGS.get, ctx.store, day), limiter=ctx.limiter
+            )
+            found = filter_findings(every, kinds=kinds, min_score=min_score, first=first)
         return [Finding.of(f) for f in found]
+
+    @strawberry.field(
+        description="What-if: apply the changes (merge, abolish, move, rename, add) to a "
+        "copy of the landscape and list what they change, each item with its evidence. "
+        f"The stored landscape is never changed. At most {MAX_CHANGES} changes."
+    )
+    async def scenario(
+        self,
+        info: Ctx,
+        changes: list[ScenarioChangeInput],
+        name: Annotated[
+            str | None, strawberry.argument(description="A title for the scenario.")
+        ] = None,
+    ) -> ScenarioImpact:
+        data = scenario_data(changes, name)
+        ctx = info.context
+        before = await ctx.overlap_findings(None, 0.0, MAX_FINDINGS_ALL)
+        return await anyio.to_thread.run_sync(
+            partial(run_scenario, ctx.store, data, before), limiter=ctx.limiter
+        )
 
     @strawberry.field(description="One organisation by its id (or full IRI).")
     async def organisation(self, info: Ctx, id: strawberry.ID) -> Organisation | None:

@@ -92,6 +92,8 @@ def test_the_contract_query_names_and_arguments_are_kept() -> None:
         "priorityAreas": set(),
         "foundations": set(),
         "stats": set(),
+        "overlaps": {"kind", "minScore", "first", "asOf"},
+        "scenario": {"changes", "name"},
     }
     for name, args in expected.items():
         assert set(query.fields[name].args) == args, name
@@ -103,6 +105,19 @@ def test_the_contract_query_names_and_arguments_are_kept() -> None:
         "search",
     }
     assert "totalCount" in schema._schema.type_map["OrganisationConnection"].fields
+    assert set(schema._schema.type_map["ScenarioChangeInput"].fields) == {
+        "op",
+        "subjects",
+        "into",
+        "transferTo",
+        "under",
+        "kind",
+        "to",
+        "name",
+        "type",
+        "accountableTo",
+        "members",
+    }
 
 
 def test_field_suggestions_are_off_in_production_and_on_in_development() -> None:

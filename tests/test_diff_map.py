@@ -1,0 +1,208 @@
+"""The difference map on two hand-built landscapes whose differences are known: a body
+removed, one added, one renamed, a line re-pointed, a membership added, context unchanged."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from govgraph.graph.findings import Subject
+from govgraph.graph.impact_model import Change, Impact
+from govgraph.graph.store import Store, open_store
+from govgraph.ontology.terms import GRAPH, ID
+from govgraph.visualisations.diff_map import (
+    DIFF,
+    STATUSES,
+    build_diff_map,
+    diff_svg,
+    split_kind,
+    status_of,
+)
+from govgraph.visualisations.render import render_html
+from tests.browser import needs_chromium, offline_page
+
+PREFIXES = """
+@prefix gg: <https://w3id.org/govgraph/ontology#> .
+@prefix id: <https://w3id.org/govgraph/id/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+"""
+COMMON = """
+id:gov a gg:Government ; skos:prefLabel "Alba Government" .
+id:parl a gg:Parliament ; skos:prefLabel "Alba Parliament" .
+id:quiet a gg:Board ; skos:prefLabel "Quiet Board" ; gg:reportsTo id:parl .
+id:far a gg:Board ; skos:prefLabel "Far Board" ; gg:reportsTo id:quiet .
+"""
+BEFORE = """
+id:a a gg:Board ; skos:prefLabel "Board A" ; gg:reportsTo id:gov ; gg:fundedBy id:parl .
+id:b a gg:Board ; skos:prefLabel "Board B" ; gg:reportsTo id:gov .
+id:m a gg:ThirdSectorOrganisation ; skos:prefLabel "Member Charity" ; gg:memberOf id:b .
+id:r a gg:AdvisoryNDPB ; skos:prefLabel "Old Name Body" ; gg:advises id:gov .
+"""
+AFTER = """
+id:b a gg:Board ; skos:prefLabel "Board B" ; gg:reportsTo id:parl ; gg:fundedBy id:parl .
+id:c a gg:Board ; skos:prefLabel "<img src=x onerror=alert(1)>" ; gg:reportsTo id:b .
+id:m a gg:ThirdSectorOrganisation ; skos:prefLabel "Member Charity" ;
+    gg:memberOf id:b, id:c .
+id:r a gg:AdvisoryNDPB ; skos:prefLabel "New Name Body" ; gg:advises id:gov .
+"""
+
+
+def _store(ttl: str) -> Store:
+    s = open_store("memory:")
+    s.replace_graph(GRAPH["fixture"], Graph().parse(data=PREFIXES + COMMON + ttl, format="turtle"))
+    return s
+
+
+def iri(slug: str) -> str:
+    return str(ID[slug])
+
+
+def subject(slug: str, name: str) -> Subject:
+    return Subject(iri(slug), name)
+
+
+IMPACT = Impact(
+    title="Merge A into B",
+    before_label="today",
+    after_label="the scenario",
+    counts_before={"bodies": 4, "groups": 4},
+    counts_after={"bodies": 4, "groups": 4},
+    changes=(
+        Change("body-removed", (subject("a", "Board A"),), "Board A is removed."),
+        Change("body-added", (subject("c", "New"),), "A new board is set up."),
+        Change("body-renamed", (subject("r", "New Name Body"),), "Old Name Body is renamed."),
+        Change(
+            "line-redirected",
+            (subject("b", "Board B"), subject("parl", "Alba Parliament")),
+            "Board B reports to the Parliament instead of the Government.",
+        ),
+    ),
+    touched=frozenset({iri("a"), iri("b"), iri("c"), iri("r")}),
+)
+
+
+@pytest.fixture
+def stores() -> Iterator[tuple[Store, Store]]:
+    before, after = _store(BEFORE), _store(AFTER)
+    yield before, after
+    before.close()
+    after.close()
+
+
+def statuses(model: object) -> dict[str, str]:
+    return {n.id[len(str(ID)) :]: status_of(n) for n in model.nodes}  # type: ignore[attr-defined]
+
+
+def test_each_node_is_coloured_by_what_happened_to_it(stores: tuple[Store, Store]) -> None:
+    model = build_diff_map(*stores, IMPACT)
+    assert statuses(model) == {
+        "a": "removed",
+        "c": "added",
+        "r": "changed",  # renamed
+        "b": "changed",  # re-pointed
+        "m": "changed",  # a new parent group
+        "gov": "unchanged",
+        "parl": "unchanged",
+    }, "context one hop from what changed, and nothing further (Quiet and Far Board)"
+
+
+def test_each_link_is_coloured_by_what_happened_to_it(stores: tuple[Store, Store]) -> None:
+    model = build_diff_map(*stores, IMPACT)
+    links = {
+        (
+            e.source[len(str(ID)) :],
+            split_kind(e.kind)[1].rsplit("#")[-1],
+            e.target[len(str(ID)) :],
+        ): (status_of(e))
+        for e in model.edges
+    }
+    assert links == {
+        ("a", "reportsTo", "gov"): "removed",
+        ("a", "fundedBy", "parl"): "removed",
+        ("b", "fundedBy", "parl"): "changed",  # the same line, moved to another body
+        ("b", "reportsTo", "gov"): "removed",
+        ("b", "reportsTo", "parl"): "changed",  # the same line, re-pointed
+        ("c", "reportsTo", "b"): "added",
+        ("m", "memberOf", "c"): "added",
+        ("m", "memberOf", "b"): "unchanged",
+        ("r", "advises", "gov"): "unchanged",
+    }
+
+
+def test_tooltips_say_what_changed(stores: tuple[Store, Store]) -> None:
+    model = build_diff_map(*stores, IMPACT)
+    assert "Renamed from Old Name Body" in model.node(iri("r")).notes
+    assert model.node(iri("r")).label == "New Name Body"
+    assert any("no longer" in n or "Board A is removed." in n for n in model.node(iri("a")).notes)
+    assert model.node(iri("a")).notes[0] == "Only before: today"
+
+
+def test_the_legend_explains_the_colours(stores: tuple[Store, Store]) -> None:
+    model = build_diff_map(*stores, IMPACT)
+    legend = {e.key: (e.label, e.colour, e.count) for e in model.node_legend}
+    assert legend[DIFF + "removed"] == ("Removed (only before)", STATUSES["removed"][1], 1)
+    assert legend[DIFF + "added"][1] == "#2E7D32"
+    assert legend[DIFF + "changed"][2] == 3 and legend[DIFF + "unchanged"][2] == 2
+    edge_labels = [e.label for e in model.edge_legend]
+    assert edge_labels[0].endswith("· removed") and "reports to · changed" in edge_labels
+    assert any("Red: only before" in n for n in model.notes)
+
+
+def test_it_renders_with_the_map_template_offline_and_escaped(
+    stores: tuple[Store, Store],
+) -> None:
+    html = render_html(build_diff_map(*stores, IMPACT))
+    assert "<img src=x" not in html and "\\u003cimg src=x" in html
+    assert "default-src 'none'" in html
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+    data = json.loads(
+        html.split('id="govgraph-map-data">')[1].split("</script>")[0].replace("\\u0026", "&")
+    )
+    assert {g["colour"] for g in data["groups"]} == {c for _, c, _ in STATUSES.values()}
+    assert "Removed (only before)" in html  # the legend panel
+
+
+def test_the_print_svg_uses_the_status_colours_and_escapes(
+    stores: tuple[Store, Store],
+) -> None:
+    svg = diff_svg(build_diff_map(*stores, IMPACT))
+    assert STATUSES["removed"][1] in svg and STATUSES["added"][1] in svg
+    assert "<img" not in svg and "&lt;img" in svg
+
+
+def test_an_impact_touching_nothing_draws_nothing(stores: tuple[Store, Store]) -> None:
+    empty = Impact("Nothing", "a", "b", {}, {}, ())
+    assert build_diff_map(*stores, empty).nodes == []
+
+
+def test_labels_of_the_drawn_map_do_not_overlap(stores: tuple[Store, Store]) -> None:
+    model = build_diff_map(*stores, IMPACT)
+    assert model.physics is False, "drawn as laid out"
+    boxes = [
+        ((n.x or 0) - len(n.label) * 3.75, (n.x or 0) + len(n.label) * 3.75, n.y or 0)
+        for n in model.nodes
+    ]
+    for i, (l1, r1, y1) in enumerate(boxes):
+        for l2, r2, y2 in boxes[i + 1 :]:
+            assert r1 <= l2 or r2 <= l1 or abs(y1 - y2) >= 30, "labels overlap"
+
+
+@needs_chromium
+def test_the_difference_map_draws_offline_with_its_legend(
+    stores: tuple[Store, Store], tmp_path: Path, artefacts: Path
+) -> None:
+    path = tmp_path / "diff.html"
+    path.write_text(render_html(build_diff_map(*stores, IMPACT)), "utf-8")
+    with offline_page() as (page, log):
+        page.goto(path.as_uri())  # type: ignore[attr-defined]
+        page.wait_for_function("window.govgraphMap && govgraphMap.drawn")  # type: ignore[attr-defined]
+        legend = page.text_content("aside.legend")  # type: ignore[attr-defined]
+        assert "Removed (only before)" in legend and "Added (only after)" in legend
+        page.screenshot(path=str(artefacts / "map-diff-fixture.png"))  # type: ignore[attr-defined]
+    assert log.console_errors == [] and log.page_errors == []
+    assert log.blocked == [] and log.dialogs == []

@@ -1,0 +1,384 @@
+"""The difference map: one map of the landscape a change touches, before and after.
+
+A node or link present only before is red (removed), only after green (added), in both but
+changed amber (renamed, retyped, re-pointed or given a new parent), and the rest grey: the
+context one relationship away that did not change. It is a :class:`MapModel` like every
+other map, so :func:`~govgraph.visualisations.render.render_html` writes it with the same
+template, offline assets and escaping; only its legend is its own (status colours, not
+ontology colours), which :class:`DiffMapModel` supplies.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from html import escape
+
+from rdflib import URIRef
+
+from govgraph.graph import map_queries as q
+from govgraph.graph.impact_model import CATEGORIES, Impact
+from govgraph.graph.store import Store
+from govgraph.ontology import model as ontology
+from govgraph.ontology.terms import BASE, GG
+from govgraph.visualisations import extract as x
+from govgraph.visualisations.kinds import AGGREGATED_CLASSES
+from govgraph.visualisations.model import LegendEntry, MapEdge, MapModel, MapNode, Source
+
+DIFF = BASE + "diff#"
+"""Legend keys of the difference map (statuses, not ontology terms)."""
+STATUSES: dict[str, tuple[str, str, str]] = {
+    "removed": ("Removed (only before)", "#D32F2F", "Present before the change, gone after it."),
+    "added": ("Added (only after)", "#2E7D32", "Absent before the change, present after it."),
+    "changed": (
+        "Changed (renamed, re-pointed, new parent)",
+        "#F59E0B",
+        "Present before and after, but renamed, retyped or with different links.",
+    ),
+    "unchanged": ("Unchanged (context)", "#8C8C8C", "Present before and after, unchanged."),
+}
+"""Status -> (legend label, colour, explanation), in legend order."""
+MAX_CONTEXT = 6
+"""Unchanged neighbours drawn per changed entity: a hub (a government) would otherwise
+bring hundreds of bodies that did not change."""
+_STRUCTURE = frozenset(
+    str(GG[k])
+    for k in (
+        "reportsTo",
+        "sponsoredBy",
+        "fundedBy",
+        "scrutinisedBy",
+        "inspectedBy",
+        "regulatedBy",
+        "directs",
+        "subOrganisationOf",
+        "memberOf",
+        "chairs",
+    )
+)
+"""Links that place a body in the landscape: preferred as context."""
+MAX_NOTES = 5
+
+
+class DiffMapModel(MapModel):
+    """A map model whose legend is the four statuses (nodes) and kind-by-status (links)."""
+
+    @property
+    def node_legend(self) -> list[LegendEntry]:
+        counts = Counter(n.group for n in self.nodes)
+        return [
+            LegendEntry(DIFF + s, label, colour, counts[DIFF + s], comment)
+            for s, (label, colour, comment) in STATUSES.items()
+            if counts[DIFF + s]
+        ]
+
+    @property
+    def edge_legend(self) -> list[LegendEntry]:
+        counts = Counter(e.kind for e in self.edges)
+        rank = {s: i for i, s in enumerate(STATUSES)}
+
+        def order(key: str) -> tuple[int, str]:
+            status, kind = split_kind(key)
+            return rank[status], ontology.label(URIRef(kind)).lower()
+
+        out = []
+        for key in sorted(counts, key=order):
+            status, kind = split_kind(key)
+            _, colour, comment = STATUSES[status]
+            out.append(
+                LegendEntry(
+                    key,
+                    f"{ontology.label(URIRef(kind))} · {status}",
+                    colour,
+                    counts[key],
+                    comment,
+                )
+            )
+        return out
+
+
+def edge_kind(status: str, kind: str) -> str:
+    """The legend key of a link: its status and relationship kind (a property IRI)."""
+    return f"{DIFF}{status}/{kind}"
+
+
+def split_kind(key: str) -> tuple[str, str]:
+    """``(status, property IRI)`` of a link's legend key."""
+    status, _, kind = key[len(DIFF) :].partition("/")
+    return status, kind
+
+
+def status_of(item: MapNode | MapEdge) -> str:
+    """``removed``, ``added``, ``changed`` or ``unchanged``."""
+    key = item.group if isinstance(item, MapNode) else item.kind
+    return key[len(DIFF) :].partition("/")[0]
+
+
+def _edges(store: Store) -> list[MapEdge]:
+    kinds = [*x.relationship_kind_iris(), str(GG.leadOrganisation)]
+    return x.canonical_edges(q.relationship_edges(store, kinds), None)
+
+
+def _context(
+    touched: set[str],
+    core: set[str],
+    edges: Iterable[MapEdge],
+    changed: set[tuple[str, str, str]],
+    hidden: set[str],
+) -> tuple[set[str], int]:
+    """What the map draws: the touched entities, the other ends of their changed links,
+    up to :data:`MAX_CONTEXT` unchanged neighbours of each ``core`` entity (one whose own
+    statements changed), and one neighbour of any other touched entity left unconnected.
+    Neighbours that are themselves touched come first, then those linked by an
+    accountability or structural line, then by id, so the choice is stable."""
+    keep = set(touched)
+    spare: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for e in edges:
+        key = (e.source, e.kind, e.target)
+        for a, b in ((e.source, e.target), (e.target, e.source)):
+            if a not in touched:
+                continue
+            if key in changed:
+                keep.add(b)
+            elif b not in hidden:
+                spare[a].append((0 if b in touched else 1, 0 if e.kind in _STRUCTURE else 1, b))
+    linked = {a for a, others in spare.items() if any(b in keep for _, _, b in others)}
+    left_out: set[str] = set()
+    for a in sorted(spare):
+        ranked = [b for _, _, b in sorted(set(spare[a]))]
+        fresh = list(dict.fromkeys(b for b in ranked if b not in keep))
+        room = MAX_CONTEXT if a in core else (0 if a in linked else 1)
+        keep.update(fresh[:room])
+        left_out.update(fresh[room:])
+    return keep, len(left_out - keep)
+
+
+def _core(
+    touched: set[str], before: Store, after: Store, changed: set[tuple[str, str, str]]
+) -> set[str]:
+    """Touched entities whose own statements changed: present on one side only, renamed,
+    or the subject of a changed link (a finding's bystanders are not core)."""
+    was, now = q.names(before, sorted(touched)), q.names(after, sorted(touched))
+    sources = {s for s, _, _ in changed}
+    return {t for t in touched if was.get(t) != now.get(t) or t in sources}
+
+
+def _nodes(store: Store, ids: set[str]) -> dict[str, MapNode]:
+    return x.nodes_for(store, q.names(store, sorted(ids)), None, str(GG.Organisation))
+
+
+def build_diff_map(before: Store, after: Store, impact: Impact) -> DiffMapModel:
+    """The laid-out difference map of ``impact``: what it touches, plus one hop of context
+    in the union of both landscapes."""
+    from govgraph.visualisations.maps import place
+
+    old_edges, new_edges = _edges(before), _edges(after)
+    old = {(e.source, e.kind, e.target): e for e in old_edges}
+    new = {(e.source, e.kind, e.target): e for e in new_edges}
+    changed_keys = set(old) ^ set(new)
+    changed_keys |= {k for k in set(old) & set(new) if _dates(old[k]) != _dates(new[k])}
+    hidden = set(q.named_entities_of(before, [str(c) for c in AGGREGATED_CLASSES]))
+    hidden |= set(q.named_entities_of(after, [str(c) for c in AGGREGATED_CLASSES]))
+    touched = set(impact.touched)
+    core = _core(touched, before, after, changed_keys)
+    ids, left_out = _context(
+        touched, core, [*old_edges, *new_edges], changed_keys, hidden - touched
+    )
+    was, now = _nodes(before, ids), _nodes(after, ids)
+
+    old_out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    new_out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for s, k, o in old:
+        old_out[s].add((k, o))
+    for s, k, o in new:
+        new_out[s].add((k, o))
+
+    nodes: dict[str, MapNode] = {}
+    for iri in sorted(set(was) | set(now)):
+        a, b = was.get(iri), now.get(iri)
+        node = b or a
+        assert node is not None
+        if a is None:
+            status, notes = "added", ["Only after: " + impact.after_label]
+        elif b is None:
+            status, notes = "removed", ["Only before: " + impact.before_label]
+        else:
+            notes = []
+            if a.label != b.label:
+                notes.append(f"Renamed from {a.label}")
+            if a.type != b.type:
+                notes.append(f"Was a {a.type_label}")
+            moved = old_out[iri] != new_out[iri]
+            status = "changed" if notes or moved else "unchanged"
+        node.group = DIFF + status
+        node.notes = tuple(notes)
+        nodes[iri] = node
+    _annotate(nodes, impact)
+
+    edges: list[MapEdge] = []
+    gone = set(old) - set(new)
+    repointed = {(s, k) for s, k, _ in gone} | {(k, o) for _, k, o in gone}
+    for key in sorted(set(old) | set(new)):
+        s, k, o = key
+        if s not in nodes or o not in nodes:
+            continue
+        e = new.get(key) or old[key]
+        if key not in new:
+            status = "removed"
+        elif key not in old:
+            status = "changed" if (s, k) in repointed or (k, o) in repointed else "added"
+        else:
+            status = "changed" if key in changed_keys else "unchanged"
+        edges.append(MapEdge(s, o, edge_kind(status, k), e.sources, e.start, e.end))
+    for e in edges:
+        nodes[e.source].weight += 0.25
+        nodes[e.target].weight += 0.25
+    for n in nodes.values():
+        if status_of(n) != "unchanged":
+            n.weight += 2
+
+    counts = Counter(status_of(n) for n in nodes.values())
+    notes = [
+        "Red: only before (removed). Green: only after (added). Amber: in both but renamed, "
+        "re-pointed or with a new parent. Grey: unchanged context, one link away.",
+        f"Before: {impact.before_label}. After: {impact.after_label}.",
+    ]
+    if left_out:
+        notes.append(
+            f"{left_out:,} unchanged neighbours are left out (at most {MAX_CONTEXT} "
+            "per changed body; hover a node for what changed)."
+        )
+    model = DiffMapModel(
+        kind="diff",
+        title=f"Difference map: {impact.title}",
+        subtitle=f"{len(nodes):,} nodes, {len(edges):,} links: "
+        + ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s]),
+        nodes=list(nodes.values()),
+        edges=edges,
+        sources=_sources(before, after),
+        notes=tuple(notes),
+    )
+    place(model)
+    _spread(model)
+    return model
+
+
+SPACING = 80.0
+"""Typical distance between a node and its nearest neighbour, in canvas pixels."""
+CHAR_WIDTH = 7.5
+LABEL_HEIGHT = 30.0
+"""Room for a label under its node, and a margin."""
+
+
+def _spread(model: MapModel) -> None:
+    """Scale the layout to :data:`SPACING`, then push apart nodes whose labels would
+    overlap (labels are wide, so the room is a box per label, not a circle). The map is
+    then drawn as laid out: browser physics would pull the few changed bodies back into
+    a knot of overlapping labels."""
+    points = [(n.x or 0.0, n.y or 0.0) for n in model.nodes]
+    if len(points) < 2:
+        return
+    nearest = sorted(
+        min(math.dist(p, o) for j, o in enumerate(points) if j != i) for i, p in enumerate(points)
+    )
+    scale = SPACING / (nearest[len(nearest) // 2] or 1.0)
+    xy = [[px * scale, py * scale] for px, py in points]
+    w = [math.sqrt(n.weight) for n in model.nodes]
+    low, high = min(w), max(w)
+    radius = [5 + 35 * (v - low) / (high - low) if high > low else 5.0 for v in w]
+    half = [
+        max(min(len(n.label), 48) * CHAR_WIDTH / 2, r) + 8
+        for n, r in zip(model.nodes, radius, strict=True)
+    ]
+    for _ in range(80):
+        moved = False
+        for i in range(len(xy)):
+            for j in range(i + 1, len(xy)):
+                dx, dy = xy[j][0] - xy[i][0], xy[j][1] - xy[i][1]
+                over_x = half[i] + half[j] - abs(dx)
+                # each node spans from its top (y - r) to under its label (y + r + label)
+                upper, lower = (i, j) if dy >= 0 else (j, i)
+                gap = abs(dy) - radius[upper] - LABEL_HEIGHT - radius[lower]
+                over_y = -gap
+                if over_x <= 0 or over_y <= 0:
+                    continue
+                moved = True
+                if over_y <= over_x:
+                    step = over_y / 2 * (1 if dy >= 0 else -1)
+                    xy[i][1] -= step
+                    xy[j][1] += step
+                else:
+                    step = over_x / 2 * (1 if dx >= 0 else -1)
+                    xy[i][0] -= step
+                    xy[j][0] += step
+        if not moved:
+            break
+    for n, (px, py) in zip(model.nodes, xy, strict=True):
+        n.x, n.y = round(px, 1), round(py, 1)
+    model.physics = False
+
+
+def _dates(e: MapEdge) -> tuple[str | None, str | None]:
+    return e.start, e.end
+
+
+def _annotate(nodes: dict[str, MapNode], impact: Impact) -> None:
+    """Add to each node's tooltip the impact's changes about it, in plain words."""
+    for change in impact.changes:
+        for s in change.subjects:
+            node = nodes.get(s.id)
+            if node is not None and len(node.notes) < MAX_NOTES:
+                node.notes += (f"{CATEGORIES[change.category]}: {change.summary}",)
+
+
+def _sources(before: Store, after: Store) -> list[Source]:
+    out = {s.title: s for s in x.sources(before)}
+    for s in x.sources(after):
+        out.setdefault(s.title, s)
+    return [out[t] for t in sorted(out, key=str.lower)]
+
+
+def diff_svg(model: MapModel, unit: float = 0.5) -> str:
+    """The same map as a static SVG, for the printed report (a canvas does not print)."""
+    if not model.nodes:
+        return ""
+    pad = 60.0
+    x0 = min(n.x or 0.0 for n in model.nodes)
+    y0 = min(n.y or 0.0 for n in model.nodes)
+    pos = {
+        n.id: (
+            round(pad + ((n.x or 0.0) - x0) * unit, 1),
+            round(pad + ((n.y or 0.0) - y0) * unit, 1),
+        )
+        for n in model.nodes
+    }
+    width = round(max(px for px, _ in pos.values()) + pad)
+    height = round(max(py for _, py in pos.values()) + pad / 2)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(model.title)}" class="network">'
+    ]
+    for e in model.edges:
+        if e.source not in pos or e.target not in pos:
+            continue
+        (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
+        status = status_of(e)
+        dash = ' stroke-dasharray="5 3"' if status == "removed" else ""
+        parts.append(
+            f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{STATUSES[status][1]}" '
+            f'stroke-width="{1 if status == "unchanged" else 2.2}"{dash}/>'
+        )
+    for n in model.nodes:
+        px, py = pos[n.id]
+        r = round(4 + min(n.weight, 10) * 0.6, 1)
+        label = n.label if len(n.label) <= 34 else n.label[:32] + "…"
+        parts.append(
+            f"<g><title>{escape(n.label)}</title>"
+            f'<circle cx="{px}" cy="{py}" r="{r}" fill="{STATUSES[status_of(n)][1]}" '
+            f'stroke="#333" stroke-width="0.6"/>'
+            f'<text x="{px}" y="{round(py - r - 2, 1)}" text-anchor="middle">'
+            f"{escape(label)}</text></g>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

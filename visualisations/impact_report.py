@@ -1,0 +1,219 @@
+"""The impact report of a scenario or a date diff as HTML, Markdown or JSON.
+
+``render_impact(impact, fmt)`` is a pure function of the :class:`Impact` (and the
+difference map, when given): the same impact gives the same text, except for one
+"Generated" line that ``timestamp=False`` leaves out. The HTML has the overlap report's
+look and safety: one self-contained file, inline CSS and JS, a Content Security Policy that
+forbids every fetch, Jinja2 autoescaping for every name, sortable tables, print CSS, and
+the interactive difference map in a sandboxed frame (a static SVG of it in print).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from govgraph.graph.errors import QueryError
+from govgraph.graph.findings import Fact
+from govgraph.graph.impact_model import CATEGORIES, Change, Impact
+from govgraph.graph.overlaps import KINDS
+from govgraph.visualisations.model import MapModel, entity_path
+
+FORMATS = ("html", "md", "json")
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "json": "application/json",
+}
+MAX_ROWS = 200
+"""Changes per category in HTML and Markdown; JSON carries them all."""
+MAX_EVIDENCE = 8
+FINDING_CATEGORIES = ("finding-resolved", "finding-new")
+
+
+def render_impact(
+    impact: Impact,
+    fmt: str,
+    *,
+    timestamp: bool = True,
+    diff_map: MapModel | None = None,
+    served: bool = False,
+) -> str:
+    """The report in ``fmt`` (html, md or json). ``diff_map`` (from
+    :func:`~govgraph.visualisations.diff_map.build_diff_map`) is embedded in the HTML;
+    ``served`` links subjects to their entity pages (``/id/<id>``)."""
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None
+    if fmt == "json":
+        return _json(impact, generated)
+    if fmt == "md":
+        return _markdown(impact, generated)
+    if fmt == "html":
+        return _html(impact, generated, diff_map, served)
+    raise QueryError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def category_counts(impact: Impact) -> dict[str, int]:
+    """Changes per category, in report order, categories with none left out."""
+    grouped = impact.by_category()
+    return {k: len(v) for k, v in grouped.items() if v}
+
+
+def count_rows(impact: Impact) -> list[tuple[str, int | None, int | None]]:
+    """``(measure, before, after)`` for every count either side has, bodies and groups first."""
+    keys = sorted(
+        set(impact.counts_before) | set(impact.counts_after),
+        key=lambda k: ({"bodies": 0, "groups": 1}.get(k, 2), k),
+    )
+    return [(k, impact.counts_before.get(k), impact.counts_after.get(k)) for k in keys]
+
+
+def change_facts(c: Change) -> tuple[Fact, ...]:
+    """The change's evidence, then its finding's facts not already among them."""
+    if c.finding is None:
+        return c.evidence
+    return c.evidence + tuple(f for f in c.finding.evidence if f not in c.evidence)
+
+
+def count_label(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def _source_text(fact: Fact) -> str:
+    refs = "; ".join(s.title + (f", {s.locator}" if s.locator else "") for s in fact.sources)
+    return f"{fact.text} [{refs or 'no source'}]"
+
+
+# --- JSON -------------------------------------------------------------------------------
+def _json(impact: Impact, generated: str | None) -> str:
+    doc = impact.to_dict()
+    doc["counts_by_category"] = category_counts(impact)
+    if generated:
+        doc["generated"] = generated
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+# --- Markdown ---------------------------------------------------------------------------
+def _md(text: str) -> str:
+    """Plain text that Markdown shows as written (no links, emphasis or HTML)."""
+    out = text.replace("\\", "\\\\")
+    for ch in "`*_[]#|":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+
+
+def _num(value: int | None) -> str:
+    return "–" if value is None else f"{value:,}"
+
+
+def _markdown(impact: Impact, generated: str | None) -> str:
+    lines = [f"# Impact: {_md(impact.title)}", ""]
+    if generated:
+        lines += [f"Generated {generated}.", ""]
+    lines += [f"Before: {_md(impact.before_label)}. After: {_md(impact.after_label)}.", ""]
+    lines += ["## Summary", ""]
+    if impact.steps:
+        lines += ["Steps:", ""]
+        lines += [f"{i}. {_md(s)}" for i, s in enumerate(impact.steps, 1)]
+        lines.append("")
+    lines += ["| Count | Before | After |", "| --- | ---: | ---: |"]
+    lines += [
+        f"| {_md(count_label(k))} | {_num(b)} | {_num(a)} |" for k, b, a in count_rows(impact)
+    ]
+    counts = category_counts(impact)
+    lines += ["", "| Change | Items |", "| --- | ---: |"]
+    lines += [f"| {CATEGORIES[k]} | {n} |" for k, n in counts.items()]
+    if not counts:
+        lines += ["", "No changes."]
+    for category, changes in impact.by_category().items():
+        if not changes:
+            continue
+        lines += ["", f"## {CATEGORIES[category]} ({len(changes)})", ""]
+        for c in changes[:MAX_ROWS]:
+            lines += _md_change(c)
+        if len(changes) > MAX_ROWS:
+            lines.append(f"- … {len(changes) - MAX_ROWS} more in the JSON output")
+    return "\n".join(lines) + "\n"
+
+
+def _md_change(c: Change) -> list[str]:
+    head = f"- **{_md(c.summary)}**"
+    if c.subjects:
+        head += " (" + "; ".join(_md(s.name) for s in c.subjects) + ")"
+    out = [head]
+    if c.finding is not None:
+        f = c.finding
+        out.append(f"  - Finding: {_md(KINDS.get(f.kind, f.kind))} `{f.id}`: {_md(f.explanation)}")
+    if c.before is not None or c.after is not None:
+        out.append(f"  - Before: {_md(c.before or '–')}; after: {_md(c.after or '–')}")
+    facts = change_facts(c)
+    for fact in facts[:MAX_EVIDENCE]:
+        out.append(f"  - {_md(_source_text(fact))}")
+    if len(facts) > MAX_EVIDENCE:
+        out.append(f"  - … {len(facts) - MAX_EVIDENCE} more facts in the JSON output")
+    return out
+
+
+# --- HTML -------------------------------------------------------------------------------
+def _text(*parts: str) -> str:
+    return resources.files("govgraph.visualisations").joinpath(*parts).read_text("utf-8")
+
+
+@cache
+def _environment() -> Environment:
+    folder = str(resources.files("govgraph.visualisations").joinpath("templates"))
+    env = Environment(
+        loader=FileSystemLoader(folder),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = _num
+    env.filters["count_label"] = count_label
+    env.filters["facts"] = change_facts
+    return env
+
+
+def _html(impact: Impact, generated: str | None, model: MapModel | None, served: bool) -> str:
+    from govgraph.visualisations.diff_map import STATUSES, diff_svg
+    from govgraph.visualisations.render import render_html
+
+    counts = category_counts(impact)
+    sections = []
+    for category, changes in impact.by_category().items():
+        if not changes:
+            continue
+        sections.append(
+            {
+                "category": category,
+                "title": CATEGORIES[category],
+                "anchor": "cat-" + category,
+                "total": len(changes),
+                "rows": changes[:MAX_ROWS],
+                "findings": category in FINDING_CATEGORIES,
+            }
+        )
+    has_map = model is not None and bool(model.nodes)
+    template = _environment().get_template("impact.html")
+    return template.render(
+        impact=impact,
+        generated=generated,
+        counts=count_rows(impact),
+        by_category=[(CATEGORIES[k], "cat-" + k, n) for k, n in counts.items()],
+        total=len(impact.changes),
+        sections=sections,
+        max_evidence=MAX_EVIDENCE,
+        kind_label=lambda k: KINDS.get(k, k),
+        link=(lambda iri: entity_path(iri)) if served else (lambda iri: None),
+        has_map=has_map,
+        frame=render_html(model) if has_map and model is not None else "",
+        svg=Markup(diff_svg(model)) if has_map and model is not None else "",
+        map_subtitle=model.subtitle if has_map and model is not None else "",
+        statuses=[(label, colour) for label, colour, _ in STATUSES.values()],
+        css=Markup(_text("static", "report.css") + _text("static", "impact.css")),
+        js=Markup(_text("static", "report.js")),
+    )
