@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run load serve test lint format bench browser-deps clean
+.PHONY: setup run load serve test lint format bench loadtest browser-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ format: setup
 ## bench: store benchmarks at 10^4-10^6 triples per backend (BENCH_ARGS=--big adds 10^7)
 bench: setup
 	$(BIN)/python scripts/bench_store.py $(BENCH_ARGS)
+
+## loadtest: 50 clients for 60 s against a server on loopback (LOADTEST_ARGS to change)
+loadtest: setup
+	$(BIN)/python scripts/load_test.py --clients 50 --seconds 60 --workers 2 $(LOADTEST_ARGS)
 
 ## browser-deps: Debian's chromium for the browser tests (needs root)
 browser-deps:

@@ -26,8 +26,9 @@ app = typer.Typer(
     help=(
         "A knowledge graph of the governance around Scotland's care system (The Promise).\n\n"
         f"Every command works on one store, chosen by --store URL or ${STORE_ENV}: "
-        "'memory:' (in memory, gone on exit), 'oxigraph:PATH' (embedded, on disk; the default "
-        f"is '{DEFAULT_STORE}', under ./.govgraph/), or 'sparql+http://HOST:PORT/PATH' "
+        "'memory:' (in memory, gone on exit), 'oxigraph:PATH' (embedded, on disk), "
+        "'oxigraph+versions:PATH' (embedded, each load published whole; the default is "
+        f"'{DEFAULT_STORE}', under ./.govgraph/), or 'sparql+http://HOST:PORT/PATH' "
         "(a remote SPARQL 1.1 endpoint)."
     ),
     no_args_is_help=True,
@@ -44,7 +45,8 @@ StoreOption = Annotated[
     typer.Option(
         "--store",
         envvar=STORE_ENV,
-        help=f"Store URL: memory:, oxigraph:PATH or sparql+http://... [default: {DEFAULT_STORE}]",
+        help="Store URL: memory:, oxigraph:PATH, oxigraph+versions:PATH or "
+        f"sparql+http://... [default: {DEFAULT_STORE}]",
         show_default=False,
     ),
 ]

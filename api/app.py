@@ -31,6 +31,7 @@ from govgraph.api.context import Context
 from govgraph.api.linked_data import entity_endpoint, ontology_endpoint
 from govgraph.api.middleware import BodyLimit, SecurityHeaders
 from govgraph.api.schema import build_schema
+from govgraph.api.serving import ArtefactCache, PinVersion, StoreUnavailable
 from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
 from govgraph.graph.overlaps import FindingsCache
@@ -130,6 +131,11 @@ def create_app(
                 allow_credentials=False,
             )
         )
+    middleware += [
+        Middleware(PinVersion, store=store),
+        Middleware(StoreUnavailable),
+        Middleware(ArtefactCache, store=store),
+    ]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.store = store
     app.state.settings = settings

@@ -6,11 +6,10 @@ can publish a new version meanwhile; the workers switch to it request by request
 """
 
 from govgraph.api.app import create_app
-from govgraph.api.serving import harden
 from govgraph.graph.store import open_store
 from govgraph.graph.versioned_store import VersionedStore
 
 store = open_store()
 if isinstance(store, VersionedStore):
     store.read_only = True
-app = harden(create_app(store), store)
+app = create_app(store)

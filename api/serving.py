@@ -1,10 +1,9 @@
 """Serving through reloads and outages: one data version per request, 503 when the store is
 unreachable, and maps and reports made once per data version.
 
-``harden(app, store)`` adds three ASGI middlewares to an app from
-:func:`govgraph.api.app.create_app`:
+:func:`govgraph.api.app.create_app` wraps every app in three ASGI middlewares:
 
-* :class:`PinVersion` (outermost): a request reads one version of a
+* :class:`PinVersion` (inside the security headers): a request reads one version of a
   :class:`~govgraph.graph.versioned_store.VersionedStore` from its first query to its last,
   so a reload between two queries of a GraphQL request cannot mix landscapes.
 * :class:`StoreUnavailable` (inside the security headers): a :class:`StoreError` that
@@ -20,33 +19,25 @@ import logging
 from collections import OrderedDict
 from typing import Any
 
-from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from govgraph.graph.errors import StoreError
 from govgraph.graph.store import Store
+from govgraph.graph.versioned_store import VersionedStore
 
 log = logging.getLogger("govgraph.api")
 
 CACHED_PREFIXES = ("/maps/", "/reports/")
 
 
-def harden(app: Starlette, store: Store) -> Starlette:
-    """Add the three middlewares (before the app serves its first request)."""
-    app.user_middleware.insert(0, Middleware(PinVersion, store=store))
-    app.user_middleware.append(Middleware(StoreUnavailable))
-    app.user_middleware.append(Middleware(ArtefactCache, store=store))
-    return app
-
-
 class PinVersion:
     def __init__(self, app: ASGIApp, store: Store) -> None:
-        self.app, self.store = app, store
+        self.app = app
+        self.pin = store.pin if isinstance(store, VersionedStore) else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        pin = getattr(self.store, "pin", None)
+        pin = self.pin
         if scope["type"] != "http" or pin is None:
             await self.app(scope, receive, send)
             return
@@ -112,9 +103,8 @@ class ArtefactCache:
         self._bytes = 0
 
     async def _version(self) -> str:
-        version = getattr(self.store, "version", None)
-        if isinstance(version, str):
-            return version
+        if isinstance(self.store, VersionedStore) and self.store.version is not None:
+            return self.store.version
         from govgraph.graph.overlaps import data_version
 
         return await run_in_threadpool(data_version, self.store)

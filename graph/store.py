@@ -26,7 +26,8 @@ from govgraph.ontology.terms import GRAPH, PREFIXES
 Row = dict[str, Node]
 Triple = tuple[Node, Node, Node]
 
-DEFAULT_STORE = "oxigraph:.govgraph/store"
+DEFAULT_STORE = "oxigraph+versions:.govgraph/store"
+"""Versioned, so `govgraph load` can replace the landscape under a running server."""
 STORE_ENV = "GOVGRAPH_STORE"
 
 PARAM = "urn:govgraph:param:"
@@ -188,9 +189,15 @@ def open_store(url: str | None = None, *, read_only: bool = False) -> Store:
 
         return RemoteStore(url)
     if url.startswith("oxigraph+versions:"):
-        from govgraph.graph.versioned_store import VersionedStore
+        from govgraph.graph.versioned_store import VersionedStore, is_versioned
 
-        return VersionedStore(Path(url.removeprefix("oxigraph+versions:")), read_only=read_only)
+        root = Path(url.removeprefix("oxigraph+versions:"))
+        if (root / "CURRENT").exists() and not is_versioned(root):
+            raise StoreError(
+                f"{root} holds a plain embedded store, not a versioned one: open it as "
+                f"oxigraph:{root}, or delete it and load again"
+            )
+        return VersionedStore(root, read_only=read_only)
     if url.startswith("oxigraph:") or "://" not in url:
         from govgraph.graph.oxigraph_store import OxigraphStore
         from govgraph.graph.versioned_store import VersionedStore, is_versioned

@@ -26,7 +26,6 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS
 
 from govgraph.api.app import create_app
-from govgraph.api.serving import harden
 from govgraph.api.settings import Settings
 from govgraph.graph.oxigraph_store import OxigraphStore
 from govgraph.graph.store import STAGING_PREFIX, Store, open_store
@@ -290,7 +289,7 @@ def test_a_remote_engine_outage_gives_clear_errors_and_the_service_recovers_by_i
 ) -> None:
     store = open_store(remote_engine.url)
     load(store, sources(tmp_path / "v1", 1))
-    app = harden(create_app(store, settings=Settings(), threads=4), store)
+    app = create_app(store, settings=Settings(), threads=4)
     checks = {
         "sparql": ("GET", "/sparql", {"params": {"query": COUNT, "format": "csv"}}),
         "map": ("GET", "/maps/landscape", {}),

@@ -20,7 +20,6 @@ import httpx
 import pytest
 
 from govgraph.api.app import create_app
-from govgraph.api.serving import harden
 from govgraph.api.settings import Settings
 from govgraph.graph.errors import StoreError
 from govgraph.graph.store import open_store
@@ -67,7 +66,7 @@ def answer(client: httpx.Client) -> tuple[int, tuple[str, ...]]:
 
 def served(url: str) -> Any:
     store = open_store(url, read_only=True)
-    return harden(create_app(store, settings=Settings(), threads=8), store), store
+    return create_app(store, settings=Settings(), threads=8), store
 
 
 def test_readers_see_whole_landscapes_while_the_data_is_reloaded(tmp_path: Path) -> None:

@@ -435,3 +435,17 @@ def test_the_sparql_endpoint_forwards_to_a_remote_store(oxigraph_server: Oxigrap
         )
         assert refused.status_code == 400
         assert store.count(A) == len(sample())
+
+
+def test_the_default_store_is_versioned_and_refuses_to_take_over_a_plain_one(
+    tmp_path: Path,
+) -> None:
+    from govgraph.graph.store import DEFAULT_STORE
+    from govgraph.graph.versioned_store import VersionedStore
+
+    assert DEFAULT_STORE.startswith("oxigraph+versions:")
+    with open_store(f"oxigraph+versions:{tmp_path / 'v'}") as versioned:
+        assert isinstance(versioned, VersionedStore)
+    open_store(f"oxigraph:{tmp_path / 'plain'}").close()
+    with pytest.raises(StoreError, match=r"holds a plain embedded store.*oxigraph:"):
+        open_store(f"oxigraph+versions:{tmp_path / 'plain'}")
