@@ -188,7 +188,8 @@ class _Builder:
     def describe_body(self, side: _Side, iri: str) -> Fact:
         kind = side.facts.type_of(iri)
         what = model.label(URIRef(kind)) if kind else "entity"
-        return self.entity_fact(side, iri, f"{side.facts.name(iri)} is a {what}.")
+        article = "an" if what[:1].lower() in "aeiou" else "a"
+        return self.entity_fact(side, iri, f"{side.facts.name(iri)} is {article} {what}.")
 
     # --- categories ----------------------------------------------------------------------
     def bodies(self) -> None:

@@ -253,7 +253,7 @@ class _Reader:
         kinds = {"document": GG.SourceDocument, "dataset": GG.Dataset}
         kind = _choice(r, "kind", kinds, "source kind")
         self.files[file] = ident
-        date = r.date("date", required=True, allow_month=True)
+        date = r.date("date", required=True)
         assert date is not None
         self.register.sources.append(
             Source(ident, file, r.text("title") or "", r.text("publisher") or "", date, kind)

@@ -168,9 +168,9 @@ class Date:
         return Literal(self.text, datatype=XSD.date)
 
 
-def parse_date(value: Any, *, allow_month: bool = False) -> Date:
+def parse_date(value: Any) -> Date:
     """A Date from YAML (an int year, a date, or a string); ValueError says what is expected."""
-    expected = "a date as YYYY-MM-DD" + (", YYYY-MM" if allow_month else "") + " or a year YYYY"
+    expected = "a date as YYYY-MM-DD, a month YYYY-MM or a year YYYY"
     if isinstance(value, bool):
         raise ValueError(f"expected {expected}, got {value!r}")
     if isinstance(value, dt.datetime):
@@ -181,7 +181,7 @@ def parse_date(value: Any, *, allow_month: bool = False) -> Date:
     if re.fullmatch(r"\d{4}", text):
         year = int(text)
         return Date(text, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    if allow_month and re.fullmatch(r"\d{4}-\d{2}", text):
+    if re.fullmatch(r"\d{4}-\d{2}", text):
         year, month = int(text[:4]), int(text[5:])
         if 1 <= month <= 12:
             last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
@@ -276,13 +276,13 @@ class Record:
             out.append((" ".join(str(item).split()), mark))
         return out
 
-    def date(self, field: str, *, required: bool = False, allow_month: bool = False) -> Date | None:
+    def date(self, field: str, *, required: bool = False) -> Date | None:
         if self.data.get(field) is None:
             if required:
                 raise self.error(field, f"missing required field '{field}' in {self.what}")
             return None
         try:
-            return parse_date(self.data[field], allow_month=allow_month)
+            return parse_date(self.data[field])
         except ValueError as exc:
             raise self.error(field, str(exc)) from None
 

@@ -230,7 +230,7 @@ def value(store: Store, subject: str, prop: str) -> str | None:
     [
         ("independent-care-review", "gg:startDate", "2016"),
         ("independent-care-review", "gg:endDate", "2020-03-31"),
-        ("the-promise", "gg:startDate", "2020"),
+        ("the-promise", "gg:startDate", "2020-04"),
         ("promise-partnership-open-call", "gg:startDate", "2021-02-05"),
         ("i-promise-team", "gg:startDate", "2021-05-17"),
         ("promise-story-of-progress", "gg:startDate", "2024"),
@@ -333,7 +333,7 @@ def test_as_of_2020_01_01_lists_the_care_review_and_not_bodies_set_up_later(
     names = names_as_of(bundled, "2020-01-01")
     for name in [*EXISTING_THROUGHOUT, "Independent Care Review"]:
         assert name in names
-    for name in ["Inverclyde I Promise Team", "Promise Story of Progress"]:
+    for name in ["The Promise", "Inverclyde I Promise Team", "Promise Story of Progress"]:
         assert name not in names
 
 
