@@ -1,4 +1,11 @@
-"""GraphQL types for overlap findings, read from the per-data-version findings cache."""
+"""GraphQL types for overlap findings, read from the per-data-version findings cache.
+
+Every list inside a finding takes ``first`` with a small default and a cap, so an advisor's
+page of 50 findings with their subjects, evidence and sources stays a bounded query: the
+cost limit multiplies by ``first`` when the query gives it, and the API never answers more
+than the cap whatever the query says. ``subjectCount`` and ``evidenceCount`` say how many
+there are in all.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +14,28 @@ from enum import Enum
 import strawberry
 
 from govgraph.api.types import Source
+from govgraph.graph.errors import QueryError
 from govgraph.graph.findings import Finding as FindingRecord
+from govgraph.graph.overlap_facts import MAX_SOURCES
 from govgraph.graph.overlaps import KINDS
 
 MAX_FINDINGS = 1000
+MAX_LIST = 500
+"""The most subjects, facts or sources one finding answers (the cost limit's own cap)."""
+SUBJECTS, EVIDENCE = 20, 10
+"""Default page sizes: what a table row shows; the JSON report has them all."""
 
 FindingKind = strawberry.enum(
     Enum("FindingKind", {k.upper().replace("-", "_"): k for k in KINDS}),  # type: ignore[misc]
     description="The kinds of overlap finding (see docs/overlaps.md).",
 )
 _KIND_BY_VALUE = {member.value: member for member in FindingKind}  # type: ignore[attr-defined]
+
+
+def _page(first: int, what: str) -> int:
+    if not 0 <= first <= MAX_LIST:
+        raise QueryError(f"{what}(first:) must be between 0 and {MAX_LIST}")
+    return first
 
 
 @strawberry.type(description="An entity a finding is about.")
@@ -29,7 +48,14 @@ class FindingSubject:
 @strawberry.type(description="One fact a finding rests on, with where it is stated.")
 class FindingFact:
     text: str
-    sources: list[Source]
+    sources: strawberry.Private[list[Source]]
+
+    @strawberry.field(
+        name="sources",
+        description=f"Where the fact is stated (at most {MAX_SOURCES} are kept per fact).",
+    )
+    def page_of_sources(self, first: int = MAX_SOURCES) -> list[Source]:
+        return self.sources[: _page(first, "sources")]
 
 
 @strawberry.type(description="An overlap or anomaly, with the evidence behind it.")
@@ -39,8 +65,29 @@ class Finding:
     kind_label: str
     score: float = strawberry.field(description="Comparable within a kind; higher matters more.")
     explanation: str
-    subjects: list[FindingSubject]
-    evidence: list[FindingFact]
+    record: strawberry.Private[FindingRecord]
+
+    @strawberry.field(description="How many entities the finding is about.")
+    def subject_count(self) -> int:
+        return len(self.record.subjects)
+
+    @strawberry.field(description="The entities it is about, the main ones first.")
+    def subjects(self, first: int = SUBJECTS) -> list[FindingSubject]:
+        return [
+            FindingSubject(id=s.id, name=s.name, type=s.type)
+            for s in self.record.subjects[: _page(first, "subjects")]
+        ]
+
+    @strawberry.field(description="How many facts the finding rests on.")
+    def evidence_count(self) -> int:
+        return len(self.record.evidence)
+
+    @strawberry.field(description="The facts it rests on, each with its sources.")
+    def evidence(self, first: int = EVIDENCE) -> list[FindingFact]:
+        return [
+            FindingFact(text=e.text, sources=[Source.of(r) for r in e.sources])
+            for e in self.record.evidence[: _page(first, "evidence")]
+        ]
 
     @classmethod
     def of(cls, f: FindingRecord) -> Finding:
@@ -50,9 +97,5 @@ class Finding:
             kind_label=KINDS[f.kind],
             score=round(f.score, 4),
             explanation=f.explanation,
-            subjects=[FindingSubject(id=s.id, name=s.name, type=s.type) for s in f.subjects],
-            evidence=[
-                FindingFact(text=e.text, sources=[Source.of(r) for r in e.sources])
-                for e in f.evidence
-            ],
+            record=f,
         )

@@ -117,6 +117,40 @@ def _lit(text: str, datatype: str | None = None) -> str:
     return f'"{escaped}"' + (f"^^<{XSD}{datatype}>" if datatype else "")
 
 
+@dataclass(frozen=True)
+class Density:
+    """How much is said about each organisation beyond its identity and its lines: the
+    chances of the optional facts, and how many sit on each group."""
+
+    post: float = 1.0
+    """Chance a body has a head post (chief executive or chair) with its holder."""
+    deputy: float = 0.5
+    network_member: float = 0.6
+    partner: float = 0.5
+    supports: float = 0.5
+    """Chance a charity supports a group."""
+    group_orgs: tuple[int, int] = (2, 5)
+    group_people: tuple[int, int] = (2, 5)
+
+
+DENSE = Density()
+"""About 80 asserted triples and 4.8 relationships per organisation: every fact the
+ontology can say, said about every body (the store benchmarks' default)."""
+REAL = Density(
+    post=0.3,
+    deputy=0.1,
+    network_member=0.1,
+    partner=0.05,
+    supports=0.1,
+    group_orgs=(1, 3),
+    group_people=(1, 2),
+)
+"""Shaped after the bundled data (docs/overlaps.md, "Benchmark"): about 2.3 relationships
+and 40 asserted triples per organisation, where the bundled landscape has 2.3 and 35; it
+keeps 3-5 policy areas per body, which the bundled data mostly lacks, because remit overlap
+is what the overlap benchmark measures."""
+
+
 @dataclass
 class Planted:
     """Overlaps put in on purpose, for overlap analyses to find (entity IRIs)."""
@@ -143,6 +177,8 @@ class _Writer:
         self.lines: list[str] = []
         self.n_rel = 0
         self.n_cite = 0
+        self.seats: dict[str, list[str]] = {}
+        """group -> everyone known to sit on it (members and post holders), in order."""
 
     def t(self, s: str, p: str, o: str) -> None:
         self.lines.append(f"{s} {p} {o} .\n")
@@ -158,6 +194,8 @@ class _Writer:
     def relate(self, s: str, kind: str, o: str, *, role: str | None = None) -> None:
         """The direct triple and its reified, cited Relationship."""
         self.t(s, _gg(kind), o)
+        if kind == "memberOf":
+            self.seat(o, s)
         self.n_rel += 1
         r = _iri(f"{ID}rel/synthetic/{self.n_rel}")
         self.t(r, RDF_TYPE, _gg("Relationship"))
@@ -171,6 +209,11 @@ class _Writer:
             self.t(r, _gg("role"), _lit(role))
         self.cite(r, f"register row {self.n_rel}")
 
+    def seat(self, body: str, holder: str) -> None:
+        held = self.seats.setdefault(body, [])
+        if holder not in held:
+            held.append(holder)
+
 
 def _counts(total: int) -> list[tuple[str, int]]:
     """Organisations per class: the shares of ``total``, by largest remainder."""
@@ -183,7 +226,7 @@ def _counts(total: int) -> list[tuple[str, int]]:
     return [(c, counts[c]) for c in SHARES]
 
 
-def generate(organisations: int, seed: int = 0) -> Landscape:
+def generate(organisations: int, seed: int = 0, *, density: Density = DENSE) -> Landscape:
     """A landscape of ``organisations`` bodies (at least 10), deterministic for ``seed``."""
     if organisations < 10:
         raise ValueError("generate at least 10 organisations")
@@ -225,6 +268,8 @@ def generate(organisations: int, seed: int = 0) -> Landscape:
             iri = _iri(f"{ID}org-{len(orgs)}")
             by_class.setdefault(cls, []).append(iri)
             orgs.append((cls, iri))
+    twin_of = _twins(rnd, by_class.get("ThirdSectorOrganisation", []), orgs, planted)
+    profile: dict[str, tuple[list[str], list[int]]] = {}
     place: dict[str, int] = {}
     for i, (cls, o) in enumerate(orgs):
         town = _PLACES[rnd.randrange(len(_PLACES))]
@@ -243,37 +288,45 @@ def generate(organisations: int, seed: int = 0) -> Landscape:
         elif cls == "Company":
             w.t(o, _gg("companyNumber"), _lit(f"SC9{i:05d}"))
         interests = _sample(rnd, areas, popularity, rnd.randint(3, 5))
+        councils = _unique([place[o], rnd.randrange(COUNCIL_AREAS)])
+        if o in twin_of:  # a planted duplicate: the same remit, interests and places
+            interests, councils = profile[twin_of[o]]
+            place[o] = councils[0]
+        profile[o] = (interests, councils)
         for a in interests:
             w.t(o, _gg("hasInterestIn"), a)
         w.t(o, _gg("hasRemitIn"), interests[0])
         if cls not in ("Government", "Parliament", "DirectorateGeneral", "Directorate"):
-            for k in _unique([place[o], rnd.randrange(COUNCIL_AREAS)]):
+            for k in councils:
                 w.t(o, _gg("operatesIn"), councils_geo[k])
         if cls in ("TerritorialHealthBoard", "SpecialHealthBoard"):
             w.t(o, _gg("operatesIn"), boards_geo[i % HEALTH_BOARD_AREAS])
 
     pools: dict[tuple[str, ...], list[str]] = {}
+    twins = {x for pair in planted.duplicate_remits for x in pair}
 
     def pick(*classes: str) -> str:
+        """A body of one of ``classes``; never a planted twin, whose functions would make
+        the two differ."""
         pool = pools.get(classes)
         if pool is None:
-            pool = pools[classes] = [o for c in classes for o in by_class.get(c, ())]
+            pool = [o for c in classes for o in by_class.get(c, ()) if o not in twins]
+            pools[classes] = pool
         return rnd.choice(pool) if pool else government
 
     for cls, o in orgs:
         _lines(w, rnd, cls, o, pick, government, parliament)
         if cls in ("Government", "Parliament"):
             continue
-        if rnd.random() < 0.6:  # networks and partnerships gather bodies of every kind
+        if rnd.random() < density.network_member:  # networks gather bodies of every kind
             w.relate(o, "memberOf", pick("NetworkOrCollaborative", "Partnership"))
-        if rnd.random() < 0.5:
+        if rnd.random() < density.partner:
             w.relate(o, "partnerOf", pick(*PROVIDERS, *PUBLIC))
-        if cls == "ThirdSectorOrganisation" and rnd.random() < 0.5:
+        if cls == "ThirdSectorOrganisation" and o not in twins and rnd.random() < density.supports:
             w.relate(o, "supports", pick(*GROUPS))
 
-    _people_and_groups(w, rnd, orgs, by_class, planted)
-    _plant_overlaps(w, rnd, by_class, planted, areas, councils_geo, place)
-    _care_services(w, rnd, by_class, councils_geo, place)
+    _people_and_groups(w, rnd, orgs, by_class, planted, density)
+    _care_services(w, rnd, by_class, councils_geo, place, twins)
     _plan(w, rnd, orgs, pick, organisations)
     return Landscape(w.lines, planted, organisations)
 
@@ -352,12 +405,29 @@ def _lines(w: _Writer, rnd: random.Random, cls: str, o: str, pick, gov: str, par
             w.relate(pick("ThirdSectorOrganisation", "Division"), "providesSecretariatTo", o)
 
 
+def _twins(
+    rnd: random.Random, charities: list[str], orgs: list[tuple[str, str]], planted: Planted
+) -> dict[str, str]:
+    """Pairs of charities (one per hundred) planted with identical remits: the later of each
+    pair -> the earlier, whose remit, interests and places it copies."""
+    index = {o: i for i, (_, o) in enumerate(orgs)}
+    n = min(len(charities) // 100 or 1, len(charities) // 2)
+    chosen = rnd.sample(charities, 2 * n)
+    out: dict[str, str] = {}
+    for a, b in zip(chosen[::2], chosen[1::2], strict=True):
+        first, second = sorted((a, b), key=index.__getitem__)
+        out[second] = first
+        planted.duplicate_remits.append((first, second))
+    return out
+
+
 def _people_and_groups(
     w: _Writer,
     rnd: random.Random,
     orgs: list[tuple[str, str]],
     by_class: dict[str, list[str]],
     planted: Planted,
+    density: Density,
 ) -> None:
     """Posts in bodies, the people holding them, and the members of groups: a shared pool
     of people so that many sit on several groups."""
@@ -369,37 +439,41 @@ def _people_and_groups(
     pool = [m for c in ("ThirdSectorOrganisation", *PUBLIC) for m in by_class.get(c, ())]
     for i, (cls, o) in enumerate(orgs):
         title = "Chair" if cls in GROUPS else "Chief Executive"
-        post = _iri(f"{ID}post/synthetic-{i}")
-        w.t(post, RDF_TYPE, _gg("Post"))
-        w.t(post, PREF, _lit(f"{title}, org {i}"))
-        w.t(post, _gg("postIn"), o)
-        w.t(rnd.choice(people), _gg("holdsPost"), post)
-        if rnd.random() < 0.5:
-            deputy = _iri(f"{ID}post/synthetic-{i}-deputy")
-            w.t(deputy, RDF_TYPE, _gg("Post"))
-            w.t(deputy, PREF, _lit(f"Vice {title}, org {i}"))
-            w.t(deputy, _gg("postIn"), o)
-            w.t(rnd.choice(people), _gg("holdsPost"), deputy)
+        heads = (("", "", density.post), ("-deputy", "Vice ", density.deputy))
+        for suffix, prefix, chance in heads:
+            if rnd.random() >= chance:
+                break
+            post = _iri(f"{ID}post/synthetic-{i}{suffix}")
+            holder = rnd.choice(people)
+            w.t(post, RDF_TYPE, _gg("Post"))
+            w.t(post, PREF, _lit(f"{prefix}{title}, org {i}"))
+            w.t(post, _gg("postIn"), o)
+            w.t(holder, _gg("holdsPost"), post)
+            w.seat(o, holder)  # the holder of a post in a body sits on it
         if cls not in GROUPS:
             continue
-        chosen = rnd.sample(pool, min(len(pool), rnd.randint(2, 5)))
+        chosen = rnd.sample(pool, min(len(pool), rnd.randint(*density.group_orgs)))
         for m in chosen:
             w.relate(m, "memberOf", o)
         members[o] = chosen
-        for n, person in enumerate(rnd.sample(people, min(len(people), rnd.randint(2, 5)))):
+        picked = rnd.sample(people, min(len(people), rnd.randint(*density.group_people)))
+        for n, person in enumerate(picked):
             w.relate(person, "memberOf", o, role="Chair" if n == 0 else "Member")
-    groups = [g for g in members if len(members[g]) >= 3]
+    groups = [g for g in members if len(members[g]) >= 2]
+    used: set[str] = set()
     for _ in range(max(1, len(groups) // 100)):
         if len(groups) < 2:
             break
         big, small = rnd.sample(groups, 2)
+        if used & {big, small}:
+            continue  # a group in two planted pairs could stop being a subset
+        used |= {big, small}
         for m in members[big][:2]:
-            if m not in members[small]:
+            if m not in w.seats[small]:
                 w.relate(m, "memberOf", small)
-        extra = [m for m in members[small] if m not in members[big]]
-        for m in extra:
+        # everyone on the smaller group, people and post holders too, also sits on the other
+        for m in [m for m in w.seats[small] if m not in w.seats[big]]:
             w.relate(m, "memberOf", big)
-            members[big].append(m)
         planted.subset_memberships.append((small, big))
     wgs = by_class.get("WorkingGroup", [])
     for k in range(0, min(len(wgs) - 1, 2 * max(1, len(wgs) // 200)), 2):
@@ -409,39 +483,16 @@ def _people_and_groups(
         planted.cycles.append((a, b))
 
 
-def _plant_overlaps(
-    w: _Writer,
-    rnd: random.Random,
-    by_class: dict[str, list[str]],
-    planted: Planted,
-    areas: list[str],
-    councils_geo: list[str],
-    place: dict[str, int],
-) -> None:
-    """Pairs of charities with one remit, the same interests and the same area."""
-    charities = by_class.get("ThirdSectorOrganisation", [])
-    for _ in range(max(1, len(charities) // 100)):
-        if len(charities) < 2:
-            break
-        a, b = rnd.sample(charities, 2)
-        shared = rnd.sample(areas, 3)
-        for o in (a, b):
-            w.t(o, _gg("hasRemitIn"), shared[0])
-            for area in shared:
-                w.t(o, _gg("hasInterestIn"), area)
-            w.t(o, _gg("operatesIn"), councils_geo[place[a]])
-        planted.duplicate_remits.append((a, b))
-
-
 def _care_services(
     w: _Writer,
     rnd: random.Random,
     by_class: dict[str, list[str]],
     councils_geo: list[str],
     place: dict[str, int],
+    twins: set[str],
 ) -> None:
     n = 0
-    for provider in [o for c in PROVIDERS for o in by_class.get(c, ())]:
+    for provider in [o for c in PROVIDERS for o in by_class.get(c, ()) if o not in twins]:
         for _ in range(rnd.choice((0, 0, 1, 1, 2))):
             n += 1
             s = _iri(f"{ID}care-service/synthetic-{n}")
@@ -482,8 +533,8 @@ def _plan(w: _Writer, rnd: random.Random, orgs: list[tuple[str, str]], pick, n: 
         w.t(assessment, _gg("assessor"), pick("InspectorateOrRegulator"))
 
 
-def ntriples(organisations: int, seed: int = 0) -> bytes:
-    return generate(organisations, seed).ntriples()
+def ntriples(organisations: int, seed: int = 0, *, density: Density = DENSE) -> bytes:
+    return generate(organisations, seed, density=density).ntriples()
 
 
 def rdf_graph(organisations: int, seed: int = 0) -> Graph:

@@ -69,6 +69,7 @@ def lines(facts: Facts) -> list[Line]:
 
 def _lines(facts: Facts) -> list[Line]:
     out: list[Line] = []
+    agents = facts.of_class(GG.Agent)
     for p in ontology.relationship_kinds():
         direction = ontology.accountability_direction(p.iri)
         if direction is None:
@@ -76,7 +77,7 @@ def _lines(facts: Facts) -> list[Line]:
         kind, flip = direction
         for s, o, g in facts.pairs(p.iri):
             lower, upper = (o, s) if flip else (s, o)
-            if facts.is_a(lower, GG.Agent) and lower != upper:
+            if lower in agents and lower != upper:
                 out.append(Line(lower, upper, str(kind), (s, str(p.iri), o), g))
     return sorted(out, key=lambda ln: (ln.lower, ln.upper, ln.kind, ln.stated))
 
@@ -89,7 +90,10 @@ def _structural(facts: Facts) -> dict[str, list[tuple[str, Lazy]]]:
     return up
 
 
-def accountability_findings(facts: Facts) -> list[Finding]:
+def accountability_findings(facts: Facts, *, scope: str = "scotland") -> list[Finding]:
+    """Every accountability anomaly; orphans only within ``scope`` (see
+    :mod:`govgraph.graph.scope`): a UK-wide body outside the Scottish landscape has its
+    lines in UK departments the graph does not hold."""
     all_lines = lines(facts)
     up: dict[str, list[Line]] = defaultdict(list)
     for ln in all_lines:
@@ -97,7 +101,7 @@ def accountability_findings(facts: Facts) -> list[Finding]:
     out: list[Finding] = []
     out += _several_parents(facts, up)
     out += _cycles(facts, up)
-    out += _orphans(facts, up)
+    out += _orphans(facts, up, None if scope == "all" else facts.scotland())
     out += _redundant(facts, up)
     out += _longest(facts, up)
     out += _unsourced(facts, all_lines)
@@ -151,13 +155,11 @@ def _cycles(facts: Facts, up: dict[str, list[Line]]) -> list[Finding]:
     return out
 
 
-def _orphans(facts: Facts, up: dict[str, list[Line]]) -> list[Finding]:
+def _orphans(facts: Facts, up: dict[str, list[Line]], scope: set[str] | None) -> list[Finding]:
     structural = _structural(facts)
     out: list[Finding] = []
-    for body in sorted(facts.types):
-        if body in up or not any(facts.is_a(body, c) for c in ORPHAN_CLASSES):
-            continue
-        if not facts.is_a(body, GG.Agent):
+    for body in sorted(facts.of_class(*ORPHAN_CLASSES) & facts.of_class(GG.Agent)):
+        if body in up or (scope is not None and body not in scope):
             continue
         parents = structural.get(body, [])
         if parents and facts.is_a(body, GG.GovernmentUnit):

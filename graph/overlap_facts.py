@@ -21,9 +21,10 @@ from rdflib import URIRef
 from govgraph.graph.findings import Fact, Subject
 from govgraph.graph.queries import query
 from govgraph.graph.records import SourceRef
+from govgraph.graph.scope import one_hop
 from govgraph.graph.store import Store, bind_values
 from govgraph.ontology import model as ontology
-from govgraph.ontology.terms import GG
+from govgraph.ontology.terms import GG, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 _TSV = "text/tab-separated-values"
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
@@ -98,15 +99,18 @@ class Facts:
     """What the graph says, as plain strings, indexed for the analyses."""
 
     names: dict[str, str] = field(default_factory=dict)
-    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    """entity -> every gg class it belongs to (asserted, closed over subClassOf)."""
-    asserted: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    types: dict[str, frozenset[str]] = field(default_factory=dict)
+    """entity -> every gg class it belongs to (asserted, closed over subClassOf). Entities
+    of one asserted class (nearly all) share that class's frozenset: no set per entity."""
+    asserted: dict[str, frozenset[str]] = field(default_factory=dict)
     edges: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
     """property IRI -> (subject, object, graph) as asserted, sorted."""
     edge_citations: dict[Edge, list[Cited]] = field(default_factory=lambda: defaultdict(list))
     entity_citations: dict[str, list[Cited]] = field(default_factory=lambda: defaultdict(list))
     documents: dict[str, str] = field(default_factory=dict)
     """document or dataset IRI -> title."""
+    source_documents: set[str] = field(default_factory=set)
+    """The documents that are reports or plans (gg:SourceDocument), not datasets."""
     graph_titles: dict[str, str] = field(default_factory=dict)
     assessments: dict[str, tuple[str, str]] = field(default_factory=dict)
     """action -> (latest status IRI, its date)."""
@@ -115,16 +119,29 @@ class Facts:
     """collective -> the class it stands for ('' when not said)."""
     derived: dict[str, Any] = field(default_factory=dict)
     """What several analyses derive from the facts (lines, seats), computed once."""
+    classes: dict[tuple[URIRef, ...], frozenset[str]] = field(default_factory=dict)
+    made: dict[tuple[str, ...], Fact] = field(default_factory=dict)
+    """Facts already formatted: one membership or line backs many findings."""
 
     # --- looking things up ------------------------------------------------------------
     def name(self, iri: str) -> str:
         return self.names.get(iri) or iri.rsplit("/", 1)[-1]
 
-    def is_a(self, iri: str, cls: URIRef) -> bool:
+    def is_a(self, iri: str, cls: URIRef | str) -> bool:
         return str(cls) in self.types.get(iri, ())
 
+    def of_class(self, *classes: URIRef) -> frozenset[str]:
+        """Every entity of any of ``classes`` (computed once per set of classes): a set
+        lookup in the analyses' loops instead of a class test per entity and class."""
+        found = self.classes.get(classes)
+        if found is None:
+            wanted = frozenset(str(c) for c in classes)
+            found = frozenset(e for e, ts in self.types.items() if not wanted.isdisjoint(ts))
+            self.classes[classes] = found
+        return found
+
     def type_of(self, iri: str) -> str:
-        return _most_specific(frozenset(self.asserted.get(iri, ())))
+        return _most_specific(self.asserted.get(iri, frozenset()))
 
     def subject(self, iri: str) -> Subject:
         return Subject(iri, self.name(iri), self.type_of(iri))
@@ -134,6 +151,25 @@ class Facts:
 
     def pairs(self, prop: URIRef) -> list[tuple[str, str, str]]:
         return self.edges.get(str(prop), [])
+
+    def scotland(self) -> set[str]:
+        """The Scottish landscape (:mod:`govgraph.graph.scope`): entities a source document
+        cites or placed in an area, and what one stated relationship joins to them."""
+        if "scotland" not in self.derived:
+            cited = {
+                e
+                for e, cites in self.entity_citations.items()
+                if any(d in self.source_documents for d, _ in cites)
+            }
+            core = cited | {s for s, _, _ in self.pairs(GG.operatesIn)}
+            links = (
+                (s, o)
+                for kind in relationship_kind_iris()
+                for s, o, _ in self.pairs(kind)
+                if kind != GG.provides  # a provider is not near the core through its service
+            )
+            self.derived["scotland"] = one_hop(core, links)
+        return self.derived["scotland"]  # type: ignore[no-any-return]
 
     def edge_sources(
         self, s: str, p: str, o: str, graphs: Sequence[str] = ()
@@ -165,12 +201,20 @@ class Facts:
         return partial(self._entity, template, s, o, graph)
 
     def _edge(self, template: str, s: str, p: str, o: str, graph: str) -> Fact:
-        text = template.format(s=self.name(s), p=label(p), o=self.name(o))
-        return self.edge_fact(text, s, p, o, [graph] if graph else [])
+        key = (template, s, p, o, graph)
+        fact = self.made.get(key)
+        if fact is None:
+            text = template.format(s=self.name(s), p=label(p), o=self.name(o))
+            fact = self.made[key] = self.edge_fact(text, s, p, o, [graph] if graph else [])
+        return fact
 
     def _entity(self, template: str, s: str, o: str, graph: str) -> Fact:
-        text = template.format(s=self.name(s), o=self.name(o) if o else "")
-        return self.entity_fact(text, s, [graph] if graph else [])
+        key = (template, s, o, graph)
+        fact = self.made.get(key)
+        if fact is None:
+            text = template.format(s=self.name(s), o=self.name(o) if o else "")
+            fact = self.made[key] = self.entity_fact(text, s, [graph] if graph else [])
+        return fact
 
     def edge_fact(self, text: str, s: str, p: str, o: str, graphs: Sequence[str] = ()) -> Fact:
         return Fact(text, self.edge_sources(s, p, o, graphs))
@@ -200,30 +244,70 @@ def relationship_kind_iris() -> list[URIRef]:
     return [p.iri for p in ontology.relationship_kinds()]
 
 
+SKIPPED_CLASSES = (GG.Relationship, GG.Citation)
+"""Nodes that are not entities: most of a large graph, read through other queries."""
+
+
+def entity_classes() -> list[URIRef]:
+    return sorted(c for c in ontology.model().classes if c not in SKIPPED_CLASSES)
+
+
+def source_graphs(store: Store) -> list[URIRef]:
+    """The graphs sources state: all but the ontology and the reasoner's inferences."""
+    return [g for g in store.graphs() if g not in (ONTOLOGY_GRAPH, INFERRED_GRAPH)]
+
+
 def fetch(store: Store) -> Facts:
-    """Read every fact the analyses use (eight queries, whatever the landscape's size)."""
+    """Read every fact the analyses use: per source graph and per property, so that a row
+    carries only the terms that vary (decoding terms is what a disk store spends its time
+    on), in a few hundred queries whatever the landscape's size."""
     facts = Facts()
     closure = _class_closure()
-    for e, t, name in rows(store, "overlap_types"):
-        facts.asserted[e].add(t)
-        facts.types[e] |= closure.get(t, {t})
+    single: dict[str, frozenset[str]] = {}
+    graphs = source_graphs(store)
+    classes = entity_classes()
+    typed = (
+        (e, t, name)
+        for g in graphs
+        for e, t, name in rows(store, "overlap_types", {"graph": [g], "classes": classes})
+    )
+    for e, t, name in typed:
+        t_only = single.get(t)
+        if t_only is None:
+            t_only = single[t] = frozenset({t})
+        before = facts.asserted.get(e)
+        if before is None:
+            facts.asserted[e] = t_only
+            facts.types[e] = closure.get(t, t_only)
+        elif t not in before:
+            facts.asserted[e] = before | t_only
+            facts.types[e] = facts.types[e] | closure.get(t, t_only)
         if name and e not in facts.names:
             facts.names[e] = name
-    for prop in [*relationship_kind_iris(), *EDGE_PROPERTIES]:  # one at a time: less memory
-        for s, p, o, g in rows(store, "overlap_edges", {"properties": [prop]}):
-            facts.edges[p].append((s, o, g))
-    for triples in facts.edges.values():
-        triples.sort()
-    for s, p, o, d, locator in rows(store, "overlap_relationship_nodes"):
-        cites = facts.edge_citations[(s, p, o)]
-        if (d, locator) not in cites:
-            cites.append((d, locator))
+    kinds = relationship_kind_iris()
+    for prop in [*kinds, *EDGE_PROPERTIES]:
+        p = sys.intern(str(prop))
+        found = [
+            (s, o, sys.intern(str(g)))
+            for g in graphs
+            for s, o in rows(store, "overlap_edges", {"graph": [g], "property": [prop]})
+        ]
+        if found:
+            facts.edges[p] = sorted(found)
+    for kind in kinds:
+        p = sys.intern(str(kind))
+        for s, o, d, locator in rows(store, "overlap_relationship_nodes", {"kind": [kind]}):
+            cites = facts.edge_citations[(s, p, o)]
+            if (d, locator) not in cites:
+                cites.append((d, locator))
     for e, d, locator in rows(store, "overlap_citations"):
         cites = facts.entity_citations[e]
         if (d, locator) not in cites:
             cites.append((d, locator))
-    for d, title in rows(store, "overlap_documents"):
+    for d, title, document in rows(store, "overlap_documents"):
         facts.documents.setdefault(d, title)
+        if document == "true":
+            facts.source_documents.add(d)
     for g, title in rows(store, "overlap_graph_titles"):
         facts.graph_titles.setdefault(g, title)
     for a, status, date in rows(store, "overlap_assessments"):

@@ -48,7 +48,7 @@ def leadership_findings(
     commitments: dict[str, int] = defaultdict(int)
     for a, _, _ in facts.pairs(GG.hasCommitment):
         commitments[a] += 1
-    actions = sorted({a for a in facts.types if facts.is_a(a, GG.Action)} | set(leads))
+    actions = sorted(facts.of_class(GG.Action) | set(leads))
 
     def generic(lead: str) -> bool:
         return facts.is_a(lead, GG.Collective)

@@ -158,7 +158,7 @@ def _pairs(
 
 
 def _mergeable(facts: Facts, iri: str) -> bool:
-    return any(facts.is_a(iri, c) for c in MERGEABLE)
+    return iri in facts.of_class(*MERGEABLE)
 
 
 def rationalisation_findings(

@@ -63,7 +63,7 @@ class Feature(NamedTuple):
 
 
 def is_body(facts: Facts, iri: str) -> bool:
-    return any(facts.is_a(iri, c) for c in BODY_CLASSES)
+    return iri in facts.of_class(*BODY_CLASSES)
 
 
 def _function_kinds() -> dict[str, tuple[str, bool]]:
@@ -263,7 +263,7 @@ def coverage(facts: Facts) -> list[Finding]:
     units = {
         s
         for s, _, _ in facts.pairs(GG.hasInterestIn) + facts.pairs(GG.hasRemitIn)
-        if any(facts.is_a(s, c) for c in UNIT_CLASSES)
+        if s in facts.of_class(*UNIT_CLASSES)
     }
     matrix: dict[str, dict[str, Fact]] = defaultdict(dict)
     for prop in (GG.hasInterestIn, GG.hasRemitIn):
@@ -317,7 +317,7 @@ def _coverage_summary(facts: Facts, units: set[str], matrix: dict[str, dict[str,
             iri, fig = stated[k]
             evidence.append(facts.entity_fact(f"{fig['name']}: {fig['value']}.", iri))
     straddled = sum(1 for held in matrix.values() if len(held) >= 2)
-    areas = sum(1 for i in facts.types if facts.is_a(i, GG.PolicyArea))
+    areas = len(facts.of_class(GG.PolicyArea))
     explanation = (
         f"{said}The graph holds {len(units)} government unit(s) with a stated policy area; "
         f"they hold {len(matrix)} of the graph's {areas} policy areas, {straddled} of them "

@@ -26,6 +26,7 @@ from govgraph.graph.overlap_remit import (
     profiles,
     remit_pairs,
 )
+from govgraph.graph.scope import SCOPES
 from govgraph.graph.store import Store
 
 KINDS: dict[str, str] = {
@@ -90,6 +91,14 @@ class Settings:
     many_leads: int = 4
     many_actions: int = 3
     co_lead_min: int = 2
+    scope: str = "scotland"
+    """Where bodies must show a line of accountability: ``scotland`` (the Scottish
+    landscape, :mod:`govgraph.graph.scope`) or ``all`` (UK-wide bodies of the GOV.UK
+    register too, most of which answer to departments the graph does not hold)."""
+
+    def __post_init__(self) -> None:
+        if self.scope not in SCOPES:
+            raise QueryError(f"unknown scope {self.scope!r}: use one of {', '.join(SCOPES)}")
 
 
 Analysis = Callable[[Facts, Settings], list[Finding]]
@@ -120,7 +129,10 @@ ANALYSES: tuple[tuple[frozenset[str], Analysis], ...] = (
             f, min_score=s.membership_threshold, many=s.many_seats, max_bodies=s.max_holders
         ),
     ),
-    (frozenset(GROUPS["Accountability"]), lambda f, s: accountability_findings(f)),
+    (
+        frozenset(GROUPS["Accountability"]),
+        lambda f, s: accountability_findings(f, scope=s.scope),
+    ),
     (
         frozenset(GROUPS["Plan leadership"]),
         lambda f, s: leadership_findings(

@@ -67,3 +67,21 @@ def test_filters_and_page_size_apply_and_findings_are_computed_once(client: Test
 def test_an_oversized_page_is_a_clear_error(client: TestClient) -> None:
     body = client.post("/graphql", json={"query": "{ overlaps(first: 5000) { id } }"}).json()
     assert "first must be between 0 and 1000" in body["errors"][0]["message"]
+
+
+ADVISOR = """subjectCount evidenceCount subjects(first: 20) { id name type }
+    evidence(first: 10) { text sources(first: 3) { title locator } }"""
+
+
+def test_a_page_of_fifty_with_evidence_and_sources_fits_the_cost_limit(client: TestClient) -> None:
+    found = overlaps(client, min=0.0, first=50, fields=f"id kind score explanation {ADVISOR}")
+    assert found
+    for f in found:
+        assert len(f["subjects"]) == min(f["subjectCount"], 20)
+        assert len(f["evidence"]) == min(f["evidenceCount"], 10)
+
+
+def test_nested_pages_are_capped(client: TestClient) -> None:
+    query = "{ overlaps(first: 1) { evidence(first: 501) { text } } }"
+    body = client.post("/graphql", json={"query": query}).json()
+    assert "evidence(first:) must be between 0 and 500" in body["errors"][0]["message"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
+from govgraph.graph.errors import QueryError
 from govgraph.graph.findings import Finding, finding_id
 from govgraph.graph.overlaps import FindingsCache, Settings, compute_findings, data_version
 from govgraph.graph.store import Store
@@ -197,10 +198,42 @@ def test_a_line_others_imply_is_redundant(store: Store) -> None:
     assert ["b", "c"] not in redundant and ["x", "a"] not in redundant
 
 
+EVERYWHERE = Settings(scope="all")
+
+
 def test_orphans_only_where_a_line_is_expected(store: Store) -> None:
-    found = compute_findings(load(store, ACCOUNT))
+    found = compute_findings(load(store, ACCOUNT), settings=EVERYWHERE)
     orphans = {ids(f)[0] for f in of(found, "orphan")}
     assert orphans == {"f", "ijb"}  # not the company, government, council or a unit in c
+
+
+SCOPED = (
+    named(
+        ("seed-named", "ExecutiveNDPB"),
+        ("local", "Board"),
+        ("near", "AdvisoryNDPB"),
+        ("uk-wide", "ExecutiveNDPB"),
+        ("area", "CouncilArea"),
+    )
+    + '\nid:seed a gg:SourceDocument ; dcterms:title "A seed report" .\n'
+    + 'id:dataset a gg:Dataset ; dcterms:title "A register" .\n'
+    + 'id:seed-named gg:citation [ gg:document id:seed ; gg:locator "p. 3" ] .\n'
+    + 'id:uk-wide gg:citation [ gg:document id:dataset ; gg:locator "row 9" ] .\n'
+    + "id:local gg:operatesIn id:area .\n"
+    + "id:near gg:advises id:seed-named .\n"
+)
+
+
+def test_orphans_are_looked_for_in_the_scottish_landscape_unless_asked(store: Store) -> None:
+    """The core is what a source document cites or what sits in an area; one stated link
+    from it is in scope; a body only a dataset lists, linked to nothing, is not."""
+    load(store, SCOPED)
+    scoped = {ids(f)[0] for f in of(compute_findings(store, kinds=["orphan"]), "orphan")}
+    assert scoped == {"seed-named", "local", "near"}
+    everywhere = compute_findings(store, kinds=["orphan"], settings=EVERYWHERE)
+    assert {ids(f)[0] for f in everywhere} == {"seed-named", "local", "near", "uk-wide"}
+    with pytest.raises(QueryError, match="unknown scope"):
+        Settings(scope="uk")
 
 
 def test_directs_is_read_upwards(store: Store) -> None:

@@ -64,7 +64,25 @@ def test_json_round_trips_with_the_same_ids() -> None:
 
 def test_markdown_shows_names_as_text() -> None:
     md = render([HOSTILE], "md", timestamp=False).decode()
-    assert "\\| \\*bold\\*" in md and "<script>" not in md
+    assert "\\| \\*bold\\*" in md
+    assert "\\<script>" in md and not re.search(r"(?<!\\)<script", md), "no raw HTML"
+
+
+def test_markdown_escapes_only_what_markdown_reads() -> None:
+    chain = Finding(
+        "redundant-line",
+        (Subject("urn:a", "A & B"), Subject("urn:b", "C")),
+        0.5,
+        "A & B answers to C through X -> Y; see 1.2 and &amp; literally.",
+        (Fact("# Not a heading"), Fact("> not a quote"), Fact("1. not a list"), Fact("two\nlines")),
+    )
+    md = render([chain], "md", timestamp=False).decode()
+    assert "&gt;" not in md and "&lt;" not in md
+    assert "through X -> Y; see 1.2 and \\&amp; literally." in md  # only the entity escaped
+    assert "**A & B, C**" in md
+    for escaped in ("  - \\# Not a heading", "  - \\> not a quote", "  - 1\\. not a list"):
+        assert escaped in md
+    assert "  - two lines \\[no source\\]" in md
 
 
 def test_unknown_format_is_a_clear_error() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -100,12 +101,21 @@ def _csv(findings: Sequence[Finding]) -> str:
 
 
 # --- Markdown -------------------------------------------------------------------------
+_MD_INLINE = re.compile(r"([\\`*_\[\]|<])|&(?=#?\w+;)")
+"""What Markdown reads as markup anywhere in a line: backslash, code, emphasis, links, table
+cells, HTML and autolinks (``<``), and an ``&`` that would start an entity. ``>`` is markup
+only at the start of a line (handled with the other block starts), so "A -> B" stays."""
+_MD_BLOCK = re.compile(r"^(\d*)((?<=\d)[.)]|(?<!\d)[#>+=~-])")
+"""A start that would open a heading, quote, list, rule or ordered list ("1." is escaped as
+"1\\.") inside a list item."""
+
+
 def _md(text: str) -> str:
-    """Plain text that Markdown shows as written (no links, emphasis or HTML)."""
-    out = text.replace("\\", "\\\\")
-    for ch in "`*_[]#|":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("<", "&lt;").replace(">", "&gt;")
+    """Plain text that Markdown (CommonMark and GitHub's tables) shows as written: markup
+    characters are backslash-escaped, which every renderer undoes, not HTML entities,
+    which a reader of the raw file would see."""
+    out = _MD_INLINE.sub(lambda m: "\\" + m.group(0), " ".join(text.split()))
+    return _MD_BLOCK.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
 
 
 def _markdown(findings: Sequence[Finding], generated: str | None) -> str:
