@@ -15,16 +15,13 @@ from govgraph.graph.entities import check_date
 from govgraph.graph.errors import GovgraphError, NotFound, QueryError
 from govgraph.graph.overlaps import FindingsCache, data_version
 from govgraph.graph.store import Store
+from govgraph.visualisations.csp import file_policy
 from govgraph.visualisations.maps import render_map
 from govgraph.visualisations.reports import MEDIA_TYPES, render
 
-FILE_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data: blob:; font-src data:; frame-src 'self' about: data:; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'"
-)
-"""Maps and reports carry their scripts and styles inline (they must also work from disk),
-so their pages get this policy instead of the API's 'self' one: still nothing off-page."""
+FILE_CSP = file_policy() + "; frame-ancestors 'none'"
+"""Maps and reports carry their scripts and styles inline (they must also work from disk):
+their pages get the policy they carry (scripts allowed by hash), and may not be framed."""
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 

@@ -279,21 +279,28 @@ def cost_rule(max_cost: int, list_estimate: int) -> type[ValidationRule]:
             field_def = fields.get(sel.name.value) if fields else None
             if field_def is None:
                 return mult
-            inner = mult * self._size(sel, field_def.type)
+            inner = mult * self._size(sel, field_def)
             return mult + self._cost(
                 sel.selection_set, get_named_type(field_def.type), inner, fragments
             )
 
-        def _size(self, sel: FieldNode, field_type: Any) -> int:
+        def _size(self, sel: FieldNode, field_def: Any) -> int:
+            """Items one selection may return: its size arguments as given (a variable
+            counts as the cap), else their schema defaults (``subjects(first = 20)``)."""
+            field_type = field_def.type
+            given = {arg.name.value: arg.value for arg in sel.arguments or ()}
             size = 1
-            for arg in sel.arguments or ():
-                name = arg.name.value
-                if name not in SIZE_ARGUMENTS:
-                    continue
-                value = SIZE_ARGUMENTS[name]
-                if isinstance(arg.value, IntValueNode):
-                    value = max(1, min(int(arg.value.value), value))
-                size *= value
+            for name, cap in SIZE_ARGUMENTS.items():
+                if name in given:
+                    node = given[name]
+                    value = int(node.value) if isinstance(node, IntValueNode) else cap
+                else:
+                    arg_def = field_def.args.get(name) if field_def.args else None
+                    default = getattr(arg_def, "default_value", None)
+                    if not isinstance(default, int) or isinstance(default, bool):
+                        continue
+                    value = default
+                size *= max(1, min(value, cap))
             if size == 1 and not get_named_type(field_type).name.endswith("Edge"):
                 unwrapped = (
                     field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type

@@ -195,3 +195,18 @@ def test_queries_are_not_accepted_over_get(client: TestClient) -> None:
         headers={"Accept": "application/json"},
     )
     assert response.status_code in (400, 405)
+
+
+def test_the_cost_counts_list_sizes_left_to_their_defaults(client: TestClient) -> None:
+    """``subjects`` pages 20 by default: leaving ``first`` out must not make a list free."""
+    explicit = (
+        "{ overlaps(first: 500) { subjects(first: 20) { id } evidence(first: 10) { text } } }"
+    )
+    implicit = "{ overlaps(first: 500) { subjects { id } evidence { text } } }"
+    messages = [
+        client.post("/graphql", json={"query": q}).json()["errors"][0]["message"]
+        for q in (explicit, implicit)
+    ]
+    assert messages[0] == messages[1] and "exceeds the limit" in messages[0]
+    small = "{ overlaps(first: 50) { subjects { id } evidence { text sources { title } } } }"
+    assert "errors" not in client.post("/graphql", json={"query": small}).json()

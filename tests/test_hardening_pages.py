@@ -233,12 +233,6 @@ def test_no_method_on_any_route_changes_the_store(
     assert store_digest(served[1]) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="maps and reports are self-contained files with inline scripts, served with "
-    "script-src 'unsafe-inline' (api/artefacts.py FILE_CSP); needs per-script sha256 "
-    "hashes from visualisations/render.py (lead: see the hardening report)",
-)
 def test_maps_and_reports_allow_no_unsafe_inline_scripts(http: httpx.Client) -> None:
     for path in ("/maps/landscape", "/reports/overlaps"):
         csp = http.get(path).headers["content-security-policy"]

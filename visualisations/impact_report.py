@@ -22,6 +22,7 @@ from govgraph.graph.errors import QueryError
 from govgraph.graph.findings import Fact
 from govgraph.graph.impact_model import CATEGORIES, Change, Impact
 from govgraph.graph.overlaps import KINDS
+from govgraph.visualisations.csp import file_policy, package_text
 from govgraph.visualisations.model import MapModel, entity_path
 
 FORMATS = ("html", "md", "json")
@@ -159,10 +160,6 @@ def _md_change(c: Change) -> list[str]:
 
 
 # --- HTML -------------------------------------------------------------------------------
-def _text(*parts: str) -> str:
-    return resources.files("govgraph.visualisations").joinpath(*parts).read_text("utf-8")
-
-
 @cache
 def _environment() -> Environment:
     folder = str(resources.files("govgraph.visualisations").joinpath("templates"))
@@ -214,6 +211,7 @@ def _html(impact: Impact, generated: str | None, model: MapModel | None, served:
         svg=Markup(diff_svg(model)) if has_map and model is not None else "",
         map_subtitle=model.subtitle if has_map and model is not None else "",
         statuses=[(label, colour) for label, colour, _ in STATUSES.values()],
-        css=Markup(_text("static", "report.css") + _text("static", "impact.css")),
-        js=Markup(_text("static", "report.js")),
+        css=Markup(package_text("static", "report.css") + package_text("static", "impact.css")),
+        js=Markup(package_text("static", "report.js")),
+        csp=Markup(file_policy()),  # no double quote in it: safe in the attribute
     )

@@ -30,6 +30,7 @@ from rdflib import URIRef
 
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import ID
+from govgraph.visualisations.csp import file_policy, package_text
 from govgraph.visualisations.model import LegendEntry, MapModel, text_colour
 
 _JSON_ESCAPES = {
@@ -49,16 +50,12 @@ def script_json(value: Any) -> str:
     return _JSON_RE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
 
 
-def _package_text(*parts: str) -> str:
-    return resources.files("govgraph.visualisations").joinpath(*parts).read_text("utf-8")
-
-
 @cache
 def _assets() -> dict[str, str]:
     out = {
-        "vis_js": _package_text("static", "vis-network", "vis-network.min.js"),
-        "map_js": _package_text("static", "map.js"),
-        "map_css": _package_text("static", "map.css"),
+        "vis_js": package_text("static", "vis-network", "vis-network.min.js"),
+        "map_js": package_text("static", "map.js"),
+        "map_css": package_text("static", "map.css"),
     }
     for name, text in out.items():
         if _CLOSE_SCRIPT.search(text):
@@ -220,4 +217,5 @@ def render_html(model: MapModel) -> str:
         vis_js=Markup(assets["vis_js"]),
         map_js=Markup(assets["map_js"]),
         map_css=Markup(assets["map_css"]),
+        csp=Markup(file_policy()),  # no double quote in it: safe in the attribute
     )

@@ -25,6 +25,7 @@ from markupsafe import Markup
 from govgraph.graph.errors import QueryError
 from govgraph.graph.findings import Finding, to_json
 from govgraph.graph.overlaps import GROUPS, KINDS
+from govgraph.visualisations.csp import file_policy, package_text
 
 FORMATS = ("html", "md", "csv", "json")
 MEDIA_TYPES = {
@@ -148,10 +149,6 @@ def _markdown(findings: Sequence[Finding], generated: str | None) -> str:
 
 
 # --- HTML -----------------------------------------------------------------------------
-def _text(*parts: str) -> str:
-    return resources.files("govgraph.visualisations").joinpath(*parts).read_text("utf-8")
-
-
 @cache
 def _environment() -> Environment:
     folder = str(resources.files("govgraph.visualisations").joinpath("templates"))
@@ -224,8 +221,9 @@ def _html(findings: Sequence[Finding], generated: str | None, interactive: bool)
         max_evidence=MAX_EVIDENCE,
         svg=Markup(network_svg(model)),
         frame=frame,
-        css=Markup(_text("static", "report.css")),
-        js=Markup(_text("static", "report.js")),
+        css=Markup(package_text("static", "report.css")),
+        js=Markup(package_text("static", "report.js")),
+        csp=Markup(file_policy()),  # no double quote in it: safe in the attribute
         map_legend=[(KINDS[k], c) for k, c in _legend(model)],
     )
 
