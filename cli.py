@@ -282,18 +282,27 @@ def report_overlaps(
     timestamp: Annotated[
         bool, typer.Option(help="Print the generation time (off: byte-identical reruns).")
     ] = True,
+    scope: Annotated[
+        str,
+        typer.Option(
+            help="scotland: accountability anomalies of the Scottish landscape only; all: "
+            "of every body, UK-wide directories included."
+        ),
+    ] = "scotland",
     as_of: AsOfOption = None,
     store: StoreOption = None,
 ) -> None:
     """Overlaps and anomalies in the landscape, each finding with its evidence and sources."""
-    from govgraph.graph.overlaps import compute_findings
+    from govgraph.graph.overlaps import Settings, compute_findings
     from govgraph.visualisations.reports import MEDIA_TYPES, render
 
     if fmt not in MEDIA_TYPES:
         raise _fail(ValueError(f"unknown format {fmt!r}: use one of {', '.join(MEDIA_TYPES)}"))
     try:
         with _open(store) as st, _view(st, as_of) as view:
-            findings = compute_findings(view, kinds=kind or None, min_score=min_score)
+            findings = compute_findings(
+                view, kinds=kind or None, min_score=min_score, settings=Settings(scope=scope)
+            )
         data = render(findings, fmt, timestamp=timestamp)
     except GovgraphError as exc:
         raise _fail(exc) from None

@@ -160,3 +160,23 @@ def test_report_overlaps_is_deterministic_without_the_timestamp(
         assert result.exit_code == 0, result.output
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1] and b"cycle" in outputs[0]
+
+
+def test_report_overlaps_scope_all_reports_at_least_the_scottish_findings(
+    store_url: str, tmp_path: Path
+) -> None:
+    runner.invoke(
+        app, ["load", "--store", store_url, "--no-validate", f"rdf:{FIXTURES / 'landscape.ttl'}"]
+    )
+    ids = {}
+    for scope in ("scotland", "all"):
+        target = tmp_path / f"{scope}.json"
+        args = ["report", "overlaps", "--store", store_url, "--kind", "orphan", "-f", "json"]
+        result = runner.invoke(app, [*args, "--scope", scope, "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        ids[scope] = {f["id"] for f in json.loads(target.read_text())["findings"]}
+    assert ids["scotland"] <= ids["all"]
+    bad = runner.invoke(
+        app, ["report", "overlaps", "--store", store_url, "--scope", "uk", "-o", "-"]
+    )
+    assert bad.exit_code == 1 and "unknown scope 'uk'" in bad.output
