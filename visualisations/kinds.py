@@ -15,6 +15,7 @@ from rdflib import URIRef
 
 from govgraph.graph import map_queries as q
 from govgraph.graph.errors import NotFound, QueryError
+from govgraph.graph.scope import one_hop
 from govgraph.graph.store import Store
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG
@@ -40,9 +41,6 @@ class MapRequest:
     """Landscape only: ``scotland`` draws the care-system landscape (bodies the documents
     name and bodies in Scottish areas) and what they link to directly;
     ``all`` draws every organisation, UK-wide directories included."""
-
-
-SCOPES = ("scotland", "all")
 
 
 Builder = Callable[[Store, MapRequest], MapModel]
@@ -135,14 +133,7 @@ def _in_scope(store: Store, drawable: set[str], edges: Iterable[MapEdge]) -> set
     """The Scottish core and the bodies one stated relationship away from it (counting
     only links between drawable bodies: a provider is not near the core through a
     service it runs)."""
-    core = q.scope_core(store) & drawable
-    near = set(core)
-    for e in edges:
-        if e.source in core:
-            near.add(e.target)
-        if e.target in core:
-            near.add(e.source)
-    return near
+    return one_hop(q.scope_core(store) & drawable, ((e.source, e.target) for e in edges))
 
 
 def _accountability_lines(store: Store, as_of: str | None) -> list[MapEdge]:

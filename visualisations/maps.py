@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from govgraph.graph.errors import QueryError
 from govgraph.graph.organisations import iri_for
+from govgraph.graph.scope import SCOPES
 from govgraph.graph.store import Store
 from govgraph.visualisations import extract, layout
-from govgraph.visualisations.kinds import KINDS, SCOPES, MapRequest
+from govgraph.visualisations.kinds import KINDS, MapRequest
 from govgraph.visualisations.model import MapModel, entity_path
 from govgraph.visualisations.render import render_html
 
