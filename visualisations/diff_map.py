@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from html import escape
 
 from rdflib import URIRef
 
@@ -25,6 +24,7 @@ from govgraph.ontology.terms import BASE, GG
 from govgraph.visualisations import extract as x
 from govgraph.visualisations.kinds import AGGREGATED_CLASSES
 from govgraph.visualisations.model import LegendEntry, MapEdge, MapModel, MapNode, Source
+from govgraph.visualisations.static_svg import static_svg
 
 DIFF = BASE + "diff#"
 """Legend keys of the difference map (statuses, not ontology terms)."""
@@ -341,44 +341,17 @@ def _sources(before: Store, after: Store) -> list[Source]:
 
 def diff_svg(model: MapModel, unit: float = 0.5) -> str:
     """The same map as a static SVG, for the printed report (a canvas does not print)."""
-    if not model.nodes:
-        return ""
-    pad = 60.0
-    x0 = min(n.x or 0.0 for n in model.nodes)
-    y0 = min(n.y or 0.0 for n in model.nodes)
-    pos = {
-        n.id: (
-            round(pad + ((n.x or 0.0) - x0) * unit, 1),
-            round(pad + ((n.y or 0.0) - y0) * unit, 1),
-        )
-        for n in model.nodes
-    }
-    width = round(max(px for px, _ in pos.values()) + pad)
-    height = round(max(py for _, py in pos.values()) + pad / 2)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(model.title)}" class="network">'
-    ]
-    for e in model.edges:
-        if e.source not in pos or e.target not in pos:
-            continue
-        (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
+
+    def edge(e: MapEdge) -> str:
         status = status_of(e)
         dash = ' stroke-dasharray="5 3"' if status == "removed" else ""
-        parts.append(
-            f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{STATUSES[status][1]}" '
-            f'stroke-width="{1 if status == "unchanged" else 2.2}"{dash}/>'
-        )
-    for n in model.nodes:
-        px, py = pos[n.id]
-        r = round(4 + min(n.weight, 10) * 0.6, 1)
-        label = n.label if len(n.label) <= 34 else n.label[:32] + "…"
-        parts.append(
-            f"<g><title>{escape(n.label)}</title>"
-            f'<circle cx="{px}" cy="{py}" r="{r}" fill="{STATUSES[status_of(n)][1]}" '
-            f'stroke="#333" stroke-width="0.6"/>'
-            f'<text x="{px}" y="{round(py - r - 2, 1)}" text-anchor="middle">'
-            f"{escape(label)}</text></g>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+        width = 1 if status == "unchanged" else 2.2
+        return f'stroke="{STATUSES[status][1]}" stroke-width="{width}"{dash}'
+
+    return static_svg(
+        model,
+        unit=unit,
+        node=lambda n: (STATUSES[status_of(n)][1], round(4 + min(n.weight, 10) * 0.6, 1)),
+        edge=edge,
+        label_max=34,
+    )

@@ -9,7 +9,6 @@ for the printed report, where a canvas would not print.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
 from govgraph.graph.findings import Finding
 from govgraph.graph.overlaps import KINDS, compute_findings
@@ -18,6 +17,7 @@ from govgraph.ontology.terms import BASE, GG
 from govgraph.visualisations import layout
 from govgraph.visualisations.kinds import MapRequest, register
 from govgraph.visualisations.model import MapEdge, MapModel, MapNode, term_colour
+from govgraph.visualisations.static_svg import static_svg
 
 REPORT = BASE + "report#"
 """Edge kinds of the overlap map: one per kind of finding (not ontology properties)."""
@@ -111,42 +111,13 @@ def overlap_kind(store: Store, req: MapRequest) -> MapModel:
 
 
 def network_svg(model: MapModel, *, unit: float = 1.5) -> str:
-    """A static SVG of the map (deterministic: positions come from the seeded layout);
-    the view box fits the drawing, ``unit`` pixels per layout unit."""
-    if not model.nodes:
-        return ""
-    pad = 60.0
-    x0 = min(n.x or 0.0 for n in model.nodes)
-    y0 = min(n.y or 0.0 for n in model.nodes)
-    pos = {
-        n.id: (
-            round(pad + ((n.x or 0.0) - x0) * unit, 1),
-            round(pad + ((n.y or 0.0) - y0) * unit, 1),
-        )
-        for n in model.nodes
-    }
-    width = round(max(x for x, _ in pos.values()) + pad)
-    height = round(max(y for _, y in pos.values()) + pad / 2)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(model.title)}" class="network">'
-    ]
-    for e in model.edges:
-        (x1, y1), (x2, y2) = pos[e.source], pos[e.target]
-        colour = EDGE_KINDS.get(e.kind[len(REPORT) :], "#888888")
-        parts.append(
-            f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="{colour}" '
-            f'stroke-width="2" stroke-opacity="0.8"/>'
-        )
-    for n in model.nodes:
-        x, y = pos[n.id]
-        r = round(3 + min(n.weight, 10) * 0.8, 1)
-        label = n.label if len(n.label) <= 30 else n.label[:28] + "…"
-        parts.append(
-            f'<g><title>{escape(n.label)}</title><circle cx="{x}" cy="{y}" r="{r}" '
-            f'fill="{term_colour(n.group)}" stroke="#333" stroke-width="0.6"/>'
-            f'<text x="{x}" y="{round(y - r - 2, 1)}" text-anchor="middle">'
-            f"{escape(label)}</text></g>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+    """A static SVG of the map (deterministic: positions come from the seeded layout)."""
+    return static_svg(
+        model,
+        unit=unit,
+        node=lambda n: (term_colour(n.group), round(3 + min(n.weight, 10) * 0.8, 1)),
+        edge=lambda e: (
+            f'stroke="{EDGE_KINDS.get(e.kind[len(REPORT) :], "#888888")}" '
+            'stroke-width="2" stroke-opacity="0.8"'
+        ),
+    )
