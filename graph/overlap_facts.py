@@ -162,12 +162,10 @@ class Facts:
                 if any(d in self.source_documents for d, _ in cites)
             }
             core = cited | {s for s, _, _ in self.pairs(GG.operatesIn)}
-            links = (
-                (s, o)
-                for kind in relationship_kind_iris()
-                for s, o, _ in self.pairs(kind)
-                if kind != GG.provides  # a provider is not near the core through its service
-            )
+            # a provider is not near the core through its service; the test is made once
+            # per kind, not per row (a namespace attribute costs a lookup each time)
+            kinds = [k for k in relationship_kind_iris() if k != GG.provides]
+            links = ((s, o) for kind in kinds for s, o, _ in self.pairs(kind))
             self.derived["scotland"] = one_hop(core, links)
         return self.derived["scotland"]  # type: ignore[no-any-return]
 

@@ -52,19 +52,20 @@ def seats(facts: Facts) -> Seats:
 def _seats(facts: Facts) -> Seats:
     out = Seats()
     holders: dict[str, list[tuple[str, Lazy]]] = defaultdict(list)
+    holds, post_in = str(GG.holdsPost), str(GG.postIn)  # once, not per row
     for person, post, g in facts.pairs(GG.holdsPost):
-        ref = facts.edge_ref("{s} holds the post {o}.", person, str(GG.holdsPost), post, g)
+        ref = facts.edge_ref("{s} holds the post {o}.", person, holds, post, g)
         holders[post].append((person, ref))
     post_orgs: dict[str, list[tuple[str, Lazy]]] = defaultdict(list)
     for post, org, g in facts.pairs(GG.postIn):
-        ref = facts.edge_ref("{s} is a post in {o}.", post, str(GG.postIn), org, g)
+        ref = facts.edge_ref("{s} is a post in {o}.", post, post_in, org, g)
         post_orgs[post].append((org, ref))
         for person, held in holders.get(post, ()):
             out.add(org, person, [ref, held])
     for prop, verb in ((GG.memberOf, "is a member of"), (GG.chairs, "chairs")):
-        template = "{s} " + verb + " {o}."
+        template, p = "{s} " + verb + " {o}.", str(prop)
         for member, body, g in facts.pairs(prop):
-            ref = facts.edge_ref(template, member, str(prop), body, g)
+            ref = facts.edge_ref(template, member, p, body, g)
             out.add(body, member, [ref])
             for org, via in post_orgs.get(member, ()):
                 out.add(body, org, [ref, via])

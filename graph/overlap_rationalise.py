@@ -77,8 +77,9 @@ def _parents(facts: Facts) -> dict[str, dict[str, tuple[float, Lazy]]]:
     for ln in lines(facts):
         up[ln.lower].setdefault(ln.upper, (1.0, ln.ref(facts)))
     for prop in (*STRUCTURAL, GG.memberOf):
+        member = prop == GG.memberOf
         for s, o, g in facts.pairs(prop):
-            if prop == GG.memberOf and not is_body(facts, s):
+            if member and not is_body(facts, s):
                 continue  # a person on a board is a seat, not a parent
             up[s].setdefault(o, (0.7, facts.edge_ref("{s} {p} {o}.", s, str(prop), o, g)))
     return up
