@@ -33,7 +33,7 @@ from rdflib.namespace import DCTERMS, RDF
 
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, find_file
-from govgraph.loaders.csv_input import Row, read_csv, require
+from govgraph.loaders.csv_input import FirstLines, Row, read_csv, require
 from govgraph.loaders.phs_geography import ia_names
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import (
@@ -121,20 +121,12 @@ class CareInspectorateLoader(Loader):
         providers: dict[str, URIRef | None] = {}
         unresolved: dict[str, str] = {}
         skipped = 0
-        seen: dict[str, int] = {}
+        seen = FirstLines(self.file)
         for row in read_csv(self.file, REQUIRED, self.notes):
             if not is_childrens_service(row):
                 skipped += 1
                 continue
-            if row["CSNumber"] in seen:
-                raise SourceError(
-                    f"duplicate care service number {row['CSNumber']!r}, first on line "
-                    f"{seen[row['CSNumber']]}",
-                    file=str(self.file),
-                    line=row.line,
-                    field="CSNumber",
-                )
-            seen[row["CSNumber"]] = row.line
+            seen.add(row, "CSNumber", row["CSNumber"], "care service number")
             yield from self._service(row, resolver, regulator, providers, unresolved)
         for mention, where in unresolved.items():
             self.unresolved(mention, where)

@@ -100,3 +100,23 @@ def require(row: Row, column: str, path: Path, expected: str = "a value") -> str
             f"empty; expected {expected}", file=str(path), line=row.line, field=column
         )
     return value
+
+
+class FirstLines:
+    """The line each key was first seen on, so a second row with the same key is an error
+    naming both lines (a register that lists a body twice would otherwise merge them)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lines: dict[tuple[str, str], int] = {}
+
+    def add(self, row: Row, field: str, key: str, what: str) -> None:
+        """Remember ``key`` (from ``field``) for ``row``; SourceError if an earlier row had it."""
+        first = self._lines.setdefault((field, key), row.line)
+        if first != row.line:
+            raise SourceError(
+                f"{what} {key!r} is on two rows (first on line {first})",
+                file=str(self.path),
+                line=row.line,
+                field=field,
+            )

@@ -24,7 +24,7 @@ from rdflib.namespace import RDF
 
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, iri_problem
-from govgraph.loaders.csv_input import Row, read_csv, require
+from govgraph.loaders.csv_input import FirstLines, Row, read_csv, require
 from govgraph.loaders.curated_yaml import MarkedDict, MarkedList, read_yaml
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import (
@@ -304,18 +304,10 @@ class GenericCsvLoader(Loader):
         mapping = self.mapping
         assert self.csv_path is not None
         yield from source_document(self.info())
-        seen: dict[str, int] = {}
+        seen = FirstLines(self.csv_path)
         for row in read_csv(self.csv_path, mapping.columns(), self.notes):
-            key = row[mapping.id] if mapping.id else ""
-            if key in seen:
-                raise SourceError(
-                    f"duplicate id {key!r}, first on line {seen[key]}",
-                    file=str(self.csv_path),
-                    line=row.line,
-                    field=mapping.id,
-                )
-            if key:
-                seen[key] = row.line
+            if mapping.id and row[mapping.id]:
+                seen.add(row, mapping.id, row[mapping.id], "id")
             yield from self._row(row, mapping, resolver)
 
     def _row(self, row: Row, m: Mapping, resolver: Resolver) -> Iterator[Triple]:

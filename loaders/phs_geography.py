@@ -30,7 +30,7 @@ from rdflib.namespace import RDF
 
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple
-from govgraph.loaders.csv_input import Row, read_csv, require
+from govgraph.loaders.csv_input import FirstLines, Row, read_csv, require
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import (
     Citation,
@@ -146,19 +146,10 @@ class PhsGeographyLoader(Loader):
                         line=row.line,
                         field=prefix + "DateArchived",
                     )
-        current: dict[str, int] = {}
+        current = FirstLines(self.lookup)
         for row in rows:
-            if any(row[p + "DateArchived"] for p in ("CA", "HSCP", "HB")):
-                continue
-            if row["CA"] in current:
-                raise SourceError(
-                    f"council area {row['CA']} has two current rows (the other is line "
-                    f"{current[row['CA']]}); archive one of them",
-                    file=str(self.lookup),
-                    line=row.line,
-                    field="CA",
-                )
-            current[row["CA"]] = row.line
+            if not any(row[p + "DateArchived"] for p in ("CA", "HSCP", "HB")):
+                current.add(row, "CA", row["CA"], "current (unarchived) council area")
         return rows
 
     def _date(self, row: Row, column: str, path: Path, *, required: bool) -> Literal | None:

@@ -27,7 +27,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, find_file
-from govgraph.loaders.csv_input import Row, read_csv, require
+from govgraph.loaders.csv_input import FirstLines, Row, read_csv, require
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import (
     Citation,
@@ -116,17 +116,12 @@ class UkPublicBodiesLoader(Loader):
     def triples(self, resolver: Resolver) -> Iterator[Triple]:
         yield from source_document(self.info())
         departments: dict[str, URIRef] = {}
-        seen: dict[str, int] = {}
+        seen = FirstLines(self.file)
         for row in read_csv(self.file, REQUIRED, self.notes):
-            for column, key in ((NAME, slugify(row[NAME])), (UID, row[UID])):
-                if key and f"{column}:{key}" in seen:
-                    raise SourceError(
-                        f"duplicate body {row[column]!r}, first on line {seen[f'{column}:{key}']}",
-                        file=str(self.file),
-                        line=row.line,
-                        field=column,
-                    )
-                seen[f"{column}:{key}"] = row.line
+            if slugify(row[NAME]):  # names that differ only in case or punctuation clash too
+                seen.add(row, NAME, slugify(row[NAME]), "body (by name)")
+            if row[UID]:
+                seen.add(row, UID, row[UID], "body UID")
             yield from self._body(row, resolver, departments)
 
     def _body(
