@@ -43,7 +43,7 @@ class Citation:
 
     @property
     def iri(self) -> URIRef:
-        return entity(f"citation/{slugify(self.source_id)}/{_slug_or_hash(self.locator)}")
+        return entity(f"citation/{_slug_or_hash(self.source_id)}/{_slug_or_hash(self.locator)}")
 
     def triples(self) -> Iterator[Triple]:
         yield self.iri, RDF.type, GG.Citation

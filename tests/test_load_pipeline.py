@@ -90,3 +90,12 @@ def test_a_loader_bug_fails_its_source_alone_and_keeps_what_was_stored(
     assert "landscape.ttl: AttributeError" in (crashed.error or "")
     assert loaded.error is None and loaded.triples > 0
     assert {g: d for g, d in store_digests(store).items() if g in digests} == digests
+
+
+def test_a_citation_of_a_document_named_without_letters_or_digits_still_gets_an_id() -> None:
+    """Found by the mutation tests: a plan citing doc "!!" made an invalid IRI and a
+    ValueError instead of loading or failing with a SourceError."""
+    from govgraph.loaders.triples import Citation
+
+    iris = {Citation(doc, "p. 3").iri for doc in ("!!", "??", "seed report")}
+    assert len(iris) == 3
