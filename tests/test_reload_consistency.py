@@ -22,6 +22,7 @@ import pytest
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
 from govgraph.graph.errors import StoreError
+from govgraph.graph.overlap_facts import fetch
 from govgraph.graph.store import open_store
 from govgraph.graph.versioned_store import POINTER, VersionedStore
 from govgraph.loaders.pipeline import load_sources
@@ -136,6 +137,25 @@ def test_a_pinned_request_keeps_reading_its_version_across_a_publish(tmp_path: P
     assert int(reader.select(count)[0]["n"]) == before + 3  # the next request: the new one
     assert reader.version != version
     reader.close()
+
+
+def test_the_overlap_facts_fetched_in_worker_threads_come_from_the_pinned_version(
+    tmp_path: Path,
+) -> None:
+    """The overlap fetch runs its queries in a thread pool: each must read the version the
+    request pinned, not whatever was published since."""
+    old, new = landscapes(tmp_path)
+    url = f"oxigraph+versions:{tmp_path / 'store'}"
+    load(url, old)
+    reader = open_store(url, read_only=True)
+    with reader.pin():
+        load(url, new)
+        pinned = fetch(reader)
+    latest = fetch(reader)
+    reader.close()
+    added = {f"https://w3id.org/govgraph/id/reload-body-{n}" for n in range(3)}
+    assert added.isdisjoint(pinned.names)
+    assert added <= set(latest.names)
 
 
 def test_a_failed_load_publishes_nothing_and_leaves_no_version_behind(tmp_path: Path) -> None:
