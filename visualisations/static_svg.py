@@ -15,6 +15,8 @@ NodeStyle = Callable[[MapNode], tuple[str, float]]
 """A node's fill colour and radius."""
 EdgeStyle = Callable[[MapEdge], str]
 """A link's SVG attributes (stroke, width, dashes)."""
+LABELS_PER_SIDE = 85
+"""The label size: this many lines of labels would fill the drawing's longer side."""
 
 
 def static_svg(
@@ -35,9 +37,12 @@ def static_svg(
     }
     width = round(max(x for x, _ in pos.values()) + pad)
     height = round(max(y for _, y in pos.values()) + pad / 2)
+    # labels in proportion to the drawing, so they stay legible however far the layout
+    # spreads once the picture is scaled to the page
+    font = round(max(width, height) / LABELS_PER_SIDE, 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-label="{escape(model.title)}" class="network">'
+        f'font-size="{font}" role="img" aria-label="{escape(model.title)}" class="network">'
     ]
     for e in model.edges:
         if e.source not in pos or e.target not in pos:
