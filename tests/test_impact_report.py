@@ -99,7 +99,7 @@ def test_json_carries_every_change_with_its_evidence_and_the_counts() -> None:
 
 def test_markdown_has_the_summary_and_a_section_per_category_with_sources() -> None:
     md = render_impact(IMPACT, "md", timestamp=False)
-    assert "| bodies | 10 | 9 |" in md
+    assert "| bodies in the Scottish landscape | 10 | 9 |" in md
     for k in category_counts(IMPACT):
         assert f"## {CATEGORIES[k]} (1)" in md
     assert "Care Act &lt;/script&gt;, s. 2" in md
@@ -120,7 +120,10 @@ def test_html_has_the_executive_summary_and_sortable_sections() -> None:
     html = render_impact(IMPACT, "html", timestamp=False)
     summary = html.split('id="summary"')[1].split("</section>")[0]
     assert "Merge X and Parent Body into Parent Body." in summary
-    row = '<th scope="row">bodies</th><td class="num">10</td><td class="num">9</td>'
+    row = (
+        '<th scope="row">bodies in the Scottish landscape</th>'
+        '<td class="num">10</td><td class="num">9</td>'
+    )
     assert row + '<td class="num">-1</td>' in summary
     for k in category_counts(IMPACT):
         assert f'href="#cat-{k}"' in summary and f'id="cat-{k}"' in html

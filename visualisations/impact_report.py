@@ -64,11 +64,24 @@ def category_counts(impact: Impact) -> dict[str, int]:
     return {k: len(v) for k, v in grouped.items() if v}
 
 
+COUNT_LABELS = {
+    "bodies": "bodies in the Scottish landscape",
+    "groups": "groups in the Scottish landscape",
+    "bodies_all": "bodies in the whole graph (UK directories included)",
+    "groups_all": "groups in the whole graph",
+    "lines": "stated accountability lines",
+    "memberships": "stated memberships",
+    "findings": "overlap findings",
+}
+"""What each count of :func:`govgraph.graph.impact.compare` measures, said for a reader."""
+
+
 def count_rows(impact: Impact) -> list[tuple[str, int | None, int | None]]:
-    """``(measure, before, after)`` for every count either side has, bodies and groups first."""
+    """``(measure, before, after)`` for every count either side has, in the order above."""
+    order = list(COUNT_LABELS)
     keys = sorted(
         set(impact.counts_before) | set(impact.counts_after),
-        key=lambda k: ({"bodies": 0, "groups": 1}.get(k, 2), k),
+        key=lambda k: (order.index(k) if k in order else len(order), k),
     )
     return [(k, impact.counts_before.get(k), impact.counts_after.get(k)) for k in keys]
 
@@ -81,7 +94,7 @@ def change_facts(c: Change) -> tuple[Fact, ...]:
 
 
 def count_label(key: str) -> str:
-    return key.replace("_", " ")
+    return COUNT_LABELS.get(key, key.replace("_", " "))
 
 
 def _source_text(fact: Fact) -> str:
