@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from govgraph.graph.records import SourceRef
 from govgraph.graph.store import Store
 from govgraph.visualisations.report_map import network_svg, overlap_map
 from govgraph.visualisations.reports import FORMATS, render, safe_cell
+from tests.browser import needs_chromium, offline_page
 
 HOSTILE = Finding(
     "remit-overlap",
@@ -180,3 +182,30 @@ def test_bundled_report_is_deterministic(found: list[Finding], bundled: Store) -
     again = compute_findings(bundled)
     for fmt in ("json", "csv", "md"):
         assert render(found, fmt, timestamp=False) == render(again, fmt, timestamp=False)
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_html_report_prints_to_pdf_with_its_map_and_every_finding(
+    found: list[Finding], tmp_path: Path
+) -> None:
+    """Printing is how the report reaches the Advisor: the static map replaces the canvas,
+    the screen-only controls disappear, and no finding is cut off the printed tables."""
+    path = tmp_path / "report.html"
+    path.write_bytes(render(found, "html", timestamp=False))
+    with offline_page() as (page, log):
+        page.goto(path.as_uri())  # type: ignore[attr-defined]
+        page.emulate_media(media="print")  # type: ignore[attr-defined]
+        svg = page.locator(".print-only svg.network").first  # type: ignore[attr-defined]
+        assert svg.is_visible() and svg.bounding_box()["height"] > 300
+        label = page.locator(".print-only svg.network text").first  # type: ignore[attr-defined]
+        assert label.bounding_box()["height"] >= 8  # legible on paper (7.5 px text was not)
+        assert not page.locator("nav").first.is_visible()  # type: ignore[attr-defined]
+        shown = page.evaluate(  # type: ignore[attr-defined]
+            "[...document.querySelectorAll('table.findings tbody tr[id]')]"
+            ".filter(r => r.offsetHeight > 0).map(r => r.id)"
+        )
+        assert sorted(shown) == sorted(f.id for f in found)
+        pdf = page.pdf(format="A4", landscape=True)  # type: ignore[attr-defined]
+    assert log.page_errors == [] and log.blocked == []
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type/Page") > 5
