@@ -6,7 +6,7 @@ Three signals, each between 0 and 1, for a pair of bodies:
 - people: shared seat-holders (members, chairs, post holders), a shared supporting body
   or secretariat, or one staffing or supporting the other;
 - parent: the same body above both (a stated line of accountability or being part of it:
-  1.0 and 0.7), or a common body two steps up (0.5).
+  1.0 and 0.7), or a common body two steps up (0.5); never a government or a parliament.
 A pair with at least two signals is a candidate; score = mean of the three, plus 0.1 when
 they also operate in the same place. Candidates are joined into clusters (connected
 components), ranked by their best pair; for each cluster the finding lists what a merger
@@ -36,6 +36,10 @@ their overlaps are reported as remit and membership findings."""
 SUPPORT = (GG.supports, GG.providesSecretariatTo, GG.administers)
 MAX_CHILDREN = 50
 """A body above more than this many others (a department) is no signal of overlap."""
+APEX = (GG.Government, GG.Parliament)
+"""Nor is a government or a legislature: every public body answers to one in the end, so
+two groups that both report to Parliament (an oversight board and the team it oversees, say)
+have no common parent worth merging under."""
 PLACE_BONUS = 0.1
 MAX_CLUSTER = 12
 """A connected cluster larger than this is reported pair by pair: a long chain of pairwise
@@ -102,8 +106,9 @@ def _pairs(
         if _mergeable(facts, body):
             for p in above[body]:
                 below[p].append(body)
+    apex = facts.of_class(*APEX)
     for p, kids in sorted(below.items()):
-        if len(kids) > max_children:
+        if len(kids) > max_children or p in apex:
             continue
         for a, b in combinations(kids, 2):
             if p in (a, b) or b in above.get(a, {}) or a in above.get(b, {}):

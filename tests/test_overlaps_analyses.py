@@ -325,6 +325,25 @@ def test_one_signal_alone_makes_no_candidate(store: Store) -> None:
     assert not of(found, "rationalisation")
 
 
+def test_sharing_a_parliament_or_government_above_is_no_parent_signal(store: Store) -> None:
+    """Every public body answers to a legislature or government in the end: an oversight
+    board and the team that supports it, both reporting to Parliament, are no merger; the
+    same two under a local partnership are."""
+    pair = (
+        named(("top", "Parliament"), ("board", "Board"), ("team", "Team"))
+        + cited("board", "reportsTo", "top", 1)
+        + cited("team", "reportsTo", "top", 2)
+        + cited("team", "supports", "board", 3)
+        + DOC
+    )
+    assert not of(compute_findings(load(store, pair)), "rationalisation")
+    under_government = pair.replace("id:top a gg:Parliament", "id:top a gg:Government")
+    assert not of(compute_findings(load(store, under_government)), "rationalisation")
+    local = pair.replace("id:top a gg:Parliament", "id:top a gg:HealthAndSocialCarePartnership")
+    cands = of(compute_findings(load(store, local)), "rationalisation")
+    assert [ids(f) for f in cands] == [["board", "team"]]
+
+
 # --- ids, filtering and the cache -----------------------------------------------------
 def test_ids_depend_on_kind_and_subjects_not_order_or_score() -> None:
     assert finding_id("remit-overlap", ["b", "a"]) == finding_id("remit-overlap", ["a", "b"])
