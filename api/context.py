@@ -35,6 +35,7 @@ LINKS = (
     GG.operatesIn,
     GG.hasInterestIn,
     GG.hasRemitIn,
+    GG.servesClientGroup,
     GG.gssCode,
 )
 """Properties the API follows from an entity, fetched together for a batch of entities."""

@@ -27,6 +27,7 @@ from govgraph.api.settings import Settings
 from govgraph.api.types import (
     ENTITY_TYPES,
     Action,
+    ClientGroup,
     Ctx,
     Entity,
     Foundation,
@@ -380,6 +381,10 @@ class Query:
     @strawberry.field(description="The policy areas (concept scheme id:scheme/policy-areas).")
     async def policy_areas(self, info: Ctx) -> list[PolicyArea]:
         return [e for e in await _list_of(info, [GG.PolicyArea]) if isinstance(e, PolicyArea)]
+
+    @strawberry.field(description="The client groups (concept scheme id:scheme/client-groups).")
+    async def client_groups(self, info: Ctx) -> list[ClientGroup]:
+        return [e for e in await _list_of(info, [GG.ClientGroup]) if isinstance(e, ClientGroup)]
 
     @strawberry.field(description="The Five Foundations of The Promise.")
     async def foundations(self, info: Ctx) -> list[Foundation]:

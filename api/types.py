@@ -138,6 +138,10 @@ class Organisation(Entity):
     async def remits(self, info: Ctx) -> list[Entity]:
         return await entities_of(info, await _linked(info, self.iri, GG.hasRemitIn))
 
+    @strawberry.field(description="The people it serves (client groups).")
+    async def client_groups(self, info: Ctx) -> list[Entity]:
+        return await entities_of(info, await _linked(info, self.iri, GG.servesClientGroup))
+
 
 @strawberry.type(description="Any other entity: a post, person, care service, fund, programme, ...")
 class LandscapeEntity(Entity):
@@ -160,6 +164,13 @@ class PolicyArea(Entity):
 
 @strawberry.type(description="One of the Five Foundations of The Promise.")
 class Foundation(Entity):
+    pass
+
+
+@strawberry.type(
+    description="A group of people bodies serve (a concept in id:scheme/client-groups)."
+)
+class ClientGroup(Entity):
     pass
 
 
@@ -319,6 +330,7 @@ def _wrappers() -> list[tuple[frozenset[URIRef], type[Entity]]]:
         (below(GG.PriorityArea), PriorityArea),
         (below(GG.Foundation), Foundation),
         (below(GG.PolicyArea), PolicyArea),
+        (below(GG.ClientGroup), ClientGroup),
         (below(GG.Area), Area),
     ]
 
@@ -343,6 +355,6 @@ def wrap(rec: EntityRecord) -> Entity:
 
 
 ENTITY_TYPES: list[type] = [
-    Organisation, LandscapeEntity, Area, PolicyArea, Foundation, PriorityArea,
+    Organisation, LandscapeEntity, Area, PolicyArea, ClientGroup, Foundation, PriorityArea,
     Action, Commitment, Milestone, Assessment,
 ]  # fmt: skip

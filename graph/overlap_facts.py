@@ -42,6 +42,7 @@ Edge = tuple[str, str, str]
 EDGE_PROPERTIES = (
     GG.hasInterestIn,
     GG.hasRemitIn,
+    GG.servesClientGroup,
     GG.operatesIn,
     GG.leadOrganisation,
     GG.hasCommitment,

@@ -1,5 +1,5 @@
-"""Remit overlap: bodies that hold the same policy areas, do the same things for the same
-bodies, in the same places; and the directorate x policy-area coverage.
+"""Remit overlap: bodies that hold the same policy areas, serve the same people, do the same
+things for the same bodies, in the same places; and the directorate x policy-area coverage.
 
 Score (documented in docs/overlaps.md): a weighted Jaccard over each body's features,
     score(A, B) = sum over shared f of min(wA(f), wB(f)) / sum over all f of max(wA(f), wB(f))
@@ -30,8 +30,11 @@ BODY_CLASSES = (GG.Organisation, GG.Group, GG.Fund, GG.Programme)
 UNIT_CLASSES = (GG.GovernmentUnit,)
 """Directorates, directorates-general and divisions: the rows of the coverage matrix."""
 
-WEIGHTS = {"remit": 1.5, "policy": 1.0, "function": 1.0, "geography": 0.5}
+WEIGHTS = {"remit": 1.5, "policy": 1.0, "client": 1.0, "function": 1.0, "geography": 0.5}
 """A formal remit counts more than an interest; sharing a place counts least."""
+CROWDABLE = {"policy": "crowded-policy-area", "client": "crowded-client-group"}
+"""Dimensions whose features many bodies may claim at once, and the finding that lists a
+crowded one's holders (a pair whose only common ground is a crowded feature is left to it)."""
 FUNCTION_KINDS = (
     GG.advises,
     GG.supports,
@@ -57,9 +60,9 @@ class Feature(NamedTuple):
     """A tuple, not a dataclass: millions are hashed while pairs are counted."""
 
     dimension: str
-    """policy, function or geography."""
+    """policy, client, function or geography."""
     key: str
-    """Policy area or area IRI; for a function 'kindIRI object'."""
+    """Policy area, client group or area IRI; for a function 'kindIRI object'."""
 
 
 def is_body(facts: Facts, iri: str) -> bool:
@@ -110,6 +113,10 @@ def profiles(facts: Facts) -> Profiles:
                 add(s, feat, WEIGHTS[dim], facts.entity_ref(template, s, o, g))
                 if dim == "remit":
                     remits.add((s, feat))
+    for s, o, g in facts.pairs(GG.servesClientGroup):
+        if is_body(facts, s):
+            ref = facts.entity_ref("{s} serves {o}.", s, o, g)
+            add(s, Feature("client", o), WEIGHTS["client"], ref)
     for s, o, g in facts.pairs(GG.operatesIn):
         if is_body(facts, s):
             ref = facts.entity_ref("{s} operates in {o}.", s, o, g)
@@ -168,6 +175,8 @@ def describe(facts: Facts, feat: Feature) -> str:
     if feat.dimension == "function":
         kind, target = feat.key.split(" ", 1)
         return f"{label(kind)} {facts.name(target)}"
+    if feat.dimension == "client":
+        return f"serves {facts.name(feat.key)}"
     return facts.name(feat.key)
 
 
@@ -180,7 +189,7 @@ def remit_pairs(
     crowded_min: int = CROWDED_MIN,
 ) -> list[Finding]:
     """Pairs above ``min_score``, except those whose only common ground is one crowded
-    policy area: that area's own finding lists them all at once."""
+    policy area or client group: its own finding lists them all at once."""
     out: list[Finding] = []
     for a, b in candidate_pairs(p, max_holders):
         wa, wb = p.weights[a], p.weights[b]
@@ -191,7 +200,7 @@ def remit_pairs(
         common = [f for f in shared if f.dimension != "geography"]
         if (
             len(common) == 1
-            and common[0].dimension == "policy"
+            and common[0].dimension in CROWDABLE
             and len(p.holders[common[0]]) >= crowded_min
         ):
             continue
@@ -228,25 +237,28 @@ def remit_pairs(
     return out
 
 
-def crowded_policy_areas(
+def crowded_features(
     facts: Facts, p: Profiles, *, min_holders: int = CROWDED_MIN, listed: int = LISTED
 ) -> list[Finding]:
-    """Policy areas many bodies claim: the clusters an advisor would start a review from.
-    The ``listed`` holders with a formal remit first, then by name, are named and cited."""
+    """Policy areas many bodies claim, and client groups many bodies serve: the clusters an
+    advisor would start a review from. The ``listed`` holders with a formal remit first,
+    then by name, are named and cited."""
     out: list[Finding] = []
     for feat, group in p.holders.items():
-        if feat.dimension != "policy" or len(group) < min_holders:
+        kind = CROWDABLE.get(feat.dimension)
+        if kind is None or len(group) < min_holders:
             continue
         remits = {b for b in group if (b, feat) in p.remits}
         shown = sorted(group, key=lambda b: (b not in remits, facts.name(b), b))[:listed]
         names = ", ".join(sorted(facts.name(b) for b in shown))
         more = f" and {len(group) - len(shown)} more" if len(group) > len(shown) else ""
-        explanation = f"{len(group)} bodies hold {facts.name(feat.key)}: {names}{more}."
+        verb = "serve" if feat.dimension == "client" else "hold"
+        explanation = f"{len(group)} bodies {verb} {facts.name(feat.key)}: {names}{more}."
         if remits:
             explanation += f" {len(remits)} of them with a formal remit."
         out.append(
             Finding(
-                "crowded-policy-area",
+                kind,
                 (facts.subject(feat.key), *facts.subjects(shown)),
                 1 - 1 / len(group),
                 explanation,

@@ -22,7 +22,7 @@ from govgraph.graph.overlap_membership import membership_findings
 from govgraph.graph.overlap_rationalise import rationalisation_findings
 from govgraph.graph.overlap_remit import (
     coverage,
-    crowded_policy_areas,
+    crowded_features,
     profiles,
     remit_pairs,
 )
@@ -33,6 +33,7 @@ KINDS: dict[str, str] = {
     "rationalisation": "Rationalisation candidates",
     "remit-overlap": "Shared remits",
     "crowded-policy-area": "Crowded policy areas",
+    "crowded-client-group": "Client groups many bodies serve",
     "membership-overlap": "Shared members",
     "membership-subset": "Membership inside another's",
     "many-seats": "On many groups",
@@ -55,7 +56,7 @@ KINDS: dict[str, str] = {
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "Rationalisation": ("rationalisation",),
-    "Remit overlap": ("remit-overlap", "crowded-policy-area"),
+    "Remit overlap": ("remit-overlap", "crowded-policy-area", "crowded-client-group"),
     "Membership overlap": ("membership-overlap", "membership-subset", "many-seats"),
     "Accountability": (
         "several-parents",
@@ -114,7 +115,7 @@ def _remit(facts: Facts, s: Settings) -> list[Finding]:
             max_holders=s.max_holders,
             crowded_min=s.crowded_min,
         ),
-        *crowded_policy_areas(facts, prof, min_holders=s.crowded_min),
+        *crowded_features(facts, prof, min_holders=s.crowded_min),
         *rationalisation_findings(
             facts, prof, max_children=s.max_holders, remit_threshold=s.remit_threshold
         ),
@@ -122,7 +123,7 @@ def _remit(facts: Facts, s: Settings) -> list[Finding]:
 
 
 ANALYSES: tuple[tuple[frozenset[str], Analysis], ...] = (
-    (frozenset({"remit-overlap", "crowded-policy-area", "rationalisation"}), _remit),
+    (frozenset({*GROUPS["Remit overlap"], "rationalisation"}), _remit),
     (
         frozenset(GROUPS["Membership overlap"]),
         lambda f, s: membership_findings(

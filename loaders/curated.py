@@ -142,6 +142,8 @@ def _entity(e: Entity, iri: URIRef, resolver: Resolver) -> Iterator[Triple]:
         yield iri, GG.hasInterestIn, entity(f"policy-area/{area_id}")
     for area_id in e.remits:
         yield iri, GG.hasRemitIn, entity(f"policy-area/{area_id}")
+    for group_id in e.client_groups:
+        yield iri, GG.servesClientGroup, entity(f"client-group/{group_id}")
     yield from _cited(iri, e.id, e.cites)
 
 

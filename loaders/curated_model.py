@@ -302,7 +302,9 @@ class _Reader:
             r.only(common | {"of_class"})
         else:
             r.only(
-                common | {"type", "start", "end", "operates_in", "codes", "policy_areas", "remits"}
+                common
+                | {"type", "start", "end", "operates_in", "codes", "policy_areas", "remits"}
+                | {"client_groups"}
             )
         ident = r.ident()
         self.claim(r, ident, "entity")
@@ -320,15 +322,18 @@ class _Reader:
             e.start, e.end = self.date_range(r)
             e.operates_in = self.areas(r)
             e.codes = self.codes(r)
-            concepts = {
-                c.id: c for c in self.register.concepts if c.scheme.concept_class == GG.PolicyArea
-            }
-            for key, target in (("policy_areas", e.interests), ("remits", e.remits)):
+            for key, cls, target in (
+                ("policy_areas", GG.PolicyArea, e.interests),
+                ("remits", GG.PolicyArea, e.remits),
+                ("client_groups", GG.ClientGroup, e.client_groups),
+            ):
+                known = {c.id for c in self.register.concepts if c.scheme.concept_class == cls}
+                what = "policy area" if cls == GG.PolicyArea else "client group"
                 for value, mark in r.texts(key):
-                    if value not in concepts:
+                    if value not in known:
                         raise r.error(
                             key,
-                            f"unknown policy area {value!r}: expected an id from policy_areas.yaml",
+                            f"unknown {what} {value!r}: expected an id from policy_areas.yaml",
                             mark,
                         )
                     target.append(value)

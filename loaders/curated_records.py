@@ -46,6 +46,7 @@ class Entity:
     codes: dict[str, str] = field(default_factory=dict)
     interests: list[str] = field(default_factory=list)
     remits: list[str] = field(default_factory=list)
+    client_groups: list[str] = field(default_factory=list)
     collective_of: URIRef | None = None
     cites: list[Cite] = field(default_factory=list)
 

@@ -99,6 +99,49 @@ def test_remit_threshold_is_configurable(store: Store) -> None:
     assert not of(strict, "remit-overlap")
 
 
+CLIENTS = (
+    named(
+        ("kin1", "ThirdSectorOrganisation"),
+        ("kin2", "Board"),
+        ("yj1", "Board"),
+        ("yj2", "WorkingGroup"),
+        ("yj3", "ExecutiveNDPB"),
+        ("lone", "Board"),
+        ("kinship-families", "ClientGroup"),
+        ("young-offenders", "ClientGroup"),
+        ("care-leavers", "ClientGroup"),
+    )
+    + """
+id:kin1 gg:servesClientGroup id:kinship-families .
+id:kin2 gg:servesClientGroup id:kinship-families .
+id:yj1 gg:servesClientGroup id:young-offenders . id:yj2 gg:servesClientGroup id:young-offenders .
+id:yj3 gg:servesClientGroup id:young-offenders . id:lone gg:servesClientGroup id:care-leavers .
+"""
+)
+
+
+def test_bodies_serving_the_same_people_are_a_remit_overlap(store: Store) -> None:
+    found = compute_findings(load(store, CLIENTS))
+    pairs = of(found, "remit-overlap")
+    assert [ids(f) for f in pairs] == [["kin1", "kin2"]]
+    assert pairs[0].details["dimensions"] == ["client"]
+    assert "serves kinship-families" in pairs[0].explanation
+    assert [f.text for f in pairs[0].evidence] == [
+        "kin1 serves kinship-families.",
+        "kin2 serves kinship-families.",
+    ]
+
+
+def test_a_client_group_many_serve_is_one_crowded_finding_not_many_pairs(store: Store) -> None:
+    found = compute_findings(load(store, CLIENTS))
+    crowded = of(found, "crowded-client-group")
+    assert [ids(f) for f in crowded] == [["young-offenders", "yj1", "yj2", "yj3"]]
+    assert crowded[0].explanation.startswith("3 bodies serve young-offenders")
+    assert not of(found, "crowded-policy-area")
+    assert not any("yj1" in ids(f) for f in of(found, "remit-overlap"))
+    assert not any("lone" in ids(f) for f in found if f.kind != "orphan")
+
+
 # --- membership -----------------------------------------------------------------------
 MEMBERS = (
     named(

@@ -140,6 +140,11 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "curated/organisations--timestamp-tag.yaml": (":8:", "field 'start'"),
     "curated/organisations--control-character.yaml": (":14:", "character"),
     "curated/organisations--unknown-policy-area.yaml": (":10:", "field 'policy_areas'"),
+    "curated/organisations--policy-area-as-client-group.yaml": (
+        ":11:",
+        "field 'client_groups'",
+        "unknown client group 'housing'",
+    ),
     "curated/organisations--top-level-list.yaml": (":1:", "mapping"),
     "curated/organisations--python-object-tag.yaml": (":13:", "python/object"),
     "curated/relationships--unknown-body.yaml": (":4:", "field 'object'", "no-such-body"),
