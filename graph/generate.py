@@ -35,6 +35,12 @@ DESCRIPTION = "<http://purl.org/dc/terms/description>"
 TITLE = "<http://purl.org/dc/terms/title>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 POLICY_AREAS = 117
+_CLIENT_GROUPS = [
+    "Care leavers", "Kinship families", "Young people in secure care", "Foster carers",
+    "Brothers and sisters", "Babies and infants", "Disabled children", "Young carers",
+    "Children in residential care", "Young people in custody", "Adopted children",
+    "Families in poverty",
+]  # fmt: skip
 COUNCIL_AREAS = 32
 HEALTH_BOARD_AREAS = 14
 
@@ -250,6 +256,16 @@ def generate(organisations: int, seed: int = 0, *, density: Density = DENSE) -> 
         w.t(a, PREF, _lit(f"{_TOPICS[k % len(_TOPICS)]} {k // len(_TOPICS) + 1}"))
         w.t(a, IN_SCHEME, scheme)
     popularity = [1 / (k + 1) ** 0.8 for k in range(POLICY_AREAS)]
+    clients_scheme = _iri(f"{ID}scheme/client-groups")
+    clients = [_iri(f"{ID}client-group/synthetic-{k}") for k in range(1, len(_CLIENT_GROUPS) + 1)]
+    for name, c in zip(_CLIENT_GROUPS, clients, strict=True):
+        w.t(c, RDF_TYPE, _gg("ClientGroup"))
+        w.t(c, PREF, _lit(name))
+        w.t(c, IN_SCHEME, clients_scheme)
+    # client groups draw on their own generator, so the rest of the landscape is the same
+    # for a seed as before they were added
+    client_rnd = random.Random(seed + 1)
+    served: dict[str, list[str]] = {}
     councils_geo = [_iri(f"{ID}council-area/synthetic-{k}") for k in range(1, COUNCIL_AREAS + 1)]
     boards_geo = [_iri(f"{ID}health-board-area/synthetic-{k}") for k in range(1, 15)]
     for kind, places in (("CouncilArea", councils_geo), ("HealthBoardArea", boards_geo)):
@@ -295,6 +311,13 @@ def generate(organisations: int, seed: int = 0, *, density: Density = DENSE) -> 
         profile[o] = (interests, councils)
         for a in interests:
             w.t(o, _gg("hasInterestIn"), a)
+        served[o] = (
+            served[twin_of[o]]
+            if o in twin_of
+            else client_rnd.sample(clients, 2)[: client_rnd.randint(0, 2)]
+        )
+        for c in served[o]:
+            w.t(o, _gg("servesClientGroup"), c)
         w.t(o, _gg("hasRemitIn"), interests[0])
         if cls not in ("Government", "Parliament", "DirectorateGeneral", "Directorate"):
             for k in councils:
