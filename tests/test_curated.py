@@ -161,6 +161,25 @@ def test_policy_interests_point_at_policy_areas(curated: Store) -> None:
     assert count(curated, "?x gg:hasInterestIn ?p . FILTER NOT EXISTS { ?p a gg:PolicyArea }") == 0
 
 
+def test_client_groups_are_a_cited_scheme_that_bodies_point_at(curated: Store) -> None:
+    assert (
+        count(
+            curated,
+            f"?x a gg:ClientGroup ; skos:inScheme <{ID}scheme/client-groups> ; gg:citation ?c",
+        )
+        == 13
+    )
+    assert curated.ask(
+        "ASK { id:kinship-care-collaborative gg:servesClientGroup "
+        f"<{ID}client-group/kinship-families> }}"
+    )
+    assert (
+        count(curated, "?c gg:servesClientGroup ?x . FILTER NOT EXISTS { ?x a gg:ClientGroup }")
+        == 0
+    )
+    assert count(curated, "?x gg:servesClientGroup ?c") >= 30
+
+
 def test_plan_phases_have_dates_and_belong_to_the_plan(curated: Store) -> None:
     row = curated.select_one(
         f"""SELECT ?s ?e WHERE {{ <{ID}phase/plan-21-24> a gg:PlanPhase ;

@@ -156,6 +156,23 @@ def test_inverclyde_local_boards_are_a_rationalisation_candidate(found: list[Fin
     assert {"Inverclyde I Promise Board", "Inverclyde corporate parenting subgroup"} in remit
 
 
+def test_bodies_serving_the_same_people_show_as_shared_remits(found: list[Finding]) -> None:
+    """Client groups from Change Programme ONE: the two kinship bodies serve kinship
+    families; the two national bodies of the hearings system serve the children in it."""
+    remit = {frozenset(names(f)): f for f in kind(found, "remit-overlap")}
+    kinship = remit[
+        frozenset({"Kinship Care Advice Service for Scotland", "Kinship Care Collaborative"})
+    ]
+    assert kinship.details["dimensions"] == ["client", "policy"]
+    assert "serves Kinship families" in kinship.details["shared"]
+    hearings = remit[
+        frozenset({"Children's Hearings Scotland", "Scottish Children's Reporter Administration"})
+    ]
+    assert "serves Children in the children's hearings system" in hearings.details["shared"]
+    crowded = {names(f)[0]: f for f in kind(found, "crowded-client-group")}
+    assert {"Secure Care Group", "Scotland Excel"} <= set(names(crowded["Children in secure care"]))
+
+
 def test_coverage_states_the_seed_figures_with_their_source(found: list[Finding]) -> None:
     summary = kind(found, "coverage-summary")[0]
     assert "26 of the 43" in summary.explanation and "49 of 117" in summary.explanation
