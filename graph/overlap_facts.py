@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from rdflib import URIRef
 
@@ -244,8 +244,16 @@ def source_graphs(store: Store) -> list[URIRef]:
     return [g for g in store.graphs() if g not in (ONTOLOGY_GRAPH, INFERRED_GRAPH)]
 
 
-Job = tuple[str, dict[str, Sequence[URIRef]] | None]
-"""A query to run: the name of its ``.rq`` file and the terms bound into it."""
+class Job(NamedTuple):
+    """A query to run: the name of its ``.rq`` file and the terms bound into it."""
+
+    name: str
+    values: dict[str, Sequence[URIRef]] | None = None
+    iris: bool = False
+    """Keep only rows whose every cell is an IRI: cheaper here than a FILTER in the engine
+    (a third of an edge query's time)."""
+
+
 WORKERS = 2
 """Queries evaluated at once: the engine releases the GIL while it evaluates and
 serialises, so one query runs while the rows of another are decoded here."""
@@ -260,36 +268,40 @@ def answers(store: Store, jobs: Sequence[Job]) -> Iterator[Iterator[list[str]]]:
     (:meth:`~govgraph.graph.versioned_store.VersionedStore.pin`) is the one read."""
 
     def run(job: Job) -> bytes:
-        name, values = job
-        return store.query_serialized(bind_values(query(name), values), _TSV)
+        return store.query_serialized(bind_values(query(job.name), job.values), _TSV)
 
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="overlap-fetch") as pool:
-        pending: deque[Future[bytes]] = deque()
+        pending: deque[tuple[Future[bytes], bool]] = deque()
         queue = iter(jobs)
         try:
             while True:
                 while len(pending) < AHEAD and (job := next(queue, None)) is not None:
-                    pending.append(pool.submit(contextvars.copy_context().run, run, job))
+                    future = pool.submit(contextvars.copy_context().run, run, job)
+                    pending.append((future, job.iris))
                 if not pending:
                     return
-                yield _decoded(pending.popleft().result())
+                future, iris = pending.popleft()
+                yield _decoded(future.result(), iris=iris)
         finally:
-            for future in pending:
+            for future, _ in pending:
                 future.cancel()
 
 
-def _decoded(data: bytes) -> Iterator[list[str]]:
+def _decoded(data: bytes, *, iris: bool = False) -> Iterator[list[str]]:
     lines = data.decode("utf-8").split("\n")
     del data
     for i in range(1, len(lines)):
         line = lines[i]
         lines[i] = ""
         if line:
-            yield [decode(cell) for cell in line.split("\t")]
+            cells = line.split("\t")
+            if iris and not all(c[:1] == "<" for c in cells):
+                continue
+            yield [decode(cell) for cell in cells]
 
 
 def _scan(prop: URIRef) -> Job:
-    return "overlap_property_scan", {"property": [prop]}
+    return Job("overlap_property_scan", {"property": [prop]})
 
 
 def _values(rows: Iterable[list[str]]) -> dict[str, list[str]]:
@@ -312,9 +324,12 @@ def fetch(store: Store) -> Facts:
     classes = entity_classes()
     kinds = relationship_kind_iris()
     properties = [*kinds, *EDGE_PROPERTIES]
-    jobs: list[Job] = [("overlap_types", {"graph": [g], "classes": classes}) for g in graphs]
+    jobs = [Job("overlap_types", {"graph": [g], "classes": classes}, iris=True) for g in graphs]
+    jobs += [Job("overlap_names", {"graph": [g]}) for g in graphs]
     jobs += [
-        ("overlap_edges", {"graph": [g], "property": [prop]}) for prop in properties for g in graphs
+        Job("overlap_edges", {"graph": [g], "property": [prop]}, iris=True)
+        for prop in properties
+        for g in graphs
     ]
     citation_properties = (
         GG.relationshipKind,
@@ -332,11 +347,11 @@ def fetch(store: Store) -> Facts:
         "overlap_figures",
         "overlap_collective_of",
     )
-    jobs += [(name, None) for name in tables]
+    jobs += [Job(name) for name in tables]
     results = answers(store, jobs)
 
     for _ in graphs:
-        for e, t, name in next(results):
+        for e, t in next(results):
             t_only = single.get(t)
             if t_only is None:
                 t_only = single[t] = frozenset({t})
@@ -347,7 +362,9 @@ def fetch(store: Store) -> Facts:
             elif t not in before:
                 facts.asserted[e] = before | t_only
                 facts.types[e] = facts.types[e] | closure.get(t, t_only)
-            if name and e not in facts.names:
+    for _ in graphs:  # the first name in graph order, as the entities were read
+        for e, name in next(results):
+            if e in facts.types and name and e not in facts.names:
                 facts.names[e] = name
     for prop in properties:
         p = sys.intern(str(prop))
