@@ -159,6 +159,12 @@ def interests(store: Store) -> list[tuple[str, str, bool]]:
     return [(a, p, remit) for (a, p), remit in sorted(out.items())]
 
 
+def client_groups(store: Store) -> list[tuple[str, str]]:
+    """(body, client group) for every client group a body serves."""
+    rows = store.select(query("map_client_groups"))
+    return sorted({(str(r["agent"]), str(r["group"])) for r in rows})
+
+
 def actions(store: Store) -> list[ActionFacts]:
     """Every plan action with its priority area, latest assessment status and leads."""
     by_action: dict[str, dict[str, object]] = {}

@@ -137,6 +137,15 @@ def test_policy_is_bipartite_with_remits_told_apart(hostile: Store) -> None:
     }
 
 
+def test_policy_also_draws_the_client_groups_bodies_serve(hostile: Store) -> None:
+    m = build_map(hostile, "policy")
+    group = i("client-group/hostile")
+    assert {(e.source, e.kind) for e in m.edges if e.target == group} == {
+        (i("hostile-body"), str(GG.servesClientGroup)),
+    }
+    assert {n.group for n in m.nodes if n.id == group} == {str(GG.ClientGroup)}
+
+
 def test_actions_are_coloured_by_latest_assessment_between_area_and_leads(hostile: Store) -> None:
     m = build_map(hostile, "actions")
     action = m.node(i("action/hostile"))

@@ -272,31 +272,39 @@ def _restrict(
 
 @register("policy")
 def policy(store: Store, req: MapRequest) -> MapModel:
-    """Bodies and the policy areas they hold: a bipartite map; remits drawn darker."""
-    held = q.interests(store)
+    """Bodies, the policy areas they hold and the client groups they serve: a bipartite
+    map; remits drawn darker."""
+    held = [
+        (agent, area, str(GG.hasRemitIn if remit else GG.hasInterestIn))
+        for agent, area, remit in q.interests(store)
+    ]
+    held += [(agent, group, str(GG.servesClientGroup)) for agent, group in q.client_groups(store)]
     named = q.names(store, sorted({a for a, _, _ in held} | {p for _, p, _ in held}))
     nodes = x.nodes_for(store, named, req.as_of)
     edges = [
-        MapEdge(agent, area, str(GG.hasRemitIn if remit else GG.hasInterestIn))
-        for agent, area, remit in held
-        if agent in nodes and area in nodes
+        MapEdge(agent, target, kind)
+        for agent, target, kind in held
+        if agent in nodes and target in nodes
     ]
     nodes = {k: v for k, v in nodes.items() if any(k in (e.source, e.target) for e in edges)}
     nodes, edges = _restrict(nodes, edges, req.focus, req.depth)
     _weigh(nodes, edges)
     for n in nodes.values():
-        if n.group == str(GG.PolicyArea):
+        if n.group in (str(GG.PolicyArea), str(GG.ClientGroup)):
             n.weight *= 2
     srcs = x.sources(store)
     return MapModel(
         kind="policy",
-        title="Policy areas and the bodies that hold them",
+        title="Policy areas, client groups and the bodies that hold or serve them",
         subtitle=x.subtitle(len(nodes), len(edges), srcs, req.as_of),
         nodes=list(nodes.values()),
         edges=edges,
         sources=srcs,
         focus=req.focus,
-        notes=("A dark line is a formal remit; a light one an interest.",),
+        notes=(
+            "A dark purple line is a formal remit; a light one an interest; a blue one a client"
+            " group the body serves.",
+        ),
     )
 
 
