@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -130,15 +131,26 @@ def load(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes (several need the versioned default store or a remote one).",
+        ),
+    ] = 1,
     store: StoreOption = None,
 ) -> None:
     """Serve GraphQL (with GraphiQL) over HTTP."""
     import uvicorn
 
     from govgraph.api.app import create_app
+    from govgraph.api.server import check_shareable, listen, run_workers
 
     try:
         st = _open(store)
+        if workers > 1:
+            check_shareable(st)
+            listen(host, port).close()  # fail here, clearly, if the port is taken
     except GovgraphError as exc:
         raise _fail(exc) from None
     base = f"http://{host}:{port}"
@@ -148,6 +160,11 @@ def serve(
     out.print(f"  entity pages: {base}/id/{{id}}   ontology: {base}/ontology")
     out.print(f"  maps: {base}/maps/landscape   overlap report: {base}/reports/overlaps")
     out.print(f"  date diff: {base}/reports/diff?from=2020&to=2024   {base}/maps/diff?from=&to=")
+    if workers > 1:
+        out.print(f"  {workers} worker processes")
+        st.close()
+        run_workers(store or os.environ.get(STORE_ENV) or DEFAULT_STORE, host, port, workers)
+        return
     try:
         uvicorn.run(create_app(st), host=host, port=port, log_level="warning", server_header=False)
     finally:

@@ -4,8 +4,8 @@
     .venv/bin/python scripts/load_test.py --clients 10 --seconds 10
     .venv/bin/python scripts/load_test.py --store /path/to/store --workers 2 --json out.json
 
-The server runs in its own process (``uvicorn govgraph.api.asgi:app``) so that the clients
-and the server do not share a GIL. Without ``--store`` the bundled dataset is loaded into a
+The server runs in its own processes (``govgraph serve --workers N``, as deployed) so that
+the clients and the server do not share a GIL. Without ``--store`` the bundled dataset is loaded into a
 temporary on-disk store first, with the pipeline. The clients mix the contract GraphQL
 queries, SPARQL SELECTs, maps and the overlap report. A single client runs the same mix
 sequentially first: that is the baseline the loaded latencies are compared with.
@@ -292,11 +292,10 @@ def prepare_store(store: str | None, tmp: Path) -> str:
 
 
 def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "GOVGRAPH_STORE": url, "GOVGRAPH_THREADS": str(threads)}
-    cmd = [sys.executable, "-m", "uvicorn", "govgraph.api.asgi:app", "--host", "127.0.0.1"]
-    cmd += ["--port", str(port), "--workers", str(workers), "--log-level", "warning"]
-    cmd += ["--no-server-header", "--no-access-log"]
-    proc = subprocess.Popen(cmd, env=env)
+    env = {**os.environ, "GOVGRAPH_THREADS": str(threads)}
+    cmd = [sys.executable, "-m", "govgraph", "serve", "--store", url, "--host", "127.0.0.1"]
+    cmd += ["--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
