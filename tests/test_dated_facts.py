@@ -231,6 +231,7 @@ def value(store: Store, subject: str, prop: str) -> str | None:
         ("independent-care-review", "gg:startDate", "2016"),
         ("independent-care-review", "gg:endDate", "2020-03-31"),
         ("the-promise", "gg:startDate", "2020-04"),
+        ("the-promise-scotland", "gg:startDate", "2021"),
         ("promise-partnership-open-call", "gg:startDate", "2021-02-05"),
         ("i-promise-team", "gg:startDate", "2021-05-17"),
         ("promise-story-of-progress", "gg:startDate", "2024"),
@@ -333,7 +334,12 @@ def test_as_of_2020_01_01_lists_the_care_review_and_not_bodies_set_up_later(
     names = names_as_of(bundled, "2020-01-01")
     for name in [*EXISTING_THROUGHOUT, "Independent Care Review"]:
         assert name in names
-    for name in ["The Promise", "Inverclyde I Promise Team", "Promise Story of Progress"]:
+    for name in [
+        "The Promise",
+        "The Promise Scotland",
+        "Inverclyde I Promise Team",
+        "Promise Story of Progress",
+    ]:
         assert name not in names
 
 
@@ -341,7 +347,12 @@ def test_as_of_2021_06_01_lists_the_i_promise_team_and_not_the_concluded_care_re
     bundled: Store,
 ) -> None:
     names = names_as_of(bundled, "2021-06-01")
-    for name in [*EXISTING_THROUGHOUT, "Inverclyde I Promise Team", "The Promise"]:
+    for name in [
+        *EXISTING_THROUGHOUT,
+        "Inverclyde I Promise Team",
+        "The Promise",
+        "The Promise Scotland",
+    ]:
         assert name in names
     for name in ["Independent Care Review", "Promise Story of Progress"]:
         assert name not in names
