@@ -89,9 +89,14 @@ def finding_id(kind: str, subject_ids: Sequence[str], *, ordered: bool = False) 
 
 
 def sort_findings(findings: Iterable[Finding], kind_order: Sequence[str] = ()) -> list[Finding]:
-    """Kinds in ``kind_order``, then by score (highest first), then by id: a total order."""
+    """Kinds in ``kind_order``, then by score (highest first), then by the facts behind it
+    (more first: of two equal scores, the one resting on more evidence leads), then by id: a
+    total order."""
     rank = {k: i for i, k in enumerate(kind_order)}
-    return sorted(findings, key=lambda f: (rank.get(f.kind, len(rank)), -round(f.score, 6), f.id))
+    return sorted(
+        findings,
+        key=lambda f: (rank.get(f.kind, len(rank)), -round(f.score, 6), -len(f.evidence), f.id),
+    )
 
 
 def to_json(findings: Iterable[Finding], meta: dict[str, Any] | None = None) -> str:

@@ -25,7 +25,7 @@ from govgraph.graph.findings import Finding
 from govgraph.graph.overlap_accountability import STRUCTURAL, Line, lines
 from govgraph.graph.overlap_facts import Facts, Lazy, resolve
 from govgraph.graph.overlap_membership import seats
-from govgraph.graph.overlap_remit import Profiles, describe, is_body, similarity
+from govgraph.graph.overlap_remit import Feature, Profiles, describe, is_body, similarity
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG
 
@@ -157,10 +157,20 @@ def _pairs(
         score = similarity(wa, wb) if common else 0.0
         if score >= remit_threshold:
             pair.remit = score
-            pair.reasons.append(("they share " + ", ".join(describe(facts, f) for f in common), ()))
+            pair.reasons.append((_shared(facts, common), ()))
             pair.evidence += [prof.facts[(x, f)] for f in common for x in (a, b)]
         pair.place = any(f.dimension == "geography" for f in shared)
     return pairs
+
+
+def _shared(facts: Facts, common: list[Feature]) -> str:
+    """'they share A, B; both serve C': policy areas and functions, then client groups."""
+    held = [describe(facts, f) for f in common if f.dimension != "client"]
+    served = [facts.name(f.key) for f in common if f.dimension == "client"]
+    parts = [f"they share {', '.join(held)}"] if held else []
+    if served:
+        parts.append(f"both serve {', '.join(served)}")
+    return "; ".join(parts)
 
 
 def _mergeable(facts: Facts, iri: str) -> bool:

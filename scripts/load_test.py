@@ -5,9 +5,9 @@
     .venv/bin/python scripts/load_test.py --store /path/to/store --workers 2 --json out.json
 
 The server runs in its own processes (``govgraph serve --workers N``, as deployed) so that
-the clients and the server do not share a GIL. Without ``--store`` the bundled dataset is loaded into a
-temporary on-disk store first, with the pipeline. The clients mix the contract GraphQL
-queries, SPARQL SELECTs, maps and the overlap report. A single client runs the same mix
+the clients and the server do not share a GIL. Without ``--store`` the bundled dataset is
+loaded into a temporary on-disk store first, with the pipeline. The clients mix the contract
+GraphQL queries, SPARQL SELECTs, maps and the overlap report. A single client runs the same mix
 sequentially first: that is the baseline the loaded latencies are compared with.
 
 Any non-2xx answer, transport failure or GraphQL ``errors`` counts as an error; the script
