@@ -150,7 +150,7 @@ def serve(
         st = _open(store)
         if workers > 1:
             check_shareable(st)
-            listen(host, port).close()  # fail here, clearly, if the port is taken
+            sock = listen(host, port)  # bound before the banner: a taken port fails clearly
     except GovgraphError as exc:
         raise _fail(exc) from None
     base = f"http://{host}:{port}"
@@ -163,7 +163,7 @@ def serve(
     if workers > 1:
         out.print(f"  {workers} worker processes")
         st.close()
-        run_workers(store or os.environ.get(STORE_ENV) or DEFAULT_STORE, host, port, workers)
+        run_workers(store or os.environ.get(STORE_ENV) or DEFAULT_STORE, sock, workers)
         return
     try:
         uvicorn.run(create_app(st), host=host, port=port, log_level="warning", server_header=False)

@@ -51,10 +51,15 @@ def check_shareable(store: Store) -> None:
         )
 
 
-def run_workers(store_url: str, host: str, port: int, workers: int) -> None:
-    """Serve with ``workers`` processes, each opening ``store_url`` read-only."""
+def run_workers(store_url: str, sock: socket.socket, workers: int) -> None:
+    """Serve on ``sock`` (from :func:`listen`) with ``workers`` processes, each opening
+    ``store_url`` read-only."""
     os.environ[STORE_ENV] = store_url
+    host, port = sock.getsockname()[:2]
     config = uvicorn.Config(
         ASGI_APP, host=host, port=port, workers=workers, log_level="warning", server_header=False
     )
-    Multiprocess(config, sockets=[listen(host, port)]).run()
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()

@@ -133,6 +133,8 @@ class _Reader:
         """Bodies' start and end dates, completed from dated change events."""
         self.hierarchy: dict[str, list[tuple[str, Record]]] = {}
         """Subject -> (object, record) of each relationship that must not form a cycle."""
+        self.concept_sets: dict[URIRef, set[str]] = {}
+        """Concept class -> the ids of its concepts (:meth:`concept_ids`)."""
 
     def path(self, key: str) -> Path:
         return self.dir / FILES[key]
@@ -303,8 +305,8 @@ class _Reader:
         else:
             r.only(
                 common
-                | {"type", "start", "end", "operates_in", "codes", "policy_areas", "remits"}
-                | {"client_groups"}
+                | {"type", "start", "end", "operates_in", "codes"}
+                | {"policy_areas", "remits", "client_groups"}
             )
         ident = r.ident()
         self.claim(r, ident, "entity")
@@ -327,13 +329,13 @@ class _Reader:
                 ("remits", GG.PolicyArea, e.remits),
                 ("client_groups", GG.ClientGroup, e.client_groups),
             ):
-                known = {c.id for c in self.register.concepts if c.scheme.concept_class == cls}
-                what = "policy area" if cls == GG.PolicyArea else "client group"
+                known = self.concept_ids(cls)
                 for value, mark in r.texts(key):
                     if value not in known:
                         raise r.error(
                             key,
-                            f"unknown {what} {value!r}: expected an id from policy_areas.yaml",
+                            f"unknown {ontology.label(cls)} {value!r}: expected an id from "
+                            "policy_areas.yaml",
                             mark,
                         )
                     target.append(value)
@@ -341,6 +343,15 @@ class _Reader:
         self.dates.entity(r, e)
         self.entities[ident] = e
         self.register.entities.append(e)
+
+    def concept_ids(self, cls: URIRef) -> set[str]:
+        """Ids of the concepts of ``cls`` (read before any entity, so computed once)."""
+        found = self.concept_sets.get(cls)
+        if found is None:
+            found = self.concept_sets[cls] = {
+                c.id for c in self.register.concepts if c.scheme.concept_class == cls
+            }
+        return found
 
     def unique_names(self, r: Record, ident: str, names: list[tuple[str, Mark]]) -> None:
         for text, mark in names:

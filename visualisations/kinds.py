@@ -302,8 +302,8 @@ def policy(store: Store, req: MapRequest) -> MapModel:
         sources=srcs,
         focus=req.focus,
         notes=(
-            "A dark purple line is a formal remit; a light one an interest; a blue one a client"
-            " group the body serves.",
+            "A formal remit is drawn darker than an interest; serving a client group has its"
+            " own colour (see the legend).",
         ),
     )
 
