@@ -21,13 +21,13 @@ from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
 
 from govgraph.api.artefacts import (
-    DiffCache,
     diff_map_endpoint,
     diff_report_endpoint,
     maps_endpoint,
     overlaps_endpoint,
 )
 from govgraph.api.context import Context
+from govgraph.api.costly import Costly
 from govgraph.api.linked_data import entity_endpoint, ontology_endpoint
 from govgraph.api.middleware import BodyLimit, SecurityHeaders
 from govgraph.api.schema import build_schema
@@ -35,7 +35,6 @@ from govgraph.api.serving import ArtefactCache, PinVersion, StoreUnavailable
 from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
 from govgraph.graph.overlaps import FindingsCache
-from govgraph.graph.sandbox import Limits
 from govgraph.graph.store import Store, open_store
 
 STATIC = resources.files("govgraph.api").joinpath("static")
@@ -54,6 +53,7 @@ class GovgraphGraphQL(GraphQL[Context, None]):
         *,
         graphiql: bool,
         findings: FindingsCache,
+        costly: Costly,
     ) -> None:
         super().__init__(
             schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False
@@ -61,10 +61,13 @@ class GovgraphGraphQL(GraphQL[Context, None]):
         self.store = store
         self.limiter = limiter
         self.findings = findings
+        self.costly = costly
         self._ide = TEMPLATES.joinpath("graphiql.html").read_text("utf-8")
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return Context(store=self.store, limiter=self.limiter, findings=self.findings)
+        return Context(
+            store=self.store, limiter=self.limiter, findings=self.findings, costly=self.costly
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._ide)
@@ -98,9 +101,11 @@ def create_app(
     schema = build_schema(settings)
     limiter = CapacityLimiter(threads or settings.threads)
     findings = FindingsCache()
-    diffs = DiffCache()
-    graphql = GovgraphGraphQL(store, limiter, schema, graphiql=settings.graphiql, findings=findings)
-    sparql = sparql_endpoint(store, Limits(settings.sparql_timeout, settings.sparql_max_bytes))
+    costly = Costly.from_settings(settings)
+    graphql = GovgraphGraphQL(
+        store, limiter, schema, graphiql=settings.graphiql, findings=findings, costly=costly
+    )
+    sparql = sparql_endpoint(store, costly)
 
     async def index(request: Request) -> Response:
         return PlainTextResponse(INDEX)
@@ -111,10 +116,10 @@ def create_app(
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/id/{slug:path}", entity_endpoint(store), methods=["GET", "HEAD"]),
         Route("/ontology", ontology_endpoint, methods=["GET", "HEAD"]),
-        Route("/maps/diff", diff_map_endpoint(store, diffs), methods=["GET"]),
+        Route("/maps/diff", diff_map_endpoint(store, costly), methods=["GET"]),
         Route("/maps/{kind}", maps_endpoint(store), methods=["GET"]),
         Route("/reports/overlaps", overlaps_endpoint(store, findings), methods=["GET"]),
-        Route("/reports/diff", diff_report_endpoint(store, diffs), methods=["GET"]),
+        Route("/reports/diff", diff_report_endpoint(store, costly), methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     middleware = [
@@ -141,4 +146,5 @@ def create_app(
     app.state.settings = settings
     app.state.schema = schema
     app.state.findings = findings
+    app.state.costly = costly
     return app

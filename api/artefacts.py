@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, Response
 
+from govgraph.api.costly import Costly, error_response
 from govgraph.graph.entities import check_date
-from govgraph.graph.errors import GovgraphError, NotFound, QueryError
-from govgraph.graph.overlaps import FindingsCache, data_version
+from govgraph.graph.errors import GovgraphError, QueryError
+from govgraph.graph.overlaps import FindingsCache
 from govgraph.graph.store import Store
 from govgraph.visualisations.csp import file_policy
 from govgraph.visualisations.maps import render_map
@@ -26,9 +25,8 @@ their pages get the policy they carry (scripts allowed by hash), and may not be 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def _error(exc: Exception) -> Response:
-    status = 404 if isinstance(exc, NotFound) else 400
-    return PlainTextResponse(f"{exc}\n", status_code=status)
+def _error(exc: GovgraphError) -> Response:
+    return error_response(exc)
 
 
 def maps_endpoint(store: Store) -> Endpoint:
@@ -49,7 +47,7 @@ def maps_endpoint(store: Store) -> Endpoint:
                 served=True,
                 scope=params.get("scope", "scotland"),
             )
-        except (QueryError, NotFound) as exc:
+        except GovgraphError as exc:
             return _error(exc)
         return HTMLResponse(html, headers={"Content-Security-Policy": FILE_CSP})
 
@@ -81,39 +79,22 @@ def overlaps_endpoint(store: Store, cache: FindingsCache) -> Endpoint:
     return endpoint
 
 
-class DiffCache:
-    """Date diffs (impact and difference map) for a few recent (data version, from, to):
-    each needs two snapshots of the landscape and their analyses, seconds of work."""
+def diff_with_map(store: Store, date_from: str, date_to: str) -> tuple[Any, Any]:
+    """``(impact, difference map)`` between two dates, map nodes linked to their pages:
+    two snapshots of the landscape and their analyses, so it runs in a costly child."""
+    from govgraph.graph.impact import date_diff
+    from govgraph.visualisations.diff_map import build_diff_map
+    from govgraph.visualisations.model import entity_path
 
-    def __init__(self, size: int = 8) -> None:
-        self.size = size
-        self._lock = threading.Lock()
-        self._cache: OrderedDict[tuple[int, str, str, str], tuple[Any, Any]] = OrderedDict()
-
-    def get(self, store: Store, date_from: str, date_to: str) -> tuple[Any, Any]:
-        """``(impact, difference map)`` between the two dates, map nodes linked to pages."""
-        from govgraph.graph.impact import date_diff
-        from govgraph.visualisations.diff_map import build_diff_map
-        from govgraph.visualisations.model import entity_path
-
-        key = (id(store), data_version(store), date_from, date_to)
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        impact, before, after = date_diff(store, date_from, date_to)
-        try:
-            model = build_diff_map(before, after, impact)
-        finally:
-            before.close()
-            after.close()
-        for n in model.nodes:
-            n.url = entity_path(n.id)
-        with self._lock:
-            self._cache[key] = (impact, model)
-            while len(self._cache) > self.size:
-                self._cache.popitem(last=False)
-        return impact, model
+    impact, before, after = date_diff(store, date_from, date_to)
+    try:
+        model = build_diff_map(before, after, impact)
+    finally:
+        before.close()
+        after.close()
+    for n in model.nodes:
+        n.url = entity_path(n.id)
+    return impact, model
 
 
 def _dates(request: Request) -> tuple[str, str]:
@@ -133,7 +114,7 @@ def _dates(request: Request) -> tuple[str, str]:
     return dates[0], dates[1]
 
 
-def diff_report_endpoint(store: Store, cache: DiffCache) -> Endpoint:
+def diff_report_endpoint(store: Store, costly: Costly) -> Endpoint:
     """``/reports/diff?from=&to=&format=``: the landscape at two dates, compared."""
     from govgraph.visualisations.impact_report import FORMATS
     from govgraph.visualisations.impact_report import MEDIA_TYPES as IMPACT_TYPES
@@ -144,7 +125,9 @@ def diff_report_endpoint(store: Store, cache: DiffCache) -> Endpoint:
             return _error(QueryError(f"format must be one of {', '.join(FORMATS)}"))
         try:
             date_from, date_to = _dates(request)
-            impact, model = await run_in_threadpool(cache.get, store, date_from, date_to)
+            impact, model = await costly.cached(
+                "a date diff", store, diff_with_map, date_from, date_to
+            )
             body = await run_in_threadpool(_render_impact, impact, fmt, model)
         except GovgraphError as exc:
             return _error(exc)
@@ -160,14 +143,14 @@ def _render_impact(impact: Any, fmt: str, model: Any) -> str:
     return render_impact(impact, fmt, diff_map=model if fmt == "html" else None, served=True)
 
 
-def diff_map_endpoint(store: Store, cache: DiffCache) -> Endpoint:
+def diff_map_endpoint(store: Store, costly: Costly) -> Endpoint:
     """``/maps/diff?from=&to=``: the difference map between two dates."""
     from govgraph.visualisations.render import render_html
 
     async def endpoint(request: Request) -> Response:
         try:
             date_from, date_to = _dates(request)
-            _, model = await run_in_threadpool(cache.get, store, date_from, date_to)
+            _, model = await costly.cached("a date diff", store, diff_with_map, date_from, date_to)
             html = await run_in_threadpool(render_html, model)
         except GovgraphError as exc:
             return _error(exc)

@@ -18,6 +18,8 @@ from rdflib import URIRef
 from rdflib.term import Node
 from strawberry.dataloader import DataLoader
 
+from govgraph.api.costly import Costly
+from govgraph.api.settings import Settings
 from govgraph.graph import entities
 from govgraph.graph.findings import Finding
 from govgraph.graph.overlaps import FindingsCache
@@ -74,6 +76,9 @@ class Context:
     limiter: CapacityLimiter
     findings: FindingsCache = field(default_factory=FindingsCache)
     """Overlap findings, computed once per data version; the app shares one cache."""
+    costly: Costly = field(default_factory=lambda: Costly.from_settings(Settings()))
+    """Snapshots and scenarios run through this (a slot, a confined child); the app
+    shares one."""
     _calls: list[int] = field(default_factory=list, repr=False)
     entities: DataLoader[URIRef, EntityRecord | None] = field(init=False)
     sources: DataLoader[URIRef, list[SourceRef]] = field(init=False)

@@ -40,6 +40,16 @@ from govgraph.graph.errors import GovgraphError
 SIZE_ARGUMENTS = {"first": 500, "depth": 3, "maxLength": 8}
 """Arguments that bound a list, with the largest value each accepts (used for variables)."""
 
+COSTLY_FIELDS: dict[tuple[str, str], str | None] = {
+    ("Query", "overlaps"): "asOf",
+    ("Query", "scenario"): None,
+}
+"""Fields that cut or copy the whole landscape (a snapshot at a date, a scenario), each
+when the named argument is given (None: always). Each costs two fifths of a query's
+budget, so one query holds at most two (as many as the server runs at once by default)
+with room left for what they select."""
+COSTLY_SHARE = 0.4
+
 INTROSPECTION_LISTS = frozenset(
     {"types", "fields", "inputFields", "interfaces", "possibleTypes", "enumValues", "args"}
     | {"directives"}
@@ -223,9 +233,10 @@ def cost_rule(max_cost: int, list_estimate: int) -> type[ValidationRule]:
     Each field costs 1 per time it may be resolved: a list field multiplies its children by
     its ``first`` argument (the maximum when it is a variable), else by ``list_estimate``
     (a connection's edges are already counted by its ``first``);
-    ``depth`` and ``maxLength`` multiply by their value. Fragments are expanded, so they
-    cannot hide cost.
+    ``depth`` and ``maxLength`` multiply by their value; a field of :data:`COSTLY_FIELDS`
+    adds ``COSTLY_SHARE`` of ``max_cost``. Fragments are expanded, so they cannot hide cost.
     """
+    costly = int(max_cost * COSTLY_SHARE)
 
     class QueryCostRule(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
@@ -280,7 +291,14 @@ def cost_rule(max_cost: int, list_estimate: int) -> type[ValidationRule]:
             if field_def is None:
                 return mult
             inner = mult * self._size(sel, field_def)
-            return mult + self._cost(
+            own = mult
+            key = (parent.name, sel.name.value)
+            if key in COSTLY_FIELDS:
+                argument = COSTLY_FIELDS[key]
+                given = {arg.name.value for arg in sel.arguments or ()}
+                if argument is None or argument in given:
+                    own = mult * (1 + costly)
+            return own + self._cost(
                 sel.selection_set, get_named_type(field_def.type), inner, fragments
             )
 

@@ -7,8 +7,6 @@ API and the CLI accept exactly the same changes and fail with the same messages.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from enum import Enum
 from typing import Any
 
@@ -19,7 +17,7 @@ from govgraph.api.types import Source
 from govgraph.graph.errors import QueryError
 from govgraph.graph.findings import Finding as FindingRecord
 from govgraph.graph.impact_model import CATEGORIES, Change, Impact
-from govgraph.graph.overlaps import compute_findings, data_version
+from govgraph.graph.overlaps import compute_findings
 from govgraph.graph.store import Store
 from govgraph.visualisations.impact_report import change_facts
 
@@ -205,33 +203,12 @@ def run_scenario(store: Store, data: dict[str, Any], before: list[FindingRecord]
     return ScenarioImpact.of(impact)
 
 
-class AsOfFindings:
-    """Findings of the landscape at a date, for a few recent (data version, date) pairs:
-    cutting a snapshot and analysing it takes seconds, so repeats are answered from here."""
+def findings_as_of(store: Store, day: str) -> list[FindingRecord]:
+    """Findings of the landscape at a date: a snapshot cut and analysed, so costly work."""
+    from govgraph.graph.snapshot import as_of
 
-    def __init__(self, size: int = 8) -> None:
-        self.size = size
-        self._lock = threading.Lock()
-        self._cache: OrderedDict[tuple[int, str, str], list[FindingRecord]] = OrderedDict()
-
-    def get(self, store: Store, day: str) -> list[FindingRecord]:
-        from govgraph.graph.snapshot import as_of
-
-        key = (id(store), data_version(store), day)
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        snapshot = as_of(store, day)
-        try:
-            found = compute_findings(snapshot)
-        finally:
-            snapshot.close()
-        with self._lock:
-            self._cache[key] = found
-            while len(self._cache) > self.size:
-                self._cache.popitem(last=False)
-        return found
-
-
-AS_OF_FINDINGS = AsOfFindings()
+    snapshot = as_of(store, day)
+    try:
+        return compute_findings(snapshot)
+    finally:
+        snapshot.close()

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-from functools import partial
 from typing import Annotated, Any
 
-import anyio
 import strawberry
 from rdflib import URIRef
 from strawberry.schema.config import StrawberryConfig
@@ -16,10 +14,10 @@ from govgraph.api.enums import KIND_BY_IRI, AssessmentStatus, OrganisationType, 
 from govgraph.api.limits import extensions
 from govgraph.api.overlap_types import MAX_FINDINGS, Finding, FindingKind
 from govgraph.api.scenario_types import (
-    AS_OF_FINDINGS,
     MAX_CHANGES,
     ScenarioChangeInput,
     ScenarioImpact,
+    findings_as_of,
     run_scenario,
     scenario_data,
 )
@@ -245,9 +243,7 @@ class Query:
             found = await info.context.overlap_findings(kinds, min_score, first)
         else:
             ctx = info.context
-            every = await anyio.to_thread.run_sync(
-                partial(AS_OF_FINDINGS.get, ctx.store, day), limiter=ctx.limiter
-            )
+            every = await ctx.costly.cached("findings at a date", ctx.store, findings_as_of, day)
             found = filter_findings(every, kinds=kinds, min_score=min_score, first=first)
         return [Finding.of(f) for f in found]
 
@@ -267,9 +263,7 @@ class Query:
         data = scenario_data(changes, name)
         ctx = info.context
         before = await ctx.overlap_findings(None, 0.0, MAX_FINDINGS_ALL)
-        return await anyio.to_thread.run_sync(
-            partial(run_scenario, ctx.store, data, before), limiter=ctx.limiter
-        )
+        return await ctx.costly.call("a scenario", run_scenario, ctx.store, data, before)
 
     @strawberry.field(description="One organisation by its id (or full IRI).")
     async def organisation(self, info: Ctx, id: strawberry.ID) -> Organisation | None:

@@ -32,7 +32,19 @@ class Settings:
     """Origins allowed to call the API from a browser; empty means CORS is off."""
     threads: int = 8
     sparql_timeout: float = 10.0
+    """Seconds one ad-hoc SPARQL query may run, its safety check included."""
     sparql_max_bytes: int = 20_000_000
+    costly_slots: int = 2
+    """Costly requests (SPARQL, diffs, snapshots, scenarios) run at once per worker process;
+    one more is answered 503 with Retry-After."""
+    costly_timeout: float = 60.0
+    """Seconds one diff, snapshot or scenario may take before it is stopped (503)."""
+    costly_max_bytes: int = 200_000_000
+    """Largest result a diff, snapshot or scenario may hand back."""
+    child_max_memory_mb: int = 1024
+    """Megabytes a costly request's child process may allocate beyond the server's own."""
+    retry_after: int = 5
+    """Seconds a busy server asks a client to wait (the Retry-After header)."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -63,5 +75,11 @@ class Settings:
                     f"CORS origin {origin!r} refused: list explicit http(s) origins "
                     "(never '*' or 'null')"
                 )
+        if self.costly_slots < 1:
+            raise ValueError("costly_slots must be at least 1")
+        if min(self.sparql_timeout, self.costly_timeout) <= 0:
+            raise ValueError("timeouts must be positive numbers of seconds")
+        if self.child_max_memory_mb < 64:
+            raise ValueError("child_max_memory_mb must be at least 64")
         if self.parser_cache_size <= 0:
             raise ValueError("parser_cache_size must be a positive number (a bounded cache)")

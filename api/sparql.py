@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import time
+from functools import partial
 from urllib.parse import parse_qs
 
 import anyio
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from govgraph.graph.errors import QueryError, QueryTimeout
-from govgraph.graph.sandbox import Limits, run_query
-from govgraph.graph.sparql_guard import check_read_only
+from govgraph.api.costly import Costly, error_response
+from govgraph.graph.errors import GovgraphError, QueryError
+from govgraph.graph.sandbox import Limits
+from govgraph.graph.sparql_guard import MAX_QUERY_CHARS, READ_ONLY, check_read_only, warm_up
 from govgraph.graph.store import Store
 from govgraph.ontology.terms import PREFIXES
 
@@ -58,9 +59,6 @@ def negotiate(accept: str, offered: list[str]) -> str:
     return best
 
 
-READ_ONLY = "SPARQL Update is not allowed: this endpoint is read-only"
-
-
 async def _query_text(request: Request) -> str:
     if "update" in request.query_params or "using-graph-uri" in request.query_params:
         raise QueryError(READ_ONLY)
@@ -101,11 +99,64 @@ def _help(limits: Limits) -> str:
         + " are predeclared; the default graph is the union of all sources (FROM, FROM NAMED, "
         "SERVICE, LOAD and Update are refused). Results: JSON, XML, CSV, TSV; graphs: "
         f"Turtle, N-Triples, JSON-LD, RDF/XML. Timeout {limits.timeout:g} s; results capped "
-        f"at {limits.max_bytes:,} bytes. Accept: text/turtle for a service description.\n"
+        f"at {limits.max_bytes:,} bytes; \\u escapes are decoded before the query is checked. "
+        "Accept: text/turtle for a service description.\n"
     )
 
 
-def sparql_endpoint(store: Store, limits: Limits):  # type: ignore[no-untyped-def]
+def answer(store: Store, text: str, accept: str) -> bytes:
+    """Check the query, choose the media type its form allows and run it: the work of one
+    request, done inside the confined child so a hostile query stalls nobody else.
+    The media type travels in front of the body, ended by a newline."""
+    checked = check_read_only(text)
+    graph_result = checked.form in ("CONSTRUCT", "DESCRIBE")
+    media = negotiate(accept, RDF_TYPES if graph_result else RESULT_TYPES)
+    body = store.query_serialized(
+        checked.text,
+        media if not graph_result else RESULT_TYPES[0],
+        media if graph_result else RDF_TYPES[0],
+    )
+    return media.encode("ascii") + b"\n" + body
+
+
+def guarded(text: str) -> bytes:
+    """The guard alone, for a remote store (which bounds its own queries): the form and
+    the decoded text the endpoint must send on."""
+    checked = check_read_only(text)
+    return f"{checked.form}\n{checked.text}".encode()
+
+
+async def _run(store: Store, text: str, accept: str, costly: Costly) -> tuple[str, bytes]:
+    limits = costly.sparql
+    if not store.limits_queries:
+        work = partial(answer, store, text, accept)
+        framed = await costly.run_bytes("a SPARQL query", work, limits)
+        media, _, body = framed.partition(b"\n")
+        return media.decode("ascii"), body
+    # A remote engine is bounded by its HTTP timeouts; only the guard needs a child.
+    form, _, checked = (
+        (await costly.run_bytes("a SPARQL query", lambda: guarded(text), limits))
+        .decode()
+        .partition("\n")
+    )
+    graph_result = form in ("CONSTRUCT", "DESCRIBE")
+    media = negotiate(accept, RDF_TYPES if graph_result else RESULT_TYPES)
+    body = await anyio.to_thread.run_sync(
+        partial(
+            store.query_limited,
+            checked,
+            media if not graph_result else RESULT_TYPES[0],
+            media if graph_result else RDF_TYPES[0],
+            timeout=limits.timeout,
+            max_bytes=limits.max_bytes,
+        )
+    )
+    return media, body
+
+
+def sparql_endpoint(store: Store, costly: Costly):  # type: ignore[no-untyped-def]
+    warm_up()
+
     async def endpoint(request: Request) -> Response:
         headers = {"Vary": "Accept"}
         try:
@@ -123,33 +174,17 @@ def sparql_endpoint(store: Store, limits: Limits):  # type: ignore[no-untyped-de
                     if negotiate(accept, ["text/plain", "text/turtle"]) == "text/turtle":
                         body = SERVICE_DESCRIPTION.format(endpoint=str(request.url))
                         return Response(body, media_type="text/turtle", headers=headers)
-                    return PlainTextResponse(_help(limits), headers=headers)
+                    return PlainTextResponse(_help(costly.sparql), headers=headers)
                 raise QueryError("the query is empty")
-            form = check_read_only(text)
+            if len(text) > MAX_QUERY_CHARS:  # cheap, so refused before forking
+                raise QueryError(f"query is longer than {MAX_QUERY_CHARS:,} characters")
             explicit = request.query_params.get("format")
             accept = (
                 _ALIASES.get(explicit, explicit) if explicit else request.headers.get("accept", "")
             )
-            graph_result = form in ("CONSTRUCT", "DESCRIBE")
-            media = negotiate(accept or "", RDF_TYPES if graph_result else RESULT_TYPES)
-            started = time.monotonic()
-            try:
-                body = await anyio.to_thread.run_sync(
-                    run_query,
-                    store,
-                    text,
-                    media if not graph_result else RESULT_TYPES[0],
-                    media if graph_result else RDF_TYPES[0],
-                    limits,
-                )
-            except QueryError as exc:
-                if time.monotonic() - started >= limits.timeout:
-                    raise QueryTimeout(str(exc)) from exc
-                raise
-        except QueryTimeout as exc:
-            return PlainTextResponse(f"{exc}\n", status_code=503, headers=headers)
-        except QueryError as exc:
-            return PlainTextResponse(f"{exc}\n", status_code=400, headers=headers)
+            media, body = await _run(store, text, accept or "", costly)
+        except GovgraphError as exc:
+            return error_response(exc, headers)
         return Response(body, media_type=media, headers=headers)
 
     return endpoint

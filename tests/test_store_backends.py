@@ -19,7 +19,6 @@ from starlette.testclient import TestClient
 from govgraph.api.app import create_app
 from govgraph.graph.errors import QueryError, StoreError
 from govgraph.graph.remote_store import Endpoints, RemoteStore, sparql_safe
-from govgraph.graph.sandbox import Limits, run_query
 from govgraph.graph.store import STAGING_PREFIX, Store, open_store
 from govgraph.ontology.terms import GG, GRAPH, ID
 from tests.api_support import data
@@ -281,15 +280,29 @@ def test_remote_staging_through_the_graph_store_protocol(
         assert store.count() == len(tricky())  # no staging graph left behind
 
 
-def test_remote_ad_hoc_queries_are_capped_without_forking(oxigraph_server: OxigraphServer) -> None:
+def test_remote_ad_hoc_queries_are_guarded_in_a_child_and_capped_by_the_engine(
+    oxigraph_server: OxigraphServer,
+) -> None:
+    from starlette.testclient import TestClient
+
+    from govgraph.api.app import create_app
+    from govgraph.api.settings import Settings
+
     oxigraph_server.clear()
     with RemoteStore(oxigraph_server.url) as store:
         store.replace_graph(A, sample())
         query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
-        body = run_query(store, query, "text/csv", "text/turtle", Limits(5, 10_000))
+        body = store.query_limited(query, "text/csv", "text/turtle", timeout=5, max_bytes=10_000)
         assert body.startswith(b"s,p,o")
         with pytest.raises(QueryError, match="larger than the cap"):
-            run_query(store, query, "text/csv", "text/turtle", Limits(5, 40))
+            store.query_limited(query, "text/csv", "text/turtle", timeout=5, max_bytes=40)
+        with TestClient(create_app(store, settings=Settings(sparql_max_bytes=40))) as client:
+            refused = client.get(
+                "/sparql", params={"query": "ASK { SERVICE <urn:x> { ?s ?p ?o } }"}
+            )
+            assert refused.status_code == 400 and "SERVICE" in refused.text
+            capped = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+            assert capped.status_code == 400 and "larger than the cap" in capped.text
 
 
 def test_remote_outage_is_a_clear_error_and_the_next_call_recovers(tmp_path: Path) -> None:

@@ -1,0 +1,103 @@
+"""Costly work (ad-hoc SPARQL, date diffs, snapshots, scenarios) run the one bounded way:
+a slot from the app's :class:`~govgraph.graph.sandbox.Gate`, then a confined child with a
+deadline and a memory cap, awaited from a worker thread so the event loop stays free."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+
+import anyio
+from starlette.responses import PlainTextResponse, Response
+
+from govgraph.api.settings import Settings
+from govgraph.graph.errors import GovgraphError, NotFound, QueryTimeout
+from govgraph.graph.overlaps import data_version
+from govgraph.graph.sandbox import MB, Busy, Gate, Limits, call_isolated, run_isolated
+from govgraph.graph.store import Store
+
+T = TypeVar("T")
+
+
+class RecentResults:
+    """The last few results of costly work, keyed by store, data version and arguments:
+    a repeated date diff or snapshot is answered from here, a new one starts a child."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        return None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class Costly:
+    gate: Gate
+    sparql: Limits
+    """Limits of one ad-hoc SPARQL query."""
+    work: Limits
+    """Limits of one diff, snapshot or scenario."""
+    recent: RecentResults = field(default_factory=RecentResults)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Costly:
+        memory = settings.child_max_memory_mb * MB
+        return cls(
+            gate=Gate(settings.costly_slots, settings.retry_after),
+            sparql=Limits(settings.sparql_timeout, settings.sparql_max_bytes, memory),
+            work=Limits(settings.costly_timeout, settings.costly_max_bytes, memory),
+        )
+
+    async def call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(*args, **kwargs)`` in a confined child, its result unpickled here."""
+        with self.gate.slot(what):
+            run = partial(call_isolated, fn, *args, limits=self.work, **kwargs)
+            return await anyio.to_thread.run_sync(run)
+
+    async def cached(self, what: str, store: Store, fn: Callable[..., T], *args: Hashable) -> T:
+        """``fn(store, *args)`` from :attr:`recent` when this data version has it, else
+        computed in a confined child and remembered."""
+        version = await anyio.to_thread.run_sync(data_version, store)
+        key = (id(store), version, fn.__module__, fn.__qualname__, *args)
+        found = self.recent.get(key)
+        if found is None:
+            found = await self.call(what, fn, store, *args)
+            self.recent.put(key, found)
+        return found  # type: ignore[no-any-return]
+
+    async def run_bytes(self, what: str, work: Callable[[], bytes], limits: Limits) -> bytes:
+        """``work()``'s bytes from a confined child (no pickling: an answer as served)."""
+        with self.gate.slot(what):
+            return await anyio.to_thread.run_sync(run_isolated, work, limits)
+
+
+def error_response(exc: GovgraphError, headers: dict[str, str] | None = None) -> Response:
+    """The plain-text answer for a refused or stopped request: 404 for a missing entity,
+    503 (with Retry-After when the server is busy) for work stopped or not started, else
+    400 with the reason."""
+    out = dict(headers or {})
+    status = 400
+    if isinstance(exc, NotFound):
+        status = 404
+    elif isinstance(exc, Busy):
+        status = 503
+        out["Retry-After"] = str(exc.retry_after)
+    elif isinstance(exc, QueryTimeout):
+        status = 503
+    return PlainTextResponse(f"{exc}\n", status_code=status, headers=out)

@@ -1,0 +1,79 @@
+"""One hostile query cannot stall the server: the guard's slow parse runs in the query's
+child under its deadline, so lookups sent meanwhile are answered as usual."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from govgraph.api.app import create_app
+from govgraph.api.settings import Settings
+from tests.live_server import hostile_landscape, serving
+
+TIMEOUT = 3.0
+STALLING = "ASK { FILTER(" + "1 - " * 24_000 + "1 > 0) }"
+"""96 KB: on the old event-loop guard this froze every request for 43.8 s."""
+LOOKUP = {"query": '{ organisation(id: "care-agency") { name } }'}
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    app = create_app(hostile_landscape(), settings=Settings(sparql_timeout=TIMEOUT))
+    with serving(app) as base:
+        yield base
+
+
+def test_a_query_that_stalls_the_parser_delays_no_lookup(url: str) -> None:
+    assert 95_000 < len(STALLING) < 100_000
+    outcome: dict[str, object] = {}
+
+    def send() -> None:
+        with httpx.Client(base_url=url, timeout=60) as client:
+            started = time.perf_counter()
+            response = client.post(
+                "/sparql", content=STALLING, headers={"Content-Type": "application/sparql-query"}
+            )
+            outcome.update(status=response.status_code, seconds=time.perf_counter() - started)
+
+    with httpx.Client(base_url=url, timeout=30) as client:
+        assert client.post("/graphql", json=LOOKUP).status_code == 200  # connection warm
+        sender = threading.Thread(target=send)
+        sender.start()
+        time.sleep(0.3)  # let the query reach its child before the lookups start
+        latencies = []
+        for _ in range(20):
+            started = time.perf_counter()
+            response = client.post("/graphql", json=LOOKUP)
+            latencies.append(time.perf_counter() - started)
+            assert response.json()["data"]["organisation"]["name"], response.text
+        sender.join()
+    print(f"lookups during the stalling query: max {max(latencies) * 1000:.1f} ms")
+    assert max(latencies) < 0.2, latencies
+    assert outcome["status"] in (400, 503), outcome
+    assert outcome["seconds"] < TIMEOUT + 2, outcome  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ASK { FILTER(" + "(" * 30 + "1" + ")" * 30 + ") }",
+        "SELECT * WHERE { " + " ".join(f"?s{i} <urn:p> ?o{i} ." for i in range(100)) + " }",
+        "ASK { FILTER('\\u0053ABCD' = 'SABCD') }",
+    ],
+    ids=["30-nested-brackets", "100-triple-patterns", "u-escape-before-hex-letters"],
+)
+def test_queries_that_crashed_the_guard_now_answer(url: str, query: str) -> None:
+    with httpx.Client(base_url=url, timeout=30) as client:
+        response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text
+
+
+def test_brackets_nested_beyond_reason_are_a_400_not_a_500(url: str) -> None:
+    query = "ASK { FILTER(" + "(" * 2000 + "1" + ")" * 2000 + ") }"
+    with httpx.Client(base_url=url, timeout=30) as client:
+        response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 400 and "nested too deeply" in response.text, response.text
