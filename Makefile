@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run load serve test lint format bench bench-overlaps loadtest browser-deps clean
+.PHONY: setup run load serve test lint format bench bench-overlaps loadtest browser-deps system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,9 +56,16 @@ bench-overlaps: setup
 loadtest: setup
 	$(BIN)/python scripts/load_test.py --clients 50 --seconds 60 --workers 2 $(LOADTEST_ARGS)
 
-## browser-deps: Debian's chromium for the browser tests (needs root)
-browser-deps:
-	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+## system-deps: Debian's chromium (browser tests) and Java 17 (HermiT), when missing (root)
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+browser-deps: system-deps
 
 clean:
 	rm -rf $(VENV) .govgraph build *.egg-info .pytest_cache .ruff_cache
