@@ -35,6 +35,7 @@ from govgraph.api.serving import ArtefactCache, PinVersion, StoreUnavailable
 from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
 from govgraph.graph.overlaps import FindingsCache
+from govgraph.graph.search import SearchIndexes
 from govgraph.graph.store import Store, open_store
 
 STATIC = resources.files("govgraph.api").joinpath("static")
@@ -54,6 +55,7 @@ class GovgraphGraphQL(GraphQL[Context, None]):
         graphiql: bool,
         findings: FindingsCache,
         costly: Costly,
+        search: SearchIndexes,
     ) -> None:
         super().__init__(
             schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False
@@ -62,11 +64,16 @@ class GovgraphGraphQL(GraphQL[Context, None]):
         self.limiter = limiter
         self.findings = findings
         self.costly = costly
+        self.search = search
         self._ide = TEMPLATES.joinpath("graphiql.html").read_text("utf-8")
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(
-            store=self.store, limiter=self.limiter, findings=self.findings, costly=self.costly
+            store=self.store,
+            limiter=self.limiter,
+            findings=self.findings,
+            costly=self.costly,
+            search=self.search,
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -102,8 +109,15 @@ def create_app(
     limiter = CapacityLimiter(threads or settings.threads)
     findings = FindingsCache()
     costly = Costly.from_settings(settings)
+    search = SearchIndexes()
     graphql = GovgraphGraphQL(
-        store, limiter, schema, graphiql=settings.graphiql, findings=findings, costly=costly
+        store,
+        limiter,
+        schema,
+        graphiql=settings.graphiql,
+        findings=findings,
+        costly=costly,
+        search=search,
     )
     sparql = sparql_endpoint(store, costly)
 
@@ -147,4 +161,5 @@ def create_app(
     app.state.schema = schema
     app.state.findings = findings
     app.state.costly = costly
+    app.state.search = search
     return app

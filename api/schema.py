@@ -21,6 +21,7 @@ from govgraph.api.scenario_types import (
     run_scenario,
     scenario_data,
 )
+from govgraph.api.search_types import SearchResults, search_results
 from govgraph.api.settings import Settings
 from govgraph.api.types import (
     ENTITY_TYPES,
@@ -264,6 +265,23 @@ class Query:
         ctx = info.context
         before = await ctx.overlap_findings(None, 0.0, MAX_FINDINGS_ALL)
         return await ctx.costly.call("a scenario", run_scenario, ctx.store, data, before)
+
+    @strawberry.field(
+        description="Entities by name, alias or abbreviation (COSLA, IJB), whatever the case, "
+        "accents, '&' or word order; best first; close spellings when nothing matches. The "
+        "same search as the site's search box."
+    )
+    async def search(
+        self,
+        info: Ctx,
+        q: str,
+        first: int = 20,
+        groups: Annotated[
+            list[str] | None,
+            strawberry.argument(description="Only these result groups (bodies, posts, ...)."),
+        ] = None,
+    ) -> SearchResults:
+        return await search_results(info, q, first, groups)
 
     @strawberry.field(description="One organisation by its id (or full IRI).")
     async def organisation(self, info: Ctx, id: strawberry.ID) -> Organisation | None:

@@ -52,7 +52,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from govgraph.graph.entities import normalise
+from govgraph.graph.core.names import name_key
 from govgraph.graph.errors import NotFound, SourceError
 from govgraph.graph.queries import query
 from govgraph.graph.records import SourceRef
@@ -362,7 +362,7 @@ class ResolvedScenario:
 
 
 def _key(name: str) -> str:
-    return " ".join(normalise(name).split())
+    return name_key(name)
 
 
 class _Names:

@@ -1,32 +1,21 @@
 """Entity resolution: one body, one IRI, however a source writes its name.
 
 Official codes win (GSS codes, Care Inspectorate numbers, ...); then names and aliases,
-compared after normalisation ("The Care Inspectorate" = "Care Inspectorate", "Perth &
-Kinross" = "Perth and Kinross"). A mention that matches nothing, or matches two different
-bodies, is returned as unresolved: it is reported, never turned into a new organisation.
+compared by the one name key, :func:`govgraph.graph.core.names.name_key` ("The Care
+Inspectorate" = "Care Inspectorate", "Perth & Kinross" = "Perth and Kinross"). A mention
+that matches nothing, or matches two different bodies, is returned as unresolved: it is
+reported, never turned into a new organisation.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
 from rdflib import URIRef
 
+from govgraph.graph.core.names import name_key as normalise
+
 _AMBIGUOUS = URIRef("urn:govgraph:ambiguous")
-_DROP_WORDS = {"the"}
-
-
-def normalise(name: str) -> str:
-    """A comparison key for a name: case, accents, '&', punctuation and a leading 'The'
-    do not matter."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    text = text.replace("&", " and ").replace("'", "").replace("’", "")
-    words = re.sub(r"[^a-z0-9]+", " ", text).split()
-    while words and words[0] in _DROP_WORDS:
-        words = words[1:]
-    return " ".join(words)
 
 
 class Resolver:

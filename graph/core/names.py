@@ -1,0 +1,51 @@
+"""The one name normaliser: how two spellings of a name are found to be the same.
+
+Loading (entity resolution), scenarios and search all compare names through
+:func:`name_key`, so "Perth & Kinross Council", "perth and kinross council" and
+"Perth and Kinross Council" are one key everywhere. Case, accents, apostrophes, '&' versus
+'and', punctuation and spacing never matter.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NOT_WORD = re.compile(r"[\W_]+")
+_APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`")
+
+ABBREVIATIONS: dict[str, str] = {
+    "ijb": "integration joint board",
+    "hscp": "health and social care partnership",
+    "cspp": "childrens services planning partnership",
+    "cpp": "community planning partnership",
+    "ndpb": "non departmental public body",
+}
+"""Abbreviations people write inside names (not whole-name aliases such as COSLA, which
+the data holds as aliases): search reads each as the words it stands for."""
+
+
+def fold(text: str) -> str:
+    """Lower case with accents, apostrophes and punctuation gone, '&' read as 'and', and
+    single spaces between words."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = plain.casefold().translate(_APOSTROPHES).replace("&", " and ")
+    return " ".join(_NOT_WORD.sub(" ", plain).split())
+
+
+def name_key(name: str) -> str:
+    """The comparison key of a name: :func:`fold`, and a leading 'The' dropped
+    ("The Care Inspectorate" is "Care Inspectorate")."""
+    words = fold(name).split()
+    while words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def search_words(text: str) -> list[str]:
+    """The words search matches on: :func:`fold`'s words, abbreviations spelled out."""
+    out: list[str] = []
+    for word in fold(text).split():
+        out.extend(ABBREVIATIONS.get(word, word).split())
+    return out

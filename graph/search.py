@@ -1,0 +1,288 @@
+"""Find entities by what people call them: one index per data version behind the site's
+search page, the header's suggestions, GraphQL ``search`` and name lookups in the CLI.
+
+Names and aliases are compared through the one name normaliser
+(:mod:`govgraph.graph.core.names`), so case, accents, '&'/'and', punctuation, word order
+and written-out abbreviations ("IJB") do not matter. Hits are ranked by how they match:
+
+1. the exact name, 2. an exact alias (COSLA, SCRA), 3. the start of a name, 4. the start of
+an alias, 5. every word of the query starts a word of a name or alias, in any order;
+and, only when nothing matches so, 6. a close spelling (rapidfuzz), offered as "did you
+mean". Within a rank: bodies of the Scottish landscape before the rest, care services
+(a long tail of thousands) last, then shorter names, then alphabetical.
+
+The index is built once per data version from two scans and answers from memory, so a
+query costs what its hits cost, not what the graph costs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rdflib import URIRef
+
+from govgraph.graph.core.names import name_key, search_words
+from govgraph.graph.errors import QueryError
+from govgraph.graph.map_queries import scope_core
+from govgraph.graph.overlaps import data_version
+from govgraph.graph.queries import query
+from govgraph.graph.store import Store
+from govgraph.ontology import model
+from govgraph.ontology.terms import GG
+
+MAX_QUERY = 200
+"""Longest search text, in characters."""
+MAX_HITS = 100
+"""Most hits one search returns."""
+FUZZY_CUTOFF = 80.0
+"""Lowest rapidfuzz WRatio (0-100) that still counts as "did you mean"."""
+STOP_WORDS = frozenset({"and", "of", "the", "for", "in"})
+"""Words a query may hold that need not appear in a name ("Perth & Kinross")."""
+
+RANKS = ("name", "alias", "name prefix", "alias prefix", "words", "close spelling")
+"""How a hit matched, best first (the index into this tuple is the rank)."""
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    heading: str
+    classes: tuple[URIRef, ...]
+
+
+GROUPS = (
+    Group("bodies", "Bodies and groups", (GG.Organisation,)),
+    Group("posts", "Posts and people", (GG.Post, GG.Person, GG.Collective)),
+    Group("funds", "Funds and programmes", (GG.Fund, GG.Programme)),
+    Group("actions", "Plan actions", (GG.Plan, GG.PlanPhase, GG.PriorityArea, GG.Action)),
+    Group("topics", "Policy areas and client groups", (GG.PolicyArea, GG.ClientGroup)),
+    Group("places", "Places", (GG.Area,)),
+    Group("services", "Care services", (GG.CareService,)),
+)
+"""Result groups, in the order a results page shows them; each gathers the members of its
+ontology classes (subclasses included). Anything else falls in "Other"."""
+OTHER = Group("other", "Other", ())
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    name: str
+    kind: str
+    """The ontology label of the entity's most specific class."""
+    group: Group
+    rank: int
+    """An index into :data:`RANKS`."""
+    matched: str
+    """The name or alias that matched."""
+
+    @property
+    def how(self) -> str:
+        return RANKS[self.rank]
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    total: int
+    """Hits in all, before ``first`` cut the list."""
+    did_you_mean: str | None = None
+    """When nothing matched as written: the name of the closest spelling."""
+
+    def grouped(self) -> list[tuple[Group, list[Hit]]]:
+        by_key: dict[str, list[Hit]] = defaultdict(list)
+        for hit in self.hits:
+            by_key[hit.group.key].append(hit)
+        return [(g, by_key[g.key]) for g in (*GROUPS, OTHER) if by_key.get(g.key)]
+
+
+@dataclass
+class _Entry:
+    iri: str
+    name: str
+    kind: str
+    group: Group
+    order: tuple[int, int, int, str]
+    """In scope first, care services last, shorter names, then alphabetical."""
+    aliases: list[str] = field(default_factory=list)
+
+
+class SearchIndex:
+    """Every named entity's names, aliases and words, ready to be matched in memory."""
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self._entries = entries
+        self._exact: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        keyed: list[tuple[str, int, int, str]] = []
+        postings: dict[str, set[int]] = defaultdict(set)
+        for i, entry in enumerate(entries):
+            for alias_rank, text in ((0, entry.name), *((1, a) for a in entry.aliases)):
+                key = name_key(text)
+                if not key:
+                    continue
+                self._exact[key].append((alias_rank, i, text))
+                keyed.append((key, alias_rank, i, text))
+                for word in search_words(text):
+                    postings[word].add(i)
+        keyed.sort()
+        self._keys = [k[0] for k in keyed]
+        self._keyed = keyed
+        self._vocabulary = sorted(postings)
+        self._postings = postings
+        self._choices = {n: key for n, key in enumerate(self._keys)}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def search(
+        self, text: str, *, first: int = 20, groups: Iterable[str] | None = None
+    ) -> SearchResult:
+        """Hits for ``text``, best first, at most ``first`` (and :data:`MAX_HITS`)."""
+        text = text.strip()[:MAX_QUERY]
+        wanted = set(groups) if groups else None
+        known = {g.key for g in (*GROUPS, OTHER)}
+        if wanted is not None and wanted - known:
+            raise QueryError(
+                f"unknown result group {sorted(wanted - known)[0]!r}: expected one of "
+                + ", ".join(sorted(known))
+            )
+        first = max(0, min(first, MAX_HITS))
+        best: dict[int, tuple[int, str]] = {}
+        key = name_key(text)
+        if key:
+            self._match_exact(key, best)
+            self._match_prefix(key, best)
+            self._match_words(text, best)
+        did_you_mean = None
+        scores: dict[int, float] = {}
+        if not best and key:
+            did_you_mean = self._match_close(key, best, scores)
+        ordered = sorted(
+            best.items(),
+            key=lambda kv: (kv[1][0], -scores.get(kv[0], 0.0), self._entries[kv[0]].order),
+        )
+        hits = [self._hit(i, rank, matched) for i, (rank, matched) in ordered]
+        if wanted is not None:
+            hits = [h for h in hits if h.group.key in wanted]
+        return SearchResult(text, hits[:first], len(hits), did_you_mean)
+
+    def lookup(self, text: str) -> list[Hit]:
+        """Entities whose name or alias is exactly ``text`` (as the name key reads it)."""
+        found: dict[int, tuple[int, str]] = {}
+        self._match_exact(name_key(text), found)
+        return [self._hit(i, r, m) for i, (r, m) in sorted(found.items(), key=lambda kv: kv[1])]
+
+    # --- matching --------------------------------------------------------------------
+    def _offer(self, best: dict[int, tuple[int, str]], i: int, rank: int, matched: str) -> None:
+        if i not in best or rank < best[i][0]:
+            best[i] = (rank, matched)
+
+    def _match_exact(self, key: str, best: dict[int, tuple[int, str]]) -> None:
+        for alias_rank, i, text in self._exact.get(key, ()):
+            self._offer(best, i, alias_rank, text)
+
+    def _match_prefix(self, key: str, best: dict[int, tuple[int, str]]) -> None:
+        start = bisect.bisect_left(self._keys, key)
+        for k, alias_rank, i, text in self._keyed[start:]:
+            if not k.startswith(key):
+                break
+            self._offer(best, i, 2 + alias_rank, text)
+
+    def _match_words(self, text: str, best: dict[int, tuple[int, str]]) -> None:
+        words = search_words(text)
+        content = [w for w in words if w not in STOP_WORDS] or words
+        found: set[int] | None = None
+        for word in dict.fromkeys(content):
+            matches: set[int] = set()
+            start = bisect.bisect_left(self._vocabulary, word)
+            for vocab in self._vocabulary[start:]:
+                if not vocab.startswith(word):
+                    break
+                matches |= self._postings[vocab]
+            found = matches if found is None else found & matches
+            if not found:
+                return
+        for i in found or ():
+            entry = self._entries[i]
+            self._offer(best, i, 4, self._matched_text(entry, content))
+
+    def _matched_text(self, entry: _Entry, words: list[str]) -> str:
+        for text in (entry.name, *entry.aliases):
+            have = search_words(text)
+            if all(any(h.startswith(w) for h in have) for w in words):
+                return text
+        return entry.name
+
+    def _match_close(
+        self, key: str, best: dict[int, tuple[int, str]], scores: dict[int, float]
+    ) -> str | None:
+        close = process.extract(
+            key, self._choices, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF, limit=MAX_HITS
+        )
+        for _, score, n in close:
+            _, _, i, text = self._keyed[n]
+            if score > scores.get(i, 0.0):
+                scores[i] = score
+                best[i] = (5, text)
+        if not scores:
+            return None
+        top = max(scores, key=lambda i: (scores[i], -self._entries[i].order[0]))
+        return self._entries[top].name
+
+    def _hit(self, i: int, rank: int, matched: str) -> Hit:
+        e = self._entries[i]
+        return Hit(e.iri, e.name, e.kind, e.group, rank, matched)
+
+
+def build_index(store: Store) -> SearchIndex:
+    """The index of every named entity in ``store``: two scans and the Scottish scope."""
+    names: dict[str, str] = {}
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for row in store.select(query("search_names")):
+        iri, text = str(row["e"]), str(row["name"])
+        if str(row["k"]) == "p":
+            names.setdefault(iri, text)
+        elif text not in aliases[iri]:
+            aliases[iri].append(text)
+    types: dict[str, set[URIRef]] = defaultdict(set)
+    for row in store.select(query("search_types")):
+        types[str(row["e"])].add(URIRef(str(row["t"])))
+    core = scope_core(store)
+    entries = []
+    for iri, name in names.items():
+        classes = types.get(iri, set())
+        group = _group_of(classes)
+        specific = model.most_specific(classes)
+        kind = model.label(specific) if specific is not None else "entity"
+        order = (0 if iri in core else 1, 1 if group.key == "services" else 0, len(name), name)
+        entries.append(_Entry(iri, name, kind, group, order, aliases.get(iri, [])))
+    return SearchIndex(entries)
+
+
+def _group_of(classes: set[URIRef]) -> Group:
+    for group in GROUPS:
+        if classes & set(group.classes):
+            return group
+    return OTHER
+
+
+class SearchIndexes:
+    """The index of a store's current data version (the app holds one of these for its
+    one store): rebuilt when a load changes the version, never per request."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: tuple[str, SearchIndex] | None = None
+
+    def get(self, store: Store) -> SearchIndex:
+        version = data_version(store)
+        with self._lock:
+            if self._held is None or self._held[0] != version:
+                self._held = (version, build_index(store))
+            return self._held[1]
