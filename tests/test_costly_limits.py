@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -96,8 +97,15 @@ def test_a_diff_that_grows_without_bound_is_stopped_at_the_memory_cap(
 
 
 def test_past_the_slots_a_costly_request_is_told_to_retry_and_lookups_go_on(
-    url: str, slow: None
+    url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    started = tmp_path / "started"
+
+    def holds_the_slot(*args: Any, **kwargs: Any) -> Any:
+        started.touch()  # in the child: the slot is taken from here on
+        time.sleep(60)
+
+    monkeypatch.setattr(impact, "date_diff", holds_the_slot)
     first: dict[str, int] = {}
 
     def occupy() -> None:
@@ -107,19 +115,17 @@ def test_past_the_slots_a_costly_request_is_told_to_retry_and_lookups_go_on(
 
     holder = threading.Thread(target=occupy)
     holder.start()
+    deadline = time.monotonic() + 10
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert started.exists(), "the costly request never started"
     with httpx.Client(base_url=url, timeout=30) as client:
-        deadline = time.monotonic() + 5
-        busy = None
-        while time.monotonic() < deadline:  # until the holder's child has the one slot
-            response = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
-            if response.status_code == 503:
-                busy = response
-                break
-        assert busy is not None and busy.headers["Retry-After"] == "5", "never busy"
-        assert "try again in 5 s" in busy.text
+        busy = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        assert busy.status_code == 503, busy.text
+        assert busy.headers["Retry-After"] == "5" and "try again in 5 s" in busy.text
         assert client.post("/graphql", json=LOOKUP).json()["data"]["organisation"]
     holder.join()
-    assert first["status"] == 503  # its own deadline
+    assert first["status"] == 503  # stopped at its own deadline
 
 
 def test_twenty_runaway_queries_start_at_most_the_slots(store: Store) -> None:
@@ -154,3 +160,17 @@ def test_graphql_prices_snapshots_so_fifteen_aliases_are_refused(url: str) -> No
         three = two[:-1] + ' c: overlaps(asOf: "2021") { id } }'
         assert "query cost" not in str(client.post("/graphql", json={"query": two}).json())
         assert "query cost" in str(client.post("/graphql", json={"query": three}).json())
+
+
+def test_a_sparql_query_that_grows_without_bound_is_stopped_at_the_memory_cap(
+    store: Store,
+) -> None:
+    greedy = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
+    settings = Settings(sparql_timeout=60.0, child_max_memory_mb=128)
+    with (
+        serving(create_app(store, settings=settings)) as base,
+        httpx.Client(base_url=base, timeout=90) as client,
+    ):
+        response = client.get("/sparql", params={"query": greedy})
+    assert response.status_code == 400, response.text
+    assert "needed more than 128 MB of memory" in response.text

@@ -32,7 +32,10 @@ NORMAL = [
 def served() -> Iterator[tuple[str, Store]]:
     store = hostile_landscape()
     # slots for the three runaways at once; the gate itself is tested in test_costly_limits
-    settings = Settings(sparql_timeout=TIMEOUT, sparql_max_bytes=CAP, costly_slots=4)
+    # (and memory enough that they meet the deadline first; the cap is tested there too)
+    settings = Settings(
+        sparql_timeout=TIMEOUT, sparql_max_bytes=CAP, costly_slots=4, child_max_memory_mb=8192
+    )
     with serving(create_app(store, settings=settings)) as url:
         yield url, store
 
