@@ -52,6 +52,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from govgraph.graph.core.yaml_reader import MarkedDict, MarkedList
 from govgraph.graph.entities import normalise
 from govgraph.graph.errors import NotFound, SourceError
 from govgraph.graph.queries import query
@@ -64,7 +65,7 @@ from govgraph.graph.snapshot import (
     remove_entities,
 )
 from govgraph.graph.store import Store
-from govgraph.loaders.curated_yaml import MarkedDict, MarkedList, read_yaml
+from govgraph.loaders.curated_yaml import read_yaml
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG, GRAPH, ID, INFERRED_GRAPH, entity, slugify
 
@@ -80,6 +81,10 @@ OPERATIONS: dict[str, tuple[set[str], set[str]]] = {
 }
 """Each operation's required and optional companion fields."""
 ADD_FIELDS = ({"name", "type"}, {"accountable_to", "kind", "members"})
+MAX_CHANGES = 20
+"""Changes one scenario may hold, from a file (``govgraph scenario``) or from GraphQL: each
+is applied to a copy of the whole landscape and adds to the report, so a few hundred
+would take gigabytes."""
 
 
 class ScenarioError(NotFound, SourceError):
@@ -175,6 +180,15 @@ def parse_scenario(data: Any, origin: str = "scenario") -> Scenario:
         )
     if not isinstance(changes, list) or not changes:
         raise _error(origin, data, "changes", "expected a non-empty list of changes")
+    if len(changes) > MAX_CHANGES:
+        raise _error(
+            origin,
+            changes,
+            MAX_CHANGES,
+            f"a scenario may hold at most {MAX_CHANGES} changes, not {len(changes)}: "
+            "split it into several scenarios",
+            "changes",
+        )
     steps = tuple(_step(origin, changes, i, change) for i, change in enumerate(changes, start=1))
     return Scenario(name.strip(), steps, origin)
 

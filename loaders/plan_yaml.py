@@ -1,7 +1,8 @@
 """Read the curated Plan 21-24 YAML into the Plan model, with errors that name file, line,
 column and field.
 
-The file is composed into YAML nodes (not constructed), so every value keeps its position
+The file is composed into YAML nodes (not constructed) by the one YAML reader
+(:func:`govgraph.graph.core.yaml_reader.compose_yaml`), so every value keeps its position
 and every scalar stays the string the editor typed: ``date: 2021-06-25`` is not silently
 turned into a ``datetime.date``. The schema is documented at the top of the bundled
 ``data/curated/plan.yaml``.
@@ -15,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from govgraph.graph.core.yaml_reader import compose_yaml
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import read_source_text
-from govgraph.loaders.curated_yaml import yaml_error
 from govgraph.loaders.plan_model import (
     Action,
     Assessment,
@@ -115,20 +116,7 @@ def read_plan_yaml(path: Path) -> Plan:
     """The Plan the curated YAML describes; SourceError on any malformed or dangling field."""
     reader = _Reader(path)
     text = read_source_text(Path(path))
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise SourceError(
-            f"YAML syntax error: {exc.problem or exc.context}",
-            file=str(path),
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, text, Path(path)) from None
-    except RecursionError:
-        raise SourceError("YAML nested too deeply to read", file=str(path)) from None
+    root = compose_yaml(text, str(path))
     if root is None:
         raise SourceError(
             "empty file: expected plan, document, priority_areas and actions",

@@ -156,3 +156,13 @@ def test_the_diff_map_route_serves_the_difference_map(client: TestClient) -> Non
     assert "default-src 'none'" in response.headers["content-security-policy"]
     assert "Difference map" in response.text and "Added (only after)" in response.text
     assert client.get("/maps/landscape").status_code == 200, "other maps still route"
+
+
+def test_more_than_max_changes_is_refused_as_for_a_file(client: TestClient) -> None:
+    from govgraph.graph.scenario import MAX_CHANGES
+
+    body = scenario(client, ", ".join([MERGE] * (MAX_CHANGES + 1)), "title")
+    assert body["data"] is None
+    message = body["errors"][0]["message"]
+    assert "field 'changes'" in message
+    assert f"at most {MAX_CHANGES} changes, not {MAX_CHANGES + 1}" in message
