@@ -18,6 +18,7 @@ from typing import Any
 from rdflib import Literal
 from rdflib.namespace import XSD
 
+from govgraph.graph.core.text import short_repr
 from govgraph.graph.core.yaml_reader import Mark, MarkedDict, MarkedList, load_yaml
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import read_source_text
@@ -56,7 +57,7 @@ def parse_date(value: Any) -> Date:
     """A Date from YAML (an int year, a date, or a string); ValueError says what is expected."""
     expected = "a date as YYYY-MM-DD, a month YYYY-MM or a year YYYY"
     if isinstance(value, bool):
-        raise ValueError(f"expected {expected}, got {value!r}")
+        raise ValueError(f"expected {expected}, got {short_repr(value)}")
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -77,7 +78,7 @@ def parse_date(value: Any) -> Date:
             pass
         else:
             return Date(text, day, day)
-    raise ValueError(f"expected {expected}, got {value!r}")
+    raise ValueError(f"expected {expected}, got {short_repr(value)}")
 
 
 # --- records ------------------------------------------------------------------------------
@@ -136,7 +137,8 @@ class Record:
         assert value is not None
         if not ID_PATTERN.match(value):
             raise self.error(
-                field, f"expected an id of lower-case letters, digits and '-', got {value!r}"
+                field,
+                f"expected an id of lower-case letters, digits and '-', got {short_repr(value)}",
             )
         return value
 
@@ -148,7 +150,7 @@ class Record:
         if isinstance(value, str):
             return [(value.strip(), self.where(field))]
         if not isinstance(value, MarkedList):
-            raise self.error(field, f"expected a list of text, got {value!r}")
+            raise self.error(field, f"expected a list of text, got {short_repr(value)}")
         out = []
         for item, mark in zip(value, value.item_marks, strict=True):
             if (
@@ -156,7 +158,9 @@ class Record:
                 or isinstance(item, bool)
                 or not str(item).strip()
             ):
-                raise self.error(field, f"expected a list of text, got item {item!r}", mark)
+                raise self.error(
+                    field, f"expected a list of text, got item {short_repr(item)}", mark
+                )
             out.append((" ".join(str(item).split()), mark))
         return out
 
@@ -175,13 +179,15 @@ class Record:
         if value is None:
             return MarkedDict()
         if not isinstance(value, MarkedDict):
-            raise self.error(field, f"expected a mapping such as {{gss: S12000018}}, got {value!r}")
+            raise self.error(
+                field, f"expected a mapping such as {{gss: S12000018}}, got {short_repr(value)}"
+            )
         return value
 
     def records(self, field: str, what: str) -> list[Record]:
         value = self.data.get(field)
         if not isinstance(value, MarkedList):
-            raise self.error(field, f"expected a list of {what}, got {value!r}")
+            raise self.error(field, f"expected a list of {what}, got {short_repr(value)}")
         return [
             Record(item, self.file, mark, what)
             for item, mark in zip(value, value.item_marks, strict=True)

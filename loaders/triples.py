@@ -23,6 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from govgraph.graph.core.text import short_repr
 from govgraph.loaders.base import SourceInfo
 from govgraph.loaders.resolve import Resolver
 from govgraph.ontology.terms import GG, ID, SRC, entity, slugify
@@ -131,7 +132,8 @@ def literal_date(text: str) -> Literal:
             continue
         return Literal(day.isoformat(), datatype=XSD.date)
     raise ValueError(
-        f"not a date: {text!r} (expected YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, YYYY-MM or YYYY)"
+        f"not a date: {short_repr(text)} (expected YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, "
+        "YYYY-MM or YYYY)"
     )
 
 
