@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from govgraph.graph.core.dates import whole_number
 from govgraph.graph.entities import check_date
 from govgraph.graph.errors import GovgraphError, NotFound, QueryError
 from govgraph.graph.overlaps import FindingsCache, data_version
@@ -35,7 +36,7 @@ def maps_endpoint(store: Store) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         params = request.query_params
         try:
-            depth = int(params.get("depth", "2"))
+            depth = whole_number(params.get("depth", "2"))
         except ValueError:
             return _error(QueryError("depth must be a whole number"))
         try:

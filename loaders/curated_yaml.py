@@ -8,16 +8,12 @@ raises :class:`~govgraph.graph.errors.SourceError` with file, line, column and f
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rdflib import Literal
-from rdflib.namespace import XSD
-
+from govgraph.graph.core.dates import Date, parse_date
 from govgraph.graph.core.text import short_repr
 from govgraph.graph.core.yaml_reader import Mark, MarkedDict, MarkedList, load_yaml
 from govgraph.graph.errors import SourceError
@@ -32,53 +28,9 @@ def read_yaml(path: Path) -> Any:
     return load_yaml(read_source_text(path), str(path))
 
 
-# --- dates ------------------------------------------------------------------------------
+# --- dates: one parser, in govgraph.graph.core.dates ---------------------------------
 
-
-@dataclass(frozen=True)
-class Date:
-    """A date at the precision a source gives it, with the earliest and latest day it may
-    mean, so that an end can be checked against a start of another precision."""
-
-    text: str
-    earliest: dt.date
-    latest: dt.date
-
-    @property
-    def literal(self) -> Literal:
-        if len(self.text) == 4:
-            return Literal(self.text, datatype=XSD.gYear)
-        if len(self.text) == 7:
-            return Literal(self.text, datatype=XSD.gYearMonth)
-        return Literal(self.text, datatype=XSD.date)
-
-
-def parse_date(value: Any) -> Date:
-    """A Date from YAML (an int year, a date, or a string); ValueError says what is expected."""
-    expected = "a date as YYYY-MM-DD, a month YYYY-MM or a year YYYY"
-    if isinstance(value, bool):
-        raise ValueError(f"expected {expected}, got {short_repr(value)}")
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return Date(value.isoformat(), value, value)
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}", text):
-        year = int(text)
-        return Date(text, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        year, month = int(text[:4]), int(text[5:])
-        if 1 <= month <= 12:
-            last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-            return Date(text, dt.date(year, month, 1), dt.date(year, month, last))
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            return Date(text, day, day)
-    raise ValueError(f"expected {expected}, got {short_repr(value)}")
+__all__ = ["Date", "Mark", "MarkedDict", "MarkedList", "Record", "parse_date", "read_yaml"]
 
 
 # --- records ------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from govgraph.graph.core.dates import parse_date
 from govgraph.graph.core.text import short_repr
 from govgraph.loaders.base import SourceInfo
 from govgraph.loaders.resolve import Resolver
@@ -121,11 +122,9 @@ def literal_date(text: str) -> Literal:
     ``2016-04-01``, ``20160401``, ``01/04/2016`` (day first, as UK data is), ``2016-04``,
     ``2016``. Raises ValueError naming what was expected."""
     value = text.strip()
-    if re.fullmatch(r"\d{4}", value):
-        return Literal(value, datatype=XSD.gYear)
-    if re.fullmatch(r"\d{4}-\d{2}", value) and 1 <= int(value[5:]) <= 12:
-        return Literal(value, datatype=XSD.gYearMonth)
-    for fmt in _DATE_FORMATS:
+    if re.fullmatch(r"[0-9]{4}(-[0-9]{2})?", value):
+        return parse_date(value).literal  # ValueError for year 0000 or month 13
+    for fmt in _DATE_FORMATS if value.isascii() else ():  # strptime takes any script's digits
         try:
             day = dt.datetime.strptime(value, fmt).date()
         except ValueError:

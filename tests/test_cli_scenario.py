@@ -231,3 +231,13 @@ def test_a_scenario_alias_bomb_is_refused_at_its_alias(store_url: str) -> None:
     assert "alias-bomb.yaml:9:13" in result.stderr
     assert "aliases expand to more than" in result.stderr
     assert len(result.stderr) < 1000
+
+
+@pytest.mark.parametrize("day", ["2020-02-30", "0000-01-01", "２０２０"])
+def test_unreal_dates_are_refused_by_as_of_and_report_diff(store_url: str, day: str) -> None:
+    query = runner.invoke(app, ["query", "--store", store_url, "--as-of", day, "--sparql", COUNT])
+    assert query.exit_code != 0 and "YYYY-MM-DD" in query.stderr
+    diff = runner.invoke(
+        app, ["report", "diff", "--from", day, "--to", "2021", "--store", store_url]
+    )
+    assert diff.exit_code == 2 and day in diff.stderr
