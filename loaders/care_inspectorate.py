@@ -159,7 +159,7 @@ class CareInspectorateLoader(Loader):
     ) -> Iterator[Triple]:
         path = self.file
         number = require(row, "CSNumber", path, "a care service number CSnnnnnnnnnn")
-        if not _CS.match(number):
+        if not _CS.fullmatch(number):
             raise SourceError(
                 f"expected a care service number like CS2003000163, got {short_repr(number)}",
                 file=str(path),
@@ -238,7 +238,7 @@ class CareInspectorateLoader(Loader):
         cit: Citation,
     ) -> Iterator[Triple]:
         number = require(row, "SP_number", self.file, "a provider number SPnnnnnnnnnn")
-        if not _SP.match(number):
+        if not _SP.fullmatch(number):
             raise SourceError(
                 f"expected a provider number like SP2003000011, got {short_repr(number)}",
                 file=str(self.file),

@@ -399,7 +399,7 @@ class _Reader:
                 )
             pattern, expected = _CODE_FORMS[scheme]
             text = str(value).strip()
-            if not pattern.match(text):
+            if not pattern.fullmatch(text):
                 raise r.error(
                     "codes", f"expected {expected} for '{scheme}', got {short_repr(value)}", mark
                 )

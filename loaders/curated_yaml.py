@@ -87,7 +87,7 @@ class Record:
     def ident(self, field: str = "id") -> str:
         value = self.text(field)
         assert value is not None
-        if not ID_PATTERN.match(value):
+        if not ID_PATTERN.fullmatch(value):
             raise self.error(
                 field,
                 f"expected an id of lower-case letters, digits and '-', got {short_repr(value)}",

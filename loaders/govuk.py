@@ -150,7 +150,7 @@ class GovukOrganisationsLoader(Loader):
                     field="details",
                 )
             slug = slug_from(record)
-            if not _SLUG.match(slug):
+            if not _SLUG.fullmatch(slug):
                 raise SourceError(
                     f"{where}: expected details.slug (or an id URL ending in a slug) of "
                     f"lower-case letters, digits and hyphens, got {short_repr(slug)}",

@@ -130,7 +130,7 @@ class PhsGeographyLoader(Loader):
         for row in rows:
             for prefix in ("CA", "HSCP", "HB"):
                 code = require(row, prefix, self.lookup, "a GSS code")
-                if not _CODE[prefix].match(code):
+                if not _CODE[prefix].fullmatch(code):
                     raise SourceError(
                         f"expected a GSS code {_CODE[prefix].pattern[1:4]}nnnnnn, got "
                         f"{short_repr(code)}",
@@ -241,7 +241,7 @@ class PhsGeographyLoader(Loader):
             code = require(row, "HB", path, "a GSS code")
             if code in boards:
                 continue
-            if not _CODE["HB"].match(code):
+            if not _CODE["HB"].fullmatch(code):
                 raise SourceError(
                     f"expected a GSS code like S08nnnnnn, got {short_repr(code)}",
                     file=str(path),
