@@ -75,14 +75,15 @@ class _Loader(yaml.SafeLoader):
             node = self.anchors.get(event.anchor)
             if event.anchor in self.open_anchors:
                 raise self.fail(
-                    f"alias *{event.anchor} refers to the collection it is in", node_mark(event)
+                    f"alias *{event.anchor[:40]} refers to the collection it is in",
+                    node_mark(event),
                 )
             if node is not None:
                 self.expanded += self.size(node)
                 if self.expanded > MAX_ALIAS_EXPANSION:
                     raise self.fail(
                         f"YAML aliases expand to more than {MAX_ALIAS_EXPANSION:,} values "
-                        f"(at *{event.anchor}): write the values out instead",
+                        f"(at *{event.anchor[:40]}): write the values out instead",
                         node_mark(event),
                     )
             return super().compose_node(parent, index)
