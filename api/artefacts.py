@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from govgraph.graph.core.dates import whole_number
+from govgraph.graph.core.numbers import decimal_number, whole_number
 from govgraph.graph.entities import check_date
 from govgraph.graph.errors import GovgraphError, NotFound, QueryError
 from govgraph.graph.overlaps import FindingsCache, data_version
@@ -67,7 +67,7 @@ def overlaps_endpoint(store: Store, cache: FindingsCache) -> Endpoint:
             return _error(QueryError(f"format must be one of {', '.join(MEDIA_TYPES)}"))
         kinds = params.getlist("kind") or None
         try:
-            min_score = float(params.get("minScore", "0"))
+            min_score = decimal_number(params.get("minScore", "0"))
             findings = await run_in_threadpool(
                 cache.get, store, kinds=kinds, min_score=min_score, first=None
             )

@@ -19,7 +19,6 @@ from govgraph.graph.core.text import short_repr
 
 EXPECTED = "a date as YYYY-MM-DD, a month YYYY-MM or a year YYYY"
 _FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-_WHOLE = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -67,11 +66,3 @@ def parse_date(value: Any) -> Date:
                 f"no such date {short_repr(text)} ({exc}): expected {EXPECTED}"
             ) from None
     raise ValueError(f"expected {EXPECTED}, got {short_repr(value)}")
-
-
-def whole_number(text: str) -> int:
-    """A non-negative whole number written in ASCII digits (``int()`` would also take
-    ``٣`` or full-width digits); ValueError otherwise."""
-    if not _WHOLE.fullmatch(text):
-        raise ValueError(f"expected a whole number in digits 0-9, got {short_repr(text)}")
-    return int(text)
