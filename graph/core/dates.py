@@ -32,7 +32,9 @@ class Date:
 
     @property
     def precision(self) -> Precision["year", "month", "day"]:
-        return {4: "year", 7: "month"}.get(len(self.text), "day")  # type: ignore[return-value]
+        if len(self.text) == 4:
+            return "year"
+        return "month" if len(self.text) == 7 else "day"
 
     @property
     def literal(self) -> Literal:
@@ -52,16 +54,17 @@ def parse_date(value: Any) -> Date:
     text = str(value).strip()
     match = _FORM.fullmatch(text)
     if match:
-        year, month, day = (int(g) if g else None for g in match.groups())
+        year, month, day = match.groups()
         try:
             if month is None:
-                return Date(text, dt.date(year, 1, 1), dt.date(year, 12, 31))  # type: ignore[arg-type]
+                return Date(text, dt.date(int(year), 1, 1), dt.date(int(year), 12, 31))
+            first = dt.date(int(year), int(month), 1)
             if day is None:
-                last = calendar.monthrange(year, month)[1]  # type: ignore[arg-type]
-                return Date(text, dt.date(year, month, 1), dt.date(year, month, last))  # type: ignore[arg-type]
-            exact = dt.date(year, month, day)  # type: ignore[arg-type]
+                last = calendar.monthrange(first.year, first.month)[1]
+                return Date(text, first, first.replace(day=last))
+            exact = first.replace(day=int(day))
             return Date(text, exact, exact)
-        except (ValueError, calendar.IllegalMonthError) as exc:
+        except ValueError as exc:
             raise ValueError(
                 f"no such date {short_repr(text)} ({exc}): expected {EXPECTED}"
             ) from None
