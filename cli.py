@@ -138,15 +138,31 @@ def serve(
             help="Worker processes (several need the versioned default store or a remote one).",
         ),
     ] = 1,
+    header_timeout: Annotated[
+        float | None,
+        typer.Option(
+            min=0.1,
+            help="Seconds a client has to send a request's headers before it gets a 408 and "
+            "is disconnected [default: $GOVGRAPH_HEADER_TIMEOUT or 10].",
+            show_default=False,
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Serve GraphQL (with GraphiQL) over HTTP."""
     import uvicorn
 
     from govgraph.api.app import create_app
-    from govgraph.api.server import check_shareable, listen, run_workers
+    from govgraph.api.server import (
+        check_shareable,
+        header_timeout_setting,
+        http_protocol,
+        listen,
+        run_workers,
+    )
 
     try:
+        headers_due = header_timeout or header_timeout_setting()
         st = _open(store)
         if workers > 1:
             check_shareable(st)
@@ -163,10 +179,17 @@ def serve(
     if workers > 1:
         out.print(f"  {workers} worker processes")
         st.close()
-        run_workers(store or os.environ.get(STORE_ENV) or DEFAULT_STORE, sock, workers)
+        run_workers(store or os.environ.get(STORE_ENV) or DEFAULT_STORE, sock, workers, headers_due)
         return
     try:
-        uvicorn.run(create_app(st), host=host, port=port, log_level="warning", server_header=False)
+        uvicorn.run(
+            create_app(st),
+            host=host,
+            port=port,
+            log_level="warning",
+            server_header=False,
+            http=http_protocol(headers_due),
+        )
     finally:
         st.close()
 

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from govgraph.api.costly import Costly, error_response
+from govgraph.graph.core.numbers import decimal_number, whole_number
 from govgraph.graph.entities import check_date
 from govgraph.graph.errors import GovgraphError, QueryError
 from govgraph.graph.overlaps import FindingsCache
@@ -33,7 +34,7 @@ def maps_endpoint(store: Store) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         params = request.query_params
         try:
-            depth = int(params.get("depth", "2"))
+            depth = whole_number(params.get("depth", "2"))
         except ValueError:
             return _error(QueryError("depth must be a whole number"))
         try:
@@ -64,7 +65,7 @@ def overlaps_endpoint(store: Store, cache: FindingsCache) -> Endpoint:
             return _error(QueryError(f"format must be one of {', '.join(MEDIA_TYPES)}"))
         kinds = params.getlist("kind") or None
         try:
-            min_score = float(params.get("minScore", "0"))
+            min_score = decimal_number(params.get("minScore", "0"))
             findings = await run_in_threadpool(
                 cache.get, store, kinds=kinds, min_score=min_score, first=None
             )

@@ -117,6 +117,9 @@ def entity_endpoint(store: Store):  # type: ignore[no-untyped-def]
     async def endpoint(request: Request) -> Response:
         slug = request.path_params["slug"]
         headers = {"Vary": "Accept"}
+        if not request.scope["path"].endswith("/" + slug):
+            # Starlette's {slug:path} is ``.*$``: it drops a trailing newline ("/id/x%0a")
+            return _not_found(request.scope["path"].rpartition("/id/")[2], headers)
         try:
             iri = iri_for(slug)
             media = choose(request)

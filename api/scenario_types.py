@@ -18,11 +18,10 @@ from govgraph.graph.errors import QueryError
 from govgraph.graph.findings import Finding as FindingRecord
 from govgraph.graph.impact_model import CATEGORIES, Change, Impact
 from govgraph.graph.overlaps import compute_findings
+from govgraph.graph.scenario import Scenario, parse_scenario
 from govgraph.graph.store import Store
 from govgraph.visualisations.impact_report import change_facts
 
-MAX_CHANGES = 20
-"""Steps one scenario may hold: each is applied to a copy of the whole landscape."""
 ORIGIN = "GraphQL scenario"
 
 
@@ -146,15 +145,14 @@ class ScenarioImpact:
         )
 
 
-def scenario_data(changes: list[ScenarioChangeInput], name: str | None) -> dict[str, Any]:
-    """The changes as the mapping a scenario YAML file holds (unset fields left out, so
-    the scenario parser names what is missing)."""
+def scenario_data(changes: list[ScenarioChangeInput], name: str | None) -> Scenario:
+    """The changes parsed as the scenario a YAML file would hold (unset fields left out, so
+    the scenario parser names what is missing), before any costly work: the parser refuses
+    more than :data:`~govgraph.graph.scenario.MAX_CHANGES` changes, as it does for a file."""
     if not changes:
         raise QueryError("a scenario needs at least one change")
-    if len(changes) > MAX_CHANGES:
-        raise QueryError(f"a scenario may hold at most {MAX_CHANGES} changes, not {len(changes)}")
     steps = [_step(i, c) for i, c in enumerate(changes, 1)]
-    return {"name": name or ORIGIN, "changes": steps}
+    return parse_scenario({"name": name or ORIGIN, "changes": steps}, ORIGIN)
 
 
 def _one(i: int, c: ScenarioChangeInput) -> str | list[str] | None:
@@ -191,13 +189,11 @@ def _step(i: int, c: ScenarioChangeInput) -> dict[str, Any]:
     return out
 
 
-def run_scenario(store: Store, data: dict[str, Any], before: list[FindingRecord]) -> ScenarioImpact:
-    """Parse, resolve and apply the scenario to a copy of ``store``; the impact (the
+def run_scenario(store: Store, plan: Scenario, before: list[FindingRecord]) -> ScenarioImpact:
+    """Resolve and apply the scenario to a copy of ``store``; the impact (the
     worker-thread half of the ``scenario`` field)."""
     from govgraph.graph.impact import scenario_impact
-    from govgraph.graph.scenario import parse_scenario
 
-    plan = parse_scenario(data, ORIGIN)
     impact, after = scenario_impact(store, plan, findings_before=before)
     after.close()
     return ScenarioImpact.of(impact)

@@ -14,7 +14,6 @@ from govgraph.api.enums import KIND_BY_IRI, AssessmentStatus, OrganisationType, 
 from govgraph.api.limits import extensions
 from govgraph.api.overlap_types import MAX_FINDINGS, Finding, FindingKind
 from govgraph.api.scenario_types import (
-    MAX_CHANGES,
     ScenarioChangeInput,
     ScenarioImpact,
     findings_as_of,
@@ -46,6 +45,7 @@ from govgraph.graph.entities import check_date, get_entities, iri_for
 from govgraph.graph.errors import QueryError
 from govgraph.graph.overlaps import filter_findings
 from govgraph.graph.records import Chain, Hop
+from govgraph.graph.scenario import MAX_CHANGES
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
 

@@ -10,6 +10,7 @@ process does.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 
@@ -21,6 +22,16 @@ from govgraph.graph.store import STORE_ENV, Store
 
 ASGI_APP = "govgraph.api.asgi:app"
 """The app each worker imports; it opens the store named by ``$GOVGRAPH_STORE``."""
+
+
+DEFAULT_HEADER_TIMEOUT = 10.0
+"""Seconds a client has to send a request's line and headers (``GOVGRAPH_HEADER_TIMEOUT``)."""
+HEADER_TIMEOUT_ENV = "GOVGRAPH_HEADER_TIMEOUT"
+_TIMEOUT_BODY = b"request headers not received in time\n"
+_TIMEOUT_RESPONSE = (
+    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
+    b"connection: close\r\ncontent-length: %d\r\n\r\n%s" % (len(_TIMEOUT_BODY), _TIMEOUT_BODY)
+)
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -51,15 +62,119 @@ def check_shareable(store: Store) -> None:
         )
 
 
-def run_workers(store_url: str, sock: socket.socket, workers: int) -> None:
+def run_workers(
+    store_url: str,
+    sock: socket.socket,
+    workers: int,
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+) -> None:
     """Serve on ``sock`` (from :func:`listen`) with ``workers`` processes, each opening
     ``store_url`` read-only."""
     os.environ[STORE_ENV] = store_url
+    os.environ[HEADER_TIMEOUT_ENV] = str(header_timeout)
     host, port = sock.getsockname()[:2]
     config = uvicorn.Config(
-        ASGI_APP, host=host, port=port, workers=workers, log_level="warning", server_header=False
+        ASGI_APP,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        server_header=False,
+        http="govgraph.api.server:HeaderTimeoutProtocol",
     )
     try:
         Multiprocess(config, sockets=[sock]).run()
     finally:
         sock.close()
+
+
+def _base_protocol() -> type[asyncio.Protocol]:
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:  # httptools not installed: uvicorn uses h11
+        from uvicorn.protocols.http.h11_impl import H11Protocol
+
+        return H11Protocol
+    return HttpToolsProtocol
+
+
+class HeaderTimeoutProtocol(_base_protocol()):  # type: ignore[misc]
+    """uvicorn's HTTP protocol (httptools when installed, else h11, as its ``auto`` picks)
+    with a deadline on request headers, which uvicorn 0.54 lacks: a client that opens a
+    connection, or finishes a keep-alive response, and then trickles a request line (the
+    "slowloris" attack) holds a connection for ever. The timer starts when the connection
+    opens and after each response, and stops when the protocol has parsed a request's
+    headers (it then makes a new request cycle); past the deadline the client gets a 408
+    and the connection is closed. Bodies and responses are bounded elsewhere.
+
+    The deadline is :data:`header_timeout`, or ``$GOVGRAPH_HEADER_TIMEOUT`` (worker
+    processes are spawned and import this class by name, so they read the variable)."""
+
+    header_timeout: float | None = None
+    _header_timer: asyncio.TimerHandle | None = None
+    _waiting_cycle: object = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._start_header_timer()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._header_timer is not None and self.cycle is not self._waiting_cycle:
+            self._stop_header_timer()  # headers parsed: a new request cycle began
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._start_header_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_header_timer()
+        super().connection_lost(exc)
+
+    def _start_header_timer(self) -> None:
+        self._stop_header_timer()
+        if self.cycle is not None and not self.cycle.response_complete:
+            return  # a pipelined request is already being answered
+        self._waiting_cycle = self.cycle
+        self._header_timer = self.loop.call_later(header_timeout(self), self._headers_late)
+
+    def _stop_header_timer(self) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+
+    def _headers_late(self) -> None:
+        self._header_timer = None
+        if not self.transport.is_closing():
+            self.transport.write(_TIMEOUT_RESPONSE)
+            self.transport.close()
+
+
+def header_timeout(protocol: HeaderTimeoutProtocol) -> float:
+    """The protocol's own deadline, else :func:`header_timeout_setting`."""
+    if protocol.header_timeout is not None:
+        return protocol.header_timeout
+    return header_timeout_setting()
+
+
+def header_timeout_setting() -> float:
+    """``$GOVGRAPH_HEADER_TIMEOUT`` seconds, else 10; GovgraphError when it is not a
+    positive number."""
+    raw = os.environ.get(HEADER_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_HEADER_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not seconds > 0 or seconds == float("inf"):
+        raise GovgraphError(f"{HEADER_TIMEOUT_ENV} must be a positive number of seconds")
+    return seconds
+
+
+def http_protocol(seconds: float | None = None) -> type[asyncio.Protocol]:
+    """The protocol class for ``uvicorn.run(http=...)``: headers due within ``seconds``."""
+    if seconds is None:
+        return HeaderTimeoutProtocol
+    return type("HeaderTimeoutProtocol", (HeaderTimeoutProtocol,), {"header_timeout": seconds})

@@ -6,13 +6,14 @@ turn a nested request into a fixed number of store calls whatever the size of th
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
 from rdflib import URIRef
 from rdflib.term import Node
 
+from govgraph.graph.core.dates import EXPECTED, parse_date
+from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import QueryError
 from govgraph.graph.queries import query
 from govgraph.graph.records import EntityRecord, SourceRef
@@ -20,8 +21,6 @@ from govgraph.graph.relationships import with_kinds
 from govgraph.graph.store import Store, Triple
 from govgraph.ontology.model import local_name, most_specific
 from govgraph.ontology.terms import ID, entity
-
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def iri_for(id_or_iri: str) -> URIRef:
@@ -38,11 +37,15 @@ def entity_id(iri: str) -> str:
 
 
 def check_date(value: str | None) -> str | None:
-    """A date filter must be YYYY, YYYY-MM or YYYY-MM-DD; it is compared as text."""
+    """A date filter must be YYYY, YYYY-MM or YYYY-MM-DD naming a real period
+    (:func:`govgraph.graph.core.dates.parse_date`); it is compared as text."""
     if value is None:
         return None
-    if not _DATE.match(value):
-        raise QueryError(f"asOf must be a date as YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}")
+    try:
+        if not isinstance(value, str) or parse_date(value).text != value:
+            raise ValueError(f"expected {EXPECTED}, got {short_repr(value)}")
+    except ValueError as exc:
+        raise QueryError(f"asOf must be a date as YYYY-MM-DD, YYYY-MM or YYYY: {exc}") from None
     return value
 
 

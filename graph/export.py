@@ -7,13 +7,12 @@ networkx cannot write lists or None to GraphML or GEXF.
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterable
 
 import networkx as nx
 from rdflib import Graph, URIRef
 
+from govgraph.graph.core.csv_out import csv_text
 from govgraph.graph.queries import query
 from govgraph.graph.store import Store
 from govgraph.ontology import model
@@ -97,8 +96,6 @@ def network(store: Store) -> nx.MultiDiGraph:
 
 def network_csv(graph: nx.MultiDiGraph) -> str:
     """One row per link (isolated entities get a row of their own), formula-safe."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
     cols = [
         "subject_id",
         "subject_name",
@@ -108,32 +105,25 @@ def network_csv(graph: nx.MultiDiGraph) -> str:
         "object_name",
         "object_type",
     ]
-    writer.writerow(cols)
+    rows = []
     for s, o, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[2]["kind"], e[1])):
         a, b = graph.nodes[s], graph.nodes[o]
-        writer.writerow(
-            _safe(
-                [
-                    a["id"],
-                    a["label"],
-                    a.get("type", ""),
-                    data["kind"],
-                    b["id"],
-                    b["label"],
-                    b.get("type", ""),
-                ]
-            )
+        rows.append(
+            [
+                a["id"],
+                a["label"],
+                a.get("type", ""),
+                data["kind"],
+                b["id"],
+                b["label"],
+                b.get("type", ""),
+            ]
         )
     for n in sorted(graph.nodes):
         if graph.degree(n) == 0:
             a = graph.nodes[n]
-            writer.writerow(_safe([a["id"], a["label"], a.get("type", ""), "", "", "", ""]))
-    return out.getvalue()
-
-
-def _safe(cells: Iterable[object]) -> list[str]:
-    """Spreadsheets run cells that start with = + - @ (or tab/CR) as formulas: quote them."""
-    return ["'" + c if c[:1] in ("=", "+", "-", "@", "\t", "\r") else c for c in map(str, cells)]
+            rows.append([a["id"], a["label"], a.get("type", ""), "", "", "", ""])
+    return csv_text(cols, rows)
 
 
 def _short(iri: str) -> str:

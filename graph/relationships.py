@@ -42,7 +42,7 @@ def with_kinds(text: str, **kinds: Sequence[URIRef]) -> str:
     user input, and each is checked to be a plain IRI."""
     for name, iris in kinds.items():
         for iri in iris:
-            if not _IRI.match(str(iri)):
+            if not _IRI.fullmatch(str(iri)):
                 raise ValueError(f"not a plain IRI: {iri!r}")
         listed = ", ".join(f"<{iri}>" for iri in iris) or "<urn:govgraph:nothing>"
         text = text.replace(f"#KINDS:{name}", listed)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import faulthandler
 import os
 import pickle
 import platform
@@ -117,6 +118,7 @@ def call_isolated(fn: Callable[..., T], *args: Any, limits: Limits, **kwargs: An
 
 def _child(work: Callable[[], bytes], limits: Limits, fd: int) -> None:
     code = 0
+    faulthandler.disable()  # a child over its memory cap aborts; the parent reports that
     try:
         confine(limits.max_memory)
         sys.setrecursionlimit(CHILD_RECURSION_LIMIT)

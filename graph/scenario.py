@@ -53,6 +53,8 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from govgraph.graph.core.names import name_key
+from govgraph.graph.core.text import short_repr
+from govgraph.graph.core.yaml_reader import MarkedDict, MarkedList
 from govgraph.graph.errors import NotFound, SourceError
 from govgraph.graph.queries import query
 from govgraph.graph.records import SourceRef
@@ -64,7 +66,7 @@ from govgraph.graph.snapshot import (
     remove_entities,
 )
 from govgraph.graph.store import Store
-from govgraph.loaders.curated_yaml import MarkedDict, MarkedList, read_yaml
+from govgraph.loaders.curated_yaml import read_yaml
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG, GRAPH, ID, INFERRED_GRAPH, entity, slugify
 
@@ -80,6 +82,10 @@ OPERATIONS: dict[str, tuple[set[str], set[str]]] = {
 }
 """Each operation's required and optional companion fields."""
 ADD_FIELDS = ({"name", "type"}, {"accountable_to", "kind", "members"})
+MAX_CHANGES = 20
+"""Changes one scenario may hold, from a file (``govgraph scenario``) or from GraphQL: each
+is applied to a copy of the whole landscape and adds to the report, so a few hundred
+would take gigabytes."""
 
 
 class ScenarioError(NotFound, SourceError):
@@ -175,6 +181,15 @@ def parse_scenario(data: Any, origin: str = "scenario") -> Scenario:
         )
     if not isinstance(changes, list) or not changes:
         raise _error(origin, data, "changes", "expected a non-empty list of changes")
+    if len(changes) > MAX_CHANGES:
+        raise _error(
+            origin,
+            changes,
+            MAX_CHANGES,
+            f"a scenario may hold at most {MAX_CHANGES} changes, not {len(changes)}: "
+            "split it into several scenarios",
+            "changes",
+        )
     steps = tuple(_step(origin, changes, i, change) for i, change in enumerate(changes, start=1))
     return Scenario(name.strip(), steps, origin)
 
@@ -201,7 +216,7 @@ def _error(
 def _text(origin: str, change: Any, key: str, what: str) -> str:
     value = change.get(key)
     if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
-        raise _error(origin, change, key, f"expected {what} as text, got {value!r}")
+        raise _error(origin, change, key, f"expected {what} as text, got {short_repr(value)}")
     return str(value).strip()
 
 
@@ -210,13 +225,18 @@ def _names(origin: str, change: Any, key: str, least: int) -> tuple[str, ...]:
     items = value if isinstance(value, list) else None
     if items is None or len(items) < least:
         raise _error(
-            origin, change, key, f"expected a list of at least {least} names, got {value!r}"
+            origin,
+            change,
+            key,
+            f"expected a list of at least {least} names, got {short_repr(value)}",
         )
     out: list[str] = []
     for i, item in enumerate(items):
         if isinstance(item, bool) or not isinstance(item, str | int) or not str(item).strip():
             line = _line(items, i) or _line(change, key)
-            raise SourceError(f"expected a name, got {item!r}", file=origin, line=line, field=key)
+            raise SourceError(
+                f"expected a name, got {short_repr(item)}", file=origin, line=line, field=key
+            )
         out.append(str(item).strip())
     return tuple(out)
 
@@ -231,7 +251,8 @@ def _kind(origin: str, change: Any, key: str) -> URIRef | None:
             origin,
             change,
             key,
-            f"unknown accountability kind {value!r}: use one of " + ", ".join(sorted(kinds)),
+            f"unknown accountability kind {short_repr(value)}: use one of "
+            + ", ".join(sorted(kinds)),
         )
     return kinds[value]
 
@@ -245,7 +266,7 @@ def _class(origin: str, change: Any, key: str) -> URIRef:
             origin,
             change,
             key,
-            f"unknown type {value!r}: use a class such as Board, "
+            f"unknown type {short_repr(value)}: use a class such as Board, "
             "Committee, WorkingGroup, ExecutiveNDPB or PublicBody",
         )
     return URIRef(classes[value])
@@ -401,20 +422,23 @@ class _Names:
         gone = [e for e, _ in self.by_name.get(_key(name), {}).items() if e in self.removed]
         if not found and gone:
             raise self.error(
-                f"{name!r} no longer exists: step {self.removed[gone[0]]} removed it", step, field
+                f"{short_repr(name)} no longer exists: step {self.removed[gone[0]]} removed it",
+                step,
+                field,
             )
         if not found:
             near = difflib.get_close_matches(_key(name), list(self.by_name), n=3, cutoff=0.75)
             hint = f" (did you mean {', '.join(repr(n) for n in near)}?)" if near else ""
             raise self.error(
-                f"no body, group or post is named {name!r}{hint}: use its name, an alias or its id",
+                f"no body, group or post is named {short_repr(name)}{hint}: use its name, "
+                "an alias or its id",
                 step,
                 field,
             )
         if len(found) > 1:
             listed = "; ".join(f"{self.preferred.get(e, e)} (id {_id(e)})" for e in found[:5])
             raise self.error(
-                f"{name!r} names {len(found)} bodies: {listed}. Use an id", step, field
+                f"{short_repr(name)} names {len(found)} bodies: {listed}. Use an id", step, field
             )
         return found[0]
 
@@ -449,14 +473,15 @@ def resolve_scenario(scenario: Scenario, store: Store) -> ResolvedScenario:
 def _new_iri(name: str, step: Step, names: _Names, store: Store) -> str:
     slug = slugify(name)
     if not slug:
-        raise names.error(f"{name!r} cannot be made into an id", step, "name")
+        raise names.error(f"{short_repr(name)} cannot be made into an id", step, "name")
     iri = str(entity(slug))
     taken = iri in names.created or bool(
         store.select(query("scenario_used_iris"), {"ids": [URIRef(iri)]})
     )
     if taken:
         raise names.error(
-            f"the new body {name!r} would take the id {slug!r}, which already names an "
+            f"the new body {short_repr(name)} would take the id {short_repr(slug)}, which "
+            "already names an "
             "entity: choose another name",
             step,
             "name",
@@ -504,7 +529,8 @@ def _resolve_step(step: Step, names: _Names, store: Store) -> ResolvedStep:
     if names.lookup(step.new_name):
         existing = names.lookup(step.new_name)[0]
         raise names.error(
-            f"{step.new_name!r} already names {names.preferred.get(existing)} (id {_id(existing)})",
+            f"{short_repr(step.new_name)} already names {names.preferred.get(existing)} (id "
+            f"{_id(existing)})",
             step,
             "name",
         )

@@ -20,6 +20,7 @@ from typing import ClassVar
 from rdflib import URIRef
 from rdflib.term import Node
 
+from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.resolve import Resolver
 from govgraph.ontology.terms import GRAPH
@@ -74,7 +75,7 @@ class Loader(ABC):
         """Yield the source's triples; raise SourceError on bad input."""
 
     def unresolved(self, mention: str, where: str) -> None:
-        self.notes.unresolved.append(f"{mention!r} ({where})")
+        self.notes.unresolved.append(f"{short_repr(mention)} ({where})")
 
 
 def find_file(path: Path, *patterns: str, what: str, exclude: str | None = None) -> Path:
@@ -124,7 +125,7 @@ def max_source_bytes() -> int:
         value = int(raw)
     except ValueError:
         raise SourceError(
-            f"expected a whole number of bytes, got {raw!r}", field=MAX_SOURCE_BYTES_ENV
+            f"expected a whole number of bytes, got {short_repr(raw)}", field=MAX_SOURCE_BYTES_ENV
         ) from None
     if value <= 0:
         raise SourceError(f"expected a positive number, got {value}", field=MAX_SOURCE_BYTES_ENV)

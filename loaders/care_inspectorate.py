@@ -31,6 +31,7 @@ from typing import ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
+from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, find_file
 from govgraph.loaders.csv_input import FirstLines, Row, read_csv, require
@@ -158,9 +159,9 @@ class CareInspectorateLoader(Loader):
     ) -> Iterator[Triple]:
         path = self.file
         number = require(row, "CSNumber", path, "a care service number CSnnnnnnnnnn")
-        if not _CS.match(number):
+        if not _CS.fullmatch(number):
             raise SourceError(
-                f"expected a care service number like CS2003000163, got {number!r}",
+                f"expected a care service number like CS2003000163, got {short_repr(number)}",
                 file=str(path),
                 line=row.line,
                 field="CSNumber",
@@ -237,9 +238,9 @@ class CareInspectorateLoader(Loader):
         cit: Citation,
     ) -> Iterator[Triple]:
         number = require(row, "SP_number", self.file, "a provider number SPnnnnnnnnnn")
-        if not _SP.match(number):
+        if not _SP.fullmatch(number):
             raise SourceError(
-                f"expected a provider number like SP2003000011, got {number!r}",
+                f"expected a provider number like SP2003000011, got {short_repr(number)}",
                 file=str(self.file),
                 line=row.line,
                 field="SP_number",
@@ -267,7 +268,7 @@ class CareInspectorateLoader(Loader):
         cls = SECTOR_CLASS.get(sector)
         if cls is None:
             raise SourceError(
-                f"unknown provider sector {sector!r}; expected one of "
+                f"unknown provider sector {short_repr(sector)}; expected one of "
                 + ", ".join([*SECTOR_CLASS, *PUBLIC_SECTORS]),
                 file=str(self.file),
                 line=row.line,

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import LoadNotes, check_text_bytes, read_source_bytes
 
@@ -115,7 +116,7 @@ class FirstLines:
         first = self._lines.setdefault((field, key), row.line)
         if first != row.line:
             raise SourceError(
-                f"{what} {key!r} is on two rows (first on line {first})",
+                f"{what} {short_repr(key)} is on two rows (first on line {first})",
                 file=str(self.path),
                 line=row.line,
                 field=field,

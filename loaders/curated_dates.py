@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from govgraph.graph.core.text import short_repr
 from govgraph.loaders.curated_records import Entity, Event
 from govgraph.loaders.curated_yaml import Date, Record
 from govgraph.ontology.terms import GG
@@ -81,7 +82,8 @@ class EventDates:
             where = str(origin) if origin else f"its {name}"
             raise record.error(
                 "date",
-                f"{kind} event {ev.id!r} dates the {name} of {e.id!r} {ev.date.text}, but "
+                f"{kind} event {short_repr(ev.id)} dates the {name} of {short_repr(e.id)} "
+                f"{ev.date.text}, but "
                 f"{where} says {current.text}: the two must agree (fix one of them)",
             )
         value = ev.date if current is None else _narrower(current, ev.date)
@@ -89,13 +91,16 @@ class EventDates:
         if start is not None and end is not None and end.latest < start.earliest:
             raise record.error(
                 "date",
-                f"{kind} event {ev.id!r} would give {e.id!r} an end ({end.text}) before its "
+                f"{kind} event {short_repr(ev.id)} would give {short_repr(e.id)} an end "
+                f"({end.text}) before its "
                 f"start ({start.text})",
             )
         setattr(e, name, value)
         if value is ev.date:
             line = record.where("date")[0]
-            self._origins[(e.id, name)] = _Origin(record.file, line, f"{kind} event {ev.id!r}")
+            self._origins[(e.id, name)] = _Origin(
+                record.file, line, f"{kind} event {short_repr(ev.id)}"
+            )
 
 
 __all__ = ["ENDS", "STARTS", "EventDates"]

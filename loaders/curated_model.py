@@ -15,6 +15,7 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
+from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.curated_dates import EventDates
 from govgraph.loaders.curated_records import (
@@ -113,7 +114,8 @@ def _choice(record: Record, name: str, options: dict[str, URIRef], what: str) ->
     assert value is not None
     if value not in options:
         raise record.error(
-            name, f"unknown {what} {value!r}: expected one of {', '.join(sorted(options))}"
+            name,
+            f"unknown {what} {short_repr(value)}: expected one of {', '.join(sorted(options))}",
         )
     return options[value]
 
@@ -196,7 +198,7 @@ class _Reader:
         if key in self.ids:
             path, (line, _) = self.ids[key]
             raise record.error(
-                "id", f"duplicate id {ident!r}: already used in {path.name} line {line}"
+                "id", f"duplicate id {short_repr(ident)}: already used in {path.name} line {line}"
             )
         self.ids[key] = (record.file, record.where("id"))
 
@@ -217,7 +219,7 @@ class _Reader:
             if doc not in self.files:
                 raise item.error(
                     "doc",
-                    f"unknown document {doc!r}: expected a file listed in sources.yaml "
+                    f"unknown document {short_repr(doc)}: expected a file listed in sources.yaml "
                     f"({', '.join(sorted(self.files))})",
                 )
             out.append(Cite(self.files[doc], item.text("locator") or ""))
@@ -236,7 +238,8 @@ class _Reader:
         if found is None:
             raise record.error(
                 name,
-                f"unknown id {value!r}: expected the id of a record in organisations.yaml or "
+                f"unknown id {short_repr(value)}: expected the id of a record in "
+                "organisations.yaml or "
                 "collectives.yaml",
                 mark,
             )
@@ -251,7 +254,7 @@ class _Reader:
         file = r.text("file")
         assert file is not None
         if file in self.files:
-            raise r.error("file", f"file {file!r} is listed twice")
+            raise r.error("file", f"file {short_repr(file)} is listed twice")
         kinds = {"document": GG.SourceDocument, "dataset": GG.Dataset}
         kind = _choice(r, "kind", kinds, "source kind")
         self.files[file] = ident
@@ -285,7 +288,8 @@ class _Reader:
         if scheme_id not in schemes:
             raise r.error(
                 "scheme",
-                f"unknown scheme {scheme_id!r}: expected one of {', '.join(sorted(schemes))}",
+                f"unknown scheme {short_repr(scheme_id)}: expected one of "
+                f"{', '.join(sorted(schemes))}",
             )
         self.register.concepts.append(
             Concept(
@@ -334,7 +338,8 @@ class _Reader:
                     if value not in known:
                         raise r.error(
                             key,
-                            f"unknown {ontology.label(cls)} {value!r}: expected an id from "
+                            f"unknown {ontology.label(cls)} {short_repr(value)}: expected "
+                            "an id from "
                             "policy_areas.yaml",
                             mark,
                         )
@@ -360,7 +365,8 @@ class _Reader:
             if owner and owner[0] != ident:
                 raise r.error(
                     "aliases" if mark != r.where("name") else "name",
-                    f"name {text!r} is already a name of {owner[0]!r} ({owner[1].name} line "
+                    f"name {short_repr(text)} is already a name of {short_repr(owner[0])} "
+                    f"({owner[1].name} line "
                     f"{owner[2][0]}): one name must identify one body",
                     mark,
                 )
@@ -372,8 +378,8 @@ class _Reader:
             if not re.fullmatch(r"S\d{8}", code) or code[:3] not in AREA_CLASSES:
                 raise r.error(
                     "operates_in",
-                    f"expected the GSS code of a council area (S12...) or health board area "
-                    f"(S08...), got {code!r}",
+                    "expected the GSS code of a council area (S12...) or health board area "
+                    f"(S08...), got {short_repr(code)}",
                     mark,
                 )
             out.append(code)
@@ -387,14 +393,16 @@ class _Reader:
             if scheme not in _CODE_FORMS:
                 raise r.error(
                     "codes",
-                    f"unknown code scheme {scheme!r}: expected one of "
+                    f"unknown code scheme {short_repr(scheme)}: expected one of "
                     + ", ".join(sorted(_CODE_FORMS)),
                     mark,
                 )
             pattern, expected = _CODE_FORMS[scheme]
             text = str(value).strip()
-            if not pattern.match(text):
-                raise r.error("codes", f"expected {expected} for '{scheme}', got {value!r}", mark)
+            if not pattern.fullmatch(text):
+                raise r.error(
+                    "codes", f"expected {expected} for '{scheme}', got {short_repr(value)}", mark
+                )
             out[scheme] = text
         return out
 
@@ -417,7 +425,7 @@ class _Reader:
         if kind_name not in kinds:
             raise r.error(
                 "kind",
-                f"unknown relationship kind {kind_name!r}: expected one of "
+                f"unknown relationship kind {short_repr(kind_name)}: expected one of "
                 + ", ".join(sorted(kinds)),
             )
         prop = kinds[kind_name]  # type: ignore[index]
@@ -430,11 +438,11 @@ class _Reader:
                 raise r.error(
                     end,
                     f"'{kind_name}' needs a {VOCABULARY.names(allowed)} as its {end}, but "
-                    f"{value!r} is a {str(target.type).rsplit('#', 1)[-1]}",
+                    f"{short_repr(value)} is a {str(target.type).rsplit('#', 1)[-1]}",
                 )
             ends[end] = value
         if ends["subject"] == ends["object"]:
-            raise r.error("object", f"a body cannot be '{kind_name}' itself ({value!r})")
+            raise r.error("object", f"a body cannot be '{kind_name}' itself ({short_repr(value)})")
         if kind_name in ACYCLIC_KINDS:
             self.hierarchy.setdefault(ends["subject"], []).append((ends["object"], r))
         rel = Relationship(
@@ -505,7 +513,8 @@ class _Reader:
             parent = r.text("plan")
             if parent not in {p.id for p in self.register.plans}:
                 raise r.error(
-                    "plan", f"unknown plan {parent!r}: expected an id from the 'plans' list"
+                    "plan",
+                    f"unknown plan {short_repr(parent)}: expected an id from the 'plans' list",
                 )
         return Phase(
             ident,
@@ -549,7 +558,9 @@ class _Reader:
             self.entity_ref(r, "subject", subject, r.where("subject"))
         value = r.data.get("value")
         if value is None or isinstance(value, (bool, dict, list)):
-            raise r.error("value", f"expected a number (or the figure as written), got {value!r}")
+            raise r.error(
+                "value", f"expected a number (or the figure as written), got {short_repr(value)}"
+            )
         self.register.figures.append(
             Figure(
                 ident,

@@ -8,192 +8,29 @@ raises :class:`~govgraph.graph.errors.SourceError` with file, line, column and f
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from rdflib import Literal
-from rdflib.namespace import XSD
-
+from govgraph.graph.core.dates import Date, parse_date
+from govgraph.graph.core.text import short_repr
+from govgraph.graph.core.yaml_reader import Mark, MarkedDict, MarkedList, load_yaml
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import read_source_text
-
-Mark = tuple[int, int]
-"""1-based (line, column)."""
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-class MarkedDict(dict[str, Any]):
-    """A YAML mapping that knows where it and each of its keys and values start."""
-
-    mark: Mark = (0, 0)
-    key_marks: dict[str, Mark]
-    value_marks: dict[str, Mark]
-
-
-class MarkedList(list[Any]):
-    """A YAML sequence that knows where it and each of its items start."""
-
-    mark: Mark = (0, 0)
-    item_marks: list[Mark]
-
-
-def _mark(node: yaml.Node) -> Mark:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-class _MarkedLoader(yaml.SafeLoader):
-    """SafeLoader whose mappings and sequences carry their source positions. Dates stay
-    text, so that an impossible one (2021-13-40) is reported at its line, not raised by
-    the YAML library without one."""
-
-
-_MarkedLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedDict:
-    loader.flatten_mapping(node)
-    out = MarkedDict()
-    out.mark = _mark(node)
-    out.key_marks, out.value_marks = {}, {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            raise SourceError(
-                f"expected a field name, got {key!r}",
-                line=_mark(key_node)[0],
-                column=_mark(key_node)[1],
-            )
-        if key in out:
-            raise SourceError(
-                f"field '{key}' appears twice in one record",
-                line=_mark(key_node)[0],
-                column=_mark(key_node)[1],
-                field=key,
-            )
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_marks[key] = _mark(key_node)
-        out.value_marks[key] = _mark(value_node)
-    return out
-
-
-def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> MarkedList:
-    out = MarkedList(loader.construct_object(child, deep=True) for child in node.value)
-    out.mark = _mark(node)
-    out.item_marks = [_mark(child) for child in node.value]
-    return out
-
-
-_MarkedLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp",
-    lambda loader, node: loader.construct_scalar(node),  # an explicit !!timestamp stays text
-)
-_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-
-
 def read_yaml(path: Path) -> Any:
-    """The document in ``path``; a syntax error is reported at its 1-based line and column."""
-    text = read_source_text(path)
-    try:
-        return yaml.load(text, Loader=_MarkedLoader)
-    except SourceError as exc:
-        raise SourceError(
-            str(exc).split(": ", 1)[-1] if exc.line else str(exc),
-            file=str(path),
-            line=exc.line,
-            column=exc.column,
-            field=exc.field,
-        ) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        raise SourceError(
-            f"YAML syntax error: {what}",
-            file=str(path),
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, text, path) from None
-    except RecursionError:
-        raise SourceError("YAML nested too deeply to read", file=str(path)) from None
-    except (ValueError, TypeError) as exc:  # an explicit tag such as !!timestamp 2021-02-30
-        raise SourceError(f"YAML value cannot be read: {exc}", file=str(path)) from None
+    """The document in ``path`` (size-checked, strictly UTF-8), read by the one YAML reader
+    (:mod:`govgraph.graph.core.yaml_reader`); any problem is a SourceError at its line."""
+    return load_yaml(read_source_text(path), str(path))
 
 
-def yaml_error(exc: yaml.YAMLError, text: str, path: Path) -> SourceError:
-    """A SourceError for a YAML error without a mark: the reader's (a control character or
-    an unpaired surrogate), whose position is a character index."""
-    position = getattr(exc, "position", None)
-    if isinstance(position, int):
-        line = text.count("\n", 0, position) + 1
-        column = position - (text.rfind("\n", 0, position) + 1) + 1
-        what = getattr(exc, "reason", "") or "unreadable character"
-        return SourceError(
-            f"YAML cannot contain this character: {what}",
-            file=str(path),
-            line=line,
-            column=column,
-        )
-    return SourceError(f"YAML error: {exc}", file=str(path))
+# --- dates: one parser, in govgraph.graph.core.dates ---------------------------------
 
-
-# --- dates ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Date:
-    """A date at the precision a source gives it, with the earliest and latest day it may
-    mean, so that an end can be checked against a start of another precision."""
-
-    text: str
-    earliest: dt.date
-    latest: dt.date
-
-    @property
-    def literal(self) -> Literal:
-        if len(self.text) == 4:
-            return Literal(self.text, datatype=XSD.gYear)
-        if len(self.text) == 7:
-            return Literal(self.text, datatype=XSD.gYearMonth)
-        return Literal(self.text, datatype=XSD.date)
-
-
-def parse_date(value: Any) -> Date:
-    """A Date from YAML (an int year, a date, or a string); ValueError says what is expected."""
-    expected = "a date as YYYY-MM-DD, a month YYYY-MM or a year YYYY"
-    if isinstance(value, bool):
-        raise ValueError(f"expected {expected}, got {value!r}")
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return Date(value.isoformat(), value, value)
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}", text):
-        year = int(text)
-        return Date(text, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        year, month = int(text[:4]), int(text[5:])
-        if 1 <= month <= 12:
-            last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-            return Date(text, dt.date(year, month, 1), dt.date(year, month, last))
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            day = dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-        else:
-            return Date(text, day, day)
-    raise ValueError(f"expected {expected}, got {value!r}")
+__all__ = ["Date", "Mark", "MarkedDict", "MarkedList", "Record", "parse_date", "read_yaml"]
 
 
 # --- records ------------------------------------------------------------------------------
@@ -250,9 +87,10 @@ class Record:
     def ident(self, field: str = "id") -> str:
         value = self.text(field)
         assert value is not None
-        if not ID_PATTERN.match(value):
+        if not ID_PATTERN.fullmatch(value):
             raise self.error(
-                field, f"expected an id of lower-case letters, digits and '-', got {value!r}"
+                field,
+                f"expected an id of lower-case letters, digits and '-', got {short_repr(value)}",
             )
         return value
 
@@ -264,7 +102,7 @@ class Record:
         if isinstance(value, str):
             return [(value.strip(), self.where(field))]
         if not isinstance(value, MarkedList):
-            raise self.error(field, f"expected a list of text, got {value!r}")
+            raise self.error(field, f"expected a list of text, got {short_repr(value)}")
         out = []
         for item, mark in zip(value, value.item_marks, strict=True):
             if (
@@ -272,7 +110,9 @@ class Record:
                 or isinstance(item, bool)
                 or not str(item).strip()
             ):
-                raise self.error(field, f"expected a list of text, got item {item!r}", mark)
+                raise self.error(
+                    field, f"expected a list of text, got item {short_repr(item)}", mark
+                )
             out.append((" ".join(str(item).split()), mark))
         return out
 
@@ -291,13 +131,15 @@ class Record:
         if value is None:
             return MarkedDict()
         if not isinstance(value, MarkedDict):
-            raise self.error(field, f"expected a mapping such as {{gss: S12000018}}, got {value!r}")
+            raise self.error(
+                field, f"expected a mapping such as {{gss: S12000018}}, got {short_repr(value)}"
+            )
         return value
 
     def records(self, field: str, what: str) -> list[Record]:
         value = self.data.get(field)
         if not isinstance(value, MarkedList):
-            raise self.error(field, f"expected a list of {what}, got {value!r}")
+            raise self.error(field, f"expected a list of {what}, got {short_repr(value)}")
         return [
             Record(item, self.file, mark, what)
             for item, mark in zip(value, value.item_marks, strict=True)

@@ -22,10 +22,12 @@ from typing import Any, ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
+from govgraph.graph.core.text import short_repr
+from govgraph.graph.core.yaml_reader import MarkedDict, MarkedList
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, iri_problem
 from govgraph.loaders.csv_input import FirstLines, Row, read_csv, require
-from govgraph.loaders.curated_yaml import MarkedDict, MarkedList, read_yaml
+from govgraph.loaders.curated_yaml import read_yaml
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import (
     Citation,
@@ -119,7 +121,7 @@ class _MappingReader:
         if value is None:
             return MarkedDict()
         if not isinstance(value, MarkedDict):
-            raise self.fail(f"expected a mapping, got {value!r}", node, key, where)
+            raise self.fail(f"expected a mapping, got {short_repr(value)}", node, key, where)
         return value
 
     def items(self, node: MarkedDict, key: str, where: str = "") -> list[MarkedDict]:
@@ -127,7 +129,9 @@ class _MappingReader:
         if value is None:
             return []
         if not isinstance(value, MarkedList) or not all(isinstance(v, MarkedDict) for v in value):
-            raise self.fail(f"expected a list of mappings, got {value!r}", node, key, where)
+            raise self.fail(
+                f"expected a list of mappings, got {short_repr(value)}", node, key, where
+            )
         return list(value)
 
     def text(
@@ -139,14 +143,14 @@ class _MappingReader:
                 raise self.fail("missing required key", node, key, where)
             return None
         if isinstance(value, (dict, list, bool)):
-            raise self.fail(f"expected text, got {value!r}", node, key, where)
+            raise self.fail(f"expected text, got {short_repr(value)}", node, key, where)
         return str(value)
 
     def term(self, node: MarkedDict, key: str, where: str) -> URIRef:
         text = self.text(node, key, where, required=True)
         found = parse_term(text)
         if found is None:
-            raise self.fail(f"expected {TERM_FORMS}, got {text!r}", node, key, where)
+            raise self.fail(f"expected {TERM_FORMS}, got {short_repr(text)}", node, key, where)
         return found
 
 
@@ -217,12 +221,18 @@ def load_mapping(path: Path) -> Mapping:
         kind = r.text(prop, "as", where) or "literal"
         if kind not in VALUE_KINDS:
             raise r.fail(
-                f"expected one of {', '.join(VALUE_KINDS)}, got {kind!r}", prop, "as", where
+                f"expected one of {', '.join(VALUE_KINDS)}, got {short_repr(kind)}",
+                prop,
+                "as",
+                where,
             )
         relationship = prop.get("relationship", False)
         if not isinstance(relationship, bool):
             raise r.fail(
-                f"expected true or false, got {relationship!r}", prop, "relationship", where
+                f"expected true or false, got {short_repr(relationship)}",
+                prop,
+                "relationship",
+                where,
             )
         mapping.properties.append(
             PropertyMap(
@@ -279,7 +289,8 @@ class GenericCsvLoader(Loader):
                 target = (self.mapping_path.parent / self._mapping.file).resolve()
                 if target.suffix.lower() not in (".csv", ".tsv", ".txt"):
                     raise SourceError(
-                        f"file: {self._mapping.file!r} is not a .csv file; a mapping names "
+                        f"file: {short_repr(self._mapping.file)} is not a .csv file; a "
+                        "mapping names "
                         "the CSV it describes, never another kind of file",
                         file=str(self.mapping_path),
                         field="file",
@@ -370,7 +381,7 @@ class GenericCsvLoader(Loader):
                 value
             ):
                 raise SourceError(
-                    f"expected an http(s) IRI, got {value!r}",
+                    f"expected an http(s) IRI, got {short_repr(value)}",
                     file=path,
                     line=row.line,
                     field=prop.column,

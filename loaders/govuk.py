@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import (
     Loader,
@@ -136,28 +137,30 @@ class GovukOrganisationsLoader(Loader):
                 value = record.get(key)
                 if not isinstance(value, str) or not value.strip():
                     raise SourceError(
-                        f"{where} ({slug_from(record) or 'no slug'}): expected text, got {value!r}",
+                        f"{where} ({slug_from(record) or 'no slug'}): expected text, got "
+                        f"{short_repr(value)}",
                         file=file,
                         field=key,
                     )
             details = record.get("details")
             if details is not None and not isinstance(details, dict):
                 raise SourceError(
-                    f"{where}: expected an object holding the slug, got {details!r}",
+                    f"{where}: expected an object holding the slug, got {short_repr(details)}",
                     file=file,
                     field="details",
                 )
             slug = slug_from(record)
-            if not _SLUG.match(slug):
+            if not _SLUG.fullmatch(slug):
                 raise SourceError(
                     f"{where}: expected details.slug (or an id URL ending in a slug) of "
-                    f"lower-case letters, digits and hyphens, got {slug!r}",
+                    f"lower-case letters, digits and hyphens, got {short_repr(slug)}",
                     file=file,
                     field="details.slug",
                 )
             if slug in first:
                 raise SourceError(
-                    f"{where}: duplicate slug {slug!r}, already used by record {first[slug]}",
+                    f"{where}: duplicate slug {short_repr(slug)}, already used by record "
+                    f"{first[slug]}",
                     file=file,
                     field="details.slug",
                 )
@@ -167,7 +170,7 @@ class GovukOrganisationsLoader(Loader):
                 isinstance(url, str) and _WEB_URL.match(url) and not iri_problem(url)
             ):
                 raise SourceError(
-                    f"{where} ({slug}): expected an http(s) URL, got {url!r}",
+                    f"{where} ({slug}): expected an http(s) URL, got {short_repr(url)}",
                     file=file,
                     field="web_url",
                 )
@@ -176,7 +179,8 @@ class GovukOrganisationsLoader(Loader):
                 isinstance(parents, list) and all(isinstance(p, dict) for p in parents)
             ):
                 raise SourceError(
-                    f"{where} ({slug}): expected a list of objects with an id, got {parents!r}",
+                    f"{where} ({slug}): expected a list of objects with an id, got "
+                    f"{short_repr(parents)}",
                     file=file,
                     field="parent_organisations",
                 )
@@ -204,7 +208,7 @@ class GovukOrganisationsLoader(Loader):
             if cls is None:
                 cls = GG.Organisation
                 self.notes.warnings.append(
-                    f"{slug}: unknown GOV.UK format {fmt!r}; typed Organisation"
+                    f"{slug}: unknown GOV.UK format {short_repr(fmt)}; typed Organisation"
                 )
             yield iri, RDF.type, cls
             owned = iri == minted
@@ -220,7 +224,8 @@ class GovukOrganisationsLoader(Loader):
                 parent = iris.get(parent_slug) or resolve_body_code(resolver, "govuk", parent_slug)
                 if parent is None:
                     self.notes.warnings.append(
-                        f"{slug_from(record)}: parent {parent_slug!r} not in the file; no link"
+                        f"{slug_from(record)}: parent {short_repr(parent_slug)} not in the "
+                        "file; no link"
                     )
                     continue
                 if parent == child:

@@ -28,6 +28,7 @@ from typing import ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
+from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple
 from govgraph.loaders.csv_input import FirstLines, Row, read_csv, require
@@ -129,9 +130,10 @@ class PhsGeographyLoader(Loader):
         for row in rows:
             for prefix in ("CA", "HSCP", "HB"):
                 code = require(row, prefix, self.lookup, "a GSS code")
-                if not _CODE[prefix].match(code):
+                if not _CODE[prefix].fullmatch(code):
                     raise SourceError(
-                        f"expected a GSS code {_CODE[prefix].pattern[1:4]}nnnnnn, got {code!r}",
+                        f"expected a GSS code {_CODE[prefix].pattern[1:4]}nnnnnn, got "
+                        f"{short_repr(code)}",
                         file=str(self.lookup),
                         line=row.line,
                         field=prefix,
@@ -239,9 +241,9 @@ class PhsGeographyLoader(Loader):
             code = require(row, "HB", path, "a GSS code")
             if code in boards:
                 continue
-            if not _CODE["HB"].match(code):
+            if not _CODE["HB"].fullmatch(code):
                 raise SourceError(
-                    f"expected a GSS code like S08nnnnnn, got {code!r}",
+                    f"expected a GSS code like S08nnnnnn, got {short_repr(code)}",
                     file=str(path),
                     line=row.line,
                     field="HB",

@@ -14,6 +14,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS, SKOS, XSD
 
+from govgraph.graph.core.text import short_repr
 from govgraph.loaders.base import Loader, LoadNotes, SourceInfo, Triple
 from govgraph.loaders.plan_model import Action, AssessmentStatus, Milestone, Plan, SourceLocator
 from govgraph.loaders.plan_yaml import read_plan_yaml
@@ -125,7 +126,7 @@ def _action(
         lead = entity(pinned) if pinned and entity(pinned) in resolver else None
         lead = lead or (None if pinned else resolve_lead(resolver, name))
         if lead is None:
-            notes.unresolved.append(f"{name!r} (lead of action '{action.name}')")
+            notes.unresolved.append(f"{short_repr(name)} (lead of action '{action.name}')")
         else:
             yield iri, GG.leadOrganisation, lead
     yield from _cite(iri, action.source, source_iri, documents, plan)
@@ -142,7 +143,9 @@ def _action(
         yield node, DCTERMS.description, Literal(assessment.text)
     assessor = resolver.resolve(assessment.assessor)
     if assessor is None:
-        notes.unresolved.append(f"{assessment.assessor!r} (assessor of action '{action.name}')")
+        notes.unresolved.append(
+            f"{short_repr(assessment.assessor)} (assessor of action '{action.name}')"
+        )
     else:
         yield node, GG.assessor, assessor
     yield from _cite(node, assessment.source or action.source, source_iri, documents, plan)

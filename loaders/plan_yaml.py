@@ -1,7 +1,8 @@
 """Read the curated Plan 21-24 YAML into the Plan model, with errors that name file, line,
 column and field.
 
-The file is composed into YAML nodes (not constructed), so every value keeps its position
+The file is composed into YAML nodes (not constructed) by the one YAML reader
+(:func:`govgraph.graph.core.yaml_reader.compose_yaml`), so every value keeps its position
 and every scalar stays the string the editor typed: ``date: 2021-06-25`` is not silently
 turned into a ``datetime.date``. The schema is documented at the top of the bundled
 ``data/curated/plan.yaml``.
@@ -9,15 +10,15 @@ turned into a ``datetime.date``. The schema is documented at the top of the bund
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import yaml
 
+from govgraph.graph.core.dates import parse_date
+from govgraph.graph.core.yaml_reader import compose_yaml
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import read_source_text
-from govgraph.loaders.curated_yaml import yaml_error
 from govgraph.loaders.plan_model import (
     Action,
     Assessment,
@@ -28,9 +29,9 @@ from govgraph.loaders.plan_model import (
     SourceLocator,
 )
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DUE = re.compile(r"^\d{4}(-\d{2}){0,2}$")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DUE = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}")
 
 
 class _Reader:
@@ -79,7 +80,7 @@ class _Reader:
         if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
             raise self.fail(node, field, "expected a non-empty text value")
         value = str(node.value).strip()
-        if pattern is not None and not pattern.match(value):
+        if pattern is not None and not pattern.fullmatch(value):
             raise self.fail(node, field, f"expected {what}, found '{value}'")
         return value
 
@@ -87,11 +88,10 @@ class _Reader:
         """A date in one of the forms ``pattern`` allows that is also a real day or month:
         2021-02-30 and 2021-13 are refused."""
         value = self.string(node, field, pattern, what)
-        year, month, day = (int(part) for part in (value + "-01-01").split("-")[:3])
         try:
-            dt.date(year, month, day)
+            parse_date(value)
         except ValueError as exc:
-            raise self.fail(node, field, f"no such date '{value}': {exc}") from None
+            raise self.fail(node, field, str(exc)) from None
         return value
 
     def strings(self, node: yaml.Node, field: str) -> list[str]:
@@ -102,7 +102,7 @@ class _Reader:
         page = None
         if "page" in m:
             page = int(
-                self.string(m["page"], f"{field}.page", re.compile(r"^\d+$"), "a page number")
+                self.string(m["page"], f"{field}.page", re.compile(r"[0-9]+"), "a page number")
             )
         return SourceLocator(
             self.string(m["doc"], f"{field}.doc"),
@@ -115,20 +115,7 @@ def read_plan_yaml(path: Path) -> Plan:
     """The Plan the curated YAML describes; SourceError on any malformed or dangling field."""
     reader = _Reader(path)
     text = read_source_text(Path(path))
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise SourceError(
-            f"YAML syntax error: {exc.problem or exc.context}",
-            file=str(path),
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, text, Path(path)) from None
-    except RecursionError:
-        raise SourceError("YAML nested too deeply to read", file=str(path)) from None
+    root = compose_yaml(text, str(path))
     if root is None:
         raise SourceError(
             "empty file: expected plan, document, priority_areas and actions",

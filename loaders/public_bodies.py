@@ -25,6 +25,7 @@ from typing import ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, find_file
 from govgraph.loaders.csv_input import FirstLines, Row, read_csv, require
@@ -79,7 +80,9 @@ def independence_date(text: str) -> Literal | None:
         try:
             return Literal(dt.date(year, month, day).isoformat(), datatype=XSD.date)
         except ValueError as exc:
-            raise ValueError(f"no such date {m[0]!r} ({exc}); expected DD/MM/YYYY") from None
+            raise ValueError(
+                f"no such date {short_repr(m[0])} ({exc}); expected DD/MM/YYYY"
+            ) from None
     if m := re.fullmatch(r"(\d{4})\s*[-/ ]?\s*-?\s*(\d{1,2}|[A-Za-z]+)?\s*-?", value):
         year, month = m[1], m[2]
         if not month:
@@ -139,7 +142,8 @@ class UkPublicBodiesLoader(Loader):
         if cls is None:
             cls = GG.PublicBody
             self.notes.warnings.append(
-                f"{self.file.name} line {row.line}: unknown classification {classification!r}; "
+                f"{self.file.name} line {row.line}: unknown classification "
+                f"{short_repr(classification)}; "
                 "typed PublicBody"
             )
         yield body, RDF.type, cls
@@ -162,7 +166,7 @@ class UkPublicBodiesLoader(Loader):
             if date is None:
                 self.notes.warnings.append(
                     f"{self.file.name} line {row.line}: no clear date in "
-                    f"overall_date_ALB_independent {established[:60]!r}; left out"
+                    f"overall_date_ALB_independent {short_repr(established[:60])}; left out"
                 )
             else:
                 yield body, GG.startDate, date

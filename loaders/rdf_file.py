@@ -23,6 +23,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, iri_problem, read_source_text
 from govgraph.loaders.resolve import Resolver
@@ -54,7 +55,7 @@ class RdfFileLoader(Loader):
         fmt = FORMATS.get(self.path.suffix.lower())
         if fmt is None:
             raise SourceError(
-                f"unknown RDF file extension {self.path.suffix!r}; expected one of "
+                f"unknown RDF file extension {short_repr(self.path.suffix)}; expected one of "
                 + ", ".join(sorted(FORMATS)),
                 file=str(self.path),
             )
@@ -134,14 +135,15 @@ def check_terms(graph: Graph, text: str, path: Path) -> None:
         for term in triple:
             if isinstance(term, URIRef) and (problem := iri_problem(str(term))):
                 raise SourceError(
-                    f"not a valid IRI: {str(term)[:80]!r} ({problem})",
+                    f"not a valid IRI: {short_repr(str(term)[:80])} ({problem})",
                     file=str(path),
                     line=_line_of(text, str(term)) or _line_of(text, str(term)[:20]),
                 )
             if isinstance(term, URIRef) and str(term).lower().startswith("file:"):
                 line = _line_of(text, "file:")
                 raise SourceError(
-                    f"file: IRI {str(term)[:80]!r} refused: IRIs in a source must not name "
+                    f"file: IRI {short_repr(str(term)[:80])} refused: IRIs in a source must "
+                    "not name "
                     "local files (check @base and @prefix)",
                     file=str(path),
                     line=line,
@@ -173,7 +175,8 @@ def check_json_ld(text: str, path: Path) -> None:
         remote = _external(value)
         if remote:
             raise SourceError(
-                f"remote JSON-LD context {remote!r} refused: govgraph never fetches documents "
+                f"remote JSON-LD context {short_repr(remote)} refused: govgraph never "
+                "fetches documents "
                 "while loading; put the context inline",
                 file=str(path),
                 field=where,

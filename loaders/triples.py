@@ -23,6 +23,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from rdflib.term import Node
 
+from govgraph.graph.core.dates import parse_date
+from govgraph.graph.core.text import short_repr
 from govgraph.loaders.base import SourceInfo
 from govgraph.loaders.resolve import Resolver
 from govgraph.ontology.terms import GG, ID, SRC, entity, slugify
@@ -120,18 +122,17 @@ def literal_date(text: str) -> Literal:
     ``2016-04-01``, ``20160401``, ``01/04/2016`` (day first, as UK data is), ``2016-04``,
     ``2016``. Raises ValueError naming what was expected."""
     value = text.strip()
-    if re.fullmatch(r"\d{4}", value):
-        return Literal(value, datatype=XSD.gYear)
-    if re.fullmatch(r"\d{4}-\d{2}", value) and 1 <= int(value[5:]) <= 12:
-        return Literal(value, datatype=XSD.gYearMonth)
-    for fmt in _DATE_FORMATS:
+    if re.fullmatch(r"[0-9]{4}(-[0-9]{2})?", value):
+        return parse_date(value).literal  # ValueError for year 0000 or month 13
+    for fmt in _DATE_FORMATS if value.isascii() else ():  # strptime takes any script's digits
         try:
             day = dt.datetime.strptime(value, fmt).date()
         except ValueError:
             continue
         return Literal(day.isoformat(), datatype=XSD.date)
     raise ValueError(
-        f"not a date: {text!r} (expected YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, YYYY-MM or YYYY)"
+        f"not a date: {short_repr(text)} (expected YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, "
+        "YYYY-MM or YYYY)"
     )
 
 

@@ -51,7 +51,7 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
 
 def entity(slug: str) -> URIRef:
     """The IRI of a landscape entity; slugs are lower-case words joined by hyphens."""
-    if not _SLUG.match(slug):
+    if not _SLUG.fullmatch(slug):
         raise ValueError(f"not a valid entity id {slug!r}: use lower-case letters, digits and '-'")
     return ID[slug]
 

@@ -48,3 +48,19 @@ def test_overlap_report_formats_and_cache(client: TestClient) -> None:
     version = client.app.state.findings.version  # type: ignore[attr-defined]
     client.get("/reports/overlaps", params={"format": "md"})
     assert client.app.state.findings.version == version  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("score", ["٠.٥", "０.５", "nan", "inf", "1_0", "0.5\n"])
+def test_min_score_must_be_an_ascii_number(client: TestClient, score: str) -> None:
+    response = client.get("/reports/overlaps", params={"format": "json", "minScore": score})
+    assert response.status_code == 400 and "minScore must be a number" in response.text
+
+
+def test_the_overlap_csv_over_http_reads_back_with_python_csv(client: TestClient) -> None:
+    import csv
+    import io
+
+    text = client.get("/reports/overlaps", params={"format": "csv"}).text
+    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    assert rows[0][0] == "id" and all(len(r) == len(rows[0]) for r in rows)
+    assert text.endswith("\r\n")  # RFC 4180 rows: a lone CR or LF is inside a quoted cell

@@ -104,3 +104,19 @@ def test_the_ontology_is_served_by_negotiation(client: TestClient) -> None:
     assert (None, None, None) in Graph().parse(data=turtle.text, format="turtle")
     html = client.get("/ontology", headers={"Accept": "text/html"})
     assert "gg:IntegrationJointBoard" in html.text and "gg:directs" in html.text
+
+
+@pytest.mark.parametrize("tail", ["%0a", "%0d%0a", "/"])
+def test_an_id_with_a_trailing_newline_is_not_the_entity(client: TestClient, tail: str) -> None:
+    assert client.get("/id/care-agency", headers={"Accept": "text/turtle"}).status_code == 200
+    response = client.get(f"/id/care-agency{tail}", headers={"Accept": "text/turtle"})
+    assert response.status_code in (400, 404)
+
+
+def test_ids_and_colours_are_whole_matches() -> None:
+    from govgraph.ontology.terms import entity
+    from govgraph.visualisations.model import _valid
+
+    with pytest.raises(ValueError):
+        entity("care-agency\n")
+    assert _valid("#AABBCC\n") is None and _valid("#aabbcc") == "#AABBCC"

@@ -156,3 +156,41 @@ def test_the_diff_map_route_serves_the_difference_map(client: TestClient) -> Non
     assert "default-src 'none'" in response.headers["content-security-policy"]
     assert "Difference map" in response.text and "Added (only after)" in response.text
     assert client.get("/maps/landscape").status_code == 200, "other maps still route"
+
+
+def test_more_than_max_changes_is_refused_as_for_a_file(client: TestClient) -> None:
+    from govgraph.graph.scenario import MAX_CHANGES
+
+    body = scenario(client, ", ".join([MERGE] * (MAX_CHANGES + 1)), "title")
+    assert body["data"] is None
+    message = body["errors"][0]["message"]
+    assert "field 'changes'" in message
+    assert f"at most {MAX_CHANGES} changes, not {MAX_CHANGES + 1}" in message
+
+
+UNREAL_DATES = ["2020-02-30", "0000-01-01", "0000", "２０２０", "٢٠٢٠-01-01"]
+"""Dates `\\d` used to let through: impossible, year 0 and other scripts' digits."""
+
+
+@pytest.mark.parametrize("day", UNREAL_DATES)
+def test_unreal_dates_are_refused_everywhere_with_400(client: TestClient, day: str) -> None:
+    for path in (f"/reports/diff?from={day}&to=2021", f"/maps/diff?from=2019&to={day}"):
+        response = client.get(path)
+        assert response.status_code == 400, path
+    assert client.get(f"/maps/landscape?asOf={day}").status_code == 400
+    body = gql(client, "query($d: String) { overlaps(asOf: $d) { id } }", d=day)
+    assert "asOf must be a date" in body["errors"][0]["message"]
+    body = gql(client, "query($d: String) { organisations(asOf: $d) { totalCount } }", d=day)
+    assert "asOf must be a date" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("depth", ["٣", "３", "2%0a", "-1"])
+def test_a_map_depth_must_be_ascii_digits(client: TestClient, depth: str) -> None:
+    response = client.get(f"/maps/ego?focus=group-a&depth={depth}")
+    assert response.status_code == 400
+    assert "whole number" in response.text
+
+
+def test_a_graphql_as_of_with_a_trailing_newline_is_refused(client: TestClient) -> None:
+    body = gql(client, "query($d: String) { organisations(asOf: $d) { totalCount } }", d="2021\n")
+    assert "asOf must be a date" in body["errors"][0]["message"]

@@ -205,3 +205,39 @@ def test_a_bad_as_of_date_is_a_clear_error(store_url: str) -> None:
         app, ["query", "--store", store_url, "--as-of", "2020-1", "--sparql", COUNT]
     )
     assert result.exit_code == 1 and "YYYY-MM-DD" in result.stderr
+
+
+def test_a_scenario_of_more_than_max_changes_is_refused_at_the_first_extra_change(
+    store_url: str, tmp_path: Path
+) -> None:
+    from govgraph.graph.scenario import MAX_CHANGES
+
+    steps = "".join(f"  - rename: Group A\n    to: Name {i}\n" for i in range(MAX_CHANGES + 1))
+    path = scenario_file(tmp_path, "name: Many\nchanges:\n" + steps)
+    out = tmp_path / "never.html"
+    result = runner.invoke(app, ["scenario", str(path), "--store", store_url, "-o", str(out)])
+    assert result.exit_code == 2
+    line = 3 + 2 * MAX_CHANGES  # the first change past the limit
+    assert f"scenario.yaml:{line}: field 'changes'" in result.stderr
+    assert f"at most {MAX_CHANGES} changes, not {MAX_CHANGES + 1}" in result.stderr
+    assert not out.exists()
+
+
+def test_a_scenario_alias_bomb_is_refused_at_its_alias(store_url: str) -> None:
+    result = runner.invoke(
+        app, ["scenario", str(FIXTURES / "scenarios" / "alias-bomb.yaml"), "--store", store_url]
+    )
+    assert result.exit_code == 2
+    assert "alias-bomb.yaml:9:13" in result.stderr
+    assert "aliases expand to more than" in result.stderr
+    assert len(result.stderr) < 1000
+
+
+@pytest.mark.parametrize("day", ["2020-02-30", "0000-01-01", "２０２０"])
+def test_unreal_dates_are_refused_by_as_of_and_report_diff(store_url: str, day: str) -> None:
+    query = runner.invoke(app, ["query", "--store", store_url, "--as-of", day, "--sparql", COUNT])
+    assert query.exit_code != 0 and "YYYY-MM-DD" in query.stderr
+    diff = runner.invoke(
+        app, ["report", "diff", "--from", day, "--to", "2021", "--store", store_url]
+    )
+    assert diff.exit_code == 2 and day in diff.stderr

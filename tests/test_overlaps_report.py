@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from govgraph.graph.core.csv_out import safe_cell
 from govgraph.graph.findings import Fact, Finding, Subject, from_dict, to_json
 from govgraph.graph.overlaps import compute_findings
 from govgraph.graph.records import SourceRef
 from govgraph.graph.store import Store
 from govgraph.visualisations.report_map import network_svg, overlap_map
-from govgraph.visualisations.reports import FORMATS, render, safe_cell
+from govgraph.visualisations.reports import FORMATS, render
 from tests.browser import needs_chromium, offline_page
 
 HOSTILE = Finding(
@@ -226,3 +227,18 @@ def test_the_html_report_prints_to_pdf_with_its_map_and_every_finding(
         pdf = page.pdf(format="A4", landscape=True)  # type: ignore[attr-defined]
     assert log.page_errors == [] and log.blocked == []
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type/Page") > 5
+
+
+def test_csv_quotes_a_cr_inside_a_cell_so_no_row_starts_in_the_middle() -> None:
+    sly = Finding(
+        "remit-overlap",
+        (Subject("urn:a", "A\r=1+2"), Subject("urn:b", "B\nC")),
+        0.5,
+        "Line one\rline two.",
+        (Fact("A fact."),),
+    )
+    text = render([sly], "csv").decode()
+    rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    assert len(rows) == 2
+    assert rows[1][4] == "A\r=1+2; B\nC" and rows[1][6] == "Line one\rline two."
+    assert text.endswith("\r\n") and text.count("\r\n") == 2  # rows end in CRLF only

@@ -6,29 +6,23 @@ on every map.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from rdflib import URIRef
 
 from govgraph.graph import map_queries as q
-from govgraph.graph.errors import QueryError
+from govgraph.graph.entities import check_date
 from govgraph.graph.store import Store
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG
 from govgraph.visualisations.model import MapEdge, MapNode, Source, most_specific_type
-
-_AS_OF = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def parse_as_of(text: str | None) -> str | None:
     """A date to draw the landscape at: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``."""
     if text is None or text == "":
         return None
-    value = text.strip()
-    if not _AS_OF.match(value):
-        raise QueryError(f"asOf must be a date as YYYY-MM-DD, YYYY-MM or YYYY, not {text!r}")
-    return value
+    return check_date(text.strip())
 
 
 def _bound(date: str, *, end: bool) -> str:

@@ -32,7 +32,7 @@ _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 def _valid(colour: str | None) -> str | None:
     """Only ``#RRGGBB`` reaches a style attribute or the canvas: a colour is data too."""
-    return colour.upper() if colour and _HEX.match(colour) else None
+    return colour.upper() if colour and _HEX.fullmatch(colour) else None
 
 
 def term_colour(iri: str) -> str:

@@ -9,8 +9,6 @@ map in a sandboxed frame for the screen and a static SVG of it for print.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -22,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from govgraph.graph.core.csv_out import csv_text
 from govgraph.graph.errors import QueryError
 from govgraph.graph.findings import Finding, to_json
 from govgraph.graph.overlaps import GROUPS, KINDS
@@ -38,7 +37,6 @@ TITLE = "Governance overlaps: findings for the Independent Strategic Advisor"
 MAX_ROWS = 100
 """Findings per kind in HTML and Markdown; CSV and JSON carry them all."""
 MAX_EVIDENCE = 8
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render(
@@ -71,34 +69,23 @@ def _source_text(f: Finding, i: int) -> str:
 
 
 # --- CSV ------------------------------------------------------------------------------
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet will not run: text starting like a formula gets a quote."""
-    return "'" + value if value.startswith(_FORMULA) else value
-
-
 def _csv(findings: Sequence[Finding]) -> str:
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(
-        ["id", "kind", "heading", "score", "subjects", "subject_ids", "explanation", "evidence"]
+    return csv_text(
+        ["id", "kind", "heading", "score", "subjects", "subject_ids", "explanation", "evidence"],
+        (
+            (
+                f.id,
+                f.kind,
+                KINDS[f.kind],
+                f"{f.score:.4f}",
+                "; ".join(s.name for s in f.subjects),
+                " ".join(s.id for s in f.subjects),
+                f.explanation,
+                " | ".join(_source_text(f, i) for i in range(len(f.evidence))),
+            )
+            for f in findings
+        ),
     )
-    for f in findings:
-        w.writerow(
-            [
-                safe_cell(x)
-                for x in (
-                    f.id,
-                    f.kind,
-                    KINDS[f.kind],
-                    f"{f.score:.4f}",
-                    "; ".join(s.name for s in f.subjects),
-                    " ".join(s.id for s in f.subjects),
-                    f.explanation,
-                    " | ".join(_source_text(f, i) for i in range(len(f.evidence))),
-                )
-            ]
-        )
-    return out.getvalue()
 
 
 # --- Markdown -------------------------------------------------------------------------

@@ -147,6 +147,9 @@ EXPECT: dict[str, tuple[str, ...]] = {
     ),
     "curated/organisations--top-level-list.yaml": (":1:", "mapping"),
     "curated/organisations--python-object-tag.yaml": (":13:", "python/object"),
+    "curated/organisations--alias-bomb.yaml": (":20:13", "aliases expand to more than"),
+    "curated/organisations--escaped-control-character.yaml": (":15:11", "U+001B"),
+    "curated/organisations--lone-surrogate.yaml": (":15:11", "lone surrogate U+D800"),
     "curated/relationships--unknown-body.yaml": (":4:", "field 'object'", "no-such-body"),
     "curated/relationships--self-relationship.yaml": (":4:", "field 'object'", "itself"),
     "curated/relationships--end-before-start.yaml": (":6:", "field 'end'"),
@@ -176,6 +179,9 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "plan/control-character.yaml": (":18:", "character"),
     "plan/two-documents.yaml": (":7:", "YAML syntax"),
     "plan/bad-status.yaml": (":15:", "field 'actions[0].assessment.status'", "DONE"),
+    "plan/alias-bomb.yaml": (":26:13", "aliases expand to more than"),
+    "plan/escaped-nul.yaml": (":19:11", "control character U+0000"),
+    "plan/lone-surrogate.yaml": (":19:11", "lone surrogate U+DFFF"),
     # change programme
     "change-programme/no-publication-date.txt": (":114", "field 'Date of publication'"),
     "change-programme/impossible-publication-date.txt": (
@@ -238,6 +244,9 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "csv/mapping--relationship-is-text.yaml": (":27:19", "field 'properties[1].relationship'"),
     "csv/mapping--impossible-published-date.yaml": (":6:", "field 'source.published'"),
     "csv/mapping--file-not-csv.yaml": ("field 'file'", "not a .csv file"),
+    "csv/mapping--alias-bomb.yaml": (":9:11", "aliases expand to more than"),
+    "csv/mapping--lone-surrogate.yaml": (":5:10", "lone surrogate U+D800"),
+    "csv/mapping--escaped-control-character.yaml": (":5:10", "control character U+001B"),
     "csv/mapping--type-map-is-a-list.yaml": (":12:", "field 'entity.type.map'"),
     # rdf: each file is loaded as landscape.<ext>, the graph the valid landscape.ttl fills
     "rdf/syntax-error.ttl": ("landscape.ttl:6:", "turtle syntax error"),
