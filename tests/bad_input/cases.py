@@ -178,6 +178,7 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "plan/bad-status.yaml": (":15:", "field 'actions[0].assessment.status'", "DONE"),
     # change programme
     "change-programme/no-publication-date.txt": (":114", "field 'Date of publication'"),
+    "change-programme/control-character.txt": ("change_programme.txt:3:26", "U+0007"),
     "change-programme/impossible-publication-date.txt": (
         "change_programme.txt:3:",
         "30 February 2022",
@@ -186,6 +187,7 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "change-programme/area-without-actions.txt": (":23:", "Capacity"),
     # phs geography
     "phs-geography/ragged-row.csv": ("ca_hscp_hb_lookup.csv:3:", "expected 13 fields"),
+    "phs-geography/control-character.csv": (":3:", "field 'CAName'", "U+001B"),
     "phs-geography/missing-column.csv": (":1:", "field 'HBName'", "missing required column"),
     "phs-geography/bad-gss-code.csv": (":3:", "field 'CA'", "X12000006"),
     "phs-geography/impossible-date.csv": (":3:", "field 'CADateEnacted'", "19960230"),
@@ -200,6 +202,7 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "care-inspectorate/duplicate-cs-number.csv": (":5:", "field 'CSNumber'", "line 3"),
     "care-inspectorate/impossible-date.csv": (":3:", "field 'DateReg'", "30/02/2002"),
     "care-inspectorate/unknown-sector.csv": (":3:", "field 'ServiceType'", "Martian"),
+    "care-inspectorate/control-character.csv": (":3:", "field 'CSNumber'", "U+001B"),
     "care-inspectorate/broken-quoting.csv": (":3:", "malformed CSV row"),
     # govuk
     "govuk/syntax-error.json": ("govuk_organisations.json:9:12", "invalid JSON"),
@@ -213,9 +216,13 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "govuk/duplicate-slug.json": ("record 4", "field 'details.slug'", "record 2"),
     "govuk/cyclic-parents.json": ("field '", "cycle", "academy-for-social-justice"),
     "govuk/web-url-javascript.json": ("record 3", "field 'web_url'", "javascript:"),
+    "govuk/lone-surrogate.json": ("record 2", "field 'title'", "lone surrogate U+D800"),
+    "govuk/nul-escape.json": ("record 3", "field 'title'", "U+0000"),
+    "govuk/control-character-escape.json": ("record 3", "field 'title'", "U+001B"),
     "govuk/bad-slug.json": ("record 3", "field 'details.slug'"),
     # public bodies
     "public-bodies/ragged-row.csv": ("public_bodies.csv:3:", "expected 11 fields"),
+    "public-bodies/control-character.csv": (":2:", "field 'overall_alb_name'", "U+001B"),
     "public-bodies/missing-column.csv": (":1:", "field 'overall_alb_name'"),
     "public-bodies/impossible-date.csv": (":3:", "field 'overall_date_ALB_independent'"),
     "public-bodies/duplicate-body.csv": (":6:", "field 'overall_alb_name'", "line 3"),
@@ -228,6 +235,11 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "csv/duplicate-id.csv": (":6:", "field 'id'", "line 3"),
     "csv/impossible-date.csv": (":2:", "field 'established'", "2021-02-30"),
     "csv/website-javascript.csv": (":2:", "field 'website'", "javascript:"),
+    "csv/control-character.csv": ("example_bodies.csv:3:", "field 'name'", "U+001B"),
+    "csv/mapping--reserved-graph-curated.yaml": (":3:", "field 'source.id'", "curated"),
+    "csv/mapping--reserved-graph-ontology.yaml": (":3:", "field 'source.id'", "govgraph itself"),
+    "csv/mapping--reserved-graph-inferred.yaml": (":3:", "field 'source.id'", "govgraph itself"),
+    "csv/mapping--bundled-source-id.yaml": (":3:", "field 'source.id'", "govuk source"),
     "csv/broken-quoting.csv": (":2:", "malformed CSV row"),
     "csv/mapping--syntax-error.yaml": ("example_bodies.mapping.yaml:", "YAML syntax"),
     "csv/mapping--codes-is-a-number.yaml": (":17:", "field 'entity.codes'"),
