@@ -60,6 +60,11 @@ class Loader(ABC):
 
     kind: ClassVar[str]
     """Registry name, as used on the command line (``govgraph load KIND:PATH``)."""
+    graph_ids: ClassVar[tuple[str, ...]] = ()
+    """Source ids (graphs) only this kind may write, e.g. ``curated``: a source of another
+    kind claiming one would silently replace that data."""
+    graph_prefix: ClassVar[str | None] = None
+    """An id prefix only this kind may use (``rdf-`` for RDF files named after their stem)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)

@@ -86,6 +86,7 @@ class PhsGeographyLoader(Loader):
     """The statutory integration structure: council -> integration authority -> board."""
 
     kind: ClassVar[str] = "phs-geography"
+    graph_ids: ClassVar[tuple[str, ...]] = (SOURCE_ID,)
 
     def __init__(self, path: Path, councils: Path | None = None) -> None:
         super().__init__(path)

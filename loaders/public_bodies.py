@@ -94,6 +94,7 @@ class UkPublicBodiesLoader(Loader):
     """UK public bodies with classification, sponsor department and chair."""
 
     kind: ClassVar[str] = "public-bodies"
+    graph_ids: ClassVar[tuple[str, ...]] = (SOURCE_ID,)
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
