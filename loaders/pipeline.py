@@ -25,6 +25,7 @@ from govgraph.graph.queries import query
 from govgraph.graph.store import Store
 from govgraph.loaders.base import Loader, SourceInfo
 from govgraph.loaders.resolve import Resolver
+from govgraph.loaders.triples import literal_date
 from govgraph.ontology.terms import GG, INFERRED_GRAPH, PROV
 
 CODE_SCHEMES: dict[str, str] = {
@@ -95,7 +96,7 @@ def provenance(info: SourceInfo, loaded_at: str) -> Graph:
     if info.attribution:
         g.add((s, DCTERMS.rights, Literal(info.attribution)))
     if info.published:
-        g.add((s, DCTERMS.issued, Literal(info.published, datatype=XSD.date)))
+        g.add((s, DCTERMS.issued, literal_date(info.published)))  # "2021" is no xsd:date
     g.add((s, PROV.generatedAtTime, Literal(loaded_at, datatype=XSD.dateTime)))
     return g
 

@@ -74,13 +74,13 @@ def independence_date(text: str) -> Literal | None:
     cell is prose without one clear date. ValueError for a day that does not exist
     (31/02/2016): that is a typo to fix, not prose."""
     value = text.strip()
-    if m := re.search(r"\b(\d{2})/(\d{2})/(\d{4})\b", value):
+    if m := re.search(r"\b([0-9]{2})/([0-9]{2})/([0-9]{4})\b", value):
         day, month, year = int(m[1]), int(m[2]), int(m[3])
         try:
             return Literal(dt.date(year, month, day).isoformat(), datatype=XSD.date)
         except ValueError as exc:
             raise ValueError(f"no such date {m[0]!r} ({exc}); expected DD/MM/YYYY") from None
-    if m := re.fullmatch(r"(\d{4})\s*[-/ ]?\s*-?\s*(\d{1,2}|[A-Za-z]+)?\s*-?", value):
+    if m := re.fullmatch(r"([0-9]{4})\s*[-/ ]?\s*-?\s*([0-9]{1,2}|[A-Za-z]+)?\s*-?", value):
         year, month = m[1], m[2]
         if not month:
             return Literal(year, datatype=XSD.gYear)

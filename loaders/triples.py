@@ -120,9 +120,11 @@ def literal_date(text: str) -> Literal:
     ``2016-04-01``, ``20160401``, ``01/04/2016`` (day first, as UK data is), ``2016-04``,
     ``2016``. Raises ValueError naming what was expected."""
     value = text.strip()
-    if re.fullmatch(r"\d{4}", value):
+    if not value.isascii():  # strptime and \d take any script's digits: "٢٠٢٠" is no xsd:gYear
+        raise ValueError(f"not a date: {text!r} (expected ASCII digits)")
+    if re.fullmatch(r"[0-9]{4}", value):
         return Literal(value, datatype=XSD.gYear)
-    if re.fullmatch(r"\d{4}-\d{2}", value) and 1 <= int(value[5:]) <= 12:
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", value) and 1 <= int(value[5:]) <= 12:
         return Literal(value, datatype=XSD.gYearMonth)
     for fmt in _DATE_FORMATS:
         try:
