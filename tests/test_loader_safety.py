@@ -360,3 +360,43 @@ def test_a_named_pipe_or_a_device_is_refused_not_waited_on(tmp_path: Path) -> No
         read_source_bytes(Path("/dev/zero"))
     result = runner.invoke(app, ["load", "--store", "memory:", "--no-validate", f"rdf:{fifo}"])
     assert result.exit_code == 1 and "named pipe" in result.output
+
+
+# --- dates the CSV loaders emit are well-typed -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "datatype", "stored"),
+    [("2021", XSD.gYear, "2021"), ("01/04/2016", XSD.date, "2016-04-01")],
+)
+def test_a_published_date_is_stored_with_the_type_its_form_has(
+    tmp_path: Path, store: Store, published: str, datatype: object, stored: str
+) -> None:
+    """A mapping's ``published: 2021`` was stored as ``"2021"^^xsd:date``, ill-typed."""
+    from govgraph.graph.validation import ill_typed
+    from govgraph.loaders.generic_csv import GenericCsvLoader
+
+    shutil.copyfile(FIXTURES / "csv" / "example_bodies.csv", tmp_path / "bodies.csv")
+    text = MAPPING.read_text(encoding="utf-8").replace(
+        "  id: example-bodies\n", f"  id: example-bodies\n  published: '{published}'\n"
+    )
+    (tmp_path / "bodies.mapping.yaml").write_text(text, encoding="utf-8")
+    report = load_sources(
+        store, [GenericCsvLoader(tmp_path / "bodies.csv")], validate=False, progress=False
+    )
+    assert report.sources[0].error is None, report.sources[0].error
+    rows = store.select("SELECT ?d WHERE { GRAPH ?g { ?s <http://purl.org/dc/terms/issued> ?d } }")
+    assert [(str(r["d"]), r["d"].datatype) for r in rows] == [(stored, datatype)]
+    assert not any(ill_typed(o) for _, _, o in store.graph_triples(GRAPH["example-bodies"]))
+
+
+def test_dates_in_other_scripts_digits_are_not_stored_as_years() -> None:
+    from govgraph.loaders.public_bodies import independence_date
+    from govgraph.loaders.triples import literal_date
+
+    with pytest.raises(ValueError, match="ASCII"):
+        literal_date("٢٠٢٠")
+    with pytest.raises(ValueError, match="ASCII"):
+        literal_date("２０２０-０１")
+    assert independence_date("٢٠١٨") is None
+    assert str(literal_date("2020")) == "2020"
