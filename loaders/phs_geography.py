@@ -124,7 +124,7 @@ class PhsGeographyLoader(Loader):
 
     # --- reading ---------------------------------------------------------------------
     def _rows(self) -> list[Row]:
-        if not self.lookup.is_file():
+        if not self.lookup.exists():  # a folder or a pipe: read_csv says what it is
             raise SourceError(f"expected the lookup file {LOOKUP}", file=str(self.lookup))
         rows = list(read_csv(self.lookup, LOOKUP_COLUMNS, self.notes))
         for row in rows:

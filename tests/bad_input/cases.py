@@ -10,9 +10,12 @@ so nothing large is committed. ``tests/test_bad_input.py`` runs them all;
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +123,8 @@ class Case:
     keeps: str | None = None
     """For a case that loads: a literal that must be stored exactly as written."""
     env: dict[str, str] = field(default_factory=dict)
+    whole_file: bool = False
+    """The error is about the file as a whole (it is not a file at all): no line or field."""
 
     @property
     def id(self) -> str:
@@ -271,6 +276,7 @@ LOADS: dict[str, str] = {
     "care-inspectorate/formula-injection.csv": '=HYPERLINK("http://evil.example","x")',
     "public-bodies/formula-injection.csv": "Chair (Public Bodies 2023/24): =cmd|' /C calc'!A0",
     "csv/formula-injection.csv": "=1+2+cmd|' /C calc'!A0",
+    "csv/rich-markup.csv": "Markup [/x] [bold]Trust",
 }
 """Corpus files that are valid: formula-looking cells are kept as the plain text written."""
 
@@ -364,6 +370,29 @@ def _big(kind: str) -> Callable[[Path, Path], tuple[Path, Path]]:
     return build
 
 
+def _named_pipe(kind: str) -> Callable[[Path, Path], tuple[Path, Path]]:
+    """The main file replaced by a named pipe, as ``load rdf:fifo.ttl`` once blocked on. A
+    daemon thread opens the pipe for writing after 30 s, and a few times more, so that a
+    loader which waits on it fails its test (reading an empty file) instead of hanging."""
+
+    def release(pipe: Path) -> None:
+        time.sleep(30)
+        for _ in range(20):
+            # OSError: nobody is waiting (the normal case), or the folder is gone
+            with contextlib.suppress(OSError):
+                os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+            time.sleep(1)
+
+    def build(folder: Path, entry: Path) -> tuple[Path, Path]:
+        main = folder / BASES[kind].main
+        main.unlink()
+        os.mkfifo(main)
+        threading.Thread(target=release, args=(main,), daemon=True).start()
+        return entry, main
+
+    return build
+
+
 def _random(data: bytes) -> bytes:
     return random.Random(9).randbytes(4096)
 
@@ -393,6 +422,7 @@ def generated_cases(kind: str) -> list[Case]:
         ),
         Case(kind, "random-bytes", _rewrite(kind, _random), ("expected text",)),
         Case(kind, "png-image", _rewrite(kind, _png), (":1", "PNG")),
+        Case(kind, "named-pipe", _named_pipe(kind), ("named pipe",), whole_file=True),
     ]
     if base.strict_text:
         cases.append(Case(kind, "latin-1", _rewrite(kind, _latin1), ("not UTF-8", "0xe9")))
