@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from govgraph.graph.errors import GovgraphError
 from govgraph.graph.store import DEFAULT_STORE, STORE_ENV, Store, open_store
@@ -38,8 +39,11 @@ app = typer.Typer(
 )
 _WIDTH = None if sys.stdout.isatty() else 120
 """Piped or logged output keeps whole source names and messages on one line."""
-err = Console(stderr=True, width=_WIDTH)
-out = Console(width=_WIDTH)
+err = Console(stderr=True, width=_WIDTH, markup=False)
+out = Console(width=_WIDTH, markup=False)
+"""Markup is off: what is printed holds data (names, cells, error messages quoting them), and
+``[/x]`` in a CSV cell would otherwise raise MarkupError after the store was published.
+Styles are given as :class:`rich.text.Text`."""
 
 StoreOption = Annotated[
     str | None,
@@ -58,7 +62,7 @@ def _open(url: str | None) -> Store:
 
 
 def _fail(exc: Exception, code: int = 1) -> typer.Exit:
-    err.print(f"[red]error:[/] {exc}", highlight=False, markup=True)
+    err.print(Text.assemble(("error:", "red"), f" {exc}"), highlight=False)
     return typer.Exit(code=code)
 
 
@@ -124,6 +128,16 @@ def load(
         raise _fail(exc) from None
     _print_report(report)
     if report.failed:
+        raise typer.Exit(code=1)
+    if report.validation is not None and not report.validation.conforms:  # type: ignore[attr-defined]
+        err.print(
+            Text.assemble(
+                ("error:", "red"),
+                " the loaded data does not conform to the SHACL shapes (violations above); "
+                "fix the sources and load again (`govgraph validate` lists them)",
+            ),
+            highlight=False,
+        )
         raise typer.Exit(code=1)
 
 
@@ -473,14 +487,13 @@ def _print_report(report: LoadReport) -> None:
             f"{s.new_entities:,}",
             str(len(s.unresolved)),
             f"{s.seconds:.2f}",
-            "[red]FAILED[/]" if s.error else "ok",
+            Text("FAILED", style="red") if s.error else "ok",
         )
     out.print(table)
     for s in report.sources:
         if s.error:
-            err.print(
-                f"[red]{s.info.id} failed; its graph is unchanged:[/] {s.error}", highlight=False
-            )
+            failed = Text(f"{s.info.id} failed; its graph is unchanged:", style="red")
+            err.print(failed, s.error, highlight=False)
         for name in s.unresolved:
             out.print(f"  unresolved in {s.info.id}: {name}", highlight=False)
         for warning in s.warnings:

@@ -16,6 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from govgraph.api.sparql import negotiate
 from govgraph.graph import chains
+from govgraph.graph.core.text import text_problem
 from govgraph.graph.entities import describe, entity_id, get_entities, get_sources, iri_for
 from govgraph.graph.errors import QueryError
 from govgraph.graph.records import Chain, EntityRecord, RelationshipRecord, SourceRef
@@ -77,6 +78,18 @@ def serialise(triples: list[Any], media: str) -> bytes:
     else:
         out = graph.serialize(format=fmt)
     return out.encode("utf-8") if isinstance(out, str) else out
+
+
+def xml_problem(triples: list[Any]) -> str | None:
+    """Why these triples cannot be written as well-formed RDF/XML (a control character that
+    XML 1.0 forbids even as a character reference, stored before loaders refused them), or
+    None. rdflib would write the character as it is and the document would not parse."""
+    for triple in triples:
+        for term in triple:
+            problem = text_problem(str(term))
+            if problem:
+                return problem
+    return None
 
 
 @dataclass
@@ -144,6 +157,15 @@ def entity_endpoint(store: Store):  # type: ignore[no-untyped-def]
         triples = await anyio.to_thread.run_sync(describe, store, iri)
         if not triples:
             return _not_found(slug, headers)
+        if media == "application/rdf+xml":
+            problem = await anyio.to_thread.run_sync(xml_problem, triples)
+            if problem:
+                return PlainTextResponse(
+                    f"this entity's data cannot be written as RDF/XML ({problem}); ask for "
+                    "?format=ttl, nt or jsonld\n",
+                    status_code=406,
+                    headers=headers,
+                )
         body = await anyio.to_thread.run_sync(serialise, triples, media)
         return Response(body, media_type=media, headers=headers)
 

@@ -162,9 +162,18 @@ class Store(ABC):
 
 
 def graph_to_ntriples(data: Graph | bytes) -> bytes:
+    """N-Triples in UTF-8; a StoreError (not a UnicodeEncodeError escaping every handler)
+    when a term holds a lone surrogate, which no UTF-8 store can hold."""
     if isinstance(data, bytes):
         return data
-    out = data.serialize(format="nt", encoding="utf-8")
+    try:
+        out = data.serialize(format="nt", encoding="utf-8")
+    except UnicodeEncodeError as exc:
+        from govgraph.graph.core.text import describe
+
+        raise StoreError(
+            f"a term holds a {describe(exc.object[exc.start])}, which cannot be stored"
+        ) from None
     return out if isinstance(out, bytes) else out.encode()
 
 

@@ -129,24 +129,69 @@ def validate_ntriples(data: bytes) -> ValidationReport:
     return validate_graph(graph, years)
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_TZ = r"(Z|[+-][0-9][0-9]:[0-9][0-9])?"
+_UNCHECKED_FORMS = {
+    URIRef(_XSD + "gYear"): re.compile(r"-?[0-9]{4,}" + _TZ),
+    URIRef(_XSD + "gYearMonth"): re.compile(r"-?[0-9]{4,}-(0[1-9]|1[0-2])" + _TZ),
+}
+"""Lexical forms of the datatypes rdflib does not parse (its ``ill_typed`` is None for them)."""
+
+
+def ill_typed(term: Node) -> bool:
+    """Whether ``term`` is a literal whose text is not a value of its datatype
+    (``"not-a-date"^^xsd:date``, ``"2020-02-30"^^xsd:date``, ``"20x"^^xsd:gYear``)."""
+    if not isinstance(term, Literal) or term.datatype is None:
+        return False
+    form = _UNCHECKED_FORMS.get(term.datatype)
+    if form is not None:
+        return form.fullmatch(str(term)) is None
+    return bool(term.ill_typed)
+
+
+def _ill_typed_violations(data: Graph) -> list[Violation]:
+    """Report, and take out of ``data``, every ill-typed literal: pySHACL's order checks
+    (``sh:lessThanOrEquals``) raise TypeError on them, which would stop validation of the
+    whole store; a value already stored by ``load --no-validate`` must be a violation."""
+    bad = [(s, p, o) for s, p, o in data if ill_typed(o)]
+    out = []
+    for s, p, o in bad:
+        data.remove((s, p, o))
+        assert isinstance(o, Literal) and o.datatype is not None
+        out.append(
+            Violation(
+                entity=str(s),
+                name=_name(data, s),
+                property=ontology_label(p) if isinstance(p, URIRef) else str(p),
+                message=f"{str(o)!r} is not a valid {local_name(str(o.datatype))} value",
+                severity="Violation",
+                path=str(p),
+                value=str(o),
+            )
+        )
+    return out
+
+
 def validate_graph(data: Graph, years: Years | None = None) -> ValidationReport:
-    """Validate an rdflib graph that already holds the data and the ontology; ``years``
-    restores year bounds that :func:`comparable_dates` rewrote, in messages."""
+    """Validate an rdflib graph that already holds the data and the ontology (ill-typed
+    literals are reported and taken out of it); ``years`` restores year bounds that
+    :func:`comparable_dates` rewrote, in messages."""
     from pyshacl import validate as shacl_validate  # slow import, only when validating
 
+    ill = _ill_typed_violations(data)
     shapes = shapes_graph()
     conforms, results, _ = shacl_validate(
         data, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True
     )
     assert isinstance(results, Graph)
-    violations = [
+    violations = ill + [
         _violation(data, shapes, results, r, years or {})
         for r in results.subjects(RDF.type, URIRef(f"{SH}ValidationResult"))
     ]
     violations.sort(
         key=lambda v: (v.severity != "Violation", v.name.lower(), v.entity, v.property, v.message)
     )
-    return ValidationReport(conforms=bool(conforms), violations=violations)
+    return ValidationReport(conforms=bool(conforms) and not ill, violations=violations)
 
 
 def _sh(name: str) -> URIRef:

@@ -68,6 +68,9 @@ class VersionedStore(Store):
         self._current: tuple[str | None, Store] | None = None
         self._writer: OxigraphStore | None = None
         self._writing: str | None = None
+        self._changed = False
+        """Whether a write into the new version succeeded: a load whose every write was
+        refused publishes nothing rather than an identical version."""
         self._lock_fd: int | None = None
 
     # --- versions ------------------------------------------------------------------
@@ -159,10 +162,13 @@ class VersionedStore(Store):
 
     # --- writing -------------------------------------------------------------------
     def replace_graph(self, graph: URIRef, data: Graph | bytes) -> int:
-        return self._begin_write().replace_graph(graph, data)
+        count = self._begin_write().replace_graph(graph, data)
+        self._changed = True
+        return count
 
     def drop_graph(self, graph: URIRef) -> None:
         self._begin_write().drop_graph(graph)
+        self._changed = True
 
     def _begin_write(self) -> OxigraphStore:
         if self._writer is not None:
@@ -189,6 +195,7 @@ class VersionedStore(Store):
                 self._open_version(current).backup(target)
             self._writer = OxigraphStore(target)
             self._writing = name
+            self._changed = False
         except BaseException:
             self._unlock()
             raise
@@ -210,6 +217,9 @@ class VersionedStore(Store):
         """Make the version this process wrote the current one (nothing if it wrote none)."""
         writer, name = self._writer, self._writing
         if writer is None or name is None:
+            return None
+        if not self._changed:  # every write was refused: the new version equals the current
+            self.abort()
             return None
         try:
             writer.close()

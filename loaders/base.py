@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -61,6 +62,11 @@ class Loader(ABC):
 
     kind: ClassVar[str]
     """Registry name, as used on the command line (``govgraph load KIND:PATH``)."""
+    graph_ids: ClassVar[tuple[str, ...]] = ()
+    """Source ids (graphs) only this kind may write, e.g. ``curated``: a source of another
+    kind claiming one would silently replace that data."""
+    graph_prefix: ClassVar[str | None] = None
+    """An id prefix only this kind may use (``rdf-`` for RDF files named after their stem)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -132,28 +138,70 @@ def max_source_bytes() -> int:
     return value
 
 
-def read_source_bytes(path: Path) -> bytes:
-    """The bytes of a source file, refused before reading when it is over the size limit.
-
-    The read itself is capped at the limit too, so a file that grows while being read, or
-    a device or pipe that never ends, cannot exhaust memory."""
-    limit = max_source_bytes()
-    too_big = (
+def _too_big(limit: int) -> str:
+    return (
         f"file is larger than the {limit:,}-byte limit for one source; raise "
         f"{MAX_SOURCE_BYTES_ENV} to load it"
     )
+
+
+def _check_status(status: os.stat_result, path: Path, limit: int) -> None:
+    if stat.S_ISDIR(status.st_mode):
+        raise SourceError("expected a file, found a folder", file=str(path))
+    if not stat.S_ISREG(status.st_mode):  # reading a named pipe or a device never ends
+        raise SourceError(
+            f"expected a regular file, found {_file_type(status.st_mode)}", file=str(path)
+        )
+    if status.st_size > limit:
+        raise SourceError(_too_big(limit), file=str(path))
+
+
+def check_source_file(path: Path) -> int:
+    """The size of a source file that may be read: a regular file (not a folder, named pipe
+    or device, which would block or never end) within the size limit; else a SourceError.
+    For a loader that streams a file instead of calling :func:`read_source_bytes`."""
+    limit = max_source_bytes()
     try:
-        if path.stat().st_size > limit:
-            raise SourceError(too_big, file=str(path))
-        with path.open("rb") as handle:
+        status = path.stat()
+    except OSError as exc:
+        raise SourceError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
+    _check_status(status, path, limit)
+    return status.st_size
+
+
+def read_source_bytes(path: Path) -> bytes:
+    """The bytes of a source file, refused before reading when it is over the size limit or
+    not a regular file.
+
+    The file is opened without blocking (a named pipe would otherwise wait for a writer
+    forever) and checked on the open descriptor, so it cannot be swapped in between; the
+    read is capped at the limit too, so a file that grows while being read cannot exhaust
+    memory."""
+    limit = max_source_bytes()
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        try:
+            _check_status(os.fstat(fd), path, limit)
+        except BaseException:
+            os.close(fd)
+            raise
+        with os.fdopen(fd, "rb") as handle:
             data = handle.read(limit + 1)
-    except IsADirectoryError:
-        raise SourceError("expected a file, found a folder", file=str(path)) from None
     except OSError as exc:
         raise SourceError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
     if len(data) > limit:
-        raise SourceError(too_big, file=str(path))
+        raise SourceError(_too_big(limit), file=str(path))
     return data
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "something that is not a file"
 
 
 def _line_column(data: bytes, index: int) -> tuple[int, int]:

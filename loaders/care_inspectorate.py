@@ -92,6 +92,7 @@ class CareInspectorateLoader(Loader):
     """Children's care services, their providers and their regulation."""
 
     kind: ClassVar[str] = "care-inspectorate"
+    graph_ids: ClassVar[tuple[str, ...]] = (SOURCE_ID,)
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)

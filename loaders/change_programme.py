@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govgraph.graph.core.text import find_text_problem, line_column
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, read_source_text
 from govgraph.loaders.change_programme_dates import milestones_in, timetable_entry
@@ -520,6 +521,7 @@ class ChangeProgrammeLoader(Loader):
     """A Change Programme document (text in the format of Change Programme ONE)."""
 
     kind = "change-programme"
+    graph_prefix = "change-programme-"
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
@@ -528,6 +530,15 @@ class ChangeProgrammeLoader(Loader):
     def plan(self) -> Plan:
         if self._plan is None:
             text = read_source_text(self.path)
+            found = find_text_problem(text)
+            if found is not None:
+                line, column = line_column(text, found[0])
+                raise SourceError(
+                    f"{found[1]}: not allowed in text (remove it)",
+                    file=str(self.path),
+                    line=line,
+                    column=column,
+                )
             self._plan = parse_change_programme(text, self.path.name)
         return self._plan
 

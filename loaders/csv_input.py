@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from govgraph.graph.core.text import short_repr
+from govgraph.graph.core.text import find_text_problem, line_column, short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import LoadNotes, check_text_bytes, read_source_bytes
 
@@ -56,6 +56,7 @@ def read_text(path: Path, notes: LoadNotes | None = None) -> str:
 def read_csv(path: Path, required: Sequence[str], notes: LoadNotes | None = None) -> Iterator[Row]:
     """Rows of a CSV file with a header row, checked as described in the module doc."""
     text = read_text(path, notes)
+    clean = find_text_problem(text) is None  # one scan; cells are checked only when it fails
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -63,6 +64,8 @@ def read_csv(path: Path, required: Sequence[str], notes: LoadNotes | None = None
         raise SourceError("empty file: expected a header row", file=str(path), line=1) from None
     except csv.Error as exc:
         raise SourceError(f"unreadable header row: {exc}", file=str(path), line=1) from None
+    if not clean:
+        _check_cells(path, 1, dict(enumerate(header)), text)
     header = [h.strip() for h in header]
     for column in required:
         if column not in header:
@@ -78,10 +81,16 @@ def read_csv(path: Path, required: Sequence[str], notes: LoadNotes | None = None
         try:
             fields = next(reader)
         except StopIteration:
+            found = None if clean else find_text_problem(text)
+            if found is not None:  # not in any cell: say where in the file it is
+                line, column = line_column(text, found[0])
+                raise SourceError(found[1], file=str(path), line=line, column=column) from None
             return
         except csv.Error as exc:
             raise SourceError(f"malformed CSV row: {exc}", file=str(path), line=start) from None
         next_line = reader.line_num + 1
+        if not clean:
+            _check_cells(path, start, dict(zip(header, fields, strict=False)), text)
         if not fields or all(not f.strip() for f in fields):
             continue
         if len(fields) != len(header):
@@ -91,6 +100,20 @@ def read_csv(path: Path, required: Sequence[str], notes: LoadNotes | None = None
                 line=start,
             )
         yield Row(start, dict(zip(header, fields, strict=True)))
+
+
+def _check_cells(path: Path, line: int, cells: dict[object, str], text: str) -> None:
+    """Refuse a row holding a lone surrogate or a control character, naming its column."""
+    for column, value in cells.items():
+        found = find_text_problem(value)
+        if found is not None:
+            index, what = found
+            raise SourceError(
+                f"{what} in the cell: not allowed in text (remove it)",
+                file=str(path),
+                line=line + value.count("\n", 0, index),
+                field=str(column) if isinstance(column, str) else None,
+            )
 
 
 def require(row: Row, column: str, path: Path, expected: str = "a value") -> str:

@@ -35,6 +35,7 @@ class CuratedLoader(Loader):
     """Loads a curated folder into the named graph ``ggraph:curated``."""
 
     kind = "curated"
+    graph_ids = ("curated",)
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
@@ -42,7 +43,7 @@ class CuratedLoader(Loader):
 
     def info(self) -> SourceInfo:
         return SourceInfo(
-            id="curated",
+            id=self.graph_ids[0],
             title="Curated register of the governance around The Promise",
             origin=str(self.path),
             licence="CC-BY-4.0",

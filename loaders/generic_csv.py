@@ -28,6 +28,7 @@ from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, iri_problem
 from govgraph.loaders.csv_input import FirstLines, Row, read_csv, require
 from govgraph.loaders.curated_yaml import read_yaml
+from govgraph.loaders.registry import graph_claim_problem
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import (
     Citation,
@@ -167,6 +168,9 @@ def load_mapping(path: Path) -> Mapping:
     source_id = slugify(r.text(src, "id", "source.", required=True) or "")
     if not source_id:
         raise r.fail("expected an id with letters or digits", src, "id", "source.")
+    claimed = graph_claim_problem(GenericCsvLoader.kind, source_id)
+    if claimed:
+        raise r.fail(claimed, src, "id", "source.")
     published = r.text(src, "published", "source.")
     if published is not None:
         try:

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from govgraph.graph.core.text import short_repr
+from govgraph.graph.core.text import nested_text_problem, short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import (
     Loader,
@@ -85,6 +85,7 @@ class GovukOrganisationsLoader(Loader):
     """GOV.UK organisations with their parent/child hierarchy."""
 
     kind: ClassVar[str] = "govuk"
+    graph_ids: ClassVar[tuple[str, ...]] = (SOURCE_ID,)
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
@@ -165,6 +166,9 @@ class GovukOrganisationsLoader(Loader):
                     field="details.slug",
                 )
             first[slug] = i + 1
+            bad = nested_text_problem(record)
+            if bad is not None:
+                raise SourceError(f"{where} ({slug}): {bad[1]}", file=file, field=bad[0])
             url = record.get("web_url")
             if url is not None and not (
                 isinstance(url, str) and _WEB_URL.match(url) and not iri_problem(url)

@@ -87,6 +87,7 @@ class PhsGeographyLoader(Loader):
     """The statutory integration structure: council -> integration authority -> board."""
 
     kind: ClassVar[str] = "phs-geography"
+    graph_ids: ClassVar[tuple[str, ...]] = (SOURCE_ID,)
 
     def __init__(self, path: Path, councils: Path | None = None) -> None:
         super().__init__(path)
@@ -124,7 +125,7 @@ class PhsGeographyLoader(Loader):
 
     # --- reading ---------------------------------------------------------------------
     def _rows(self) -> list[Row]:
-        if not self.lookup.is_file():
+        if not self.lookup.exists():  # a folder or a pipe: read_csv says what it is
             raise SourceError(f"expected the lookup file {LOOKUP}", file=str(self.lookup))
         rows = list(read_csv(self.lookup, LOOKUP_COLUMNS, self.notes))
         for row in rows:

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from govgraph.graph.errors import GovgraphError, StoreError
+from govgraph.graph.errors import GovgraphError, SourceError, StoreError
 from govgraph.graph.queries import query
 from govgraph.graph.store import Store
 from govgraph.loaders.base import Loader, SourceInfo
 from govgraph.loaders.resolve import Resolver
+from govgraph.loaders.triples import literal_date
 from govgraph.ontology.terms import GG, INFERRED_GRAPH, PROV
 
 CODE_SCHEMES: dict[str, str] = {
@@ -95,7 +96,7 @@ def provenance(info: SourceInfo, loaded_at: str) -> Graph:
     if info.attribution:
         g.add((s, DCTERMS.rights, Literal(info.attribution)))
     if info.published:
-        g.add((s, DCTERMS.issued, Literal(info.published, datatype=XSD.date)))
+        g.add((s, DCTERMS.issued, literal_date(info.published)))  # "2021" is no xsd:date
     g.add((s, PROV.generatedAtTime, Literal(loaded_at, datatype=XSD.dateTime)))
     return g
 
@@ -117,13 +118,15 @@ def load_sources(
     from govgraph.graph.reasoning import materialise
 
     report = LoadReport()
+    infos = [_info(loader) for loader in loaders]
+    _check_distinct_graphs(loaders, infos)  # before anything is written
     show = (not _quiet()) if progress is None else progress
     ctx = _progress(len(loaders)) if show else nullcontext(None)
     with ctx as bar:
         report.ontology_triples = load_ontology(store)
         known = {row["e"] for row in store.select(query("entity_iris"))}
-        for loader in loaders:
-            result = _load_one(store, loader, known)
+        for loader, info in zip(loaders, infos, strict=True):
+            result = _load_one(store, loader, info, known)
             report.sources.append(result)
             if on_source:
                 on_source(result)
@@ -148,16 +151,48 @@ def _message(loader: Loader, exc: Exception) -> str:
     return f"{loader.path}: {type(exc).__name__}: {exc}"
 
 
-def _load_one(store: Store, loader: Loader, known: set[object]) -> SourceResult:
-    """Load one source; ``known`` (entities already stored) gains the source's entities."""
-    started = time.perf_counter()
+def _info(loader: Loader) -> SourceInfo | SourceResult:
+    """The source's description, or its failure (an unreadable source, or one whose id names
+    a graph it may not write: see :func:`~govgraph.loaders.registry.graph_claim_problem`)."""
+    from govgraph.loaders.registry import graph_claim_problem
+
     try:
         info = loader.info()
+        claimed = graph_claim_problem(loader.kind, info.id)
+        if claimed:
+            raise SourceError(claimed, file=str(loader.path), field="source id")
     except Exception as exc:  # one unreadable source must not stop the others
         return SourceResult(
             info=SourceInfo(id="?", title=str(loader.path), origin=str(loader.path), licence=""),
             error=_message(loader, exc),
         )
+    return info
+
+
+def _check_distinct_graphs(
+    loaders: Sequence[Loader], infos: Sequence[SourceInfo | SourceResult]
+) -> None:
+    """Refuse a command in which two sources would write the same graph: the second would
+    silently replace the first (two RDF files with the same name, two mappings with one id)."""
+    first: dict[str, Loader] = {}
+    for loader, info in zip(loaders, infos, strict=True):
+        if isinstance(info, SourceResult):
+            continue
+        earlier = first.setdefault(info.id, loader)
+        if earlier is not loader:
+            raise SourceError(
+                f"two sources would write the same graph ggraph:{info.id}: {earlier.path} and "
+                f"{loader.path}; load them in separate commands or give them different ids"
+            )
+
+
+def _load_one(
+    store: Store, loader: Loader, info: SourceInfo | SourceResult, known: set[object]
+) -> SourceResult:
+    """Load one source; ``known`` (entities already stored) gains the source's entities."""
+    started = time.perf_counter()
+    if isinstance(info, SourceResult):
+        return info
     result = SourceResult(info=info)
     resolver = resolver_from_store(store, exclude=info.graph)
     try:
@@ -169,7 +204,7 @@ def _load_one(store: Store, loader: Loader, known: set[object]) -> SourceResult:
     if result.error is None:
         try:
             result.triples = store.replace_graph(info.graph, graph)
-        except StoreError as exc:  # replace_graph is atomic: the old graph is still there
+        except (StoreError, UnicodeError, ValueError) as exc:  # atomic: the old graph stays
             result.error = f"{loader.path}: the store refused the source's triples: {exc}"
     if result.error is None:
         subjects = set(graph.subjects(SKOS.prefLabel, None))

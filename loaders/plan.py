@@ -165,6 +165,7 @@ class PlanYamlLoader(Loader):
     """The curated Plan 21-24 register (``data/curated/plan.yaml``)."""
 
     kind = "plan"
+    graph_ids = ("plan",)
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
@@ -178,7 +179,7 @@ class PlanYamlLoader(Loader):
     def info(self) -> SourceInfo:
         plan = self.plan()
         return SourceInfo(
-            id="plan",
+            id=self.graph_ids[0],
             title=f"{plan.name}: priority areas, actions and assessments (curated)",
             origin=self.path.name,
             licence="Curated by govgraph from public documents; every record cites its source",

@@ -75,7 +75,7 @@ def independence_date(text: str) -> Literal | None:
     cell is prose without one clear date. ValueError for a day that does not exist
     (31/02/2016): that is a typo to fix, not prose."""
     value = text.strip()
-    if m := re.search(r"\b(\d{2})/(\d{2})/(\d{4})\b", value):
+    if m := re.search(r"\b([0-9]{2})/([0-9]{2})/([0-9]{4})\b", value):
         day, month, year = int(m[1]), int(m[2]), int(m[3])
         try:
             return Literal(dt.date(year, month, day).isoformat(), datatype=XSD.date)
@@ -83,7 +83,7 @@ def independence_date(text: str) -> Literal | None:
             raise ValueError(
                 f"no such date {short_repr(m[0])} ({exc}); expected DD/MM/YYYY"
             ) from None
-    if m := re.fullmatch(r"(\d{4})\s*[-/ ]?\s*-?\s*(\d{1,2}|[A-Za-z]+)?\s*-?", value):
+    if m := re.fullmatch(r"([0-9]{4})\s*[-/ ]?\s*-?\s*([0-9]{1,2}|[A-Za-z]+)?\s*-?", value):
         year, month = m[1], m[2]
         if not month:
             return Literal(year, datatype=XSD.gYear)
@@ -97,6 +97,7 @@ class UkPublicBodiesLoader(Loader):
     """UK public bodies with classification, sponsor department and chair."""
 
     kind: ClassVar[str] = "public-bodies"
+    graph_ids: ClassVar[tuple[str, ...]] = (SOURCE_ID,)
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)

@@ -58,3 +58,27 @@ def _guess_kind(path: Path) -> str:
         + ", ".join(sorted(LOADERS)),
         file=str(path),
     )
+
+
+def graph_claim_problem(kind: str, source_id: str) -> str | None:
+    """Why a source of ``kind`` may not write the graph ``ggraph:<source_id>``, or None.
+
+    The graph a source replaces is named after its id, which a CSV mapping (``source.id``)
+    chooses freely: without this check ``id: curated`` would replace the curated register
+    and ``id: ontology`` the ontology."""
+    from govgraph.ontology.terms import GRAPH, PRODUCT_GRAPHS
+
+    if GRAPH[source_id] in PRODUCT_GRAPHS or source_id.startswith("staging"):
+        return f"'{source_id}' is a graph govgraph itself writes: choose another id"
+    for other in LOADERS:
+        if other == kind:
+            continue
+        cls = loader_class(other)
+        if source_id in cls.graph_ids or (
+            cls.graph_prefix is not None and source_id.startswith(cls.graph_prefix)
+        ):
+            return (
+                f"'{source_id}' is the graph of the {other} source, which a {kind} source "
+                "may not replace: choose another id"
+            )
+    return None

@@ -122,9 +122,11 @@ def literal_date(text: str) -> Literal:
     ``2016-04-01``, ``20160401``, ``01/04/2016`` (day first, as UK data is), ``2016-04``,
     ``2016``. Raises ValueError naming what was expected."""
     value = text.strip()
+    if not value.isascii():  # strptime and \d take any script's digits: "٢٠٢٠" is no xsd:gYear
+        raise ValueError(f"not a date: {short_repr(text)} (expected ASCII digits)")
     if re.fullmatch(r"[0-9]{4}(-[0-9]{2})?", value):
         return parse_date(value).literal  # ValueError for year 0000 or month 13
-    for fmt in _DATE_FORMATS if value.isascii() else ():  # strptime takes any script's digits
+    for fmt in _DATE_FORMATS:
         try:
             day = dt.datetime.strptime(value, fmt).date()
         except ValueError:

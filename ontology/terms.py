@@ -25,6 +25,10 @@ SRC = Namespace(BASE + "source/")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 INFERRED_GRAPH = GRAPH["inferred"]
+PRODUCT_GRAPHS = frozenset({ONTOLOGY_GRAPH, INFERRED_GRAPH, GRAPH["scenario"]})
+"""Graphs govgraph itself writes (the ontology, the inferred closure, a scenario's own
+statements); no source may name its graph after one (see
+:func:`govgraph.loaders.registry.graph_claim_problem`)."""
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 PROV = Namespace("http://www.w3.org/ns/prov#")

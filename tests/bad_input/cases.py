@@ -10,9 +10,12 @@ so nothing large is committed. ``tests/test_bad_input.py`` runs them all;
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +123,8 @@ class Case:
     keeps: str | None = None
     """For a case that loads: a literal that must be stored exactly as written."""
     env: dict[str, str] = field(default_factory=dict)
+    whole_file: bool = False
+    """The error is about the file as a whole (it is not a file at all): no line or field."""
 
     @property
     def id(self) -> str:
@@ -184,6 +189,7 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "plan/lone-surrogate.yaml": (":19:11", "lone surrogate U+DFFF"),
     # change programme
     "change-programme/no-publication-date.txt": (":114", "field 'Date of publication'"),
+    "change-programme/control-character.txt": ("change_programme.txt:3:26", "U+0007"),
     "change-programme/impossible-publication-date.txt": (
         "change_programme.txt:3:",
         "30 February 2022",
@@ -192,6 +198,7 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "change-programme/area-without-actions.txt": (":23:", "Capacity"),
     # phs geography
     "phs-geography/ragged-row.csv": ("ca_hscp_hb_lookup.csv:3:", "expected 13 fields"),
+    "phs-geography/control-character.csv": (":3:", "field 'CAName'", "U+001B"),
     "phs-geography/missing-column.csv": (":1:", "field 'HBName'", "missing required column"),
     "phs-geography/bad-gss-code.csv": (":3:", "field 'CA'", "X12000006"),
     "phs-geography/impossible-date.csv": (":3:", "field 'CADateEnacted'", "19960230"),
@@ -206,6 +213,7 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "care-inspectorate/duplicate-cs-number.csv": (":5:", "field 'CSNumber'", "line 3"),
     "care-inspectorate/impossible-date.csv": (":3:", "field 'DateReg'", "30/02/2002"),
     "care-inspectorate/unknown-sector.csv": (":3:", "field 'ServiceType'", "Martian"),
+    "care-inspectorate/control-character.csv": (":3:", "field 'CSNumber'", "U+001B"),
     "care-inspectorate/broken-quoting.csv": (":3:", "malformed CSV row"),
     # govuk
     "govuk/syntax-error.json": ("govuk_organisations.json:9:12", "invalid JSON"),
@@ -219,9 +227,13 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "govuk/duplicate-slug.json": ("record 4", "field 'details.slug'", "record 2"),
     "govuk/cyclic-parents.json": ("field '", "cycle", "academy-for-social-justice"),
     "govuk/web-url-javascript.json": ("record 3", "field 'web_url'", "javascript:"),
+    "govuk/lone-surrogate.json": ("record 2", "field 'title'", "lone surrogate U+D800"),
+    "govuk/nul-escape.json": ("record 3", "field 'title'", "U+0000"),
+    "govuk/control-character-escape.json": ("record 3", "field 'title'", "U+001B"),
     "govuk/bad-slug.json": ("record 3", "field 'details.slug'"),
     # public bodies
     "public-bodies/ragged-row.csv": ("public_bodies.csv:3:", "expected 11 fields"),
+    "public-bodies/control-character.csv": (":2:", "field 'overall_alb_name'", "U+001B"),
     "public-bodies/missing-column.csv": (":1:", "field 'overall_alb_name'"),
     "public-bodies/impossible-date.csv": (":3:", "field 'overall_date_ALB_independent'"),
     "public-bodies/duplicate-body.csv": (":6:", "field 'overall_alb_name'", "line 3"),
@@ -234,6 +246,12 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "csv/duplicate-id.csv": (":6:", "field 'id'", "line 3"),
     "csv/impossible-date.csv": (":2:", "field 'established'", "2021-02-30"),
     "csv/website-javascript.csv": (":2:", "field 'website'", "javascript:"),
+    "csv/control-character.csv": ("example_bodies.csv:3:", "field 'name'", "U+001B"),
+    "csv/non-ascii-digits-date.csv": (":2:", "field 'established'", "ASCII digits"),
+    "csv/mapping--reserved-graph-curated.yaml": (":3:", "field 'source.id'", "curated"),
+    "csv/mapping--reserved-graph-ontology.yaml": (":3:", "field 'source.id'", "govgraph itself"),
+    "csv/mapping--reserved-graph-inferred.yaml": (":3:", "field 'source.id'", "govgraph itself"),
+    "csv/mapping--bundled-source-id.yaml": (":3:", "field 'source.id'", "govuk source"),
     "csv/broken-quoting.csv": (":2:", "malformed CSV row"),
     "csv/mapping--syntax-error.yaml": ("example_bodies.mapping.yaml:", "YAML syntax"),
     "csv/mapping--codes-is-a-number.yaml": (":17:", "field 'entity.codes'"),
@@ -267,6 +285,7 @@ LOADS: dict[str, str] = {
     "care-inspectorate/formula-injection.csv": '=HYPERLINK("http://evil.example","x")',
     "public-bodies/formula-injection.csv": "Chair (Public Bodies 2023/24): =cmd|' /C calc'!A0",
     "csv/formula-injection.csv": "=1+2+cmd|' /C calc'!A0",
+    "csv/rich-markup.csv": "Markup [/x] [bold]Trust",
 }
 """Corpus files that are valid: formula-looking cells are kept as the plain text written."""
 
@@ -360,6 +379,29 @@ def _big(kind: str) -> Callable[[Path, Path], tuple[Path, Path]]:
     return build
 
 
+def _named_pipe(kind: str) -> Callable[[Path, Path], tuple[Path, Path]]:
+    """The main file replaced by a named pipe, as ``load rdf:fifo.ttl`` once blocked on. A
+    daemon thread opens the pipe for writing after 30 s, and a few times more, so that a
+    loader which waits on it fails its test (reading an empty file) instead of hanging."""
+
+    def release(pipe: Path) -> None:
+        time.sleep(30)
+        for _ in range(20):
+            # OSError: nobody is waiting (the normal case), or the folder is gone
+            with contextlib.suppress(OSError):
+                os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+            time.sleep(1)
+
+    def build(folder: Path, entry: Path) -> tuple[Path, Path]:
+        main = folder / BASES[kind].main
+        main.unlink()
+        os.mkfifo(main)
+        threading.Thread(target=release, args=(main,), daemon=True).start()
+        return entry, main
+
+    return build
+
+
 def _random(data: bytes) -> bytes:
     return random.Random(9).randbytes(4096)
 
@@ -389,6 +431,7 @@ def generated_cases(kind: str) -> list[Case]:
         ),
         Case(kind, "random-bytes", _rewrite(kind, _random), ("expected text",)),
         Case(kind, "png-image", _rewrite(kind, _png), (":1", "PNG")),
+        Case(kind, "named-pipe", _named_pipe(kind), ("named pipe",), whole_file=True),
     ]
     if base.strict_text:
         cases.append(Case(kind, "latin-1", _rewrite(kind, _latin1), ("not UTF-8", "0xe9")))
@@ -460,11 +503,10 @@ def base_store(kind: str, work: Path) -> Store:
     if kind not in _BASE_GRAPHS:
         entry = BASES[kind].copy(work / f"base-{kind}")
         with open_store("memory:") as store:
+            # The RDF base *is* the fixture landscape (one graph: two sources may not share it)
+            landscape = [] if kind == "rdf" else [RdfFileLoader(FIXTURES / "landscape.ttl")]
             report = load_sources(
-                store,
-                [RdfFileLoader(FIXTURES / "landscape.ttl"), loader_for(kind, entry)],
-                validate=False,
-                progress=False,
+                store, [*landscape, loader_for(kind, entry)], validate=False, progress=False
             )
             assert not report.failed, [r.error for r in report.failed]
             _BASE_GRAPHS[kind] = {
