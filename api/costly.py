@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import anyio
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from govgraph.api.settings import Settings
@@ -87,10 +88,13 @@ class Costly:
             return await anyio.to_thread.run_sync(run_isolated, work, limits)
 
 
-def error_response(exc: GovgraphError, headers: dict[str, str] | None = None) -> Response:
-    """The plain-text answer for a refused or stopped request: 404 for a missing entity,
-    503 (with Retry-After when the server is busy) for work stopped or not started, else
-    400 with the reason."""
+def error_response(
+    exc: GovgraphError, headers: dict[str, str] | None = None, request: Request | None = None
+) -> Response:
+    """The answer for a refused or stopped request: 404 for a missing entity, 503 (with
+    Retry-After when the server is busy) for work stopped or not started, else 400 with the
+    reason. Given the request, it answers by Accept: a page in the site's layout for a
+    browser, JSON for a client asking for it, else plain text."""
     out = dict(headers or {})
     status = 400
     if isinstance(exc, NotFound):
@@ -100,4 +104,8 @@ def error_response(exc: GovgraphError, headers: dict[str, str] | None = None) ->
         out["Retry-After"] = str(exc.retry_after)
     elif isinstance(exc, QueryTimeout):
         status = 503
+    if request is not None:
+        from govgraph.api.pages import error_page  # pages reads sparql, which reads us
+
+        return error_page(request, status, str(exc), out)
     return PlainTextResponse(f"{exc}\n", status_code=status, headers=out)
