@@ -225,9 +225,8 @@ COLUMNS = (
     ("type", "Type"),
     ("areas", "Areas"),
     ("policy", "Policy areas"),
-    ("start", "Established"),
-    ("end", "Ended"),
-    ("line", "Accountability line"),
+    ("start", "Dates"),
+    ("line", "Line upward"),
 )
 
 

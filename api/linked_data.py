@@ -164,7 +164,7 @@ def entity_endpoint(store: Store, findings: FindingsCache):  # type: ignore[no-u
                 return error_response(exc, headers, request)
             if view is None:
                 return _not_found(slug, headers, request)
-            found = await anyio.to_thread.run_sync(_findings_of, findings, store, view.rec.id)
+            found = await anyio.to_thread.run_sync(_findings_of, findings, store, view.rec.iri)
             if media == JSON:
                 return json_response(entity_json(view, found), headers)
             return render(request, "entity.html", _page(view, found, group, slug), headers=headers)
@@ -177,9 +177,9 @@ def entity_endpoint(store: Store, findings: FindingsCache):  # type: ignore[no-u
     return endpoint
 
 
-def _findings_of(cache: FindingsCache, store: Store, id: str) -> list[Finding]:
+def _findings_of(cache: FindingsCache, store: Store, iri: str) -> list[Finding]:
     """The overlap findings naming the entity (cached per data version)."""
-    return [f for f in cache.get(store) if any(s.id == id for s in f.subjects)]
+    return [f for f in cache.get(store) if any(s.id == iri for s in f.subjects)]
 
 
 def _page(view: EntityView, found: list[Finding], group: str | None, slug: str) -> dict[str, Any]:

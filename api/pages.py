@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 import anyio
 from jinja2 import Environment, FileSystemLoader
+from rdflib import URIRef
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
@@ -37,7 +38,9 @@ ENV = Environment(
     autoescape=True,
 )
 ENV.filters["urlencode_params"] = lambda params: urlencode(params)
-ENV.globals["label"] = lambda iri: model.label(iri) if iri else ""
+ENV.globals["label"] = lambda iri: model.label(URIRef(iri)) if iri else ""
+ENV.filters["sentence"] = lambda text: text[:1].upper() + text[1:] if text else text
+"""Capital first letter only: Jinja's ``capitalize`` lowers the rest ("Inspectorateorregulator")."""
 TEMPLATES = Jinja2Templates(env=ENV)
 
 NAV = (

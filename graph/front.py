@@ -523,7 +523,7 @@ def entity_view(
         groups=groups,
         chain=chain,
         names=names,
-        timeline=timeline(rec, every, str(iri)),
+        timeline=timeline(rec, every, str(iri), events(store, iri)),
         total=len(rels),
     )
 
@@ -538,9 +538,22 @@ def _cite(store: Store, iri: URIRef, rows: Sequence[RelRow]) -> None:
         r.sources = cited or [s for g in r.rel.graphs for s in sources.get(URIRef(g), [])]
 
 
-def timeline(rec: EntityRecord, rows: Sequence[RelRow], iri: str) -> list[Event]:
-    """The entity's dated facts in date order: its own dates and its dated relationships."""
-    events = []
+def events(store: Store, iri: URIRef) -> list[Event]:
+    """The change events (establishment, renaming, merger...) that touch the entity."""
+    out = []
+    for r in store.select(query("front_events"), {"entity": [iri]}):
+        ev = str(r["ev"])
+        name = str(r["name"]) if "name" in r else local_name(ev)
+        out.append(Event(str(r["date"]), "Event", Ref(ev, entity_id(ev), name)))
+    return out
+
+
+def timeline(
+    rec: EntityRecord, rows: Sequence[RelRow], iri: str, changes: Sequence[Event] = ()
+) -> list[Event]:
+    """The entity's dated facts in date order: its own dates, the change events touching it
+    and its dated relationships."""
+    events = list(changes)
     if rec.start:
         events.append(Event(rec.start, "Established"))
     if rec.due:
