@@ -145,7 +145,12 @@ def error_page(
     if media != HTML:
         return PlainTextResponse(f"{message}\n", status_code=status, headers=out)
     title = TITLES.get(status, "Sorry, the service is unavailable")
-    context = {"status": status, "title": title, "message": message}
+    context = {
+        "status": status,
+        "title": title,
+        "message": message,
+        "breadcrumbs": [("Home", "/"), (title, None)],
+    }
     if "retry-after" in {k.lower() for k in out}:
         context["retry"] = next(v for k, v in out.items() if k.lower() == "retry-after")
     return render(request, "error.html", context, status=status, headers=out)

@@ -535,7 +535,8 @@ def _cite(store: Store, iri: URIRef, rows: Sequence[RelRow]) -> None:
     sources = get_sources(store, nodes)
     for r in rows:
         cited = [s for n in r.rel.nodes for s in sources.get(URIRef(n), [])]
-        r.sources = cited or [s for g in r.rel.graphs for s in sources.get(URIRef(g), [])]
+        cited = cited or [s for g in r.rel.graphs for s in sources.get(URIRef(g), [])]
+        r.sources = sorted(set(cited), key=lambda s: (s.title, s.locator or ""))
 
 
 def events(store: Store, iri: URIRef) -> list[Event]:
