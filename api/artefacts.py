@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -66,7 +67,7 @@ def overlaps_endpoint(store: Store, cache: FindingsCache) -> Endpoint:
             findings = await run_in_threadpool(
                 cache.get, store, kinds=kinds, min_score=min_score, first=None
             )
-            body = await run_in_threadpool(render, findings, fmt)
+            body = await run_in_threadpool(partial(render, findings, fmt, served=True))
         except ValueError:
             return error_response(QueryError("minScore must be a number"), request=request)
         except QueryError as exc:

@@ -55,7 +55,7 @@ def home_data(land: Landscape, findings: Counter[str]) -> dict[str, Any]:
     about = [
         f"{len(bodies):,} bodies and {len(groups):,} groups make up the Scottish care "
         f"landscape in this data, among them "
-        + ", ".join(f"{n} {t}{'' if n == 1 else 's'}" for t, n in types)
+        + ", ".join(f"{n} {t if n == 1 else plural(t)}" for t, n in types)
         + ".",
         f"They work across {len(areas)} council and health board areas and answer to one "
         f"another along {len(lines):,} stated accountability lines; the plan behind The "
@@ -121,6 +121,13 @@ def home_data(land: Landscape, findings: Counter[str]) -> dict[str, Any]:
         ),
     ]
     return {"about": about, "figures": figures, "starts": starts}
+
+
+def plural(noun: str) -> str:
+    """English plural of a class label ("local authority" -> "local authorities")."""
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
 
 
 def _anchor(group: str) -> str:
@@ -303,9 +310,12 @@ def _table_context(table: Any) -> dict[str, Any]:
             if name == "asOf":
                 text = f"in existence on {value}"
             filters.append((text, "?" + urlencode(view.params(**{attr: None}))))
-    heading = "Bodies" + (" in the Scottish care landscape" if view.scope == "scotland" else "")
-    if view.scope == "uk":
-        heading = "Bodies in UK-wide directories only"
+    what = "Bodies"
+    if view.type is not None:
+        label = model.label(GG[view.type])
+        what = plural(label[:1].upper() + label[1:])
+    where = {"scotland": " in the Scottish care landscape", "uk": " in UK-wide directories only"}
+    heading = what + where.get(view.scope, "")
     crumbs = [("Home", "/"), ("Bodies", "/organisations" if filters else None)]
     if filters:
         crumbs.append((", ".join(t for t, _ in filters), None))

@@ -3,6 +3,7 @@ RDF/XML by content negotiation (or ?format=), and /ontology serves the ontology.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
@@ -18,7 +19,7 @@ from govgraph.graph.entities import describe, entity_id, iri_for
 from govgraph.graph.errors import NotFound, QueryError
 from govgraph.graph.findings import Finding
 from govgraph.graph.front import GROUP_PAGE, GROUP_PREVIEW, EntityView, entity_view
-from govgraph.graph.overlaps import FindingsCache
+from govgraph.graph.overlaps import KINDS, FindingsCache
 from govgraph.graph.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.terms import PREFIXES, ontology_path
@@ -194,6 +195,8 @@ def _page(view: EntityView, found: list[Finding], group: str | None, slug: str) 
         "id": slug,
         "group": group,
         "findings": found,
+        "finding_kinds": Counter(KINDS.get(f.kind, f.kind) for f in found).most_common(),
+        "preview_findings": GROUP_PREVIEW // 2,
         "group_page": GROUP_PAGE,
         "preview": GROUP_PREVIEW,
         "breadcrumbs": crumbs,

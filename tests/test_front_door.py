@@ -262,3 +262,24 @@ def test_bodies_named_on_pages_link_to_their_entity_pages(client: TestClient) ->
     maps = client.get("/maps").text
     for kind in ("landscape", "policy", "actions", "overlap"):
         assert f"/maps/{kind}" in hrefs(maps)
+
+
+def test_an_unreachable_store_is_a_503_page_for_people() -> None:
+    from govgraph.graph.errors import StoreError
+    from govgraph.graph.store import open_store
+
+    landscape = open_store("memory:")
+    app = create_app(landscape, settings=Settings())
+
+    def down(*args: object, **kwargs: object) -> None:
+        raise StoreError("the engine went away")
+
+    for method in ("select", "count", "graphs"):
+        setattr(landscape, method, down)
+    client = TestClient(app, raise_server_exceptions=False)
+    page = client.get("/organisations", headers={"Accept": BROWSER})
+    assert page.status_code == 503 and page.headers["retry-after"] == "5"
+    assert "Try again in 5 seconds" in page.text and 'action="/search"' in page.text
+    plain = client.get("/organisations", headers={"Accept": "*/*"})
+    assert plain.status_code == 503 and plain.headers["content-type"].startswith("text/plain")
+    assert "unavailable" in plain.text
