@@ -185,7 +185,8 @@ MAPS = (
     (
         "accountability",
         "Accountability",
-        "Who answers to whom: reporting, direction, funding, regulation and scrutiny lines.",
+        "Who answers to whom around one body (reporting, direction, funding, regulation and "
+        "scrutiny): open it from a body's page.",
     ),
     (
         "policy",
@@ -203,6 +204,10 @@ MAPS = (
 )
 
 
+FOCUSED = ("accountability", "ego", "diff")
+"""Maps drawn around a body or between two dates: reached from a body's page or a form."""
+
+
 def maps_index_endpoint() -> Endpoint:
     async def endpoint(request: Request) -> Response:
         try:
@@ -214,7 +219,7 @@ def maps_index_endpoint() -> Endpoint:
                 "kind": kind,
                 "title": title,
                 "text": text,
-                "href": None if kind in ("ego", "diff") else f"/maps/{kind}",
+                "href": None if kind in FOCUSED else f"/maps/{kind}",
             }
             for kind, title, text in MAPS
         ]
@@ -292,6 +297,14 @@ def _table_context(table: Any) -> dict[str, Any]:
     def page_link(page: int) -> dict[str, str]:
         return view.params(page=page)
 
+    near = {1, table.pages, *range(view.page - 2, view.page + 3)}
+    numbers: list[int | None] = []
+    for n in range(1, table.pages + 1):
+        if n in near:
+            numbers.append(n)
+        elif numbers and numbers[-1] is not None:
+            numbers.append(None)  # an ellipsis
+
     labels = {f.name: {v.value: v.label for v in f.values} for f in table.facets}
     filters = []
     for name, attr in (
@@ -330,6 +343,7 @@ def _table_context(table: Any) -> dict[str, Any]:
         "facet_link": facet_link,
         "sort_link": sort_link,
         "page_link": page_link,
+        "page_numbers": numbers,
         "view_params": view.params(page=view.page),
         "columns": COLUMNS,
         "sorts": SORTS,
