@@ -193,7 +193,7 @@ def read_landscape(store: Store) -> Landscape:
                 name=rec.name,
                 type=rec.type,
                 type_label=model.label(URIRef(rec.type)) if rec.type else "",
-                types=frozenset(rec.types),
+                types=_with_ancestors(rec.types),
                 aliases=tuple(rec.aliases),
                 start=rec.start,
                 end=rec.end,
@@ -206,6 +206,16 @@ def read_landscape(store: Store) -> Landscape:
         )
     bodies.sort(key=lambda b: (b.name.lower(), b.iri))
     return Landscape(version, bodies, lines, source_graphs(store), action_statuses(store))
+
+
+def _with_ancestors(types: Iterable[str]) -> frozenset[str]:
+    """Asserted types and every class above them, so a filter on gg:Group finds teams."""
+    m = model.model()
+    out = set(types)
+    for t in types:
+        if URIRef(t) in m.classes:
+            out |= {str(a) for a in m.ancestors(URIRef(t))}
+    return frozenset(out)
 
 
 class FrontCache:
