@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio
 from rdflib import Graph, URIRef
@@ -13,12 +14,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from govgraph.api.costly import error_response
-from govgraph.api.pages import TEMPLATES, json_response, render
+from govgraph.api.pages import TEMPLATES, json_response, landscape, render
 from govgraph.api.sparql import negotiate
 from govgraph.graph.entities import describe, entity_id, iri_for
 from govgraph.graph.errors import NotFound, QueryError
 from govgraph.graph.findings import Finding
-from govgraph.graph.front import GROUP_PAGE, GROUP_PREVIEW, EntityView, entity_view
+from govgraph.graph.front import (
+    GROUP_PAGE,
+    GROUP_PREVIEW,
+    EntityView,
+    bodies_linked,
+    entity_view,
+)
+from govgraph.graph.organisations import organisation_classes
 from govgraph.graph.overlaps import KINDS, FindingsCache
 from govgraph.graph.store import Store
 from govgraph.ontology import model
@@ -166,9 +174,16 @@ def entity_endpoint(store: Store, findings: FindingsCache):  # type: ignore[no-u
             if view is None:
                 return _not_found(slug, headers, request)
             found = await anyio.to_thread.run_sync(_findings_of, findings, store, view.rec.iri)
+            linked = bodies_linked(await landscape(request), view.rec.id)
             if media == JSON:
-                return json_response(entity_json(view, found), headers)
-            return render(request, "entity.html", _page(view, found, group, slug), headers=headers)
+                data = entity_json(view, found)
+                data["bodies"] = [
+                    {"label": t, "count": n, "href": f"/organisations?{urlencode(q)}"}
+                    for t, n, q in linked
+                ]
+                return json_response(data, headers)
+            context = {**_page(view, found, group, slug), "linked": linked}
+            return render(request, "entity.html", context, headers=headers)
         triples = await anyio.to_thread.run_sync(describe, store, iri)
         if not triples:
             return _not_found(slug, headers, request)
@@ -184,7 +199,9 @@ def _findings_of(cache: FindingsCache, store: Store, iri: str) -> list[Finding]:
 
 
 def _page(view: EntityView, found: list[Finding], group: str | None, slug: str) -> dict[str, Any]:
-    crumbs: list[tuple[str, str | None]] = [("Home", "/"), ("Bodies", "/organisations")]
+    crumbs: list[tuple[str, str | None]] = [("Home", "/")]
+    if view.rec.type in {str(c.iri) for c in organisation_classes()}:
+        crumbs.append(("Bodies", "/organisations"))
     if group is not None:
         crumbs += [(view.rec.name, f"/id/{slug}"), (f"All: {_group_label(view, group)}", None)]
     else:
@@ -200,7 +217,7 @@ def _page(view: EntityView, found: list[Finding], group: str | None, slug: str) 
         "group_page": GROUP_PAGE,
         "preview": GROUP_PREVIEW,
         "breadcrumbs": crumbs,
-        "active": "bodies",
+        "active": "bodies" if len(crumbs) > 2 else None,
         "twins": [("JSON", "json"), ("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt")],
         "entity_id": entity_id,
     }

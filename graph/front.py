@@ -427,6 +427,21 @@ def _facets(landscape: Landscape, view: Browse) -> list[Facet]:
     ]
 
 
+def bodies_linked(landscape: Landscape, id: str) -> list[tuple[str, int, dict[str, str]]]:
+    """Where an area, policy area or client group is a facet of the bodies table: a label,
+    how many bodies (all scopes) it has, and the query string of that filtered view."""
+    out = []
+    for attr, key, text in (
+        ("areas", "area", "Bodies operating in this area"),
+        ("policy_areas", "policyArea", "Bodies with an interest in this policy area"),
+        ("client_groups", "clientGroup", "Bodies serving this client group"),
+    ):
+        n = sum(1 for b in landscape.bodies if id in {r.id for r in getattr(b, attr)})
+        if n:
+            out.append((text, n, {key: id, "scope": "all"}))
+    return out
+
+
 # --- entity pages ----------------------------------------------------------------------
 
 

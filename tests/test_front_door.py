@@ -287,3 +287,11 @@ def test_an_unreachable_store_is_a_503_page_for_people() -> None:
     plain = client.get("/organisations", headers={"Accept": "*/*"})
     assert plain.status_code == 503 and plain.headers["content-type"].startswith("text/plain")
     assert "unavailable" in plain.text
+
+
+def test_areas_and_policy_areas_link_to_the_bodies_they_filter(client: TestClient) -> None:
+    page = client.get("/id/area/s12000018").text  # Inverclyde council area
+    link = next(h for h in hrefs(page) if h.startswith("/organisations?area="))
+    count = int(re.search(r"Bodies operating in this area \((\d+)\)", page).group(1))
+    assert client.get(link + "&format=json").json()["total"] == count > 5
+    assert '<a class="ds_breadcrumbs__link" href="/organisations">' not in page  # not a body
