@@ -295,3 +295,10 @@ def test_areas_and_policy_areas_link_to_the_bodies_they_filter(client: TestClien
     count = int(re.search(r"Bodies operating in this area \((\d+)\)", page).group(1))
     assert client.get(link + "&format=json").json()["total"] == count > 5
     assert '<a class="ds_breadcrumbs__link" href="/organisations">' not in page  # not a body
+
+
+def test_the_served_report_links_bodies_to_their_pages_and_back_home(client: TestClient) -> None:
+    report = client.get("/reports/overlaps").text
+    subjects = re.findall(r'<a class="subject" href="(/id/[^"]+)">', report)
+    assert len(subjects) > 50 and client.get(subjects[0]).status_code == 200
+    assert 'href="/">govgraph home</a>' in report and 'href="/organisations">' in report
