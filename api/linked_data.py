@@ -28,8 +28,10 @@ from govgraph.graph.front import (
 )
 from govgraph.graph.organisations import organisation_classes
 from govgraph.graph.overlaps import KINDS, FindingsCache
+from govgraph.graph.relationships import accountability_line_kinds
 from govgraph.graph.store import Store
 from govgraph.ontology import model
+from govgraph.ontology.model import local_name
 from govgraph.ontology.terms import PREFIXES, ontology_path
 
 HTML = "text/html"
@@ -212,6 +214,7 @@ def _page(view: EntityView, found: list[Finding], group: str | None, slug: str) 
         "id": slug,
         "group": group,
         "findings": found,
+        "below": [g for g in view.groups if g.key in _downward()],
         "finding_kinds": Counter(KINDS.get(f.kind, f.kind) for f in found).most_common(),
         "preview_findings": GROUP_PREVIEW // 2,
         "group_page": GROUP_PAGE,
@@ -221,6 +224,11 @@ def _page(view: EntityView, found: list[Finding], group: str | None, slug: str) 
         "twins": [("JSON", "json"), ("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt")],
         "entity_id": entity_id,
     }
+
+
+def _downward() -> set[str]:
+    """Kinds read from the upper end of an accountability line ("directs", "regulates")."""
+    return {local_name(str(k)) for k in accountability_line_kinds()[1]}
 
 
 def _group_label(view: EntityView, key: str) -> str:

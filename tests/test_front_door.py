@@ -191,6 +191,7 @@ def test_entity_page_groups_relationships_and_says_what_it_cuts(client: TestClie
     assert len(seen) == 539
     ijb = client.get("/id/inverclyde-ijb").text
     assert "Receives reports from (3)" in ijb and "Directs (2)" in ijb  # inverse labels
+    assert re.search(r"Answering to Inverclyde Integration Joint Board: .*directs 2", ijb)
     assert "/maps/accountability?focus=inverclyde-ijb" in hrefs(ijb)
     assert "/maps/ego?focus=inverclyde-ijb" in hrefs(ijb)
     team = client.get("/id/i-promise-team").text  # its timeline holds the change event
