@@ -10,10 +10,11 @@ from typing import Any
 from anyio import CapacityLimiter
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
@@ -28,12 +29,19 @@ from govgraph.api.artefacts import (
 )
 from govgraph.api.context import Context
 from govgraph.api.costly import Costly
+from govgraph.api.front_door import (
+    home_endpoint,
+    maps_index_endpoint,
+    organisations_endpoint,
+)
 from govgraph.api.linked_data import entity_endpoint, ontology_endpoint
 from govgraph.api.middleware import BodyLimit, SecurityHeaders
+from govgraph.api.pages import error_page
 from govgraph.api.schema import build_schema
 from govgraph.api.serving import ArtefactCache, PinVersion, StoreUnavailable
 from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
+from govgraph.graph.front import FrontCache
 from govgraph.graph.overlaps import FindingsCache
 from govgraph.graph.search import SearchIndexes
 from govgraph.graph.store import Store, open_store
@@ -87,18 +95,6 @@ class GovgraphGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "Request JSON is nested too deeply") from None
 
 
-INDEX = """govgraph: the governance landscape around The Promise.
-GraphQL (GraphiQL in a browser): /graphql
-SPARQL 1.1 (read-only):          /sparql
-Entities (HTML, Turtle, JSON-LD): /id/{id}
-Ontology:                         /ontology
-Maps:                             /maps/{landscape,accountability,ego,policy,actions,overlap}
-Overlap report:                   /reports/overlaps?format=html|md|csv|json
-Landscape at two dates compared:  /reports/diff?from=DATE&to=DATE&format=html|md|json
-Difference map of two dates:      /maps/diff?from=DATE&to=DATE
-"""
-
-
 def create_app(
     store: Store | None = None, *, settings: Settings | None = None, threads: int | None = None
 ) -> Starlette:
@@ -121,14 +117,19 @@ def create_app(
     )
     sparql = sparql_endpoint(store, costly)
 
-    async def index(request: Request) -> Response:
-        return PlainTextResponse(INDEX)
+    async def not_found(request: Request, exc: Exception) -> Response:
+        """Unknown paths: a page in the layout for a browser, plain text or JSON else."""
+        if isinstance(exc, StarletteHTTPException) and exc.status_code != 404:
+            return error_page(request, exc.status_code, str(exc.detail), exc.headers)
+        return error_page(request, 404, f"Nothing is published at {request.url.path}.")
 
     routes: list[BaseRoute] = [
-        Route("/", index),
+        Route("/", home_endpoint(store, findings), methods=["GET", "HEAD"]),
+        Route("/organisations", organisations_endpoint(), methods=["GET", "HEAD"]),
+        Route("/maps", maps_index_endpoint(), methods=["GET", "HEAD"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
-        Route("/id/{slug:path}", entity_endpoint(store), methods=["GET", "HEAD"]),
+        Route("/id/{slug:path}", entity_endpoint(store, findings), methods=["GET", "HEAD"]),
         Route("/ontology", ontology_endpoint, methods=["GET", "HEAD"]),
         Route("/maps/diff", diff_map_endpoint(store, costly), methods=["GET"]),
         Route("/maps/{kind}", maps_endpoint(store), methods=["GET"]),
@@ -155,11 +156,12 @@ def create_app(
         Middleware(StoreUnavailable),
         Middleware(ArtefactCache, store=store),
     ]
-    app = Starlette(routes=routes, middleware=middleware)
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={404: not_found})
     app.state.store = store
     app.state.settings = settings
     app.state.schema = schema
     app.state.findings = findings
+    app.state.front = FrontCache()
     app.state.costly = costly
     app.state.search = search
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -26,17 +27,13 @@ their pages get the policy they carry (scripts allowed by hash), and may not be 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def _error(exc: GovgraphError) -> Response:
-    return error_response(exc)
-
-
 def maps_endpoint(store: Store) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         params = request.query_params
         try:
             depth = whole_number(params.get("depth", "2"))
         except ValueError:
-            return _error(QueryError("depth must be a whole number"))
+            return error_response(QueryError("depth must be a whole number"), request=request)
         try:
             html = await run_in_threadpool(
                 render_map,
@@ -49,7 +46,7 @@ def maps_endpoint(store: Store) -> Endpoint:
                 scope=params.get("scope", "scotland"),
             )
         except GovgraphError as exc:
-            return _error(exc)
+            return error_response(exc, request=request)
         return HTMLResponse(html, headers={"Content-Security-Policy": FILE_CSP})
 
     return endpoint
@@ -62,18 +59,20 @@ def overlaps_endpoint(store: Store, cache: FindingsCache) -> Endpoint:
         params = request.query_params
         fmt = params.get("format", "html")
         if fmt not in MEDIA_TYPES:
-            return _error(QueryError(f"format must be one of {', '.join(MEDIA_TYPES)}"))
+            return error_response(
+                QueryError(f"format must be one of {', '.join(MEDIA_TYPES)}"), request=request
+            )
         kinds = params.getlist("kind") or None
         try:
             min_score = decimal_number(params.get("minScore", "0"))
             findings = await run_in_threadpool(
                 cache.get, store, kinds=kinds, min_score=min_score, first=None
             )
-            body = await run_in_threadpool(render, findings, fmt)
+            body = await run_in_threadpool(partial(render, findings, fmt, served=True))
         except ValueError:
-            return _error(QueryError("minScore must be a number"))
+            return error_response(QueryError("minScore must be a number"), request=request)
         except QueryError as exc:
-            return _error(exc)
+            return error_response(exc, request=request)
         headers = {"Content-Security-Policy": FILE_CSP} if fmt == "html" else {}
         return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
@@ -123,7 +122,9 @@ def diff_report_endpoint(store: Store, costly: Costly) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         fmt = request.query_params.get("format", "html")
         if fmt not in FORMATS:
-            return _error(QueryError(f"format must be one of {', '.join(FORMATS)}"))
+            return error_response(
+                QueryError(f"format must be one of {', '.join(FORMATS)}"), request=request
+            )
         try:
             date_from, date_to = _dates(request)
             impact, model = await costly.cached(
@@ -131,7 +132,7 @@ def diff_report_endpoint(store: Store, costly: Costly) -> Endpoint:
             )
             body = await run_in_threadpool(_render_impact, impact, fmt, model)
         except GovgraphError as exc:
-            return _error(exc)
+            return error_response(exc, request=request)
         headers = {"Content-Security-Policy": FILE_CSP} if fmt == "html" else {}
         return Response(body, media_type=IMPACT_TYPES[fmt], headers=headers)
 
@@ -154,7 +155,7 @@ def diff_map_endpoint(store: Store, costly: Costly) -> Endpoint:
             _, model = await costly.cached("a date diff", store, diff_with_map, date_from, date_to)
             html = await run_in_threadpool(render_html, model)
         except GovgraphError as exc:
-            return _error(exc)
+            return error_response(exc, request=request)
         return HTMLResponse(html, headers={"Content-Security-Policy": FILE_CSP})
 
     return endpoint

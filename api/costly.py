@@ -12,15 +12,19 @@ from functools import partial
 from typing import Any, TypeVar
 
 import anyio
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from govgraph.api.settings import Settings
-from govgraph.graph.errors import GovgraphError, NotFound, QueryTimeout
+from govgraph.graph.errors import GovgraphError, NotFound, QueryTimeout, StoreError
 from govgraph.graph.overlaps import data_version
 from govgraph.graph.sandbox import MB, Busy, Gate, Limits, call_isolated, run_isolated
 from govgraph.graph.store import Store
 
 T = TypeVar("T")
+
+STORE_RETRY_AFTER = "5"
+"""Seconds a client should wait when the store is unreachable."""
 
 
 class RecentResults:
@@ -87,12 +91,15 @@ class Costly:
             return await anyio.to_thread.run_sync(run_isolated, work, limits)
 
 
-def error_response(exc: GovgraphError, headers: dict[str, str] | None = None) -> Response:
-    """The plain-text answer for a refused or stopped request: 404 for a missing entity,
-    503 (with Retry-After when the server is busy) for work stopped or not started, else
-    400 with the reason."""
+def error_response(
+    exc: GovgraphError, headers: dict[str, str] | None = None, request: Request | None = None
+) -> Response:
+    """The answer for a refused or stopped request: 404 for a missing entity, 503 (with
+    Retry-After) when the server is busy, work was stopped or the store is unreachable, else
+    400 with the reason. Given the request, it answers by Accept: a page in the site's layout
+    for a browser, JSON for a client asking for it, else plain text."""
     out = dict(headers or {})
-    status = 400
+    status, message = 400, str(exc)
     if isinstance(exc, NotFound):
         status = 404
     elif isinstance(exc, Busy):
@@ -100,4 +107,11 @@ def error_response(exc: GovgraphError, headers: dict[str, str] | None = None) ->
         out["Retry-After"] = str(exc.retry_after)
     elif isinstance(exc, QueryTimeout):
         status = 503
-    return PlainTextResponse(f"{exc}\n", status_code=status, headers=out)
+    elif isinstance(exc, StoreError):  # as the StoreUnavailable middleware answers
+        status, message = 503, f"The data store is unavailable; try again shortly. {exc}"
+        out["Retry-After"] = STORE_RETRY_AFTER
+    if request is not None:
+        from govgraph.api.pages import error_page  # pages reads sparql, which reads us
+
+        return error_page(request, status, message, out)
+    return PlainTextResponse(f"{message}\n", status_code=status, headers=out)

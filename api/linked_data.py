@@ -3,27 +3,37 @@ RDF/XML by content negotiation (or ?format=), and /ontology serves the ontology.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from importlib import resources
+from collections import Counter
+from dataclasses import asdict
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio
-from jinja2 import Environment, FileSystemLoader
 from rdflib import Graph, URIRef
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.templating import Jinja2Templates
 
+from govgraph.api.costly import error_response
+from govgraph.api.pages import TEMPLATES, json_response, landscape, render
 from govgraph.api.sparql import negotiate
-from govgraph.graph import chains
 from govgraph.graph.core.text import text_problem
-from govgraph.graph.entities import describe, entity_id, get_entities, get_sources, iri_for
-from govgraph.graph.errors import QueryError
-from govgraph.graph.records import Chain, EntityRecord, RelationshipRecord, SourceRef
-from govgraph.graph.relationships import relationships_of
+from govgraph.graph.entities import describe, entity_id, iri_for
+from govgraph.graph.errors import NotFound, QueryError
+from govgraph.graph.findings import Finding
+from govgraph.graph.front import (
+    GROUP_PAGE,
+    GROUP_PREVIEW,
+    EntityView,
+    bodies_linked,
+    entity_view,
+)
+from govgraph.graph.organisations import organisation_classes
+from govgraph.graph.overlaps import KINDS, FindingsCache
+from govgraph.graph.relationships import accountability_line_kinds
 from govgraph.graph.store import Store
 from govgraph.ontology import model
-from govgraph.ontology.terms import ID, PREFIXES, ontology_path
+from govgraph.ontology.model import local_name
+from govgraph.ontology.terms import PREFIXES, ontology_path
 
 HTML = "text/html"
 RDF_FORMATS = {
@@ -32,9 +42,11 @@ RDF_FORMATS = {
     "application/n-triples": "nt",
     "application/rdf+xml": "xml",
 }
-OFFERED = [HTML, *RDF_FORMATS]
+JSON = "application/json"
+OFFERED = [HTML, JSON, *RDF_FORMATS]
 FORMAT_NAMES = {
     "html": HTML,
+    "json": JSON,
     "ttl": "text/turtle",
     "turtle": "text/turtle",
     "jsonld": "application/ld+json",
@@ -44,12 +56,6 @@ FORMAT_NAMES = {
     "rdf": "application/rdf+xml",
     "xml": "application/rdf+xml",
 }
-TEMPLATES = Jinja2Templates(
-    env=Environment(
-        loader=FileSystemLoader(str(resources.files("govgraph.api").joinpath("templates"))),
-        autoescape=True,
-    )
-)
 JSONLD_CONTEXT = {p: iri for p, iri in PREFIXES.items()}
 """Embedded in every JSON-LD answer: no remote @context is ever referenced."""
 
@@ -63,7 +69,7 @@ def choose(request: Request) -> str:
         if media is None:
             raise QueryError(f"unknown format {explicit!r}: use one of {', '.join(FORMAT_NAMES)}")
         return media
-    return negotiate(request.headers.get("accept", "*/*") or "*/*", OFFERED)
+    return negotiate(request.headers.get("accept", "*/*") or "*/*", OFFERED, {})
 
 
 def serialise(triples: list[Any], media: str) -> bytes:
@@ -92,71 +98,113 @@ def xml_problem(triples: list[Any]) -> str | None:
     return None
 
 
-@dataclass
-class Page:
-    """Everything the HTML page shows, gathered in one worker-thread trip."""
+def entity_json(view: EntityView, findings: list[Finding]) -> dict[str, Any]:
+    """The entity page's twin: what the page shows, grouped and counted the same way."""
+    rec = view.rec
+    return {
+        "id": rec.id,
+        "iri": rec.iri,
+        "name": rec.name,
+        "type": _label(rec.type),
+        "aliases": rec.aliases,
+        "description": rec.description,
+        "start": rec.start,
+        "end": rec.end,
+        "sources": [asdict(s) for s in view.sources],
+        "relationshipCount": view.total,
+        "relationships": [
+            {
+                "kind": g.key,
+                "label": g.label,
+                "total": g.total,
+                "byType": dict(g.by_type),
+                "offset": g.start,
+                "shown": [
+                    {
+                        "id": r.other.id,
+                        "name": r.other.name,
+                        "type": r.other_type,
+                        "start": r.rel.start,
+                        "end": r.rel.end,
+                        "statutoryBasis": r.rel.statutory_basis,
+                        "sources": [asdict(s) for s in r.sources],
+                    }
+                    for r in g.rows
+                ],
+            }
+            for g in view.groups
+        ],
+        "accountabilityLines": [
+            [
+                {
+                    "readsAs": _label(h.reads_as),
+                    "to": view.names.get(h.target, h.target),
+                    "id": entity_id(h.target),
+                }
+                for h in line
+            ]
+            for line in view.chain.lines
+        ],
+        "timeline": [
+            {"date": e.date, "event": e.text, "with": e.other.name if e.other else None}
+            for e in view.timeline
+        ],
+        "findings": [{"id": f.id, "kind": f.kind, "explanation": f.explanation} for f in findings],
+    }
 
-    rec: EntityRecord
-    sources: list[SourceRef]
-    relationships: list[tuple[RelationshipRecord, str, str | None, list[SourceRef]]] = field(
-        default_factory=list
-    )
-    names: dict[str, str] = field(default_factory=dict)
-    chain: Chain | None = None
+
+def _group_and_page(request: Request) -> tuple[str | None, int]:
+    group = request.query_params.get("kind") or None
+    page = request.query_params.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        raise QueryError(f"page must be a whole number from 1, not {page!r}")
+    return group, int(page)
 
 
-def gather(store: Store, iri: URIRef) -> Page | None:
-    rec = get_entities(store, [iri]).get(iri)
-    if rec is None:
-        return None
-    rels = relationships_of(store, [iri]).get(iri, [])[:500]
-    chain = chains.accountability_chain(store, iri)
-    nodes = [URIRef(n) for r in rels for n in r.nodes] + [URIRef(g) for r in rels for g in r.graphs]
-    sources = get_sources(store, [iri, *nodes])
-    others = {r.object if r.subject == str(iri) else r.subject for r in rels}
-    others |= {h.target for h in chain.hops} | {h.source for h in chain.hops}
-    names = {str(k): v.name for k, v in get_entities(store, [URIRef(o) for o in others]).items()}
-    page = Page(rec, sources.get(iri, []), names=names, chain=chain)
-    for r in rels:
-        cited = [s for n in r.nodes for s in sources.get(URIRef(n), [])]
-        cited = cited or [s for g in r.graphs for s in sources.get(URIRef(g), [])]
-        other = r.object if r.subject == str(iri) else r.subject
-        other_id = entity_id(other) if other.startswith(str(ID)) else None
-        page.relationships.append((r, other, other_id, cited))
-    return page
-
-
-def entity_endpoint(store: Store):  # type: ignore[no-untyped-def]
+def entity_endpoint(store: Store, findings: FindingsCache):  # type: ignore[no-untyped-def]
     async def endpoint(request: Request) -> Response:
         slug = request.path_params["slug"]
         headers = {"Vary": "Accept"}
         if not request.scope["path"].endswith("/" + slug):
             # Starlette's {slug:path} is ``.*$``: it drops a trailing newline ("/id/x%0a")
-            return _not_found(request.scope["path"].rpartition("/id/")[2], headers)
+            return _not_found(request.scope["path"].rpartition("/id/")[2], headers, request)
         try:
             iri = iri_for(slug)
             media = choose(request)
+            group, page = _group_and_page(request)
         except QueryError as exc:
-            return PlainTextResponse(f"{exc}\n", status_code=400, headers=headers)
+            return error_response(exc, headers, request)
         links = ", ".join(
             f'<?format={n}>; rel="alternate"; type="{m}"'
             for n, m in (
+                ("json", "application/json"),
                 ("ttl", "text/turtle"),
                 ("jsonld", "application/ld+json"),
                 ("nt", "application/n-triples"),
             )
         )
         headers["Link"] = links
-        if media == HTML:
-            page = await anyio.to_thread.run_sync(gather, store, iri)
-            if page is None:
-                return _not_found(slug, headers)
-            return TEMPLATES.TemplateResponse(
-                request, "entity.html", {"page": page, "label": _label, "id": slug}, headers=headers
-            )
+        if media in (HTML, JSON):
+            try:
+                view = await anyio.to_thread.run_sync(entity_view, store, iri, group, page)
+            except QueryError as exc:
+                return error_response(exc, headers, request)
+            if view is None:
+                return _not_found(slug, headers, request)
+            found = await anyio.to_thread.run_sync(_findings_of, findings, store, view.rec.iri)
+            linked = bodies_linked(await landscape(request), view.rec.id)
+            if media == JSON:
+                data = entity_json(view, found)
+                data["bodies"] = [
+                    {"label": t, "count": n, "href": f"/organisations?{urlencode(q)}"}
+                    for t, n, q in linked
+                ]
+                return json_response(data, headers)
+            context = {**_page(view, found, group, slug), "linked": linked}
+            return render(request, "entity.html", context, headers=headers)
         triples = await anyio.to_thread.run_sync(describe, store, iri)
         if not triples:
-            return _not_found(slug, headers)
+            return _not_found(slug, headers, request)
         if media == "application/rdf+xml":
             problem = await anyio.to_thread.run_sync(xml_problem, triples)
             if problem:
@@ -172,12 +220,52 @@ def entity_endpoint(store: Store):  # type: ignore[no-untyped-def]
     return endpoint
 
 
+def _findings_of(cache: FindingsCache, store: Store, iri: str) -> list[Finding]:
+    """The overlap findings naming the entity (cached per data version)."""
+    return [f for f in cache.get(store) if any(s.id == iri for s in f.subjects)]
+
+
+def _page(view: EntityView, found: list[Finding], group: str | None, slug: str) -> dict[str, Any]:
+    crumbs: list[tuple[str, str | None]] = [("Home", "/")]
+    if view.rec.type in {str(c.iri) for c in organisation_classes()}:
+        crumbs.append(("Bodies", "/organisations"))
+    if group is not None:
+        crumbs += [(view.rec.name, f"/id/{slug}"), (f"All: {_group_label(view, group)}", None)]
+    else:
+        crumbs.append((view.rec.name, None))
+    return {
+        "title": view.rec.name,
+        "view": view,
+        "id": slug,
+        "group": group,
+        "findings": found,
+        "below": [g for g in view.groups if g.key in _downward()],
+        "finding_kinds": Counter(KINDS.get(f.kind, f.kind) for f in found).most_common(),
+        "preview_findings": GROUP_PREVIEW // 2,
+        "group_page": GROUP_PAGE,
+        "preview": GROUP_PREVIEW,
+        "breadcrumbs": crumbs,
+        "active": "bodies" if len(crumbs) > 2 else None,
+        "twins": [("JSON", "json"), ("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt")],
+        "entity_id": entity_id,
+    }
+
+
+def _downward() -> set[str]:
+    """Kinds read from the upper end of an accountability line ("directs", "regulates")."""
+    return {local_name(str(k)) for k in accountability_line_kinds()[1]}
+
+
+def _group_label(view: EntityView, key: str) -> str:
+    return next((g.label for g in view.groups if g.key == key), key)
+
+
 def _label(iri: str | None) -> str:
     return model.label(URIRef(iri)) if iri else ""
 
 
-def _not_found(slug: str, headers: dict[str, str]) -> Response:
-    return PlainTextResponse(f"no entity with id {slug!r}\n", status_code=404, headers=headers)
+def _not_found(slug: str, headers: dict[str, str], request: Request) -> Response:
+    return error_response(NotFound(f"There is no entity with the id {slug!r}."), headers, request)
 
 
 async def ontology_endpoint(request: Request) -> Response:
@@ -186,11 +274,13 @@ async def ontology_endpoint(request: Request) -> Response:
     try:
         media = choose(request)
     except QueryError as exc:
-        return PlainTextResponse(f"{exc}\n", status_code=400, headers=headers)
+        return error_response(exc, headers, request)
     if media == HTML:
         return TEMPLATES.TemplateResponse(
             request, "ontology.html", {"model": model.model()}, headers=headers
         )
+    if media == JSON:
+        media = "application/ld+json"
     if media == "text/turtle":
         return Response(ontology_path().read_bytes(), media_type=media, headers=headers)
     graph = model.load_graph()

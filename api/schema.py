@@ -30,6 +30,7 @@ from govgraph.api.types import (
     Entity,
     Foundation,
     Organisation,
+    PageInfo,
     PolicyArea,
     PriorityArea,
     Relationship,
@@ -51,14 +52,6 @@ from govgraph.ontology.terms import GG
 
 MAX_FINDINGS_ALL = 1 << 30
 """``first`` that keeps every cached finding (a scenario's "before" needs them all)."""
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
 
 
 @strawberry.type

@@ -20,8 +20,11 @@ from collections import OrderedDict
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from govgraph.api.costly import STORE_RETRY_AFTER
+from govgraph.api.pages import error_page
 from govgraph.graph.errors import StoreError
 from govgraph.graph.store import Store
 from govgraph.graph.versioned_store import VersionedStore
@@ -76,7 +79,12 @@ class StoreUnavailable:
             if started:
                 raise
             log.warning("store unavailable answering %s: %s", scope["path"], exc)
-            body = f"The data store is unavailable; try again shortly. {exc}\n".encode()
+            text = f"The data store is unavailable; try again shortly. {exc}"
+            if "app" in scope:  # a browser gets the page in the layout, a client text/JSON
+                page = error_page(Request(scope), 503, text, {"Retry-After": STORE_RETRY_AFTER})
+                await page(scope, receive, send)
+                return
+            body = f"{text}\n".encode()
             await send(
                 {
                     "type": "http.response.start",

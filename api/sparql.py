@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
 from urllib.parse import parse_qs
 
@@ -37,12 +38,15 @@ _ALIASES = {
 }
 
 
-def negotiate(accept: str, offered: list[str]) -> str:
-    """The first offered type the Accept header admits, by q-value; else the first offered."""
+def negotiate(accept: str, offered: list[str], aliases: Mapping[str, str] | None = None) -> str:
+    """The first offered type the Accept header admits, by q-value; else the first offered.
+    ``aliases`` (SPARQL's result types by default) read a general type as a specific one;
+    pages pass none, so that application/json means the page's JSON twin."""
+    aliases = _ALIASES if aliases is None else aliases
     best, best_q = offered[0], -1.0
     for part in accept.split(","):
         media, _, params = part.strip().partition(";")
-        media = _ALIASES.get(media.strip().lower(), media.strip().lower())
+        media = aliases.get(media.strip().lower(), media.strip().lower())
         q = 1.0
         for param in params.split(";"):
             key, _, value = param.strip().partition("=")
@@ -184,7 +188,7 @@ def sparql_endpoint(store: Store, costly: Costly):  # type: ignore[no-untyped-de
             )
             media, body = await _run(store, text, accept or "", costly)
         except GovgraphError as exc:
-            return error_response(exc, headers)
+            return error_response(exc, headers, request)
         return Response(body, media_type=media, headers=headers)
 
     return endpoint

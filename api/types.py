@@ -3,6 +3,8 @@ the request's DataLoaders, so a level of the answer costs one query whatever its
 
 from __future__ import annotations
 
+import base64
+import binascii
 from functools import cache
 from typing import Any
 
@@ -23,12 +25,16 @@ from govgraph.api.enums import (
     RelationshipKind,
 )
 from govgraph.graph.entities import check_date
+from govgraph.graph.errors import QueryError
 from govgraph.graph.organisations import organisation_classes
 from govgraph.graph.records import EntityRecord, RelationshipRecord, SourceRef
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
 
 Ctx = Info[Context, Any]
+
+MAX_RELATIONSHIPS = 500
+"""Most relationships in one list or one page."""
 
 
 @strawberry.type(description="Where a fact comes from: a document or dataset, and where in it.")
@@ -67,13 +73,63 @@ class Entity:
     async def sources(self, info: Ctx) -> list[Source]:
         return await sources_of(info, [self.iri])
 
-    @strawberry.field(description="Its stated relationships, either direction (at most 500).")
+    @strawberry.field(
+        description=f"Its stated relationships, either direction; an error when more than "
+        f"{MAX_RELATIONSHIPS} match (page them with relationshipsConnection)."
+    )
     async def relationships(
         self,
         info: Ctx,
         kind: list[RelationshipKind] | None = None,  # type: ignore[valid-type]
         direction: Direction | None = None,
         as_of: str | None = None,
+    ) -> list[Relationship]:
+        out = await self._relationships(info, kind, direction, as_of)
+        if len(out) > MAX_RELATIONSHIPS:
+            raise QueryError(
+                f"{len(out):,} relationships match, more than {MAX_RELATIONSHIPS} in one list: "
+                "page them with relationshipsConnection(first:, after:)"
+            )
+        return out
+
+    @strawberry.field(
+        description="Its stated relationships, either direction, a page at a time, with "
+        "their total (ordered by kind, subject and object)."
+    )
+    async def relationships_connection(
+        self,
+        info: Ctx,
+        first: int = 50,
+        after: str | None = None,
+        kind: list[RelationshipKind] | None = None,  # type: ignore[valid-type]
+        direction: Direction | None = None,
+        as_of: str | None = None,
+    ) -> RelationshipConnection:
+        if first < 0 or first > MAX_RELATIONSHIPS:
+            raise QueryError(f"first must be between 0 and {MAX_RELATIONSHIPS}")
+        found = await self._relationships(info, kind, direction, as_of)
+        start = decode_offset(after) + 1 if after else 0
+        edges = [
+            RelationshipEdge(cursor=encode_offset(i), node=rel)
+            for i, rel in enumerate(found[start : start + first], start)
+        ]
+        return RelationshipConnection(
+            edges=edges,
+            total_count=len(found),
+            page_info=PageInfo(
+                has_next_page=start + first < len(found),
+                has_previous_page=start > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+        )
+
+    async def _relationships(
+        self,
+        info: Ctx,
+        kind: list[Any] | None,
+        direction: Direction | None,
+        as_of: str | None,
     ) -> list[Relationship]:
         check_date(as_of)
         recs = await info.context.relationships.load(URIRef(self.iri))
@@ -87,7 +143,43 @@ class Entity:
                 continue
             if rec.valid_at(as_of):
                 out.append(rel)
-        return out[:500]
+        return out
+
+
+def encode_offset(index: int) -> str:
+    return base64.urlsafe_b64encode(f"rel:{index}".encode()).decode()
+
+
+def decode_offset(cursor: str) -> int:
+    """The index a relationships cursor stands for; anything else is a clear error."""
+    try:
+        text = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    if not text.startswith("rel:") or not text[4:].isdigit():
+        raise QueryError("invalid cursor: pass an endCursor from a previous page")
+    return int(text[4:])
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class RelationshipEdge:
+    cursor: str
+    node: Relationship
+
+
+@strawberry.type(description="A Relay connection over one entity's relationships.")
+class RelationshipConnection:
+    edges: list[RelationshipEdge]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="How many relationships match (all pages).")
 
 
 def _base(rec: EntityRecord) -> dict[str, Any]:

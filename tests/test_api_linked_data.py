@@ -32,8 +32,8 @@ def test_turtle_for_rdf_clients_and_html_for_browsers(client: TestClient) -> Non
     assert (AGENCY, GG.sponsoredBy, URIRef(str(ID) + "children-directorate")) in graph
     html = client.get("/id/care-agency", headers={"Accept": BROWSER})
     assert html.headers["content-type"].startswith("text/html")
-    assert "<h1>Care Agency</h1>" in html.text
-    assert "executive non-departmental public body" in html.text
+    assert 'class="ds_page-header__title">Care Agency</h1>' in html.text
+    assert "executive non-departmental public body" in html.text.lower()
     assert "Children and Families Directorate" in html.text  # a relationship
     assert "Test fixture landscape" in html.text  # its source
     assert 'href="/maps/ego?focus=care-agency"' in html.text and 'href="#chain"' in html.text

@@ -21,9 +21,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from govgraph.graph.core.csv_out import csv_text
+from govgraph.graph.entities import entity_id
 from govgraph.graph.errors import QueryError
 from govgraph.graph.findings import Finding, to_json
 from govgraph.graph.overlaps import GROUPS, KINDS
+from govgraph.ontology.terms import ID
 from govgraph.visualisations.csp import file_policy, package_text
 
 FORMATS = ("html", "md", "csv", "json")
@@ -40,9 +42,16 @@ MAX_EVIDENCE = 8
 
 
 def render(
-    findings: Sequence[Finding], fmt: str, *, timestamp: bool = True, interactive_map: bool = True
+    findings: Sequence[Finding],
+    fmt: str,
+    *,
+    timestamp: bool = True,
+    interactive_map: bool = True,
+    served: bool = False,
 ) -> bytes:
-    """The report in ``fmt`` (html, md, csv or json) as UTF-8 bytes."""
+    """The report in ``fmt`` (html, md, csv or json) as UTF-8 bytes. ``served``: the HTML is
+    answered by the API, so bodies link to their entity pages and the page back home (a
+    file written to disk keeps plain names: its links would lead nowhere)."""
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None
     if fmt == "json":
         meta: dict[str, Any] = {"title": TITLE, "counts": dict(sorted(_counts(findings).items()))}
@@ -54,7 +63,7 @@ def render(
     if fmt == "md":
         return _markdown(findings, generated).encode("utf-8")
     if fmt == "html":
-        return _html(findings, generated, interactive_map).encode("utf-8")
+        return _html(findings, generated, interactive_map, served).encode("utf-8")
     raise QueryError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
@@ -178,7 +187,9 @@ def _summary(findings: Sequence[Finding]) -> list[dict[str, Any]]:
     return out
 
 
-def _html(findings: Sequence[Finding], generated: str | None, interactive: bool) -> str:
+def _html(
+    findings: Sequence[Finding], generated: str | None, interactive: bool, served: bool = False
+) -> str:
     from govgraph.visualisations.render import render_html
     from govgraph.visualisations.report_map import network_svg, overlap_map
 
@@ -212,6 +223,8 @@ def _html(findings: Sequence[Finding], generated: str | None, interactive: bool)
         js=Markup(package_text("static", "report.js")),
         csp=Markup(file_policy()),  # no double quote in it: safe in the attribute
         map_legend=[(KINDS[k], c) for k, c in _legend(model)],
+        served=served,
+        entity_path=lambda iri: "/id/" + entity_id(iri) if iri.startswith(str(ID)) else None,
     )
 
 
