@@ -144,6 +144,14 @@ store through a fresh read-only instance of its own: 0 of 300 hung. Blocking eve
 while forking instead halved the server's throughput."""
 
 
+def _bulk_source(data: object) -> dict[str, object]:
+    """``bulk_load``'s input argument: a file is read by Oxigraph in a stream, not into
+    memory (what lets a source of any size load in bounded memory)."""
+    if isinstance(data, Path):
+        return {"path": str(data)}
+    return {"input": graph_to_ntriples(data)}  # type: ignore[arg-type]
+
+
 class OxigraphStore(OxigraphResults, Store):
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.path = path
@@ -234,7 +242,7 @@ class OxigraphStore(OxigraphResults, Store):
         * a reload: into the staging graph, then one SPARQL Update drops the old version and
           adds the staged one (one transaction: a reader sees the old graph or the new one).
         """
-        payload = graph_to_ntriples(data)  # type: ignore[arg-type]
+        payload = _bulk_source(data)
         target = ox.NamedNode(str(graph))
         staging = ox.NamedNode(str(staging_graph(graph)))
         store = self._store
@@ -245,7 +253,7 @@ class OxigraphStore(OxigraphResults, Store):
                 self._first_load(target, payload)
             else:
                 try:
-                    store.bulk_load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=staging)
+                    store.bulk_load(**payload, format=ox.RdfFormat.N_TRIPLES, to_graph=staging)
                 except SyntaxError:
                     store.remove_graph(staging)
                     raise
@@ -265,7 +273,7 @@ class OxigraphStore(OxigraphResults, Store):
     def _holds_data(self, graph: ox.NamedNode) -> bool:
         return any(True for _ in self._store.quads_for_pattern(None, None, None, graph))
 
-    def _first_load(self, target: ox.NamedNode, payload: bytes) -> None:
+    def _first_load(self, target: ox.NamedNode, payload: dict[str, object]) -> None:
         journal = self.journal_path
         if journal is not None:  # a file, not a quad: a write to RocksDB would slow bulk_load
             with open(journal, "w", encoding="utf-8") as f:
@@ -273,7 +281,7 @@ class OxigraphStore(OxigraphResults, Store):
                 f.flush()
                 os.fsync(f.fileno())
         try:
-            self._store.bulk_load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            self._store.bulk_load(**payload, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
         except BaseException:
             self._store.remove_graph(target)  # if this fails too, the journal stays
             if journal is not None:

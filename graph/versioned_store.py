@@ -158,7 +158,7 @@ class VersionedStore(Store):
         return self._reader().count(graph)
 
     # --- writing -------------------------------------------------------------------
-    def replace_graph(self, graph: URIRef, data: Graph | bytes) -> int:
+    def replace_graph(self, graph: URIRef, data: Graph | bytes | Path) -> int:
         return self._begin_write().replace_graph(graph, data)
 
     def drop_graph(self, graph: URIRef) -> None:

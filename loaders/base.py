@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import BinaryIO, ClassVar
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -73,6 +73,12 @@ class Loader(ABC):
     def triples(self, resolver: Resolver) -> Iterator[Triple]:
         """Yield the source's triples; raise SourceError on bad input."""
 
+    def write_ntriples(self, out: BinaryIO) -> set[str] | None:
+        """Write the source's triples to ``out`` as N-Triples, for sources too large to hold
+        in memory; returns the IRIs of the labelled subjects (the source's entities). None
+        (the default) means the loader only yields :meth:`triples`."""
+        return None
+
     def unresolved(self, mention: str, where: str) -> None:
         self.notes.unresolved.append(f"{mention!r} ({where})")
 
@@ -117,17 +123,20 @@ _BINARY_MAGIC = {
 
 def max_source_bytes() -> int:
     """The per-file size limit: ``$GOVGRAPH_MAX_SOURCE_BYTES`` or 64 MiB."""
-    raw = os.environ.get(MAX_SOURCE_BYTES_ENV, "").strip()
+    return byte_limit(MAX_SOURCE_BYTES_ENV, DEFAULT_MAX_SOURCE_BYTES)
+
+
+def byte_limit(env: str, default: int) -> int:
+    """A size limit in bytes: the environment variable ``env`` if set, else ``default``."""
+    raw = os.environ.get(env, "").strip()
     if not raw:
-        return DEFAULT_MAX_SOURCE_BYTES
+        return default
     try:
         value = int(raw)
     except ValueError:
-        raise SourceError(
-            f"expected a whole number of bytes, got {raw!r}", field=MAX_SOURCE_BYTES_ENV
-        ) from None
+        raise SourceError(f"expected a whole number of bytes, got {raw!r}", field=env) from None
     if value <= 0:
-        raise SourceError(f"expected a positive number, got {value}", field=MAX_SOURCE_BYTES_ENV)
+        raise SourceError(f"expected a positive number, got {value}", field=env)
     return value
 
 
@@ -194,13 +203,18 @@ def decode_utf8(data: bytes, path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _line_column(data, exc.start)
-        raise SourceError(
-            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot start a character "
-            "(Latin-1 or Windows-1252 perhaps): save the file as UTF-8",
-            file=str(path),
-            line=line,
-            column=column,
-        ) from None
+        raise not_utf8(data[exc.start], path, line, column) from None
+
+
+def not_utf8(byte: int, path: Path, line: int, column: int) -> SourceError:
+    """The error for a byte that is not UTF-8, at its place."""
+    return SourceError(
+        f"not UTF-8 text: byte 0x{byte:02x} cannot start a character "
+        "(Latin-1 or Windows-1252 perhaps): save the file as UTF-8",
+        file=str(path),
+        line=line,
+        column=column,
+    )
 
 
 def read_source_text(path: Path) -> str:
