@@ -17,6 +17,7 @@ from rdflib.compare import isomorphic
 
 from govgraph.graph.core.text import text_problem
 from govgraph.graph.core.xsd import lexical_problem
+from govgraph.graph.errors import SourceError
 from govgraph.graph.generate import ntriples
 from govgraph.graph.integrity import dataset_digests
 from govgraph.graph.store import Store, open_store
@@ -220,3 +221,20 @@ def test_text_problem_names_surrogates_and_control_characters(
 )
 def test_lexical_problem_knows_the_xsd_lexical_spaces(value: str, datatype: str, ok: bool) -> None:
     assert (lexical_problem(value, XSD + datatype) is None) == ok
+
+
+def test_characters_split_between_reads_load_and_a_bad_byte_deep_in_is_placed(
+    tmp_path: Path,
+) -> None:
+    """The streamed file is checked as UTF-8 piece by piece: a character cut between two
+    reads is whole, and a Latin-1 byte far into the file is named at its line and column."""
+    lines = [f'<urn:x:{i}> <urn:p> "{"é✓𝄞" * (i % 37)}" .\n' for i in range(3000)]
+    source = tmp_path / "many.nt"
+    source.write_text("".join(lines), encoding="utf-8")
+    assert sum(1 for _ in RdfFileLoader(source).checked()) == 3000
+    data = source.read_bytes()
+    at = data.index(b"\n", len(data) // 2) + 15
+    source.write_bytes(data[:at] + b"\xe9" + data[at + 1 :])
+    with pytest.raises(SourceError, match="not UTF-8") as err:
+        list(RdfFileLoader(source).checked())
+    assert (err.value.line, err.value.column) == (data[:at].count(b"\n") + 1, 15)
