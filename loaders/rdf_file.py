@@ -323,8 +323,8 @@ def _check(t: ox.Triple, path: Path, locate: Any) -> None:
             field = t.predicate.value
             if len(value) > MAX_LITERAL_CHARS:
                 _refuse(
-                    f"literal of {len(value):,} characters on {t.subject} {t.predicate}; "
-                    f"the limit is {MAX_LITERAL_CHARS:,}",
+                    f"literal of {len(value):,} characters on {str(t.subject)[:100]} "
+                    f"{str(t.predicate)[:100]}; the limit is {MAX_LITERAL_CHARS:,}",
                     path,
                     locate,
                     [value[:40]],
@@ -374,8 +374,8 @@ def _converted(graph: Graph, text: str, path: Path) -> Iterator[ox.Triple]:
                 )
         if isinstance(triple[2], Literal) and len(triple[2]) > MAX_LITERAL_CHARS:
             _refuse(
-                f"literal of {len(triple[2]):,} characters on <{triple[0]}> <{triple[1]}>; "
-                f"the limit is {MAX_LITERAL_CHARS:,}",
+                f"literal of {len(triple[2]):,} characters on <{str(triple[0])[:100]}> "
+                f"<{str(triple[1])[:100]}>; the limit is {MAX_LITERAL_CHARS:,}",
                 path,
                 locate,
                 [str(triple[2])[:40]],
