@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run load serve test lint format bench bench-overlaps loadtest browser-deps system-deps clean
+.PHONY: setup run load serve test lint format bench bench-load bench-overlaps loadtest browser-deps system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ format: setup
 ## bench: store benchmarks at 10^4-10^6 triples per backend (BENCH_ARGS=--big adds 10^7)
 bench: setup
 	$(BIN)/python scripts/bench_store.py $(BENCH_ARGS)
+
+## bench-load: peak RSS and time of `govgraph load` on a generated 10^6-triple N-Triples file,
+## against pyoxigraph's own bulk load of it (BENCH_LOAD_ARGS=--validate adds a SHACL run)
+bench-load: setup
+	$(BIN)/python scripts/bench_load.py $(BENCH_LOAD_ARGS)
 
 ## bench-overlaps: the overlap report on 10^5 synthetic organisations: load, then report in a
 ## fresh process from disk as `govgraph report overlaps` does (goal < 60 s, < 2 GB)

@@ -8,9 +8,11 @@ one directory with no server to run.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -144,6 +146,33 @@ store through a fresh read-only instance of its own: 0 of 300 hung. Blocking eve
 while forking instead halved the server's throughput."""
 
 
+BULK_CHUNK_BYTES = 16 * 1024 * 1024
+"""N-Triples handed to one ``bulk_load`` call. Oxigraph's bulk loader keeps a whole call's
+quads in memory while it sorts them (902 MB of RSS for one call of 10^6 triples, 141 MB);
+calls of 16 MiB (about 10^5 triples) keep it near 150 MB whatever the source's size, at
+some cost in time (bench/ and docs/deployment.md, "Loading large files")."""
+
+
+def _chunks(data: object) -> Iterator[bytes]:
+    """The N-Triples of ``data`` in pieces of about :data:`BULK_CHUNK_BYTES`, cut between
+    lines (an N-Triples statement is one line); a file is read piece by piece."""
+    if isinstance(data, Path):
+        stream: BinaryIO = data.open("rb")
+    else:
+        stream = io.BytesIO(graph_to_ntriples(data))  # type: ignore[arg-type]
+    carry = b""
+    with stream:
+        while block := stream.read(BULK_CHUNK_BYTES):
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:  # one line longer than a piece: keep reading until it ends
+                carry += block
+                continue
+            yield carry + block[:cut]
+            carry = block[cut:]
+    if carry:
+        yield carry
+
+
 class OxigraphStore(OxigraphResults, Store):
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.path = path
@@ -234,7 +263,6 @@ class OxigraphStore(OxigraphResults, Store):
         * a reload: into the staging graph, then one SPARQL Update drops the old version and
           adds the staged one (one transaction: a reader sees the old graph or the new one).
         """
-        payload = graph_to_ntriples(data)  # type: ignore[arg-type]
         target = ox.NamedNode(str(graph))
         staging = ox.NamedNode(str(staging_graph(graph)))
         store = self._store
@@ -242,10 +270,10 @@ class OxigraphStore(OxigraphResults, Store):
             if store.contains_named_graph(staging):
                 store.remove_graph(staging)
             if not self._holds_data(target):
-                self._first_load(target, payload)
+                self._first_load(target, data)
             else:
                 try:
-                    store.bulk_load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=staging)
+                    self._bulk_load(data, staging)
                 except SyntaxError:
                     store.remove_graph(staging)
                     raise
@@ -265,7 +293,11 @@ class OxigraphStore(OxigraphResults, Store):
     def _holds_data(self, graph: ox.NamedNode) -> bool:
         return any(True for _ in self._store.quads_for_pattern(None, None, None, graph))
 
-    def _first_load(self, target: ox.NamedNode, payload: bytes) -> None:
+    def _bulk_load(self, data: object, graph: ox.NamedNode) -> None:
+        for chunk in _chunks(data):
+            self._store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+    def _first_load(self, target: ox.NamedNode, data: object) -> None:
         journal = self.journal_path
         if journal is not None:  # a file, not a quad: a write to RocksDB would slow bulk_load
             with open(journal, "w", encoding="utf-8") as f:
@@ -273,7 +305,7 @@ class OxigraphStore(OxigraphResults, Store):
                 f.flush()
                 os.fsync(f.fileno())
         try:
-            self._store.bulk_load(payload, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            self._bulk_load(data, target)
         except BaseException:
             self._store.remove_graph(target)  # if this fails too, the journal stays
             if journal is not None:

@@ -25,7 +25,8 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from pathlib import Path
+from typing import BinaryIO, ClassVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
@@ -359,6 +360,12 @@ class RemoteStore(OxigraphResults, Store):
         default graph (docs/deployment.md).
         """
         target = _iri(graph)
+        if isinstance(data, Path) and (
+            self.endpoints.load == "gsp" or data.stat().st_size > self.endpoints.max_update
+        ):  # a file goes up as a stream: PUT reads it in chunks, never all at once
+            with data.open("rb") as stream:
+                self._replace_via_gsp(graph, stream)
+            return self.count(graph)
         payload = graph_to_ntriples(data)  # type: ignore[arg-type]
         if self.endpoints.load == "gsp" or len(payload) > self.endpoints.max_update:
             self._replace_via_gsp(graph, payload)
@@ -371,9 +378,11 @@ class RemoteStore(OxigraphResults, Store):
                 self._post_update(head + sparql_safe(payload) + b"\n} }")
             except QueryError as exc:
                 raise StoreError(f"the endpoint refused the new version of {graph}: {exc}") from exc
-        return len(data) if not isinstance(data, bytes) else self.count(graph)  # type: ignore[arg-type]
+        if isinstance(data, bytes | Path):
+            return self.count(graph)
+        return len(data)  # type: ignore[arg-type]
 
-    def _replace_via_gsp(self, graph: URIRef, payload: bytes) -> None:
+    def _replace_via_gsp(self, graph: URIRef, payload: bytes | BinaryIO) -> None:
         target, staging = _iri(graph), _iri(staging_graph(graph))
         if not self.ask("ASK { GRAPH <urn:govgraph:param:g> { ?s ?p ?o } }", {"g": [graph]}):
             # a first load: PUT straight into the graph. Oxigraph loads a PUT body in one
@@ -395,7 +404,7 @@ class RemoteStore(OxigraphResults, Store):
             f"ADD SILENT GRAPH {staging} TO GRAPH {target} ; DROP SILENT GRAPH {staging}"
         )
 
-    def _put(self, url: str, graph: URIRef, payload: bytes) -> None:
+    def _put(self, url: str, graph: URIRef, payload: bytes | BinaryIO) -> None:
         self._send(
             "PUT",
             url,

@@ -139,9 +139,10 @@ class Store(ABC):
 
     # --- writing -------------------------------------------------------------------
     @abstractmethod
-    def replace_graph(self, graph: URIRef, data: Graph | bytes) -> int:
-        """Atomically replace a named graph with ``data`` (an rdflib Graph or N-Triples
-        bytes); returns the triple count of the new graph."""
+    def replace_graph(self, graph: URIRef, data: Graph | bytes | Path) -> int:
+        """Atomically replace a named graph with ``data`` (an rdflib Graph, N-Triples bytes,
+        or the path of an N-Triples file, which backends read in a stream so that a large
+        source never has to fit in memory); returns the triple count of the new graph."""
 
     @abstractmethod
     def drop_graph(self, graph: URIRef) -> None: ...
@@ -161,11 +162,13 @@ class Store(ABC):
         self.close()
 
 
-def graph_to_ntriples(data: Graph | bytes) -> bytes:
+def graph_to_ntriples(data: Graph | bytes | Path) -> bytes:
     """N-Triples in UTF-8; a StoreError (not a UnicodeEncodeError escaping every handler)
     when a term holds a lone surrogate, which no UTF-8 store can hold."""
     if isinstance(data, bytes):
         return data
+    if isinstance(data, Path):
+        return data.read_bytes()
     try:
         out = data.serialize(format="nt", encoding="utf-8")
     except UnicodeEncodeError as exc:

@@ -161,7 +161,7 @@ class VersionedStore(Store):
         return self._reader().count(graph)
 
     # --- writing -------------------------------------------------------------------
-    def replace_graph(self, graph: URIRef, data: Graph | bytes) -> int:
+    def replace_graph(self, graph: URIRef, data: Graph | bytes | Path) -> int:
         count = self._begin_write().replace_graph(graph, data)
         self._changed = True
         return count

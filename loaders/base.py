@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import BinaryIO, ClassVar
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -80,6 +80,12 @@ class Loader(ABC):
     def triples(self, resolver: Resolver) -> Iterator[Triple]:
         """Yield the source's triples; raise SourceError on bad input."""
 
+    def write_ntriples(self, out: BinaryIO) -> set[str] | None:
+        """Write the source's triples to ``out`` as N-Triples, for sources too large to hold
+        in memory; returns the IRIs of the labelled subjects (the source's entities). None
+        (the default) means the loader only yields :meth:`triples`."""
+        return None
+
     def unresolved(self, mention: str, where: str) -> None:
         self.notes.unresolved.append(f"{short_repr(mention)} ({where})")
 
@@ -124,17 +130,22 @@ _BINARY_MAGIC = {
 
 def max_source_bytes() -> int:
     """The per-file size limit: ``$GOVGRAPH_MAX_SOURCE_BYTES`` or 64 MiB."""
-    raw = os.environ.get(MAX_SOURCE_BYTES_ENV, "").strip()
+    return byte_limit(MAX_SOURCE_BYTES_ENV, DEFAULT_MAX_SOURCE_BYTES)
+
+
+def byte_limit(env: str, default: int) -> int:
+    """A size limit in bytes: the environment variable ``env`` if set, else ``default``."""
+    raw = os.environ.get(env, "").strip()
     if not raw:
-        return DEFAULT_MAX_SOURCE_BYTES
+        return default
     try:
         value = int(raw)
     except ValueError:
         raise SourceError(
-            f"expected a whole number of bytes, got {short_repr(raw)}", field=MAX_SOURCE_BYTES_ENV
+            f"expected a whole number of bytes, got {short_repr(raw)}", field=env
         ) from None
     if value <= 0:
-        raise SourceError(f"expected a positive number, got {value}", field=MAX_SOURCE_BYTES_ENV)
+        raise SourceError(f"expected a positive number, got {value}", field=env)
     return value
 
 
@@ -145,13 +156,19 @@ def _too_big(limit: int) -> str:
     )
 
 
-def _check_status(status: os.stat_result, path: Path, limit: int) -> None:
+def check_regular(status: os.stat_result, path: Path) -> None:
+    """Refuse a folder, named pipe, device or socket where a source file is expected:
+    reading a named pipe or a device never ends."""
     if stat.S_ISDIR(status.st_mode):
         raise SourceError("expected a file, found a folder", file=str(path))
-    if not stat.S_ISREG(status.st_mode):  # reading a named pipe or a device never ends
+    if not stat.S_ISREG(status.st_mode):
         raise SourceError(
             f"expected a regular file, found {_file_type(status.st_mode)}", file=str(path)
         )
+
+
+def _check_status(status: os.stat_result, path: Path, limit: int) -> None:
+    check_regular(status, path)
     if status.st_size > limit:
         raise SourceError(_too_big(limit), file=str(path))
 
@@ -243,13 +260,18 @@ def decode_utf8(data: bytes, path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _line_column(data, exc.start)
-        raise SourceError(
-            f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot start a character "
-            "(Latin-1 or Windows-1252 perhaps): save the file as UTF-8",
-            file=str(path),
-            line=line,
-            column=column,
-        ) from None
+        raise not_utf8(data[exc.start], path, line, column) from None
+
+
+def not_utf8(byte: int, path: Path, line: int, column: int) -> SourceError:
+    """The error for a byte that is not UTF-8, at its place."""
+    return SourceError(
+        f"not UTF-8 text: byte 0x{byte:02x} cannot start a character "
+        "(Latin-1 or Windows-1252 perhaps): save the file as UTF-8",
+        file=str(path),
+        line=line,
+        column=column,
+    )
 
 
 def read_source_text(path: Path) -> str:

@@ -1,7 +1,9 @@
 """Run loaders into a store: one named graph per source, all-or-nothing per source.
 
-Every source is parsed completely into memory before anything is written; a source that
-fails is reported and leaves its graph (and every other graph) exactly as it was. A
+Every source is read and checked completely before anything is written (into an rdflib
+graph, or for a large RDF file into a spooled N-Triples file that the store reads in a
+stream); a source that fails is reported and leaves its graph (and every other graph)
+exactly as it was. A
 source that succeeds replaces its graph atomically, so reloading is idempotent. After
 the sources, the ontology graph and the inferred closure are refreshed so that queries
 always see a consistent landscape.
@@ -12,17 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from govgraph.graph.errors import GovgraphError, SourceError, StoreError
 from govgraph.graph.queries import query
-from govgraph.graph.store import Store
+from govgraph.graph.store import Store, graph_to_ntriples
 from govgraph.loaders.base import Loader, SourceInfo
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import literal_date
@@ -151,6 +155,28 @@ def _message(loader: Loader, exc: Exception) -> str:
     return f"{loader.path}: {type(exc).__name__}: {exc}"
 
 
+def _read_source(
+    loader: Loader, resolver: Resolver, info: SourceInfo, loaded_at: str, spool: Path
+) -> tuple[Graph | Path, set[object]]:
+    """The source's triples with their provenance, and its labelled subjects.
+
+    A loader that can write N-Triples (a large RDF file) writes them to a file in ``spool``
+    that the store then reads in a stream, so memory does not grow with the source; any
+    other loader's triples are gathered in an rdflib graph."""
+    prov = provenance(info, loaded_at)
+    path = spool / "source.nt"
+    with path.open("wb") as out:
+        out.write(graph_to_ntriples(prov))
+        labelled = loader.write_ntriples(out)
+    if labelled is not None:
+        return path, {URIRef(iri) for iri in labelled}
+    path.unlink()
+    graph = prov
+    for triple in loader.triples(resolver):
+        graph.add(triple)
+    return graph, set(graph.subjects(SKOS.prefLabel, None))
+
+
 def _info(loader: Loader) -> SourceInfo | SourceResult:
     """The source's description, or its failure (an unreadable source, or one whose id names
     a graph it may not write: see :func:`~govgraph.loaders.registry.graph_claim_problem`)."""
@@ -195,22 +221,21 @@ def _load_one(
         return info
     result = SourceResult(info=info)
     resolver = resolver_from_store(store, exclude=info.graph)
-    try:
-        graph = provenance(info, dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
-        for triple in loader.triples(resolver):
-            graph.add(triple)
-    except Exception as exc:  # the graph is only built in memory: nothing is stored yet
-        result.error = _message(loader, exc)
+    loaded_at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    with tempfile.TemporaryDirectory(prefix="govgraph-load-") as spool:
+        try:  # nothing is stored until the whole source has been read and checked
+            graph, labelled = _read_source(loader, resolver, info, loaded_at, Path(spool))
+        except Exception as exc:  # one bad or buggy source must not stop the others
+            result.error = _message(loader, exc)
+        if result.error is None:
+            try:
+                result.triples = store.replace_graph(info.graph, graph)
+            except (StoreError, UnicodeError, ValueError) as exc:  # atomic: the old graph stays
+                result.error = f"{loader.path}: the store refused the source's triples: {exc}"
     if result.error is None:
-        try:
-            result.triples = store.replace_graph(info.graph, graph)
-        except (StoreError, UnicodeError, ValueError) as exc:  # atomic: the old graph stays
-            result.error = f"{loader.path}: the store refused the source's triples: {exc}"
-    if result.error is None:
-        subjects = set(graph.subjects(SKOS.prefLabel, None))
-        result.entities = len(subjects)
-        result.new_entities = len(subjects - known)
-        known |= subjects
+        result.entities = len(labelled)
+        result.new_entities = len(labelled - known)
+        known |= labelled
     result.unresolved = list(loader.notes.unresolved)
     result.warnings = list(loader.notes.warnings)
     result.seconds = time.perf_counter() - started

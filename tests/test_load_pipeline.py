@@ -70,6 +70,10 @@ class _Crashing(RdfFileLoader):
         yield from super().triples(resolver)
         raise AttributeError("'NoneType' object has no attribute 'strip'")
 
+    def write_ntriples(self, out):  # type: ignore[no-untyped-def]
+        super().write_ntriples(out)
+        raise AttributeError("'NoneType' object has no attribute 'strip'")
+
 
 def test_a_loader_bug_fails_its_source_alone_and_keeps_what_was_stored(
     store: Store, tmp_path: Path

@@ -462,3 +462,38 @@ def test_the_default_store_is_versioned_and_refuses_to_take_over_a_plain_one(
     open_store(f"oxigraph:{tmp_path / 'plain'}").close()
     with pytest.raises(StoreError, match=r"holds a plain embedded store.*oxigraph:"):
         open_store(f"oxigraph+versions:{tmp_path / 'plain'}")
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["first-load", "reload"])
+def test_replace_graph_reads_an_ntriples_file_in_a_stream(
+    any_store: Store, existing: bool, tmp_path: Path
+) -> None:
+    """A large source arrives as the path of an N-Triples file, never as bytes in memory:
+    every backend loads it, and a bad file leaves the graph as it was."""
+    if existing:
+        any_store.replace_graph(A, sample())
+    good = tmp_path / "good.nt"
+    good.write_bytes(tricky().serialize(format="nt", encoding="utf-8"))
+    assert any_store.replace_graph(B, good) == len(tricky())
+    assert triples(any_store, B) == {
+        tuple("_:" if isinstance(t, BNode) else t for t in tr) for tr in tricky()
+    }
+    before = triples(any_store, A)
+    bad = tmp_path / "bad.nt"
+    bad.write_bytes(b"<urn:ok> <urn:p> <urn:o> .\n" * 500 + b"<urn:s> <urn:p> not rdf .\n")
+    with pytest.raises(StoreError, match="source-a"):
+        any_store.replace_graph(A, bad)
+    assert triples(any_store, A) == before
+    assert not any(str(g).startswith(STAGING_PREFIX) for g in any_store.graphs())
+
+
+def test_remote_store_puts_a_file_as_a_stream(
+    oxigraph_server: OxigraphServer, tmp_path: Path
+) -> None:
+    oxigraph_server.clear()
+    source = tmp_path / "source.nt"
+    source.write_bytes(sample().serialize(format="nt", encoding="utf-8"))
+    with RemoteStore(f"{oxigraph_server.url}?load=gsp") as store:
+        assert store.replace_graph(A, source) == len(sample())
+        assert store.replace_graph(A, source) == len(sample())  # a reload, through staging
+        assert store.graphs() == [A]

@@ -25,6 +25,7 @@ from rdflib import Graph, URIRef
 from govgraph.graph.store import Store
 from govgraph.loaders.base import MAX_SOURCE_BYTES_ENV, Loader
 from govgraph.loaders.generic_csv import GenericCsvLoader
+from govgraph.loaders.rdf_file import MAX_STREAM_BYTES_ENV
 from govgraph.loaders.registry import loader_class
 
 CORPUS = Path(__file__).parent
@@ -278,6 +279,23 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "rdf/malformed.rdf": ("landscape.rdf:4:", "mismatched tag"),
     "rdf/only-prefixes.ttl": (":1:", "no triples"),
     "rdf/invalid-iri.ttl": (":3", "not a valid IRI"),
+    "rdf/lone-surrogate.ttl": ("landscape.ttl:6:15", "D800", "not a valid unicode character"),
+    "rdf/lone-surrogate.nt": ("landscape.nt:2:78", "DC00", "not a valid unicode character"),
+    "rdf/lone-surrogate.jsonld": ("landscape.jsonld:4", "lone surrogate U+D800"),
+    "rdf/nul-escape.ttl": ("landscape.ttl:6", "control character U+0000"),
+    "rdf/escape-character.nt": ("landscape.nt:2", "control character U+001B"),
+    "rdf/escape-character.jsonld": ("landscape.jsonld:4", "control character U+001B"),
+    "rdf/control-character-iri.ttl": ("landscape.ttl:5:", "not a valid IRI", "U+0000"),
+    "rdf/not-a-date.ttl": (
+        "landscape.ttl:7",
+        "field 'https://w3id.org/govgraph/ontology#startDate'",
+    ),
+    "rdf/impossible-date.nt": ("landscape.nt:2", "2020-02-30", "day 30 does not exist"),
+    "rdf/ill-typed-integer.ttl": ("landscape.ttl:7", "twelve", "not an integer"),
+    "rdf/ill-typed-boolean.ttl": ("landscape.ttl:6", "not a boolean"),
+    "rdf/ill-typed-decimal.ttl": ("landscape.ttl:6", "not a decimal"),
+    "rdf/ill-typed-datetime.ttl": ("landscape.ttl:6", "month 13"),
+    "rdf/full-width-year.ttl": ("landscape.ttl:6", "not a year"),
 }
 """Every corpus file, with what its error must say; a file listed nowhere fails a test."""
 
@@ -412,6 +430,9 @@ def _png(data: bytes) -> bytes:
 
 def generated_cases(kind: str) -> list[Case]:
     base = BASES[kind]
+    # the RDF base is Turtle, which streams: its own limit, and 100 MiB is read up to the hole
+    limit_env = MAX_STREAM_BYTES_ENV if kind == "rdf" else MAX_SOURCE_BYTES_ENV
+    big_expect = ("NUL byte",) if kind == "rdf" else ("limit", MAX_SOURCE_BYTES_ENV)
     cases = [
         Case(kind, "empty-file", _rewrite(kind, lambda d: b""), ("empty",)),
         Case(
@@ -421,13 +442,13 @@ def generated_cases(kind: str) -> list[Case]:
             (":1:1", "UTF-16", "save it as UTF-8"),
         ),
         Case(kind, "utf-8-bom", _rewrite(kind, lambda d: b"\xef\xbb\xbf" + d), loads=True),
-        Case(kind, "100-mb-file", _big(kind), ("limit", MAX_SOURCE_BYTES_ENV)),
+        Case(kind, "100-mb-file", _big(kind), big_expect),
         Case(
             kind,
             "over-configured-limit",
             _rewrite(kind, lambda d: d),
-            ("limit", "40-byte"),
-            env={MAX_SOURCE_BYTES_ENV: "40"},
+            ("limit", "40-byte", limit_env),
+            env={limit_env: "40"},
         ),
         Case(kind, "random-bytes", _rewrite(kind, _random), ("expected text",)),
         Case(kind, "png-image", _rewrite(kind, _png), (":1", "PNG")),
