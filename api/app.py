@@ -38,6 +38,7 @@ from govgraph.api.linked_data import entity_endpoint, ontology_endpoint
 from govgraph.api.middleware import BodyLimit, SecurityHeaders
 from govgraph.api.pages import error_page
 from govgraph.api.schema import build_schema
+from govgraph.api.search_page import search_endpoint
 from govgraph.api.serving import ArtefactCache, PinVersion, StoreUnavailable
 from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
@@ -126,6 +127,7 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/", home_endpoint(store, findings), methods=["GET", "HEAD"]),
         Route("/organisations", organisations_endpoint(), methods=["GET", "HEAD"]),
+        Route("/search", search_endpoint(search), methods=["GET", "HEAD"]),
         Route("/maps", maps_index_endpoint(), methods=["GET", "HEAD"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),

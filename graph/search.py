@@ -9,7 +9,7 @@ and written-out abbreviations ("IJB") do not matter. Hits are ranked by how they
 an alias, 5. every word of the query starts a word of a name or alias, in any order;
 and, only when nothing matches so, 6. a close spelling (rapidfuzz), offered as "did you
 mean". Within a rank: bodies of the Scottish landscape before the rest, care services
-(a long tail of thousands) last, then shorter names, then alphabetical.
+(a long tail of thousands) and change events last, then shorter names, then alphabetical.
 
 The index is built once per data version from two scans and answers from memory, so a
 query costs what its hits cost, not what the graph costs.
@@ -67,6 +67,9 @@ GROUPS = (
 """Result groups, in the order a results page shows them; each gathers the members of its
 ontology classes (subclasses included). Anything else falls in "Other"."""
 OTHER = Group("other", "Other", ())
+LAST = (GROUPS[-1], OTHER)
+"""Groups ranked after the rest within a kind of match: care services (thousands, named
+after their providers) and other entities (change events such as "... set up")."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class SearchResult:
     """Hits in all, before ``first`` cut the list."""
     did_you_mean: str | None = None
     """When nothing matched as written: the name of the closest spelling."""
+    group_counts: dict[str, int] = field(default_factory=dict)
+    """Hits per group key, before any group filter: what each "only show" link would give."""
 
     def grouped(self) -> list[tuple[Group, list[Hit]]]:
         by_key: dict[str, list[Hit]] = defaultdict(list)
@@ -168,9 +173,12 @@ class SearchIndex:
             key=lambda kv: (kv[1][0], -scores.get(kv[0], 0.0), self._entries[kv[0]].order),
         )
         hits = [self._hit(i, rank, matched) for i, (rank, matched) in ordered]
+        counts: dict[str, int] = defaultdict(int)
+        for hit in hits:
+            counts[hit.group.key] += 1
         if wanted is not None:
             hits = [h for h in hits if h.group.key in wanted]
-        return SearchResult(text, hits[:first], len(hits), did_you_mean)
+        return SearchResult(text, hits[:first], len(hits), did_you_mean, dict(counts))
 
     def lookup(self, text: str) -> list[Hit]:
         """Entities whose name or alias is exactly ``text`` (as the name key reads it)."""
@@ -260,14 +268,17 @@ def build_index(store: Store) -> SearchIndex:
         group = _group_of(classes)
         specific = model.most_specific(classes)
         kind = model.label(specific) if specific is not None else "entity"
-        order = (0 if iri in core else 1, 1 if group.key == "services" else 0, len(name), name)
+        order = (0 if iri in core else 1, 1 if group in LAST else 0, len(name), name)
         entries.append(_Entry(iri, name, kind, group, order, aliases.get(iri, [])))
     return SearchIndex(entries)
 
 
 def _group_of(classes: set[URIRef]) -> Group:
+    ontology = model.model()
+    known = {c.iri for c in model.classes()}
+    every = set(classes).union(*(ontology.ancestors(c) for c in classes if c in known))
     for group in GROUPS:
-        if classes & set(group.classes):
+        if every & set(group.classes):
             return group
     return OTHER
 

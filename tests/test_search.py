@@ -172,3 +172,48 @@ def test_graphql_search_answers_from_the_same_index(bundled: Store) -> None:
     hit = found["hits"][0]
     assert hit["entity"]["name"] == "Convention of Scottish Local Authorities"
     assert (hit["how"], hit["matched"], hit["group"]) == ("alias", "COSLA", "bodies")
+
+
+def test_the_search_page_groups_hits_and_has_json_and_csv_twins(bundled: Store) -> None:
+    with TestClient(create_app(bundled)) as client:
+        page = client.get("/search", params={"q": "Inverclyde"}, headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+        assert "Bodies and groups" in page.text and 'href="/id/inverclyde-council"' in page.text
+        assert 'href="/search?q=Inverclyde&amp;format=json"' in page.text
+        data = client.get(
+            "/search", params={"q": "Inverclyde"}, headers={"Accept": "application/json"}
+        )
+        body = data.json()
+        assert body["hits"][0]["name"] == "Inverclyde Council"
+        assert body["hits"][0]["href"] == "/id/inverclyde-council"
+        assert sum(body["groups"].values()) == body["total"]
+        table = client.get("/search", params={"q": "Inverclyde", "format": "csv"})
+        assert table.text.splitlines()[0] == "id,name,kind,group,how,matched"
+        assert len(table.text.splitlines()) == len(body["hits"]) + 1
+        only = client.get(
+            "/search", params={"q": "Inverclyde", "group": "services", "format": "json"}
+        )
+        assert {h["group"] for h in only.json()["hits"]} <= {"services"}
+
+
+def test_a_misspelt_search_page_says_did_you_mean(bundled: Store) -> None:
+    with TestClient(create_app(bundled)) as client:
+        page = client.get("/search", params={"q": "Invercide"}, headers={"Accept": "text/html"})
+    assert "Did you mean" in page.text and "Inverclyde Council" in page.text
+
+
+def test_bad_search_parameters_are_a_400_naming_them(bundled: Store) -> None:
+    with TestClient(create_app(bundled)) as client:
+        assert client.get("/search", params={"q": "x", "first": "٣"}).status_code == 400
+        assert client.get("/search", params={"q": "x", "first": "1000"}).status_code == 400
+        wrong = client.get("/search", params={"q": "x", "group": "nope"})
+        assert wrong.status_code == 400 and "unknown result group" in wrong.text
+        assert client.get("/search", params={"q": "x" * 201}).status_code == 400
+
+
+def test_every_page_carries_the_header_suggestions_script(bundled: Store) -> None:
+    with TestClient(create_app(bundled)) as client:
+        home = client.get("/", headers={"Accept": "text/html"}).text
+        assert '<script src="/static/suggest.js" defer></script>' in home
+        script = client.get("/static/suggest.js")
+        assert script.status_code == 200 and "/search?format=json" in script.text
