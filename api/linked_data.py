@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from govgraph.api.costly import error_response
-from govgraph.api.pages import TEMPLATES, json_response, landscape, render
+from govgraph.api.pages import json_response, landscape, render
 from govgraph.api.sparql import negotiate
 from govgraph.graph.core.text import text_problem
 from govgraph.graph.entities import describe, entity_id, iri_for
@@ -268,6 +268,34 @@ def _not_found(slug: str, headers: dict[str, str], request: Request) -> Response
     return error_response(NotFound(f"There is no entity with the id {slug!r}."), headers, request)
 
 
+def ontology_page() -> dict[str, Any]:
+    """The ontology page's context: top classes for the contents, properties by what they
+    say (relationships between things, other links, facts, annotations)."""
+    onto = model.model()
+    tops = [iri for iri, c in onto.classes.items() if not set(c.superclasses) & onto.classes.keys()]
+    props = list(onto.properties.values())
+    groups = [
+        ("relationships", "Relationships", [p for p in props if p.is_relationship_kind]),
+        (
+            "links",
+            "Other links",
+            [p for p in props if p.kind == "object" and not p.is_relationship_kind],
+        ),
+        ("facts", "Facts", [p for p in props if p.kind == "datatype"]),
+        ("annotations", "Annotations", [p for p in props if p.kind == "annotation"]),
+    ]
+    return {
+        "title": "Ontology",
+        "active": "ontology",
+        "model": onto,
+        "tops": tops,
+        "descendants": {t: onto.descendants(t) for t in tops},
+        "property_groups": [g for g in groups if g[2]],
+        "breadcrumbs": [("Home", "/"), ("Ontology", None)],
+        "twins": [("Turtle", "ttl"), ("JSON-LD", "jsonld")],
+    }
+
+
 async def ontology_endpoint(request: Request) -> Response:
     """The ontology: Turtle (the source file) or an HTML list of its terms."""
     headers = {"Vary": "Accept"}
@@ -276,9 +304,7 @@ async def ontology_endpoint(request: Request) -> Response:
     except QueryError as exc:
         return error_response(exc, headers, request)
     if media == HTML:
-        return TEMPLATES.TemplateResponse(
-            request, "ontology.html", {"model": model.model()}, headers=headers
-        )
+        return render(request, "ontology.html", ontology_page(), headers=headers)
     if media == JSON:
         media = "application/ld+json"
     if media == "text/turtle":

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from functools import partial
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import anyio
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from govgraph.api.costly import Costly, error_response
-from govgraph.graph.errors import GovgraphError, QueryError
-from govgraph.graph.sandbox import Limits
+from govgraph.graph.errors import GovgraphError, QueryError, QueryTimeout
+from govgraph.graph.sandbox import Busy, Limits
 from govgraph.graph.sparql_guard import MAX_QUERY_CHARS, READ_ONLY, check_read_only, warm_up
 from govgraph.graph.store import Store
 from govgraph.ontology.terms import PREFIXES
@@ -158,11 +159,91 @@ async def _run(store: Store, text: str, accept: str, costly: Costly) -> tuple[st
     return media, body
 
 
+PAGE_ROWS = 1000
+"""Rows the query page shows; the downloads hold every row (up to the byte cap)."""
+PAGE_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page: HTML named in Accept and preferred, and no ?format=.
+    Clients that accept anything (``*/*``) keep getting the protocol's answers."""
+    accept = request.headers.get("accept", "")
+    if request.method != "GET" or "format" in request.query_params or "text/html" not in accept:
+        return False
+    return negotiate(accept, ["text/html", *RESULT_TYPES, "text/plain"]) == "text/html"
+
+
+async def query_page(request: Request, store: Store, costly: Costly) -> Response:
+    """The query page: a form, example queries, and the answer as a table (or Turtle) with
+    links to the same query as CSV, JSON, TSV or Turtle."""
+    from govgraph.api.pages import render
+    from govgraph.graph.queries import examples
+
+    text = request.query_params.get("query", "")
+    context: dict[str, object] = {
+        "title": "SPARQL query",
+        "active": "sparql",
+        "text": text or examples()[0].text,
+        "examples": [(e.title, e.text) for e in examples()],
+        "prefixes": PREFIXES,
+        "limits": costly.sparql,
+        "breadcrumbs": [("Home", "/"), ("SPARQL query", None)],
+    }
+    status = 200
+    if text.strip():
+        try:
+            if len(text) > MAX_QUERY_CHARS:
+                raise QueryError(f"query is longer than {MAX_QUERY_CHARS:,} characters")
+            media, body = await _run(store, text, PAGE_ACCEPT, costly)
+            context.update(_shown(media, body))
+            context["downloads"] = _downloads(text, media)
+        except GovgraphError as exc:
+            context["error"] = str(exc)
+            status = 503 if isinstance(exc, Busy | QueryTimeout) else 400
+    return render(request, "sparql.html", context, status=status)
+
+
+def _shown(media: str, body: bytes) -> dict[str, object]:
+    if media != RESULT_TYPES[0]:
+        return {"graph": body.decode("utf-8", "replace")}
+    data = json.loads(body)
+    if "boolean" in data:
+        return {"boolean": data["boolean"]}
+    columns = data["head"]["vars"]
+    bindings = data["results"]["bindings"]
+    rows = [[_cell(b.get(c)) for c in columns] for b in bindings[:PAGE_ROWS]]
+    return {"columns": columns, "rows": rows, "total": len(bindings)}
+
+
+def _cell(term: dict[str, str] | None) -> tuple[str, str | None]:
+    """A result cell as (text, link): our entities link to their pages."""
+    if term is None:
+        return "", None
+    value = term["value"]
+    if term["type"] == "uri":
+        entity = PREFIXES["id"]
+        if value.startswith(entity):
+            return "id:" + value[len(entity) :], "/id/" + value[len(entity) :]
+        return value, value if value.startswith(("http://", "https://")) else None
+    return value, None
+
+
+def _downloads(text: str, media: str) -> list[tuple[str, str]]:
+    formats = (
+        [("CSV", "csv"), ("JSON", "json"), ("TSV", "tsv")]
+        if media == RESULT_TYPES[0]
+        else [("Turtle", "ttl"), ("N-Triples", "nt"), ("JSON-LD", "jsonld")]
+    )
+    return [(name, "/sparql?" + urlencode({"query": text, "format": fmt})) for name, fmt in formats]
+
+
 def sparql_endpoint(store: Store, costly: Costly):  # type: ignore[no-untyped-def]
     warm_up()
 
     async def endpoint(request: Request) -> Response:
         headers = {"Vary": "Accept"}
+        if wants_page(request):
+            return await query_page(request, store, costly)
         try:
             if "default-graph-uri" in request.query_params or (
                 "named-graph-uri" in request.query_params
