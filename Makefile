@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run load serve test lint format bench bench-load bench-overlaps loadtest browser-deps system-deps clean
+.PHONY: setup run load serve test lint format bench bench-load bench-search bench-overlaps loadtest browser-deps system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench: setup
 ## against pyoxigraph's own bulk load of it (BENCH_LOAD_ARGS=--validate adds a SHACL run)
 bench-load: setup
 	$(BIN)/python scripts/bench_load.py $(BENCH_LOAD_ARGS)
+
+## bench-search: the search index against a raw SPARQL lookup in the same run, bundled data
+## and synthetic landscapes of 10^4-10^6 triples
+bench-search: setup
+	$(BIN)/python scripts/bench_search.py $(BENCH_SEARCH_ARGS)
 
 ## bench-overlaps: the overlap report on 10^5 synthetic organisations: load, then report in a
 ## fresh process from disk as `govgraph report overlaps` does (goal < 60 s, < 2 GB)

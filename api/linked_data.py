@@ -18,7 +18,7 @@ from govgraph.api.pages import json_response, landscape, render
 from govgraph.api.sparql import negotiate
 from govgraph.graph.core.text import text_problem
 from govgraph.graph.entities import describe, entity_id, iri_for
-from govgraph.graph.errors import NotFound, QueryError
+from govgraph.graph.errors import GovgraphError, NotFound, QueryError
 from govgraph.graph.findings import Finding
 from govgraph.graph.front import (
     GROUP_PAGE,
@@ -304,7 +304,11 @@ async def ontology_endpoint(request: Request) -> Response:
     except QueryError as exc:
         return error_response(exc, headers, request)
     if media == HTML:
-        return render(request, "ontology.html", ontology_page(), headers=headers)
+        try:
+            land = await landscape(request)
+        except GovgraphError:
+            land = None  # the ontology needs no data; the footer then names no version
+        return render(request, "ontology.html", ontology_page(), headers=headers, landscape=land)
     if media == JSON:
         media = "application/ld+json"
     if media == "text/turtle":

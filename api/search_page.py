@@ -12,7 +12,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from govgraph.api.costly import error_response
-from govgraph.api.pages import CSV, HTML, JSON, choose, csv_response, json_response, render
+from govgraph.api.pages import (
+    CSV,
+    HTML,
+    JSON,
+    choose,
+    csv_response,
+    json_response,
+    landscape,
+    render,
+)
 from govgraph.graph.core.numbers import whole_number
 from govgraph.graph.entities import entity_id
 from govgraph.graph.errors import GovgraphError, QueryError
@@ -75,6 +84,10 @@ def search_endpoint(indexes: SearchIndexes) -> Endpoint:
                 ),
                 "search.csv",
             )
+        try:
+            land = await landscape(request)
+        except GovgraphError as exc:
+            return error_response(exc, request=request)
         chosen = set(groups or ())
         facets = [
             (g.key, g.heading, found.group_counts[g.key], g.key in chosen)
@@ -95,6 +108,7 @@ def search_endpoint(indexes: SearchIndexes) -> Endpoint:
                 "breadcrumbs": [("Home", "/"), ("Search", None)],
                 "twins": [("JSON", "json"), ("CSV", "csv")] if text else [],
             },
+            landscape=land,
         )
 
     return endpoint

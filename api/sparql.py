@@ -200,7 +200,13 @@ async def query_page(request: Request, store: Store, costly: Costly) -> Response
         except GovgraphError as exc:
             context["error"] = str(exc)
             status = 503 if isinstance(exc, Busy | QueryTimeout) else 400
-    return render(request, "sparql.html", context, status=status)
+    from govgraph.api.pages import landscape
+
+    try:
+        land = await landscape(request)
+    except GovgraphError:
+        land = None  # the page still works; its footer just names no data version
+    return render(request, "sparql.html", context, status=status, landscape=land)
 
 
 def _shown(media: str, body: bytes) -> dict[str, object]:

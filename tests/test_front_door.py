@@ -31,6 +31,7 @@ PAGES = [
     "/id/care-inspectorate",
     "/id/care-inspectorate?kind=regulates&page=2",
     "/id/inverclyde-ijb",
+    "/search?q=Inverclyde",
 ]
 
 
