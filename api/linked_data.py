@@ -34,6 +34,7 @@ from govgraph.graph.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.model import local_name
 from govgraph.ontology.terms import PREFIXES, ontology_path
+from govgraph.visualisations.maps import THUMBNAIL_NODES, ego_thumbnail
 
 HTML = "text/html"
 RDF_FORMATS = {
@@ -201,6 +202,8 @@ def entity_endpoint(store: Store, findings: FindingsCache):  # type: ignore[no-u
                 ]
                 return json_response(data, headers)
             context = {**_page(view, found, group, slug), "linked": linked}
+            if group is None and view.total <= THUMBNAIL_NODES:
+                context["ego_svg"] = await anyio.to_thread.run_sync(ego_thumbnail, store, slug)
             return render(request, "entity.html", context, headers=headers)
         triples = await anyio.to_thread.run_sync(describe, store, iri)
         if not triples:

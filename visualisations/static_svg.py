@@ -20,9 +20,16 @@ LABELS_PER_SIDE = 85
 
 
 def static_svg(
-    model: MapModel, *, unit: float, node: NodeStyle, edge: EdgeStyle, label_max: int = 30
+    model: MapModel,
+    *,
+    unit: float,
+    node: NodeStyle,
+    edge: EdgeStyle,
+    label_max: int = 30,
+    labels_per_side: int = LABELS_PER_SIDE,
 ) -> str:
-    """The map in ``unit`` pixels per layout unit, its view box fitted to the drawing."""
+    """The map in ``unit`` pixels per layout unit, its view box fitted to the drawing;
+    ``labels_per_side`` lines of labels would fill its longer side."""
     if not model.nodes:
         return ""
     pad = 60.0
@@ -39,7 +46,7 @@ def static_svg(
     height = round(max(y for _, y in pos.values()) + pad / 2)
     # labels in proportion to the drawing, so they stay legible however far the layout
     # spreads once the picture is scaled to the page
-    font = round(max(width, height) / LABELS_PER_SIDE, 1)
+    font = round(max(width, height) / labels_per_side, 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'font-size="{font}" role="img" aria-label="{escape(model.title)}" class="network">'
