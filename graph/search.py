@@ -18,6 +18,7 @@ query costs what its hits cost, not what the graph costs.
 from __future__ import annotations
 
 import bisect
+import heapq
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -168,17 +169,23 @@ class SearchIndex:
         scores: dict[int, float] = {}
         if not best and key:
             did_you_mean = self._match_close(key, best, scores)
-        ordered = sorted(
-            best.items(),
+        counts: dict[str, int] = defaultdict(int)
+        for i in best:
+            counts[self._entries[i].group.key] += 1
+        kept = [
+            kv for kv in best.items() if wanted is None or self._entries[kv[0]].group.key in wanted
+        ]
+        page = heapq.nsmallest(  # only the page is ordered: a short prefix can match 10^4
+            first,
+            kept,
             key=lambda kv: (kv[1][0], -scores.get(kv[0], 0.0), self._entries[kv[0]].order),
         )
-        hits = [self._hit(i, rank, matched) for i, (rank, matched) in ordered]
-        counts: dict[str, int] = defaultdict(int)
-        for hit in hits:
-            counts[hit.group.key] += 1
-        if wanted is not None:
-            hits = [h for h in hits if h.group.key in wanted]
-        return SearchResult(text, hits[:first], len(hits), did_you_mean, dict(counts))
+        words = _content_words(text)
+        hits = [
+            self._hit(i, rank, matched or self._matched_text(self._entries[i], words))
+            for i, (rank, matched) in page
+        ]
+        return SearchResult(text, hits, len(kept), did_you_mean, dict(counts))
 
     def lookup(self, text: str) -> list[Hit]:
         """Entities whose name or alias is exactly ``text`` (as the name key reads it)."""
@@ -196,29 +203,25 @@ class SearchIndex:
             self._offer(best, i, alias_rank, text)
 
     def _match_prefix(self, key: str, best: dict[int, tuple[int, str]]) -> None:
-        start = bisect.bisect_left(self._keys, key)
-        for k, alias_rank, i, text in self._keyed[start:]:
-            if not k.startswith(key):
-                break
+        j = bisect.bisect_left(self._keys, key)
+        while j < len(self._keys) and self._keys[j].startswith(key):
+            _, alias_rank, i, text = self._keyed[j]
             self._offer(best, i, 2 + alias_rank, text)
+            j += 1
 
     def _match_words(self, text: str, best: dict[int, tuple[int, str]]) -> None:
-        words = search_words(text)
-        content = [w for w in words if w not in STOP_WORDS] or words
         found: set[int] | None = None
-        for word in dict.fromkeys(content):
+        for word in dict.fromkeys(_content_words(text)):
             matches: set[int] = set()
-            start = bisect.bisect_left(self._vocabulary, word)
-            for vocab in self._vocabulary[start:]:
-                if not vocab.startswith(word):
-                    break
-                matches |= self._postings[vocab]
+            j = bisect.bisect_left(self._vocabulary, word)
+            while j < len(self._vocabulary) and self._vocabulary[j].startswith(word):
+                matches |= self._postings[self._vocabulary[j]]
+                j += 1
             found = matches if found is None else found & matches
             if not found:
                 return
         for i in found or ():
-            entry = self._entries[i]
-            self._offer(best, i, 4, self._matched_text(entry, content))
+            self._offer(best, i, 4, "")  # which name matched is worked out for the page only
 
     def _matched_text(self, entry: _Entry, words: list[str]) -> str:
         for text in (entry.name, *entry.aliases):
@@ -271,6 +274,11 @@ def build_index(store: Store) -> SearchIndex:
         order = (0 if iri in core else 1, 1 if group in LAST else 0, len(name), name)
         entries.append(_Entry(iri, name, kind, group, order, aliases.get(iri, [])))
     return SearchIndex(entries)
+
+
+def _content_words(text: str) -> list[str]:
+    words = search_words(text)
+    return [w for w in words if w not in STOP_WORDS] or words
 
 
 def _group_of(classes: set[URIRef]) -> Group:
