@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -11,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from govgraph.api.costly import Costly, error_response
+from govgraph.api.pages import Endpoint
 from govgraph.graph.core.numbers import decimal_number, whole_number
 from govgraph.graph.entities import check_date
 from govgraph.graph.errors import GovgraphError, QueryError
@@ -23,8 +23,6 @@ from govgraph.visualisations.reports import MEDIA_TYPES, render
 FILE_CSP = file_policy() + "; frame-ancestors 'none'"
 """Maps and reports carry their scripts and styles inline (they must also work from disk):
 their pages get the policy they carry (scripts allowed by hash), and may not be framed."""
-
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 def maps_endpoint(store: Store) -> Endpoint:

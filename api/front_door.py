@@ -4,7 +4,6 @@ machine twin (JSON, and CSV for the table) by link and by Accept."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -18,6 +17,7 @@ from govgraph.api.pages import (
     CSV,
     HTML,
     JSON,
+    Endpoint,
     choose,
     csv_response,
     json_response,
@@ -30,8 +30,6 @@ from govgraph.graph.overlaps import GROUPS, FindingsCache
 from govgraph.graph.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
-
-Endpoint = Callable[[Request], Awaitable[Response]]
 
 
 @dataclass(frozen=True)

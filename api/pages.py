@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +27,9 @@ from govgraph.api.sparql import negotiate
 from govgraph.graph.errors import QueryError
 from govgraph.graph.front import FrontCache, Landscape
 from govgraph.ontology import model
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+"""A route handler: every page module's endpoints are built as closures of this type."""
 
 HTML = "text/html"
 JSON = "application/json"

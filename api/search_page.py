@@ -4,7 +4,6 @@ serves the page, the suggestions and GraphQL ``search`` alike."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -16,6 +15,7 @@ from govgraph.api.pages import (
     CSV,
     HTML,
     JSON,
+    Endpoint,
     choose,
     csv_response,
     json_response,
@@ -27,7 +27,6 @@ from govgraph.graph.entities import entity_id
 from govgraph.graph.errors import GovgraphError, QueryError
 from govgraph.graph.search import GROUPS, MAX_HITS, MAX_QUERY, OTHER, SearchIndexes, SearchResult
 
-Endpoint = Callable[[Request], Awaitable[Response]]
 PAGE = 50
 """Hits on the HTML page: enough for any name, and the rest are a link away."""
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -112,3 +115,38 @@ class Background:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=15)
+
+
+class CliServer:
+    """``govgraph serve`` as a child process on a free loopback port: entering waits until
+    it answers (within ``within`` seconds); leaving sends SIGTERM and keeps its output."""
+
+    def __init__(self, store_url: str, *args: str, within: float = 60) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.cmd = [
+            sys.executable, "-m", "govgraph", "serve", "--store", store_url,
+            "--port", str(self.port), *args,
+        ]  # fmt: skip
+        self.within = within
+        self.output = b""
+
+    def __enter__(self) -> CliServer:
+        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + self.within
+        while True:
+            assert self.proc.poll() is None, self.proc.stderr.read().decode()  # type: ignore[union-attr]
+            try:
+                httpx.get(self.base + "/", timeout=1)
+                return self
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    self.__exit__()
+                    raise AssertionError(
+                        f"the server did not start within {self.within:g} s"
+                    ) from None
+                time.sleep(0.1)
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        self.output, _ = self.proc.communicate(timeout=30)

@@ -4,11 +4,7 @@ algorithm off, serving a store they can all read."""
 from __future__ import annotations
 
 import asyncio
-import signal
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -22,7 +18,7 @@ from govgraph.graph.store import open_store
 from govgraph.loaders.pipeline import load_sources
 from govgraph.loaders.registry import loader_for
 from tests.conftest import FIXTURES
-from tests.live_server import free_port
+from tests.live_server import CliServer
 
 
 def test_connections_accepted_on_the_shared_socket_have_nagle_off() -> None:
@@ -75,30 +71,13 @@ def test_several_workers_serve_a_versioned_store_and_stop_together(tmp_path: Pat
             store, [loader_for(f"rdf:{FIXTURES / 'landscape.ttl'}")], validate=False, progress=False
         )
     assert not report.failed
-    port = free_port()
-    cmd = [sys.executable, "-m", "govgraph", "serve", "--store", url, "--port", str(port)]
-    proc = subprocess.Popen(
-        [*cmd, "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, proc.stderr.read().decode()  # type: ignore[union-attr]
-            try:
-                httpx.get(base + "/", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the workers did not start within 60 s"
-                time.sleep(0.1)
+    with CliServer(url, "--workers", "2") as server:
         query = {"query": "{ organisations(first: 3) { totalCount } }"}
-        with httpx.Client(base_url=base, timeout=30) as client:
+        with httpx.Client(base_url=server.base, timeout=30) as client:
             totals = {
                 client.post("/graphql", json=query).json()["data"]["organisations"]["totalCount"]
                 for _ in range(6)
             }
         assert len(totals) == 1 and totals.pop() > 0
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=30)
+    out = server.output
     assert b"2 worker processes" in out

@@ -5,10 +5,7 @@ fresh connection and on a kept-alive one; normal clients and slow answers are un
 from __future__ import annotations
 
 import asyncio
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +26,7 @@ from govgraph.graph.store import open_store
 from govgraph.loaders.pipeline import load_sources
 from govgraph.loaders.registry import loader_for
 from tests.conftest import FIXTURES
+from tests.live_server import CliServer
 
 HEADERS_DUE = 0.3
 PORTS = range(18300, 18340)
@@ -135,27 +133,9 @@ def test_govgraph_serve_cuts_off_slow_headers(tmp_path: Path, workers: str) -> N
             store, [loader_for(f"rdf:{FIXTURES / 'landscape.ttl'}")], validate=False, progress=False
         )
     assert not report.failed
-    port = 18350 + int(workers)
-    cmd = [sys.executable, "-m", "govgraph", "serve", "--store", url, "--port", str(port)]
-    proc = subprocess.Popen(
-        [*cmd, "--workers", workers, "--header-timeout", "0.5"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, proc.stderr.read().decode()  # type: ignore[union-attr]
-            try:
-                assert httpx.get(base + "/", timeout=1).status_code == 200
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the server did not start within 60 s"
-                time.sleep(0.1)
-        with socket.create_connection(("127.0.0.1", port)) as sock:
-            sock.sendall(b"GET /graphql HTTP/1.1\r\nHost: x\r\n")
-            assert read_until_closed(sock).startswith(b"HTTP/1.1 408 ")
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.communicate(timeout=30)
+    with (
+        CliServer(url, "--workers", workers, "--header-timeout", "0.5") as server,
+        socket.create_connection(("127.0.0.1", server.port)) as sock,
+    ):
+        sock.sendall(b"GET /graphql HTTP/1.1\r\nHost: x\r\n")
+        assert read_until_closed(sock).startswith(b"HTTP/1.1 408 ")
