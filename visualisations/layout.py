@@ -5,7 +5,8 @@ Force maps: each connected component is laid out with igraph's Fruchterman-Reing
 against 69 s for networkx ``spring_layout`` on 7,400), scaled to a common edge length;
 the largest sits at the left and the smaller ones and the isolated nodes (sorted by type,
 so colours cluster) fill columns beside it, so the map fills a screen-shaped box. Layered
-maps (accountability, actions) place nodes in rows by level, ordered by the barycentre of their neighbours to limit crossings.
+maps (accountability, actions) place nodes in rows by level, ordered by the barycentre of
+their neighbours to limit crossings.
 
 Layouts are cached per data version: the key is a hash of the algorithm, node ids, edges
 and levels, in memory and on disk (``$GOVGRAPH_CACHE`` or ``.govgraph/cache``), so a
