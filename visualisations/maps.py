@@ -63,7 +63,10 @@ def build_map(
     focus_iri = resolve_focus(store, focus) if focus else None
     if scope not in SCOPES:
         raise QueryError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
-    model = builder(store, MapRequest(focus_iri, depth, extract.parse_as_of(as_of), scope))
+    day = extract.parse_as_of(as_of)
+    model = builder(store, MapRequest(focus_iri, depth, day, scope))
+    model.as_of, model.scope = day, scope
+    model.years = tuple(map_queries.years(store))
     place(model)
     if served:
         for n in model.nodes:
