@@ -136,16 +136,21 @@ def _in_scope(store: Store, drawable: set[str], edges: Iterable[MapEdge]) -> set
     return one_hop(q.scope_core(store) & drawable, ((e.source, e.target) for e in edges))
 
 
-def out_of_scope(store: Store, scope: str, as_of: str | None = None) -> set[str]:
+def out_of_scope(
+    store: Store, scope: str, as_of: str | None = None, *, via_services: bool = False
+) -> set[str]:
     """Bodies every map leaves out by default: those of the landscape's classes outside
     the Scottish scope (:mod:`govgraph.graph.scope`, the browse view's rule), such as
     UK-wide directory bodies no stated line ties to the care landscape. Empty for
-    ``scope=all``. Posts, people, places and care services are never left out here."""
+    ``scope=all``. Posts, people, places and care services are never left out here.
+    ``via_services``: a map that draws care services (ego) counts a provider's line to a
+    service in the landscape as tying it in; the landscape, which does not draw them, not."""
     if scope == "all":
         return set()
     bodies = set(q.named_entities_of(store, [str(c) for c in LANDSCAPE_CLASSES]))
     edges = x.canonical_edges(q.relationship_edges(store, x.relationship_kind_iris()), as_of)
-    return bodies - _in_scope(store, bodies, edges)
+    drawable = bodies | _aggregated(store) if via_services else bodies
+    return bodies - _in_scope(store, drawable, edges)
 
 
 def _scope_note(left_out: int) -> tuple[str, ...]:
@@ -246,7 +251,7 @@ def ego(store: Store, req: MapRequest) -> MapModel:
     all_edges = x.canonical_edges(
         q.relationship_edges(store, x.relationship_kind_iris()), req.as_of
     )
-    outside = out_of_scope(store, req.scope, req.as_of) - {focus}
+    outside = out_of_scope(store, req.scope, req.as_of, via_services=True) - {focus}
     step: dict[str, set[str]] = defaultdict(set)
     for e in all_edges:
         if e.source in outside or e.target in outside:
