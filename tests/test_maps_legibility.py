@@ -17,7 +17,6 @@ from govgraph.graph.overlaps import KINDS
 from govgraph.graph.store import Store
 from govgraph.ontology.terms import GG, ID
 from govgraph.visualisations import layout
-from govgraph.visualisations.export import map_svg
 from govgraph.visualisations.maps import build_map, map_kinds, render_html
 from govgraph.visualisations.report_map import EDGE_KINDS, REPORT
 from govgraph.visualisations.reports import _legend as report_legend
@@ -171,6 +170,8 @@ def test_cli_map_takes_a_name_and_suggests_on_a_near_miss(
 
 
 def test_static_svg_labels_never_overlap(bundled: Store) -> None:
+    from govgraph.visualisations.export import map_svg
+
     svg = map_svg(build_map(bundled, "landscape"))
     font = float(re.search(r'font-size="([\d.]+)"', svg).group(1))  # type: ignore[union-attr]
     boxes = []
