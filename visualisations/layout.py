@@ -27,7 +27,7 @@ from pathlib import Path
 Point = tuple[float, float]
 Positions = dict[str, Point]
 
-VERSION = "5"
+VERSION = "6"
 """Bump when an algorithm changes, so cached layouts are not reused."""
 EDGE_LENGTH = 80.0
 """Median edge length in pixels at scale 1."""
@@ -108,14 +108,34 @@ def _box(block: Positions, margin: float) -> tuple[float, float, float, float]:
 
 def _pack(blocks: list[Positions], margin: float, isolated: Sequence[str] = ()) -> Positions:
     """The largest component at the left; smaller components and the isolated nodes packed
-    in columns beside it, as tall as it is (or as the canvas's shape asks), so the whole
-    map fills a screen-shaped box instead of trailing a grid below the main component."""
-    step = EDGE_LENGTH * 0.75
-    area = sum(w * h for _, _, w, h in (_box(b, margin) for b in blocks)) + len(isolated) * step**2
+    in columns beside it, the column height chosen so the whole map has the canvas's shape
+    (:data:`ASPECT`) instead of trailing a grid below the main component."""
     if not blocks and not isolated:
         return {}
-    main_h = _box(blocks[0], margin)[3] if blocks else 0.0
-    height = max(main_h, math.sqrt(area / ASPECT))
+    step = EDGE_LENGTH * 0.75
+    main_h = _box(blocks[0], margin)[3] if blocks else step
+    tallest = max([main_h, *(_box(b, margin)[3] for b in blocks)])
+    best: tuple[float, Positions] | None = None
+    for k in range(12):
+        height = tallest * (1 + k * 0.25)
+        out, width = _columns(blocks, margin, isolated, step, height)
+        span = max(height, max((p[1] for p in out.values()), default=0.0))
+        miss = abs(math.log((width / span) / ASPECT))
+        if best is None or miss < best[0]:
+            best = (miss, out)
+    assert best is not None
+    return best[1]
+
+
+def _columns(
+    blocks: list[Positions],
+    margin: float,
+    isolated: Sequence[str],
+    step: float,
+    height: float,
+) -> tuple[Positions, float]:
+    """Blocks in columns no taller than ``height`` (the first block its own column);
+    the isolated nodes in a grid of that height. Returns positions and the total width."""
     if isolated:
         rows = max(1, int(height // step))
         blocks = [*blocks, _grid(isolated, step, rows=rows)]
@@ -123,9 +143,7 @@ def _pack(blocks: list[Positions], margin: float, isolated: Sequence[str] = ()) 
     x = y = col_width = 0.0
     for n, block in enumerate(blocks):
         minx, miny, w, h = _box(block, margin)
-        if n == 0:
-            pass
-        elif y > 0 and y + h > height:
+        if n > 0 and y > 0 and y + h > height:
             x, y, col_width = x + col_width, 0.0, 0.0
         for node, (px, py) in block.items():
             out[node] = (round(px - minx + x, 1), round(py - miny + y, 1))
@@ -134,7 +152,7 @@ def _pack(blocks: list[Positions], margin: float, isolated: Sequence[str] = ()) 
         else:
             y += h
             col_width = max(col_width, w)
-    return out
+    return out, x + col_width
 
 
 def layered_layout(

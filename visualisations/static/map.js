@@ -70,7 +70,7 @@
     const node = { id: i, group: "g" + N.group[i] };
     if (N.x[i] !== null) { node.x = N.x[i]; node.y = N.y[i]; }
     if (data.shape !== "box") node.value = N.w[i];
-    if (allLabels || rank[i] < 40 || i === data.focus) {
+    if (allLabels || rank[i] < 80 || i === data.focus) {
       node.label = N.label[i];
       if (data.shape !== "box") node.font = { size: 14 };
     }
@@ -102,6 +102,13 @@
       visEdges[j].color = { color: data.kinds[E.kind[j]].colour, highlight: "#000000", hover: "#000000" };
     }
   }
+  // A hub's hundreds of lines drawn black on selection would hide the map: emphasise the
+  // focus's own lines only when there are few of them.
+  const hubby = data.focus !== null && adjacent[data.focus].length > 30;
+  if (hubby) {
+    data.options.interaction.selectConnectedEdges = false;
+    adjacent[data.focus].forEach(function (j) { visEdges[j].width = 1; visEdges[j].color = edgeStyle[E.kind[j]].color; });
+  }
   api.timings.prepared = performance.now();
   const nodes = new vis.DataSet(visNodes);
   const edges = new vis.DataSet(visEdges);
@@ -128,7 +135,7 @@
     network.cluster({
       joinCondition: function (o) { return set.has(o.id); },
       clusterNodeProperties: {
-        id: c.id, label: c.label, group: "g" + c.group, x: c.x, y: c.y, shape: "dot",
+        id: c.id, label: c.label, group: "g" + c.group, x: handleAt(c).x, y: handleAt(c).y, shape: "dot",
         value: Math.max.apply(null, N.w) + 1, borderWidth: 3, font: { size: clusterFont() },
         shapeProperties: { borderDashes: [4, 3] }
       }
@@ -140,15 +147,31 @@
   function openCluster(k) {
     const c = clusters[k];
     if (clusterOpen[k] || !network.isCluster(c.id)) return;
-    network.openCluster(c.id);
+    clusterAt[c.id] = network.getPositions([c.id])[c.id];
+    // members go back to their places around the cluster (vis would stack them all on
+    // its centre and leave physics to spread them), wherever the cluster has moved to
+    network.openCluster(c.id, {
+      releaseFunction: function (at, positions) {
+        const out = {};
+        Object.keys(positions).forEach(function (id) {
+          const i = Number(id);
+          out[id] = { x: at.x + (N.x[i] - c.x), y: at.y + (N.y[i] - c.y) };
+        });
+        return out;
+      }
+    });
     nodes.add({
-      id: "close-" + c.id, label: "close: " + c.label, x: c.x, y: c.y, shape: "box",
+      id: "close-" + c.id, label: "close: " + c.label, x: handleAt(c).x, y: handleAt(c).y, shape: "box",
       color: { background: "#ffffff", border: "#333333" }, font: { size: clusterFont(), color: "#1b1b1b" },
       borderWidth: 2, physics: false
     });
     clusterOpen[k] = true;
+    network.fit({ nodes: c.members.concat([c.hub]), animation: false });
     writeState();
   }
+  // the close box sits where the cluster was drawn (the members ring around that point)
+  const clusterAt = {};
+  function handleAt(c) { return clusterAt[c.id] || { x: c.x, y: c.y }; }
   api.clusters = clusters;
   api.openCluster = openCluster;
   api.closeCluster = closeCluster;
@@ -157,8 +180,10 @@
   // The first frame counts once the labels are placed without collisions (placeLabels).
   network.once("afterDrawing", function () {
     api.firstDrawAt = performance.now();
+    // room at the edges for the outermost labels (vis fits the nodes, not their labels)
+    if (!data.physics) network.moveTo({ scale: network.getScale() * 0.92 });
     if (data.focus !== null) {
-      network.selectNodes([data.focus]);
+      network.selectNodes([data.focus], adjacent[data.focus].length <= 30);
       if (data.kind === "landscape") focusNode(data.focus, false);
     }
   });
@@ -168,7 +193,7 @@
   // font below vis's drawThreshold. (vis 9.1.9's scaling.label.maxVisible does not cap
   // zoomed-in labels.) Only nodes whose font changes are updated, once per zoom band.
   const bands = [1, 1.6, 3, 6, 12, 24];
-  const labelled = [40, 160, 640, 2500, 10000, Infinity];
+  const labelled = [80, 200, 640, 2500, 10000, Infinity];
   let fitScale = null;
   let labelBand = -1;
   const font = visNodes.map(function (n) { return n.label ? 14 : 0; });
@@ -238,7 +263,7 @@
   };
   function placeLabels() {
     if (data.shape === "box") return false;
-    const gap = 2 / network.getScale();
+    const gap = 6 / network.getScale();  // screen pixels between labels
     const kept = [];
     const hide = [];
     labelBoxes().sort(function (a, b) { return priority(a.id) - priority(b.id); }).forEach(function (b) {
@@ -494,7 +519,7 @@
   function focusNode(i, animate) {
     showGroup(N.group[i]);
     if (memberOf.has(i)) openCluster(memberOf.get(i));
-    network.selectNodes([i]);
+    network.selectNodes([i], adjacent[i].length <= 30);
     network.focus(i, {
       scale: Math.max(network.getScale(), 0.9),
       animation: animate === false ? false : { duration: 450, easingFunction: "easeInOutQuad" }
