@@ -29,10 +29,12 @@ def plural(label: str) -> str:
     return label if label.endswith("s") else label + "s"
 
 
-def find_clusters(model: MapModel, minimum: int = CLUSTER_MIN) -> list[Cluster]:
+def find_clusters(model: MapModel, minimum: int | None = None) -> list[Cluster]:
     """Clusters for every hub with at least ``minimum`` neighbours sharing a relationship
     kind, direction and type. Biggest first; a node joins one cluster at most; the focus
-    and the hubs themselves are never hidden inside a cluster."""
+    and the hubs themselves are never hidden inside a cluster. ``minimum`` defaults to
+    :data:`CLUSTER_MIN`, read at call time (the benchmark raises it to draw unclustered)."""
+    minimum = minimum or CLUSTER_MIN
     types = {n.id: n.group for n in model.nodes}
     tails: dict[tuple[str, str, bool, str], set[str]] = defaultdict(set)
     for e in model.edges:
