@@ -36,6 +36,7 @@ def find_clusters(model: MapModel, minimum: int | None = None) -> list[Cluster]:
     :data:`CLUSTER_MIN`, read at call time (the benchmark raises it to draw unclustered)."""
     minimum = minimum or CLUSTER_MIN
     types = {n.id: n.group for n in model.nodes}
+    types_of = {n.id: n.type for n in model.nodes}
     tails: dict[tuple[str, str, bool, str], set[str]] = defaultdict(set)
     for e in model.edges:
         if e.source in types and e.target in types:
@@ -55,8 +56,12 @@ def find_clusters(model: MapModel, minimum: int | None = None) -> list[Cluster]:
         if len(free) < minimum:
             continue
         taken.update(free)
-        verb = ontology.label(URIRef(kind)) if outgoing else inverse_label(kind)
-        noun = plural(ontology.label(URIRef(group)).lower())
+        prop = model.relationship(kind)
+        verb = ontology.label(URIRef(prop)) if outgoing else inverse_label(prop)
+        kinds = {types_of[m] for m in free}
+        noun = (
+            plural(ontology.label(URIRef(kinds.pop())).lower()) if len(kinds) == 1 else "entities"
+        )
         out.append(
             Cluster(
                 f"cluster-{len(out)}", hub, kind, group, tuple(free), f"{verb} {len(free):,} {noun}"

@@ -73,6 +73,9 @@ class DiffMapModel(MapModel):
             if counts[DIFF + s]
         ]
 
+    def relationship(self, kind: str) -> str:
+        return split_kind(kind)[1]
+
     @property
     def edge_legend(self) -> list[LegendEntry]:
         counts = Counter(e.kind for e in self.edges)

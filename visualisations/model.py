@@ -209,6 +209,11 @@ class MapModel:
             Counter({k: n for k, n in counts.items() if k not in self.edge_terms})
         )
 
+    def relationship(self, kind: str) -> str:
+        """The ontology property an edge kind stands for (the difference map encodes a
+        status in its kinds; its model overrides this)."""
+        return kind
+
     def edge_colour(self, kind: str) -> str:
         return self.edge_terms[kind][1] if kind in self.edge_terms else term_colour(kind)
 
