@@ -186,3 +186,17 @@ def test_static_svg_labels_never_overlap(bundled: Store) -> None:
         if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
     ]
     assert clashes == []
+
+
+def test_difference_map_keeps_to_the_care_landscape_and_clusters_plainly(
+    bundled: Store,
+) -> None:
+    from govgraph.api.artefacts import diff_with_map
+
+    _, m = diff_with_map(bundled, "2020", "2024")
+    names = labels(m)
+    assert "Reclaim Fund Ltd" not in names and "Financial Reporting Council" not in names
+    assert "Chair of Reclaim Fund Ltd" not in names
+    assert [c.label for c in m.clusters] == [
+        f"regulates {len(m.clusters[0].members)} care services"
+    ]
