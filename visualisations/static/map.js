@@ -109,59 +109,77 @@
     data.options.interaction.selectConnectedEdges = false;
     adjacent[data.focus].forEach(function (j) { visEdges[j].width = 1; visEdges[j].color = edgeStyle[E.kind[j]].color; });
   }
-  api.timings.prepared = performance.now();
-  const nodes = new vis.DataSet(visNodes);
-  const edges = new vis.DataSet(visEdges);
-  const container = document.getElementById("map");
-  const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  api.network = network;
-  api.timings.network = performance.now();
-  api.nodes = nodes;
-  api.edges = edges;
-
   // --- clusters: a hub's long tail as one node that opens on click -----------------------
-  // Decided in Python (visualisations/clusters.py) and laid out collapsed; opened, the
-  // members sit around the cluster's place and a "close" box takes its centre.
+  // Decided in Python (visualisations/clusters.py) and laid out collapsed. A cluster's
+  // members are not given to vis until it opens (so a hub's map draws its first frame from
+  // a hundred nodes, not thousands); opened, they sit around the cluster's place and a
+  // "close" box takes its centre.
   const clusters = data.clusters || [];
   const memberOf = new Map();
   const clusterOpen = clusters.map(function () { return false; });
   clusters.forEach(function (c, k) { c.members.forEach(function (m) { memberOf.set(m, k); }); });
   const clusterIndex = new Map(clusters.map(function (c, k) { return [c.id, k]; }));
+  const memberEdges = clusters.map(function () { return []; });
+  for (let j = 0; j < edgeCount; j++) {
+    const k = memberOf.has(E.from[j]) ? memberOf.get(E.from[j]) : memberOf.get(E.to[j]);
+    if (k !== undefined) memberEdges[k].push(j);
+  }
+  const nodePresent = new Uint8Array(count);
+  const edgePresent = new Uint8Array(edgeCount);
   function clusterFont() { return fitScale ? Math.round((14 / (fitScale * bands[Math.max(labelBand, 0)])) * 10) / 10 : 14; }
-  function closeCluster(k) {
+  function placeholder(k) {
     const c = clusters[k];
-    const set = new Set(c.members);
-    if (nodes.get("close-" + c.id)) nodes.remove("close-" + c.id);
-    network.cluster({
-      joinCondition: function (o) { return set.has(o.id); },
-      clusterNodeProperties: {
-        id: c.id, label: c.label, group: "g" + c.group, x: handleAt(c).x, y: handleAt(c).y, shape: "dot",
-        value: Math.max.apply(null, N.w) + 1, borderWidth: 3, font: { size: clusterFont() },
-        shapeProperties: { borderDashes: [4, 3] }
+    return {
+      id: c.id, label: c.label, group: "g" + c.group, x: c.x, y: c.y, shape: "dot",
+      value: Math.max.apply(null, N.w) + 1, borderWidth: 3, font: { size: clusterFont() },
+      shapeProperties: { borderDashes: [4, 3] }
+    };
+  }
+  function placeholderEdges(k) {
+    const c = clusters[k];
+    const seen = new Map();
+    memberEdges[k].forEach(function (j) {
+      const other = memberOf.get(E.from[j]) === k ? E.to[j] : E.from[j];
+      if (memberOf.has(other)) return;  // a member of another cluster: drawn when both open
+      const key = other + "/" + E.kind[j];
+      if (!seen.has(key)) {
+        const out = E.from[j] === other;
+        seen.set(key, {
+          id: "ce-" + k + "-" + seen.size, from: out ? other : c.id, to: out ? c.id : other,
+          color: edgeStyle[E.kind[j]].color, arrows: edgeStyle[E.kind[j]].arrows,
+          width: 2, hidden: !kindOn[E.kind[j]]
+        });
       }
     });
+    return Array.from(seen.values());
+  }
+  const shownEdges = {};
+  function closeCluster(k) {
+    const c = clusters[k];
+    if (!clusterOpen[k] && nodes.get(c.id)) return;
+    const gone = memberEdges[k].filter(function (j) { return edgePresent[j]; });
+    gone.forEach(function (j) { edgePresent[j] = 0; });
+    edges.remove(gone);
+    nodes.remove(c.members.concat(["close-" + c.id]));
+    c.members.forEach(function (m) { nodePresent[m] = 0; });
+    nodes.add(placeholder(k));
+    shownEdges[k] = placeholderEdges(k);
+    edges.add(shownEdges[k]);
     clusterOpen[k] = false;
     api.firstFrameNodes = network.body.nodeIndices.length;
     writeState();
   }
   function openCluster(k) {
     const c = clusters[k];
-    if (clusterOpen[k] || !network.isCluster(c.id)) return;
-    clusterAt[c.id] = network.getPositions([c.id])[c.id];
-    // members go back to their places around the cluster (vis would stack them all on
-    // its centre and leave physics to spread them), wherever the cluster has moved to
-    network.openCluster(c.id, {
-      releaseFunction: function (at, positions) {
-        const out = {};
-        Object.keys(positions).forEach(function (id) {
-          const i = Number(id);
-          out[id] = { x: at.x + (N.x[i] - c.x), y: at.y + (N.y[i] - c.y) };
-        });
-        return out;
-      }
-    });
+    if (clusterOpen[k]) return;
+    edges.remove((shownEdges[k] || []).map(function (e) { return e.id; }));
+    nodes.remove(c.id);
+    nodes.add(c.members.map(function (m) { nodePresent[m] = 1; return visNodes[m]; }));
+    const back = memberEdges[k].filter(function (j) { return nodePresent[E.from[j]] && nodePresent[E.to[j]]; });
+    back.forEach(function (j) { edgePresent[j] = 1; });
+    edges.add(back.map(function (j) { return visEdges[j]; }));
     nodes.add({
-      id: "close-" + c.id, label: "close: " + c.label, x: handleAt(c).x, y: handleAt(c).y, shape: "box",
+      id: "close-" + c.id, label: "close: " + c.label, x: c.x, y: c.y, shape: "box",
       color: { background: "#ffffff", border: "#333333" }, font: { size: clusterFont(), color: "#1b1b1b" },
       borderWidth: 2, physics: false
     });
@@ -169,9 +187,48 @@
     network.fit({ nodes: c.members.concat([c.hub]), animation: false });
     writeState();
   }
-  // the close box sits where the cluster was drawn (the members ring around that point)
-  const clusterAt = {};
-  function handleAt(c) { return clusterAt[c.id] || { x: c.x, y: c.y }; }
+  // vis gets the nodes outside clusters, a node per cluster and their lines
+  const firstNodes = [];
+  for (let i = 0; i < count; i++) if (!memberOf.has(i)) { nodePresent[i] = 1; firstNodes.push(visNodes[i]); }
+  const firstEdges = [];
+  for (let j = 0; j < edgeCount; j++) {
+    if (nodePresent[E.from[j]] && nodePresent[E.to[j]]) { edgePresent[j] = 1; firstEdges.push(visEdges[j]); }
+  }
+  let fitScale = null;
+  let labelBand = -1;
+  const bands = [1, 1.6, 3, 6, 12, 24];
+  clusters.forEach(function (_, k) {
+    firstNodes.push(placeholder(k));
+    shownEdges[k] = placeholderEdges(k);
+    Array.prototype.push.apply(firstEdges, shownEdges[k]);
+  });
+  api.timings.prepared = performance.now();
+  const nodes = new vis.DataSet(firstNodes);
+  const edges = new vis.DataSet(firstEdges);
+  const container = document.getElementById("map");
+  const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  api.network = network;
+  api.timings.network = performance.now();
+  api.nodes = nodes;
+  api.edges = edges;
+  // updates reach vis only for what it holds; the rest waits in visNodes / visEdges
+  function updateNodes(list) {
+    const live = [];
+    list.forEach(function (u) {
+      Object.assign(visNodes[u.id], u);
+      if (nodePresent[u.id]) live.push(u);
+    });
+    if (live.length) nodes.update(live);
+  }
+  function updateEdges(list) {
+    const live = list.filter(function (u) { visEdges[u.id].hidden = u.hidden; return edgePresent[u.id]; });
+    if (live.length) edges.update(live);
+    clusters.forEach(function (_, k) {
+      if (clusterOpen[k] || !shownEdges[k]) return;
+      const placed = placeholderEdges(k);
+      edges.update(placed.map(function (e) { return { id: e.id, hidden: e.hidden }; }));
+    });
+  }
   api.clusters = clusters;
   api.openCluster = openCluster;
   api.closeCluster = closeCluster;
@@ -192,10 +249,7 @@
   // are labelled, K growing as the user zooms in from the fitted view; the others get a
   // font below vis's drawThreshold. (vis 9.1.9's scaling.label.maxVisible does not cap
   // zoomed-in labels.) Only nodes whose font changes are updated, once per zoom band.
-  const bands = [1, 1.6, 3, 6, 12, 24];
   const labelled = [80, 200, 640, 2500, 10000, Infinity];
-  let fitScale = null;
-  let labelBand = -1;
   const font = visNodes.map(function (n) { return n.label ? 14 : 0; });
   function fitLabels() {
     if (data.shape === "box") return;
@@ -223,13 +277,10 @@
         updates.push(update);
       }
     }
-    if (updates.length) nodes.update(updates);
+    if (updates.length) updateNodes(updates);
     clusters.forEach(function (c, k) {
-      if (!clusterOpen[k] && network.isCluster(c.id)) {
-        network.clustering.updateClusteredNode(c.id, { font: { size: clusterFont() } });
-      } else if (nodes.get("close-" + c.id)) {
-        nodes.update({ id: "close-" + c.id, font: { size: clusterFont() } });
-      }
+      const id = clusterOpen[k] ? "close-" + c.id : c.id;
+      if (nodes.get(id)) nodes.update({ id: id, font: { size: clusterFont() } });
     });
   }
   api.fitLabels = fitLabels;
@@ -274,7 +325,7 @@
       else kept.push(b);
     });
     if (!hide.length) return false;
-    nodes.update(hide.map(function (i) { suppressed.add(i); font[i] = 1; return { id: i, font: { size: 1 } }; }));
+    updateNodes(hide.map(function (i) { suppressed.add(i); font[i] = 1; return { id: i, font: { size: 1 } }; }));
     return true;
   }
   api.placeLabels = placeLabels;
@@ -288,7 +339,6 @@
       api.drawnAt = performance.now();
     }
   });
-  clusters.forEach(function (_, k) { closeCluster(k); });
   api.firstFrameNodes = network.body.nodeIndices.length;
   network.on("stabilizationIterationsDone", function () {
     network.setOptions({ physics: { enabled: false } });
@@ -304,7 +354,6 @@
     for (let i = 0; i < count; i++) {
       const hidden = !groupOn[N.group[i]];
       if (visNodes[i].hidden !== hidden) {
-        visNodes[i].hidden = hidden;
         nodeUpdates.push({ id: i, hidden: hidden });
       }
     }
@@ -312,12 +361,11 @@
     for (let j = 0; j < edgeCount; j++) {
       const hidden = !kindOn[E.kind[j]];
       if (visEdges[j].hidden !== hidden) {
-        visEdges[j].hidden = hidden;
         edgeUpdates.push({ id: j, hidden: hidden });
       }
     }
-    if (nodeUpdates.length) nodes.update(nodeUpdates);
-    if (edgeUpdates.length) edges.update(edgeUpdates);
+    if (nodeUpdates.length) updateNodes(nodeUpdates);
+    if (edgeUpdates.length) updateEdges(edgeUpdates);
   }
   const boxes = document.querySelectorAll("input[data-filter]");
   function sync() {
