@@ -5,6 +5,7 @@ CLI and HTTP ends; the browser checks are in tests/test_maps_browser.py."""
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -77,8 +78,8 @@ def test_isolated_nodes_are_packed_beside_the_main_component_not_below_it() -> N
     edges = [("m0", m) for m in hub[1:]] + [(hub[k], hub[k + 1]) for k in range(1, 39)]
     lonely = [f"i{k}" for k in range(60)]
     pos = layout.force_layout(hub + lonely, edges)
-    main_bottom = max(pos[m][1] for m in hub)
-    assert max(pos[i][1] for i in lonely) <= main_bottom + layout.EDGE_LENGTH
+    main_right = max(pos[m][0] for m in hub)
+    assert min(pos[i][0] for i in lonely) > main_right  # beside it, not in a grid below
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     assert (max(xs) - min(xs)) >= (max(ys) - min(ys))  # screen-shaped, not a tall strip
@@ -176,7 +177,7 @@ def test_static_svg_labels_never_overlap(bundled: Store) -> None:
     font = float(re.search(r'font-size="([\d.]+)"', svg).group(1))  # type: ignore[union-attr]
     boxes = []
     for x, y, text in re.findall(r'<text x="([\d.-]+)" y="([\d.-]+)"[^>]*>([^<]*)</text>', svg):
-        w = len(text) * font * 0.62
+        w = len(unescape(text)) * font * 0.62
         boxes.append((float(x) - w / 2, float(y) - font * 0.95, float(x) + w / 2, float(y)))
     assert len(boxes) > 20
     clashes = [

@@ -137,11 +137,9 @@ def place(model: MapModel) -> None:
             positions.update(spread((x, y), list(c.members), layout.EDGE_LENGTH * 0.45))
     for n in model.nodes:
         n.x, n.y = positions.get(n.id, (0.0, 0.0))
-    # physics would simulate the nodes inside clusters too (vis clusters after it starts):
-    # a clustered map arrives laid out, like a big one
-    model.physics = (
-        model.layout == "force" and not model.clusters and 1 < len(model.nodes) <= PHYSICS_MAX
-    )
+    # small maps settle in the browser (cluster members are not simulated: they reach the
+    # browser's network only when their cluster opens)
+    model.physics = model.layout == "force" and 1 < len(model.drawn_ids()) <= PHYSICS_MAX
 
 
 def render_map(

@@ -130,7 +130,7 @@
   function placeholder(k) {
     const c = clusters[k];
     return {
-      id: c.id, label: c.label, group: "g" + c.group, x: c.x, y: c.y, shape: "dot",
+      id: c.id, label: c.label, group: "g" + c.group, x: (c.at || c).x, y: (c.at || c).y, shape: "dot",
       value: Math.max.apply(null, N.w) + 1, borderWidth: 3, font: { size: clusterFont() },
       shapeProperties: { borderDashes: [4, 3] }
     };
@@ -172,14 +172,22 @@
   function openCluster(k) {
     const c = clusters[k];
     if (clusterOpen[k]) return;
+    // the members ring the cluster where it now is (physics may have moved it)
+    const at = network.getPositions([c.id])[c.id] || { x: c.x, y: c.y };
+    c.at = at;
     edges.remove((shownEdges[k] || []).map(function (e) { return e.id; }));
     nodes.remove(c.id);
-    nodes.add(c.members.map(function (m) { nodePresent[m] = 1; return visNodes[m]; }));
+    nodes.add(c.members.map(function (m) {
+      nodePresent[m] = 1;
+      visNodes[m].x = N.x[m] - c.x + at.x;
+      visNodes[m].y = N.y[m] - c.y + at.y;
+      return visNodes[m];
+    }));
     const back = memberEdges[k].filter(function (j) { return nodePresent[E.from[j]] && nodePresent[E.to[j]]; });
     back.forEach(function (j) { edgePresent[j] = 1; });
     edges.add(back.map(function (j) { return visEdges[j]; }));
     nodes.add({
-      id: "close-" + c.id, label: "close: " + c.label, x: c.x, y: c.y, shape: "box",
+      id: "close-" + c.id, label: "close: " + c.label, x: at.x, y: at.y, shape: "box",
       color: { background: "#ffffff", border: "#333333" }, font: { size: clusterFont(), color: "#1b1b1b" },
       borderWidth: 2, physics: false
     });
@@ -208,6 +216,12 @@
   const container = document.getElementById("map");
   const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
   api.network = network;
+  // Fitted before the first frame (one draw fewer on a big map), with room at the edges
+  // for the outermost labels (vis fits the nodes, not their labels).
+  if (!data.physics && count > 0) {
+    network.fit({ animation: false });
+    network.moveTo({ scale: network.getScale() * 0.92, animation: false });
+  }
   api.timings.network = performance.now();
   api.nodes = nodes;
   api.edges = edges;
@@ -237,8 +251,6 @@
   // The first frame counts once the labels are placed without collisions (placeLabels).
   network.once("afterDrawing", function () {
     api.firstDrawAt = performance.now();
-    // room at the edges for the outermost labels (vis fits the nodes, not their labels)
-    if (!data.physics) network.moveTo({ scale: network.getScale() * 0.92 });
     if (data.focus !== null) {
       network.selectNodes([data.focus], adjacent[data.focus].length <= 30);
       if (data.kind === "landscape") focusNode(data.focus, false);
@@ -270,7 +282,7 @@
         const px = r < 8 ? 16 : r < 40 ? 13 : 12;
         size = Math.round((px / unit) * 10) / 10;
       }
-      if (size !== font[i]) {
+      if (size !== font[i] && !(font[i] === 0 && size === 1)) {  // unlabelled stays so
         const update = { id: i, font: { size: size } };
         if (!font[i] && size > 1) update.label = N.label[i];
         font[i] = size;
