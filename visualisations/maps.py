@@ -14,7 +14,7 @@ from govgraph.graph import map_queries
 from govgraph.graph.errors import NotFound, QueryError
 from govgraph.graph.organisations import iri_for
 from govgraph.graph.scope import SCOPES
-from govgraph.graph.search import Hit, SearchIndexes
+from govgraph.graph.search import RANKS, Hit, SearchIndexes
 from govgraph.graph.store import Store
 from govgraph.visualisations import extract, layout
 from govgraph.visualisations.clusters import find_clusters, spread
@@ -99,8 +99,11 @@ def resolve_focus(store: Store, text: str) -> str:
     if len(exact) > 1:
         raise QueryError(f"{text!r} names {len(exact)} entities: {_listing(exact)}")
     found = index.search(text, first=50)
-    if found.total == 1:
-        return found.hits[0].iri
+    # only a name or alias the text starts picks by itself; words in any order or a close
+    # spelling are offered, never taken (stray text must not draw some map)
+    strong = [h for h in found.hits if h.rank <= RANKS.index("alias prefix")]
+    if len(strong) == 1 and found.total == 1:
+        return strong[0].iri
     if not found.hits:
         guess = f"; did you mean {found.did_you_mean!r}?" if found.did_you_mean else ""
         raise NotFound(f"no entity named {text!r}{guess}")
