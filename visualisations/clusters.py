@@ -4,7 +4,9 @@ A regulator's 539 care services, a provider's services or a department's many sp
 bodies would bury the rest of a map; drawn as one node ("regulates 539 care services")
 they keep the map readable and open on click. Clusters are decided here, on the model,
 so the layout is computed on the collapsed graph (the map uses the canvas for what it
-shows) and tests can assert on them; ``map.js`` draws them with vis-network clustering.
+shows) and tests can assert on them. ``map.js`` draws each as one node and hands its
+members to vis-network only when it opens (vis's own ``cluster()`` would need every member
+in the network first, which is what makes a hub's first frame slow).
 """
 
 from __future__ import annotations
