@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run load serve test lint format bench bench-load bench-search bench-overlaps loadtest browser-deps system-deps clean
+.PHONY: setup run load serve test lint format bench bench-load bench-search bench-overlaps bench-maps loadtest browser-deps system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ bench-overlaps: setup
 	rm -rf $(OVERLAP_STORE)
 	$(BIN)/python scripts/bench_overlaps.py --orgs 100000 --store oxigraph:$(OVERLAP_STORE)
 	$(BIN)/python scripts/bench_overlaps.py --orgs 100000 --store oxigraph:$(OVERLAP_STORE)
+
+## bench-maps: request to first frame of the 10,000-node map and a hub's ego map, clustered
+## against unclustered in one run (goals: 1 s and 0.5 s; printed as ratios)
+bench-maps: setup
+	$(BIN)/python scripts/bench_maps.py --clusters
 
 ## loadtest: 50 clients for 60 s against a server on loopback (LOADTEST_ARGS to change)
 loadtest: setup

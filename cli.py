@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from govgraph.graph.errors import GovgraphError
+from govgraph.graph.errors import GovgraphError, QueryError
 from govgraph.graph.store import DEFAULT_STORE, STORE_ENV, Store, open_store
 from govgraph.loaders.pipeline import LoadReport
 
@@ -286,36 +286,60 @@ def export(
         err.print(f"wrote {len(data):,} bytes to {output}")
 
 
+def _map_kinds() -> str:
+    from govgraph.visualisations.maps import map_kinds
+
+    return ", ".join(map_kinds())
+
+
 @app.command(name="map")
 def map_(
-    kind: Annotated[str, typer.Argument(help="landscape, accountability, ego, policy or actions.")],
-    output: Annotated[str, typer.Option("--output", "-o", help="HTML file to write.")],
+    kind: Annotated[str, typer.Argument(help=f"The kind of map: {_map_kinds()}.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write.")],
     focus: Annotated[
-        str | None, typer.Option(help="Entity id the map centres on (accountability, ego).")
+        str | None,
+        typer.Option(
+            help="What the map centres on (accountability, ego; optional elsewhere): a name, "
+            "alias or id, read as the site's search reads it."
+        ),
     ] = None,
     depth: Annotated[int, typer.Option(help="Hops from the focus.")] = 2,
     scope: Annotated[
         str,
         typer.Option(
-            help="Landscape only: 'scotland' (the care-system landscape and what it links to "
-            "directly) or 'all' (every organisation, UK-wide directories included)."
+            help="'scotland' (the care-system landscape and what a stated line ties to it) "
+            "or 'all' (every body, UK-wide directories included)."
         ),
     ] = "scotland",
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Show the landscape as at this date (YYYY-MM-DD).")
+        str | None,
+        typer.Option("--as-of", help="The landscape as at this date (YYYY, YYYY-MM, YYYY-MM-DD)."),
     ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="html (interactive, works offline), svg (static, real text labels, for "
+            "slides) or png (the SVG drawn by headless Chromium, for reports).",
+        ),
+    ] = "html",
     store: StoreOption = None,
 ) -> None:
-    """Write an interactive network map: one self-contained HTML file that works offline."""
-    from govgraph.visualisations.maps import render_map
+    """Write a network map: an interactive self-contained HTML file, or a static SVG or PNG."""
+    from govgraph.visualisations.export import EXPORT_FORMATS, export_map
+    from govgraph.visualisations.maps import build_map
 
+    if fmt not in EXPORT_FORMATS:
+        raise _fail(QueryError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}"))
     try:
         with _open(store) as st:
-            html = render_map(st, kind, focus=focus, depth=depth, as_of=as_of, scope=scope)
+            model = build_map(st, kind, focus=focus, depth=depth, as_of=as_of, scope=scope)
+        data = export_map(model, fmt)
     except GovgraphError as exc:
         raise _fail(exc) from None
-    Path(output).write_text(html, encoding="utf-8")
-    err.print(f"wrote {kind} map ({len(html):,} bytes) to {output}")
+    Path(output).write_bytes(data)
+    err.print(f"wrote {kind} map ({len(data):,} bytes, {fmt}) to {output}")
 
 
 report_app = typer.Typer(

@@ -44,7 +44,6 @@ from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
 from govgraph.graph.front import FrontCache
 from govgraph.graph.overlaps import FindingsCache
-from govgraph.graph.search import SearchIndexes
 from govgraph.graph.store import Store, open_store
 
 STATIC = resources.files("govgraph.api").joinpath("static")
@@ -64,7 +63,6 @@ class GovgraphGraphQL(GraphQL[Context, None]):
         graphiql: bool,
         findings: FindingsCache,
         costly: Costly,
-        search: SearchIndexes,
     ) -> None:
         super().__init__(
             schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False
@@ -73,7 +71,6 @@ class GovgraphGraphQL(GraphQL[Context, None]):
         self.limiter = limiter
         self.findings = findings
         self.costly = costly
-        self.search = search
         self._ide = TEMPLATES.joinpath("graphiql.html").read_text("utf-8")
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -82,7 +79,6 @@ class GovgraphGraphQL(GraphQL[Context, None]):
             limiter=self.limiter,
             findings=self.findings,
             costly=self.costly,
-            search=self.search,
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -106,7 +102,6 @@ def create_app(
     limiter = CapacityLimiter(threads or settings.threads)
     findings = FindingsCache()
     costly = Costly.from_settings(settings)
-    search = SearchIndexes()
     graphql = GovgraphGraphQL(
         store,
         limiter,
@@ -114,7 +109,6 @@ def create_app(
         graphiql=settings.graphiql,
         findings=findings,
         costly=costly,
-        search=search,
     )
     sparql = sparql_endpoint(store, costly)
 
@@ -127,7 +121,7 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/", home_endpoint(store, findings), methods=["GET", "HEAD"]),
         Route("/organisations", organisations_endpoint(), methods=["GET", "HEAD"]),
-        Route("/search", search_endpoint(search), methods=["GET", "HEAD"]),
+        Route("/search", search_endpoint(), methods=["GET", "HEAD"]),
         Route("/maps", maps_index_endpoint(), methods=["GET", "HEAD"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
@@ -165,5 +159,4 @@ def create_app(
     app.state.findings = findings
     app.state.front = FrontCache()
     app.state.costly = costly
-    app.state.search = search
     return app

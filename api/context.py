@@ -26,7 +26,6 @@ from govgraph.graph.overlaps import FindingsCache
 from govgraph.graph.plan_queries import ACTION_LINKS, ASSESSMENT_LINKS
 from govgraph.graph.records import EntityRecord, RelationshipRecord, SourceRef
 from govgraph.graph.relationships import relationships_of
-from govgraph.graph.search import SearchIndexes
 from govgraph.graph.store import Store
 from govgraph.ontology.terms import GG
 
@@ -81,8 +80,6 @@ class Context:
     limiter: CapacityLimiter
     findings: FindingsCache = field(default_factory=FindingsCache)
     """Overlap findings, computed once per data version; the app shares one cache."""
-    search: SearchIndexes = field(default_factory=SearchIndexes)
-    """The search index of the current data version; the app shares one."""
     costly: Costly = field(default_factory=lambda: Costly.from_settings(Settings()))
     """Snapshots and scenarios run through this (a slot, a confined child); the app
     shares one."""

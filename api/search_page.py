@@ -1,5 +1,5 @@
 """``/search``: the site's search page, its JSON and CSV twins, and the data behind the
-header's suggestions. One index per data version (:class:`~govgraph.graph.search.SearchIndexes`)
+header's suggestions. One index per data version (:func:`~govgraph.graph.search.index_for`)
 serves the page, the suggestions and GraphQL ``search`` alike."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from govgraph.api.pages import (
 from govgraph.graph.core.numbers import whole_number
 from govgraph.graph.entities import entity_id
 from govgraph.graph.errors import GovgraphError, QueryError
-from govgraph.graph.search import GROUPS, MAX_HITS, MAX_QUERY, OTHER, SearchIndexes, SearchResult
+from govgraph.graph.search import GROUPS, MAX_HITS, MAX_QUERY, OTHER, SearchResult, index_for
 
 PAGE = 50
 """Hits on the HTML page: enough for any name, and the rest are a link away."""
@@ -44,7 +44,7 @@ def _hit_json(hit: Any) -> dict[str, Any]:
     }
 
 
-def search_endpoint(indexes: SearchIndexes) -> Endpoint:
+def search_endpoint() -> Endpoint:
     async def endpoint(request: Request) -> Response:
         params = request.query_params
         text = params.get("q", "").strip()
@@ -60,7 +60,7 @@ def search_endpoint(indexes: SearchIndexes) -> Endpoint:
             if not 1 <= first <= MAX_HITS:
                 raise QueryError(f"first must be between 1 and {MAX_HITS}")
             store = request.app.state.store
-            index = await anyio.to_thread.run_sync(indexes.get, store)
+            index = await anyio.to_thread.run_sync(index_for, store)
             found: SearchResult = index.search(text, first=first, groups=groups)
         except GovgraphError as exc:
             return error_response(exc, request=request)

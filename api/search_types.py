@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import anyio
 import strawberry
 
 from govgraph.api.types import Ctx, Entity, entities_of
 from govgraph.graph.errors import QueryError
-from govgraph.graph.search import MAX_HITS, MAX_QUERY, RANKS, SearchResult
+from govgraph.graph.search import MAX_HITS, MAX_QUERY, RANKS, SearchResult, index_for
 
 
 @strawberry.type(description="One entity a search found, and how it matched.")
@@ -41,7 +42,7 @@ async def search_results(
     if not 0 <= first <= MAX_HITS:
         raise QueryError(f"first must be between 0 and {MAX_HITS}")
     ctx = info.context
-    index = await ctx.run(ctx.search.get)
+    index = await anyio.to_thread.run_sync(index_for, ctx.store, limiter=ctx.limiter)
     found: SearchResult = index.search(text, first=first, groups=groups)
     entities = {e.iri: e for e in await entities_of(info, [h.iri for h in found.hits])}
     return SearchResults(

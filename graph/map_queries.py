@@ -197,3 +197,13 @@ def actions(store: Store) -> list[ActionFacts]:
 def _append(items: list[str], value: str) -> None:
     if value not in items:
         items.append(value)
+
+
+def years(store: Store) -> list[int]:
+    """The years any start or end date falls in, ascending (map_years.rq)."""
+    out = set()
+    for r in store.select(query("map_years")):
+        text = str(r["year"])
+        if text.isdigit():
+            out.add(int(text))
+    return sorted(out)

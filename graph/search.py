@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -291,17 +292,29 @@ def _group_of(classes: set[URIRef]) -> Group:
     return OTHER
 
 
-class SearchIndexes:
-    """The index of a store's current data version (the app holds one of these for its
-    one store): rebuilt when a load changes the version, never per request."""
+class _Indexes:
+    """The index of each open store's current data version, rebuilt when a load changes the
+    version and forgotten with the store: the site's search page, its suggestions, GraphQL
+    ``search`` and the maps' focus by name all read the same one."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._held: tuple[str, SearchIndex] | None = None
+        self._held: weakref.WeakKeyDictionary[Store, tuple[str, SearchIndex]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def get(self, store: Store) -> SearchIndex:
         version = data_version(store)
         with self._lock:
-            if self._held is None or self._held[0] != version:
-                self._held = (version, build_index(store))
-            return self._held[1]
+            held = self._held.get(store)
+            if held is None or held[0] != version:
+                held = self._held[store] = (version, build_index(store))
+            return held[1]
+
+
+_INDEXES = _Indexes()
+
+
+def index_for(store: Store) -> SearchIndex:
+    """The search index of ``store`` as it stands (built on first use after each load)."""
+    return _INDEXES.get(store)

@@ -16,6 +16,13 @@ in-memory store with the ontology and inferences, and reports:
 Usage: ``.venv/bin/python scripts/bench_maps.py [--sizes 500,5000] [--out bench/out]``.
 Goals (issue 6): a 10,000-node map draws its first frame within 2 s and stays responsive;
 its layout takes under 10 s and a second build is instant.
+
+``--clusters`` (issue 16; ``make bench-maps``) measures, in one run, request to first frame
+(build, render, open, labels placed) of the 10,000-node landscape and of a hub's ego map
+(a regulator of 2,000 care services), each clustered and unclustered, and prints the
+clustered time as a ratio of the unclustered one, so the comparison holds whatever the
+machine's load. Goals: the 10,000-node map's first frame within 1 s, the hub's clustered
+ego map within 0.5 s.
 """
 
 from __future__ import annotations
@@ -75,9 +82,24 @@ def synthetic_ntriples(n: int, seed: int = 1) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def load(n: int) -> Store:
+def hub_ntriples(services: int) -> bytes:
+    """A regulator (body-1) of ``services`` care services, each provided by one of 50
+    providers: the long tail a hub's ego map clusters."""
+    lines = []
+    for k in range(services):
+        iri = f"<{ID}synthetic/service-{k}>"
+        lines.append(f"{iri} <{RDF_TYPE}> <{GG.CareService}> .")
+        lines.append(f'{iri} <{SKOS}prefLabel> "Synthetic Service {k}" .')
+        lines.append(f"{iri} <{GG.regulatedBy}> <{ID}synthetic/body-1> .")
+        lines.append(f"{iri} <{GG.providedBy}> <{ID}synthetic/body-{100 + k % 50}> .")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def load(n: int, services: int = 0) -> Store:
     store = open_store("memory:")
     store.replace_graph(GRAPH["synthetic"], synthetic_ntriples(n))
+    if services:
+        store.replace_graph(GRAPH["synthetic-services"], hub_ntriples(services))
     load_ontology(store)
     materialise(store)
     return store
@@ -145,12 +167,82 @@ def browser_timings(path: Path, query: str) -> dict[str, float]:
     }
 
 
+_SETTLED = "!!(window.govgraphMap && govgraphMap.drawn && govgraphMap.stable)"
+
+
+def request_to_first_frame(
+    store: Store, kind: str, focus: str | None, out: Path, page: object
+) -> tuple[float, int]:
+    """Milliseconds from the request (build and render, layout cached as a served map's
+    is after its first request) to the first frame with labels placed; and nodes drawn."""
+    build_map(store, kind, focus=focus, depth=1, scope="all")  # warm the layout cache
+    t = time.perf_counter()
+    html = render_html(build_map(store, kind, focus=focus, depth=1, scope="all"))
+    server = (time.perf_counter() - t) * 1000
+    path = out / f"{kind}-{'hub' if focus else 'all'}.html"
+    path.write_text(html, "utf-8")
+    page.goto(path.as_uri())  # type: ignore[attr-defined]
+    end = time.monotonic() + 120
+    while not page.evaluate(_SETTLED):  # type: ignore[attr-defined]
+        if time.monotonic() > end:
+            state = page.evaluate(  # type: ignore[attr-defined]
+                "[govgraphMap.drawn, govgraphMap.stable, govgraphMap.labelsSettled]"
+            )
+            raise SystemExit(f"{path.name} did not settle: drawn, stable, labels = {state}")
+        time.sleep(0.01)
+    first = page.evaluate("govgraphMap.drawnAt")  # type: ignore[attr-defined]
+    drawn = page.evaluate("govgraphMap.network.body.nodeIndices.length")  # type: ignore[attr-defined]
+    return server + first, drawn
+
+
+def cluster_bench(out: Path) -> None:
+    """Clustered against unclustered, in the same run (see the module docstring)."""
+    import os
+
+    from govgraph.visualisations import clusters
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser import offline_page  # type: ignore[import-not-found]
+
+    t = time.perf_counter()
+    store = load(10_000, services=2_000)
+    print(f"loaded in {time.perf_counter() - t:.1f} s", flush=True)
+    default = clusters.CLUSTER_MIN
+    print(
+        f"{'map':<28} {'clustered ms':>12} {'nodes':>6} "
+        f"{'unclustered ms':>14} {'nodes':>6} {'ratio':>6}"
+    )
+    with tempfile.TemporaryDirectory() as cache, offline_page() as (page, log):
+        os.environ[layout.CACHE_ENV] = cache
+        for label, kind, focus in (
+            ("landscape, 10,000 bodies", "landscape", None),
+            ("hub ego map, 2,000 services", "ego", "synthetic/body-1"),
+        ):
+            times = {}
+            for mode, minimum in (("clustered", default), ("unclustered", 10**9)):
+                clusters.CLUSTER_MIN = minimum
+                layout.clear_memory_cache()
+                runs = [request_to_first_frame(store, kind, focus, out, page) for _ in range(3)]
+                times[mode] = (statistics.median(r[0] for r in runs), runs[0][1])
+            clusters.CLUSTER_MIN = default
+            (c, cn), (u, un) = times["clustered"], times["unclustered"]
+            print(f"{label:<28} {c:>12.0f} {cn:>6,} {u:>14.0f} {un:>6,} {c / u:>6.2f}", flush=True)
+        assert not log.page_errors and not log.blocked, log
+    store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="500,5000,10000,20000")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument(
+        "--clusters", action="store_true", help="clustered against unclustered (issue 16)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.clusters:
+        cluster_bench(args.out)
+        return
     header = (
         f"{'nodes':>7} {'edges':>7} {'layout s':>9} {'build s':>8} {'rebuild s':>9} "
         f"{'render s':>8} {'size MB':>8} {'1st frame ms':>12} {'idle ms':>8} "
@@ -177,11 +269,11 @@ def main() -> None:
 
             layout.force_layout = timed  # type: ignore[assignment]
             t = time.perf_counter()
-            model = build_map(store, "landscape")
+            model = build_map(store, "landscape", scope="all")  # synthetic: no Scottish core
             build = time.perf_counter() - t
             layout.clear_memory_cache()
             t = time.perf_counter()
-            build_map(store, "landscape")
+            build_map(store, "landscape", scope="all")
             rebuild = time.perf_counter() - t
             layout.force_layout = real  # type: ignore[assignment]
         t = time.perf_counter()

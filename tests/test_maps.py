@@ -169,7 +169,7 @@ def test_served_maps_link_nodes_to_entity_pages(landscape: Store) -> None:
         ({"kind": "nonsense"}, QueryError),
         ({"kind": "landscape", "as_of": "last tuesday"}, QueryError),
         ({"kind": "ego", "focus": "no-such-body"}, NotFound),
-        ({"kind": "ego", "focus": "Not A Slug"}, QueryError),
+        ({"kind": "ego", "focus": "Not A Name Anyone Uses"}, NotFound),  # names are read too
         ({"kind": "ego"}, QueryError),
         ({"kind": "ego", "focus": "north-ijb", "depth": 0}, QueryError),
     ],

@@ -4,6 +4,7 @@ logs no errors, finds a named node by search and focuses it; hostile names stay 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,157 @@ def test_hostile_names_never_execute_in_any_map_kind(
                 page.screenshot(path=str(artefacts / "map-hostile-ego.png"))  # type: ignore[attr-defined]
     assert log.dialogs == []
     assert log.page_errors == [] and log.console_errors == [] and log.blocked == []
+
+
+# --- issue 16: legible at first sight, clusters, shareable, exportable --------------------
+LEGIBLE = {
+    "landscape": (None, 2),
+    "policy": (None, 2),
+    "ego": ("inverclyde-ijb", 2),
+    "overlap": (None, 2),
+}
+_OVERLAPS = """(() => {
+  const b = govgraphMap.labelBoxes();
+  const out = [];
+  for (let i = 0; i < b.length; i++) for (let j = i + 1; j < b.length; j++) {
+    const p = b[i], q = b[j];
+    if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom)
+      out.push([p.label, q.label]);
+  }
+  return {labels: b.length, overlaps: out};
+})()"""
+_SETTLED = (
+    "!!(window.govgraphMap && govgraphMap.drawn && govgraphMap.stable && govgraphMap.labelsSettled)"
+)
+
+
+def open_settled(page: object, url: str) -> None:
+    page.goto(url)  # type: ignore[attr-defined]
+    wait_for(page, _SETTLED, timeout=40)
+    page.wait_for_timeout(150)  # type: ignore[attr-defined]
+    wait_for(page, _SETTLED, timeout=10)
+
+
+@pytest.mark.parametrize("kind", sorted(LEGIBLE))
+def test_first_frame_labels_never_overlap(
+    bundled: Store, kind: str, tmp_path: Path, artefacts: Path
+) -> None:
+    focus, depth = LEGIBLE[kind]
+    path = tmp_path / f"{kind}.html"
+    path.write_text(render_html(build_map(bundled, kind, focus=focus, depth=depth)), "utf-8")
+    with offline_page(1400, 900) as (page, log):
+        open_settled(page, path.as_uri())
+        found = page.evaluate(_OVERLAPS)  # type: ignore[attr-defined]
+        page.screenshot(path=str(artefacts / f"map-legible-{kind}.png"))  # type: ignore[attr-defined]
+    assert found["labels"] >= 4, found
+    assert found["overlaps"] == []
+    assert log.console_errors == [] and log.page_errors == [] and log.blocked == []
+
+
+def _click_node(page: object, node_id: object) -> None:
+    at = page.evaluate(  # type: ignore[attr-defined]
+        "(id) => { const n = govgraphMap.network;"
+        " const p = n.canvasToDOM(n.getPositions([id])[id]);"
+        " const r = document.getElementById('map').getBoundingClientRect();"
+        " return {x: r.left + p.x, y: r.top + p.y}; }",
+        node_id,
+    )
+    page.mouse.click(at["x"], at["y"])  # type: ignore[attr-defined]
+    page.wait_for_timeout(250)  # type: ignore[attr-defined]
+
+
+def test_a_hubs_cluster_opens_on_click_and_closes_again(bundled: Store, tmp_path: Path) -> None:
+    path = tmp_path / "ego.html"
+    model = build_map(bundled, "ego", focus="care-inspectorate", depth=1)
+    path.write_text(render_html(model), "utf-8")
+    drawn = "govgraphMap.network.body.nodeIndices.length"
+    with offline_page(1400, 900) as (page, log):
+        open_settled(page, path.as_uri())
+        first = page.evaluate(drawn)  # type: ignore[attr-defined]
+        assert first <= 150
+        cluster = page.evaluate("govgraphMap.clusters[0].id")  # type: ignore[attr-defined]
+        _click_node(page, cluster)
+        opened = page.evaluate(drawn)  # type: ignore[attr-defined]
+        assert opened > first + 500
+        assert page.evaluate("govgraphMap.clusterOpen[0]")  # type: ignore[attr-defined]
+        _click_node(page, "close-" + cluster)
+        assert page.evaluate(drawn) == first  # type: ignore[attr-defined]
+        assert not page.evaluate("govgraphMap.clusterOpen[0]")  # type: ignore[attr-defined]
+    assert log.console_errors == [] and log.page_errors == []
+
+
+def test_downloads_give_a_png_and_an_svg_with_text_labels(bundled: Store, tmp_path: Path) -> None:
+    path = tmp_path / "landscape.html"
+    path.write_text(render_html(build_map(bundled, "landscape")), "utf-8")
+    with offline_page(1400, 900) as (page, log):
+        open_settled(page, path.as_uri())
+        with page.expect_download() as png:  # type: ignore[attr-defined]
+            page.click("#download-png")  # type: ignore[attr-defined]
+        with page.expect_download() as svg:  # type: ignore[attr-defined]
+            page.click("#download-svg")  # type: ignore[attr-defined]
+        png_path, svg_path = tmp_path / "map.png", tmp_path / "map.svg"
+        png.value.save_as(png_path)
+        svg.value.save_as(svg_path)
+    data = png_path.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 20_000
+    text = svg_path.read_text("utf-8")
+    assert text.startswith("<svg") and "Scottish Government</text>" in text
+    assert "Care Inspectorate</text>" in text
+    assert log.console_errors == [] and log.page_errors == [] and log.blocked == []
+
+
+@pytest.fixture
+def served(bundled: Store) -> Iterator[str]:
+    """The app on a loopback port (this worktree's range), in a thread."""
+    import threading
+
+    import uvicorn
+
+    from govgraph.api.app import create_app
+
+    config = uvicorn.Config(create_app(bundled), host="127.0.0.1", port=18531, log_level="error")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    end = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < end and thread.is_alive(), "server did not start"
+        time.sleep(0.05)
+    try:
+        yield "http://127.0.0.1:18531"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_a_copied_map_url_restores_focus_filters_search_and_date(served: str) -> None:
+    with offline_page(1400, 900) as (page, log):
+        open_settled(page, f"{served}/maps/ego?focus=Inverclyde%20IJB&depth=2&asOf=2022")
+        assert "as of 2022" in page.text_content("#map-date")  # type: ignore[attr-defined]
+        assert page.text_content("#map-year-value") == "2022"  # type: ignore[attr-defined]
+        first_group = 'input[data-filter="group"][data-key="0"]'
+        page.uncheck(first_group)  # type: ignore[attr-defined]
+        page.fill("#map-search", "Inverclyde Council")  # type: ignore[attr-defined]
+        page.keyboard.press("Enter")  # type: ignore[attr-defined]
+        page.wait_for_timeout(300)  # type: ignore[attr-defined]
+        url = page.url  # type: ignore[attr-defined]
+        assert "#" in url and "sel=inverclyde-council" in url and "hide=" in url
+        page.goto("about:blank")  # type: ignore[attr-defined]
+        open_settled(page, url)
+        page.wait_for_timeout(300)  # type: ignore[attr-defined]
+        assert not page.is_checked(first_group)  # type: ignore[attr-defined]
+        assert page.evaluate("govgraphMap.selectedLabels()") == ["Inverclyde Council"]  # type: ignore[attr-defined]
+        assert page.input_value("#map-search") == "Inverclyde Council"  # type: ignore[attr-defined]
+        assert "as of 2022" in page.text_content("#map-date")  # type: ignore[attr-defined]
+        # the date slider redraws the map for another year, keeping the rest of the view
+        years = page.evaluate("govgraphMap.data.years")  # type: ignore[attr-defined]
+        with page.expect_navigation():  # type: ignore[attr-defined]
+            page.evaluate(  # type: ignore[attr-defined]
+                "(i) => { const s = document.getElementById('map-year'); s.value = String(i);"
+                " s.dispatchEvent(new Event('change')); }",
+                years.index(2019),
+            )
+        wait_for(page, _SETTLED, timeout=40)
+        assert "asOf=2019" in page.url and "sel=inverclyde-council" in page.url  # type: ignore[attr-defined]
+        assert "as of 2019" in page.text_content("#map-date")  # type: ignore[attr-defined]
+    assert log.console_errors == [] and log.page_errors == [] and log.blocked == []

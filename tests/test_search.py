@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from govgraph.api.app import create_app
 from govgraph.graph.core.names import fold, name_key, search_words
 from govgraph.graph.errors import QueryError
-from govgraph.graph.search import GROUPS, SearchIndex, SearchIndexes, build_index
+from govgraph.graph.search import GROUPS, SearchIndex, build_index, index_for
 from govgraph.graph.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG, GRAPH, ID
@@ -107,16 +107,15 @@ def test_result_groups_are_ontology_classes() -> None:
 
 
 def test_the_index_is_rebuilt_when_the_data_version_changes(store: Store) -> None:
-    indexes = SearchIndexes()
     _index(store)
-    first = indexes.get(store)
-    assert indexes.get(store) is first
+    first = index_for(store)
+    assert index_for(store) is first
     g = Graph()
     g.add((ID["new"], RDF.type, GG.Organisation))
     g.add((ID["new"], SKOS.prefLabel, Literal("Brand New Board")))
     store.replace_graph(GRAPH["more"], g)
-    assert indexes.get(store) is not first
-    assert indexes.get(store).search("brand new").hits[0].name == "Brand New Board"
+    assert index_for(store) is not first
+    assert index_for(store).search("brand new").hits[0].name == "Brand New Board"
 
 
 PINNED = {

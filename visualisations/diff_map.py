@@ -73,6 +73,9 @@ class DiffMapModel(MapModel):
             if counts[DIFF + s]
         ]
 
+    def relationship(self, kind: str) -> str:
+        return split_kind(kind)[1]
+
     @property
     def edge_legend(self) -> list[LegendEntry]:
         counts = Counter(e.kind for e in self.edges)
@@ -168,9 +171,14 @@ def _nodes(store: Store, ids: set[str]) -> dict[str, MapNode]:
     return x.nodes_for(store, q.names(store, sorted(ids)), None, str(GG.Organisation))
 
 
-def build_diff_map(before: Store, after: Store, impact: Impact) -> DiffMapModel:
+def build_diff_map(
+    before: Store, after: Store, impact: Impact, *, scope: str = "scotland"
+) -> DiffMapModel:
     """The laid-out difference map of ``impact``: what it touches, plus one hop of context
-    in the union of both landscapes."""
+    in the union of both landscapes, in the maps' default scope (UK-wide bodies with no
+    stated line to the Scottish care landscape, and posts that only hang off them, are
+    left out unless ``scope`` is ``all``)."""
+    from govgraph.visualisations.kinds import LANDSCAPE_CLASSES, out_of_scope
     from govgraph.visualisations.maps import place
 
     old_edges, new_edges = _edges(before), _edges(after)
@@ -181,6 +189,23 @@ def build_diff_map(before: Store, after: Store, impact: Impact) -> DiffMapModel:
     hidden = set(q.named_entities_of(before, [str(c) for c in AGGREGATED_CLASSES]))
     hidden |= set(q.named_entities_of(after, [str(c) for c in AGGREGATED_CLASSES]))
     touched = set(impact.touched)
+    # out of scope on the side(s) where it exists, in scope on neither
+    was_out = out_of_scope(before, scope, via_services=True)
+    now_out = out_of_scope(after, scope, via_services=True)
+    bodies = [str(c) for c in LANDSCAPE_CLASSES]
+    inside = (set(q.named_entities_of(before, bodies)) - was_out) | (
+        set(q.named_entities_of(after, bodies)) - now_out
+    )
+    outside = (was_out | now_out) - inside
+    if outside:
+        links: dict[str, set[str]] = defaultdict(set)
+        for e in (*old_edges, *new_edges):
+            links[e.source].add(e.target)
+            links[e.target].add(e.source)
+        hangers = {t for t in touched if links[t] and links[t] <= outside}
+        dropped = (touched & outside) | hangers
+        touched -= dropped
+        hidden |= outside | hangers
     core = _core(touched, before, after, changed_keys)
     ids, left_out = _context(
         touched, core, [*old_edges, *new_edges], changed_keys, hidden - touched

@@ -136,6 +136,32 @@ def _in_scope(store: Store, drawable: set[str], edges: Iterable[MapEdge]) -> set
     return one_hop(q.scope_core(store) & drawable, ((e.source, e.target) for e in edges))
 
 
+def out_of_scope(
+    store: Store, scope: str, as_of: str | None = None, *, via_services: bool = False
+) -> set[str]:
+    """Bodies every map leaves out by default: those of the landscape's classes outside
+    the Scottish scope (:mod:`govgraph.graph.scope`, the browse view's rule), such as
+    UK-wide directory bodies no stated line ties to the care landscape. Empty for
+    ``scope=all``. Posts, people, places and care services are never left out here.
+    ``via_services``: a map that draws care services (ego) counts a provider's line to a
+    service in the landscape as tying it in; the landscape, which does not draw them, not."""
+    if scope == "all":
+        return set()
+    bodies = set(q.named_entities_of(store, [str(c) for c in LANDSCAPE_CLASSES]))
+    edges = x.canonical_edges(q.relationship_edges(store, x.relationship_kind_iris()), as_of)
+    drawable = bodies | _aggregated(store) if via_services else bodies
+    return bodies - _in_scope(store, drawable, edges)
+
+
+def _scope_note(left_out: int) -> tuple[str, ...]:
+    if not left_out:
+        return ()
+    return (
+        f"{left_out:,} UK-wide bodies with no stated line to the Scottish care landscape are "
+        "left out (scope=all draws them).",
+    )
+
+
 def _accountability_lines(store: Store, as_of: str | None) -> list[MapEdge]:
     """Direct accountability edges read upwards: (accountable body, kind, holder)."""
     kinds = [
@@ -175,7 +201,12 @@ def accountability(store: Store, req: MapRequest) -> MapModel:
     answers to it), ``depth`` steps each way, in rows."""
     focus = _need_focus("accountability", req)
     hidden = _aggregated(store)
-    lines = _accountability_lines(store, req.as_of)
+    outside = out_of_scope(store, req.scope, req.as_of) - {focus}
+    lines = [
+        e
+        for e in _accountability_lines(store, req.as_of)
+        if e.source not in outside and e.target not in outside
+    ]
     up: dict[str, set[str]] = defaultdict(set)
     down: dict[str, set[str]] = defaultdict(set)
     for e in lines:
@@ -220,11 +251,21 @@ def ego(store: Store, req: MapRequest) -> MapModel:
     all_edges = x.canonical_edges(
         q.relationship_edges(store, x.relationship_kind_iris()), req.as_of
     )
+    outside = out_of_scope(store, req.scope, req.as_of, via_services=True) - {focus}
     step: dict[str, set[str]] = defaultdict(set)
     for e in all_edges:
+        if e.source in outside or e.target in outside:
+            continue
         step[e.source].add(e.target)
         step[e.target].add(e.source)
     hops = _walk(focus, step, req.depth)
+    dropped = 0
+    if outside:
+        every: dict[str, set[str]] = defaultdict(set)
+        for e in all_edges:
+            every[e.source].add(e.target)
+            every[e.target].add(e.source)
+        dropped = len(set(_walk(focus, every, req.depth)) & outside)
     notes: tuple[str, ...] = ()
     if len(hops) > MAX_EGO_NODES:
         keep = sorted(hops, key=lambda n: (hops[n], -len(step[n]), n))[:MAX_EGO_NODES]
@@ -250,7 +291,11 @@ def ego(store: Store, req: MapRequest) -> MapModel:
         edges=edges,
         sources=srcs,
         focus=focus,
-        notes=(f"Everything within {req.depth} relationship step(s) of the focus.", *notes),
+        notes=(
+            f"Everything within {req.depth} relationship step(s) of the focus.",
+            *notes,
+            *_scope_note(dropped),
+        ),
     )
 
 
@@ -279,6 +324,9 @@ def policy(store: Store, req: MapRequest) -> MapModel:
         for agent, area, remit in q.interests(store)
     ]
     held += [(agent, group, str(GG.servesClientGroup)) for agent, group in q.client_groups(store)]
+    outside = out_of_scope(store, req.scope, req.as_of) - {req.focus}
+    agents = {a for a, _, _ in held}
+    held = [h for h in held if h[0] not in outside]
     named = q.names(store, sorted({a for a, _, _ in held} | {p for _, p, _ in held}))
     nodes = x.nodes_for(store, named, req.as_of)
     edges = [
@@ -304,6 +352,7 @@ def policy(store: Store, req: MapRequest) -> MapModel:
         notes=(
             "A formal remit is drawn darker than an interest; serving a client group has its"
             " own colour (see the legend).",
+            *_scope_note(len(agents & outside)),
         ),
     )
 

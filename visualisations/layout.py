@@ -2,10 +2,11 @@
 
 Force maps: each connected component is laid out with igraph's Fruchterman-Reingold
 (grid variant above 1,000 nodes: O(n) per iteration in C, 0.55 s for 10,000 nodes here,
-against 69 s for networkx ``spring_layout`` on 7,400), scaled to a common edge length and
-packed in rows, largest first; isolated nodes sit in a compact grid sorted by type, so
-colours cluster. Layered maps (accountability, actions) place nodes in rows by level,
-ordered by the barycentre of their neighbours to limit crossings.
+against 69 s for networkx ``spring_layout`` on 7,400), scaled to a common edge length;
+the largest sits at the left and the smaller ones and the isolated nodes (sorted by type,
+so colours cluster) fill columns beside it, so the map fills a screen-shaped box. Layered
+maps (accountability, actions) place nodes in rows by level, ordered by the barycentre of
+their neighbours to limit crossings.
 
 Layouts are cached per data version: the key is a hash of the algorithm, node ids, edges
 and levels, in memory and on disk (``$GOVGRAPH_CACHE`` or ``.govgraph/cache``), so a
@@ -26,7 +27,7 @@ from pathlib import Path
 Point = tuple[float, float]
 Positions = dict[str, Point]
 
-VERSION = "4"
+VERSION = "6"
 """Bump when an algorithm changes, so cached layouts are not reused."""
 EDGE_LENGTH = 80.0
 """Median edge length in pixels at scale 1."""
@@ -68,11 +69,9 @@ def force_layout(
             blocks.append(_component(graph, comp, nodes))
     finally:
         igraph.set_random_number_generator(random)
-    if isolated:
-        key = (groups or {}).get
-        isolated.sort(key=lambda n: (key(n) or "", n))
-        blocks.append(_grid(isolated, EDGE_LENGTH * 0.75))
-    return _pack(blocks, EDGE_LENGTH * 1.2)
+    key = (groups or {}).get
+    isolated.sort(key=lambda n: (key(n) or "", n))
+    return _pack(blocks, EDGE_LENGTH * 1.2, isolated)
 
 
 def _component(graph: object, comp: list[int], nodes: Sequence[str]) -> Positions:
@@ -89,33 +88,71 @@ def _component(graph: object, comp: list[int], nodes: Sequence[str]) -> Position
     return {nodes[i]: c for i, c in zip(comp, coords, strict=True)}
 
 
-def _grid(items: Sequence[str], step: float) -> Positions:
+ASPECT = 1.5
+"""Width over height of the canvas a map opens in (1400x900 less the legend)."""
+
+
+def _grid(items: Sequence[str], step: float, rows: int | None = None) -> Positions:
+    """A grid, column by column when ``rows`` is given (to fill a column beside a block)."""
+    if rows:
+        return {n: ((i // rows) * step, (i % rows) * step) for i, n in enumerate(items)}
     cols = max(1, math.ceil(math.sqrt(len(items) * 1.6)))
     return {n: ((i % cols) * step, (i // cols) * step) for i, n in enumerate(items)}
 
 
-def _pack(blocks: list[Positions], margin: float) -> Positions:
-    """Shelf packing: blocks left to right in rows no wider than the largest block or
-    the square root of the total area, whichever is wider."""
-    boxes = []
-    for b in blocks:
-        xs = [p[0] for p in b.values()]
-        ys = [p[1] for p in b.values()]
-        boxes.append((min(xs), min(ys), max(xs) - min(xs) + margin, max(ys) - min(ys) + margin))
-    if not boxes:
+def _box(block: Positions, margin: float) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in block.values()]
+    ys = [p[1] for p in block.values()]
+    return min(xs), min(ys), max(xs) - min(xs) + margin, max(ys) - min(ys) + margin
+
+
+def _pack(blocks: list[Positions], margin: float, isolated: Sequence[str] = ()) -> Positions:
+    """The largest component at the left; smaller components and the isolated nodes packed
+    in columns beside it, the column height chosen so the whole map has the canvas's shape
+    (:data:`ASPECT`) instead of trailing a grid below the main component."""
+    if not blocks and not isolated:
         return {}
-    area = sum(w * h for _, _, w, h in boxes)
-    width = max(max(w for _, _, w, _ in boxes), math.sqrt(area) * 1.3)
+    step = EDGE_LENGTH * 0.75
+    main_h = _box(blocks[0], margin)[3] if blocks else step
+    tallest = max([main_h, *(_box(b, margin)[3] for b in blocks)])
+    best: tuple[float, Positions] | None = None
+    for k in range(12):
+        height = tallest * (1 + k * 0.25)
+        out, width = _columns(blocks, margin, isolated, step, height)
+        span = max(height, max((p[1] for p in out.values()), default=0.0))
+        miss = abs(math.log((width / span) / ASPECT))
+        if best is None or miss < best[0]:
+            best = (miss, out)
+    assert best is not None
+    return best[1]
+
+
+def _columns(
+    blocks: list[Positions],
+    margin: float,
+    isolated: Sequence[str],
+    step: float,
+    height: float,
+) -> tuple[Positions, float]:
+    """Blocks in columns no taller than ``height`` (the first block its own column);
+    the isolated nodes in a grid of that height. Returns positions and the total width."""
+    if isolated:
+        rows = max(1, int(height // step))
+        blocks = [*blocks, _grid(isolated, step, rows=rows)]
     out: Positions = {}
-    x = y = row_height = 0.0
-    for block, (minx, miny, w, h) in zip(blocks, boxes, strict=True):
-        if x > 0 and x + w > width:
-            x, y, row_height = 0.0, y + row_height, 0.0
-        for n, (px, py) in block.items():
-            out[n] = (round(px - minx + x, 1), round(py - miny + y, 1))
-        x += w
-        row_height = max(row_height, h)
-    return out
+    x = y = col_width = 0.0
+    for n, block in enumerate(blocks):
+        minx, miny, w, h = _box(block, margin)
+        if n > 0 and y > 0 and y + h > height:
+            x, y, col_width = x + col_width, 0.0, 0.0
+        for node, (px, py) in block.items():
+            out[node] = (round(px - minx + x, 1), round(py - miny + y, 1))
+        if n == 0:
+            x, y, col_width = w, 0.0, 0.0
+        else:
+            y += h
+            col_width = max(col_width, w)
+    return out, x + col_width
 
 
 def layered_layout(

@@ -8,11 +8,16 @@ writes the same HTML to a file.
 
 from __future__ import annotations
 
-from govgraph.graph.errors import QueryError
+from dataclasses import replace
+
+from govgraph.graph import map_queries
+from govgraph.graph.errors import NotFound, QueryError
 from govgraph.graph.organisations import iri_for
 from govgraph.graph.scope import SCOPES
+from govgraph.graph.search import RANKS, Hit, index_for
 from govgraph.graph.store import Store
 from govgraph.visualisations import extract, layout
+from govgraph.visualisations.clusters import find_clusters, spread
 from govgraph.visualisations.kinds import KINDS, MapRequest
 from govgraph.visualisations.model import MapModel, entity_path
 from govgraph.visualisations.render import render_html
@@ -23,6 +28,8 @@ PHYSICS_MAX = 150
 """Force maps up to this many nodes are left to settle in the browser (from the Python
 layout); bigger ones arrive laid out with physics off, and draw at once."""
 MAX_DEPTH = 6
+SUGGESTIONS = 8
+"""Closest matches listed when a focus name is unknown or ambiguous."""
 
 
 def map_kinds() -> list[str]:
@@ -51,13 +58,13 @@ def build_map(
         raise QueryError(f"unknown map kind {kind!r}: use one of {', '.join(map_kinds())}")
     if not 1 <= depth <= MAX_DEPTH:
         raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, not {depth}")
-    try:
-        focus_iri = str(iri_for(focus)) if focus else None
-    except ValueError as exc:
-        raise QueryError(str(exc)) from None
+    focus_iri = resolve_focus(store, focus) if focus else None
     if scope not in SCOPES:
         raise QueryError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
-    model = builder(store, MapRequest(focus_iri, depth, extract.parse_as_of(as_of), scope))
+    day = extract.parse_as_of(as_of)
+    model = builder(store, MapRequest(focus_iri, depth, day, scope))
+    model.as_of, model.scope = day, scope
+    model.years = tuple(map_queries.years(store))
     place(model)
     if served:
         for n in model.nodes:
@@ -65,11 +72,49 @@ def build_map(
     return model
 
 
+def _listing(hits: list[Hit]) -> str:
+    bodies_first = sorted(hits, key=lambda h: h.group.key != "bodies")[:SUGGESTIONS]
+    return "; ".join(
+        f"{h.name} ({entity_path(h.iri) or h.iri})".replace("/id/", "") for h in bodies_first
+    )
+
+
+def resolve_focus(store: Store, text: str) -> str:
+    """The IRI a focus names: an entity id or IRI, else a name or alias read by the site's
+    search (one exact or one matching entity). An unknown or ambiguous name raises
+    NotFound or QueryError listing the closest matches, so the user can pick one."""
+    text = text.strip()
+    try:
+        iri = str(iri_for(text))
+    except (ValueError, QueryError):
+        iri = None
+    if iri is not None and map_queries.names(store, [iri]):
+        return iri
+    index = index_for(store)
+    exact = index.lookup(text)
+    if len(exact) == 1:
+        return exact[0].iri
+    if len(exact) > 1:
+        raise QueryError(f"{text!r} names {len(exact)} entities: {_listing(exact)}")
+    found = index.search(text, first=50)
+    # only a name or alias the text starts picks by itself; words in any order or a close
+    # spelling are offered, never taken (stray text must not draw some map)
+    strong = [h for h in found.hits if h.rank <= RANKS.index("alias prefix")]
+    if len(strong) == 1 and found.total == 1:
+        return strong[0].iri
+    if not found.hits:
+        guess = f"; did you mean {found.did_you_mean!r}?" if found.did_you_mean else ""
+        raise NotFound(f"no entity named {text!r}{guess}")
+    raise NotFound(f"no entity named {text!r}; closest matches: {_listing(found.hits)}")
+
+
 def place(model: MapModel) -> None:
-    """Give every node a position: cached per data version, computed on a miss."""
-    ids = [n.id for n in model.nodes]
-    pairs = [(e.source, e.target) for e in model.edges]
+    """Give every node a position: cached per data version, computed on a miss. Force
+    maps are laid out collapsed (each long tail one cluster node), so what the first frame
+    shows uses the canvas; a cluster's members are spread around it for when it opens."""
     if model.layout == "layered":
+        ids = [n.id for n in model.nodes]
+        pairs = [(e.source, e.target) for e in model.edges]
         levels = {n.id: n.level or 0 for n in model.nodes}
         labels = {n.id: n.label.lower() for n in model.nodes}
         key = layout.layout_key("layered", ids, pairs, model.direction, levels)
@@ -78,12 +123,24 @@ def place(model: MapModel) -> None:
             lambda: layout.layered_layout(levels, pairs, direction=model.direction, order=labels),
         )
     else:
-        groups = {n.id: n.group for n in model.nodes}
+        model.clusters = find_clusters(model)
+        inside = {m: c.id for c in model.clusters for m in c.members}
+        ids = [n.id for n in model.nodes if n.id not in inside] + [c.id for c in model.clusters]
+        pairs = sorted(
+            {(inside.get(e.source, e.source), inside.get(e.target, e.target)) for e in model.edges}
+        )
+        groups = {n.id: n.group for n in model.nodes} | {c.id: c.group for c in model.clusters}
         key = layout.layout_key("force", ids, pairs, groups)
-        positions = layout.cached(key, lambda: layout.force_layout(ids, pairs, groups=groups))
+        positions = dict(layout.cached(key, lambda: layout.force_layout(ids, pairs, groups=groups)))
+        for k, c in enumerate(model.clusters):
+            x, y = positions.get(c.id, (0.0, 0.0))
+            model.clusters[k] = replace(c, x=x, y=y)
+            positions.update(spread((x, y), list(c.members), layout.EDGE_LENGTH * 0.45))
     for n in model.nodes:
         n.x, n.y = positions.get(n.id, (0.0, 0.0))
-    model.physics = model.layout == "force" and len(model.nodes) <= PHYSICS_MAX
+    # small maps settle in the browser (cluster members are not simulated: they reach the
+    # browser's network only when their cluster opens)
+    model.physics = model.layout == "force" and 1 < len(model.drawn_ids()) <= PHYSICS_MAX
 
 
 def render_map(

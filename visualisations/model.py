@@ -106,6 +106,8 @@ class MapEdge:
     sources: tuple[str, ...] = ()
     start: str | None = None
     end: str | None = None
+    finding: int | None = None
+    """Index into ``MapModel.findings`` (overlap map)."""
 
     @property
     def label(self) -> str:
@@ -138,6 +140,21 @@ class Source:
     loaded: str | None
 
 
+@dataclass(frozen=True)
+class Cluster:
+    """A hub's long tail drawn as one node that opens on click ("regulates 539 care
+    services"): the members share the hub, the relationship kind and the type."""
+
+    id: str
+    hub: str
+    kind: str
+    group: str
+    members: tuple[str, ...]
+    label: str
+    x: float = 0.0
+    y: float = 0.0
+
+
 @dataclass
 class MapModel:
     kind: str
@@ -154,6 +171,19 @@ class MapModel:
     """True only for small force maps: the browser settles them; big ones arrive laid out."""
     notes: tuple[str, ...] = ()
     """Plain-text lines shown under the title (what the map leaves out, and why)."""
+    as_of: str | None = None
+    """The date the map shows (shown in its header; None: today's data)."""
+    years: tuple[int, ...] = ()
+    """Years the data knows (for the served map's date slider)."""
+    clusters: list[Cluster] = field(default_factory=list)
+    """Long tails drawn closed on the first frame (see :func:`find_clusters`)."""
+    edge_terms: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Edge kinds that are not ontology properties (the overlap map's finding kinds):
+    key -> (plain label, colour). Everything else is labelled and coloured by the ontology."""
+    findings: list[dict[str, object]] = field(default_factory=list)
+    """The overlap map's findings (score, reason, suggested action, evidence, link), which
+    its edges point into by ``MapEdge.finding``."""
+    scope: str = "scotland"
 
     def node(self, iri: str) -> MapNode:
         for n in self.nodes:
@@ -173,7 +203,24 @@ class MapModel:
 
     @property
     def edge_legend(self) -> list[LegendEntry]:
-        return legend_entries(Counter(e.kind for e in self.edges))
+        counts = Counter(e.kind for e in self.edges)
+        own = [LegendEntry(k, *self.edge_terms[k], counts[k]) for k in self.edge_terms if counts[k]]
+        return own + legend_entries(
+            Counter({k: n for k, n in counts.items() if k not in self.edge_terms})
+        )
+
+    def relationship(self, kind: str) -> str:
+        """The ontology property an edge kind stands for (the difference map encodes a
+        status in its kinds; its model overrides this)."""
+        return kind
+
+    def edge_colour(self, kind: str) -> str:
+        return self.edge_terms[kind][1] if kind in self.edge_terms else term_colour(kind)
+
+    def drawn_ids(self) -> set[str]:
+        """Nodes drawn on the first frame: clustered members are inside their cluster."""
+        hidden = {m for c in self.clusters for m in c.members}
+        return {n.id for n in self.nodes if n.id not in hidden} | {c.id for c in self.clusters}
 
 
 def legend_entries(counts: Counter[str]) -> list[LegendEntry]:

@@ -176,9 +176,14 @@ def payload(model: MapModel) -> dict[str, Any]:
         "start": [e.start for e in edges],
         "end": [e.end for e in edges],
     }
+    if model.findings:
+        edge_cols["finding"] = [e.finding for e in edges]
     m = ontology.model()
     kind_rows = []
     for row, e in zip(_legend(kinds), kinds, strict=True):
+        if e.key in model.edge_terms:  # a finding kind: reads the same from either end
+            kind_rows.append({**row, "inverse": e.label, "directed": False})
+            continue
         prop = m.properties.get(URIRef(e.key))
         inverse = (
             prop.label
@@ -189,9 +194,28 @@ def payload(model: MapModel) -> dict[str, Any]:
         )
         directed = not (prop is not None and prop.is_symmetric)
         kind_rows.append({**row, "inverse": inverse, "directed": directed})
+    clusters = [
+        {
+            "id": c.id,
+            "hub": index[c.hub],
+            "members": [index[m] for m in c.members if m in index],
+            "label": c.label,
+            "group": group_index[c.group],
+            "x": c.x,
+            "y": c.y,
+        }
+        for c in model.clusters
+        if c.hub in index
+    ]
     return {
         "kind": model.kind,
         "title": model.title,
+        "asOf": model.as_of,
+        "scope": model.scope,
+        "years": list(model.years),
+        "clusters": clusters,
+        "findings": model.findings,
+        "served": any(n.url for n in nodes),
         "focus": index.get(model.focus) if model.focus else None,
         "physics": model.physics,
         "shape": model.shape,
@@ -208,12 +232,14 @@ def payload(model: MapModel) -> dict[str, Any]:
 def render_html(model: MapModel) -> str:
     """The map as one HTML document (str; write it as UTF-8)."""
     assets = _assets()
+    data = payload(model)
     template = _environment().get_template("map.html")
     return template.render(
         model=model,
         node_legend=model.node_legend,
         edge_legend=model.edge_legend,
-        data_json=Markup(script_json(payload(model))),
+        data_json=Markup(script_json(data)),
+        served=data["served"],
         vis_js=Markup(assets["vis_js"]),
         map_js=Markup(assets["map_js"]),
         map_css=Markup(assets["map_css"]),

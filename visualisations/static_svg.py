@@ -20,16 +20,9 @@ LABELS_PER_SIDE = 85
 
 
 def static_svg(
-    model: MapModel,
-    *,
-    unit: float,
-    node: NodeStyle,
-    edge: EdgeStyle,
-    label_max: int = 30,
-    labels_per_side: int = LABELS_PER_SIDE,
+    model: MapModel, *, unit: float, node: NodeStyle, edge: EdgeStyle, label_max: int = 30
 ) -> str:
-    """The map in ``unit`` pixels per layout unit, its view box fitted to the drawing;
-    ``labels_per_side`` lines of labels would fill its longer side."""
+    """The map in ``unit`` pixels per layout unit, its view box fitted to the drawing."""
     if not model.nodes:
         return ""
     pad = 60.0
@@ -46,9 +39,16 @@ def static_svg(
     height = round(max(y for _, y in pos.values()) + pad / 2)
     # labels in proportion to the drawing, so they stay legible however far the layout
     # spreads once the picture is scaled to the page
-    font = round(max(width, height) / labels_per_side, 1)
+    font = round(max(width, height) / LABELS_PER_SIDE, 1)
+    boxes = _labelled(model, pos, node, font, label_max)
+    shown = set(boxes)
+    # the view box holds every label drawn, not only the nodes
+    left = min([0.0, *(b[0] - 4 for b in boxes.values())])
+    right = max([float(width), *(b[2] + 4 for b in boxes.values())])
+    top = min([0.0, *(b[1] - 4 for b in boxes.values())])
+    vx, vy, vw, vh = round(left), round(top), round(right - left), round(height - top)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{vx} {vy} {vw} {vh}" '
         f'font-size="{font}" role="img" aria-label="{escape(model.title)}" class="network">'
     ]
     for e in model.edges:
@@ -59,12 +59,44 @@ def static_svg(
     for n in model.nodes:
         x, y = pos[n.id]
         fill, r = node(n)
-        label = n.label if len(n.label) <= label_max else n.label[: label_max - 2] + "…"
+        text = ""
+        if n.id in shown:
+            text = (
+                f'<text x="{x}" y="{round(y - r - 2, 1)}" text-anchor="middle">'
+                f"{escape(_short(n.label, label_max))}</text>"
+            )
         parts.append(
             f'<g><title>{escape(n.label)}</title><circle cx="{x}" cy="{y}" r="{r}" '
-            f'fill="{fill}" stroke="#333" stroke-width="0.6"/>'
-            f'<text x="{x}" y="{round(y - r - 2, 1)}" text-anchor="middle">'
-            f"{escape(label)}</text></g>"
+            f'fill="{fill}" stroke="#333" stroke-width="0.6"/>{text}</g>'
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _short(label: str, limit: int) -> str:
+    return label if len(label) <= limit else label[: limit - 2] + "…"
+
+
+def _labelled(
+    model: MapModel,
+    pos: dict[str, tuple[float, float]],
+    node: NodeStyle,
+    font: float,
+    label_max: int,
+) -> dict[str, tuple[float, float, float, float]]:
+    """The nodes whose labels are drawn, with their boxes: heaviest first, each only if
+    its box (estimated at 0.62 em a character) overlaps no label already placed, so no two
+    labels collide; the rest keep their name as a tooltip."""
+    placed: list[tuple[float, float, float, float]] = []
+    out: dict[str, tuple[float, float, float, float]] = {}
+    for n in sorted(model.nodes, key=lambda n: (-n.weight, n.label)):
+        x, y = pos[n.id]
+        r = node(n)[1]
+        w = len(_short(n.label, label_max)) * font * 0.62
+        base = y - r - 2
+        box = (x - w / 2, base - font * 0.95, x + w / 2, base + font * 0.3)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+            continue
+        placed.append(box)
+        out[n.id] = box
+    return out
