@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph
@@ -234,26 +235,12 @@ def test_downloads_give_a_png_and_an_svg_with_text_labels(bundled: Store, tmp_pa
 
 @pytest.fixture
 def served(bundled: Store) -> Iterator[str]:
-    """The app on a loopback port (this worktree's range), in a thread."""
-    import threading
-
-    import uvicorn
-
+    """The app on a free loopback port, in a thread."""
     from govgraph.api.app import create_app
+    from tests.live_server import serving
 
-    config = uvicorn.Config(create_app(bundled), host="127.0.0.1", port=18531, log_level="error")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    end = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < end and thread.is_alive(), "server did not start"
-        time.sleep(0.05)
-    try:
-        yield "http://127.0.0.1:18531"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with serving(create_app(bundled)) as url:
+        yield url
 
 
 def test_a_copied_map_url_restores_focus_filters_search_and_date(served: str) -> None:
@@ -286,4 +273,21 @@ def test_a_copied_map_url_restores_focus_filters_search_and_date(served: str) ->
         wait_for(page, _SETTLED, timeout=40)
         assert "asOf=2019" in page.url and "sel=inverclyde-council" in page.url  # type: ignore[attr-defined]
         assert "as of 2019" in page.text_content("#map-date")  # type: ignore[attr-defined]
+    assert log.console_errors == [] and log.page_errors == [] and log.blocked == []
+
+
+def test_a_served_maps_find_box_uses_the_sites_search(served: str) -> None:
+    """Words in another order find nothing in the map's own names; the site's search (the
+    same index as the header box and GraphQL) finds the body, and the map focuses it."""
+    with offline_page(1400, 900) as (page, log):
+        p: Any = page
+        open_settled(p, f"{served}/maps/landscape")
+        with p.expect_response(lambda r: "/search?format=json" in r.url):
+            p.locator("#map-search").press_sequentially("kinross perth", delay=20)
+        wait_for(p, "document.querySelectorAll('#map-results li[role=option]').length > 0")
+        first = p.locator("#map-results li[role=option]").first.inner_text()
+        assert first.startswith("Perth and Kinross"), first
+        p.keyboard.press("Enter")
+        wait_for(p, "govgraphMap.selectedLabels().length === 1")
+        assert p.evaluate("govgraphMap.selectedLabels()")[0].startswith("Perth and Kinross")
     assert log.console_errors == [] and log.page_errors == [] and log.blocked == []

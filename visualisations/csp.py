@@ -31,10 +31,12 @@ def _hash(text: str) -> str:
 
 @cache
 def file_policy() -> str:
-    """The policy a map or report carries in its <meta> tag (and the API in its header)."""
+    """The policy a map or report carries in its <meta> tag (and the API in its header).
+    ``connect-src 'self'`` lets a served map's find box ask the site's search; a file opened
+    from disk has no server behind 'self', so nothing is fetched."""
     hashes = " ".join(_hash(package_text(*parts)) for parts in INLINE_SCRIPTS)
     return (
         f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
         "img-src data: blob:; font-src data:; frame-src 'self' about: data:; "
-        "base-uri 'none'; form-action 'none'"
+        "connect-src 'self'; base-uri 'none'; form-action 'none'"
     )

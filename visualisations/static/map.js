@@ -624,13 +624,48 @@
     focusNode(shown[n].node);
     results.hidden = true;
   }
+  // Served, the box also asks the site's search (/search: aliases, abbreviations, word
+  // order, close spellings) and puts the bodies on this map that it finds first; from disk,
+  // or if the server does not answer, the map's own names are searched as below.
+  const byId = new Map();
+  for (let i = 0; i < count; i++) byId.set(N.id[i], i);
+  let asked = 0;
+  function siteSearch(query) {
+    const ticket = ++asked;
+    const q = query.trim();
+    if (!data.served || !window.fetch || q.length < 2) return;
+    if (!/^https?:$/.test(location.protocol)) return;  // a served map saved to disk
+    fetch("/search?format=json&first=100&q=" + encodeURIComponent(q), {
+      headers: { Accept: "application/json" }
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (found) {
+      if (!found || ticket !== asked) return;
+      const seen = new Set();
+      const ranked = [];
+      found.hits.forEach(function (h) {
+        const i = byId.get(h.id);
+        if (i === undefined || seen.has(i)) return;
+        seen.add(i);
+        ranked.push({ node: i, score: -1, alias: h.matched !== h.name ? h.matched : null });
+      });
+      shown = ranked.concat(search(q).filter(function (r) { return !seen.has(r.node); }))
+        .slice(0, 12);
+      active = 0;
+      renderResults();
+    }).catch(function () { /* offline: the local results stay */ });
+  }
+  api.siteSearch = siteSearch;
   input.addEventListener("input", function () {
     shown = search(input.value);
     active = 0;
     renderResults();
+    siteSearch(input.value);
   });
   input.addEventListener("keydown", function (ev) {
-    if (ev.key === "Enter") { ev.preventDefault(); shown = search(input.value); choose(active); }
+    if (ev.key === "Enter") {
+      ev.preventDefault();
+      if (!shown.length) shown = search(input.value);  // keep the site search's answer
+      choose(active);
+    }
     else if (ev.key === "ArrowDown") { ev.preventDefault(); active = Math.min(active + 1, shown.length - 1); renderResults(); }
     else if (ev.key === "ArrowUp") { ev.preventDefault(); active = Math.max(active - 1, 0); renderResults(); }
     else if (ev.key === "Escape") { results.hidden = true; }
