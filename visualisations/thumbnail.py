@@ -1,7 +1,7 @@
-"""A body and its direct neighbours as a small static SVG for its page: the body in the
-middle, its neighbours in two columns with their names outward, so no label can overlap
-another whatever the names; each line coloured by its relationship kind and each body by
-its type, as on the interactive maps."""
+"""A body and its direct neighbours as a small static SVG inlined in its page (HTML needs
+no SVG namespace, so none is written): the body in the middle, its neighbours in two
+columns with their names outward, so no label can overlap another whatever the names;
+each line coloured by its relationship kind and each body by its type, as on the maps."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def ego_svg(model: MapModel, centre: str, *, max_neighbours: int) -> str | None:
     cx, cy = WIDTH / 2, body / 2
     me = nodes[centre]
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg viewBox="0 0 {WIDTH} {height}" '
         f'font-size="13" role="img" aria-label="{escape(me.label)} and its '
         f'{len(order)} direct neighbours">'
     ]
