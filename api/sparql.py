@@ -64,19 +64,42 @@ def negotiate(accept: str, offered: list[str], aliases: Mapping[str, str] | None
     return best
 
 
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
+NO_DATASET = (
+    "default-graph-uri and named-graph-uri are not supported: the default graph is the "
+    "union of every source"
+)
+
+
+def _one(values: list[str], name: str) -> str:
+    if len(values) > 1:
+        raise QueryError(f"send one '{name}' parameter, not {len(values)}")
+    return values[0] if values else ""
+
+
 async def _query_text(request: Request) -> str:
-    if "update" in request.query_params or "using-graph-uri" in request.query_params:
+    """The query of a protocol request, refusing Update and dataset parameters wherever
+    they are sent (URL or form body alike) and a query given twice."""
+    params = request.query_params
+    if "update" in params or "using-graph-uri" in params:
         raise QueryError(READ_ONLY)
+    if any(name in params for name in DATASET_PARAMETERS):
+        raise QueryError(NO_DATASET)
     if request.method == "GET":
-        return request.query_params.get("query", "")
+        return _one(params.getlist("query"), "query")
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     body = (await request.body()).decode("utf-8", "replace")
     if content_type == "application/sparql-query":
+        if "query" in params:
+            raise QueryError("send the query in the body or as ?query=, not both")
         return body
     if content_type == "application/x-www-form-urlencoded":
-        if "update" in parse_qs(body):
+        form = parse_qs(body)
+        if "update" in form or "using-graph-uri" in form:
             raise QueryError(READ_ONLY)
-        return parse_qs(body).get("query", [""])[0]
+        if any(name in form for name in DATASET_PARAMETERS):
+            raise QueryError(NO_DATASET)
+        return _one(form.get("query", []) + params.getlist("query"), "query")
     if content_type == "application/sparql-update":
         raise QueryError(READ_ONLY)
     raise QueryError(
@@ -85,15 +108,34 @@ async def _query_text(request: Request) -> str:
     )
 
 
-SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix fmt: <http://www.w3.org/ns/formats/> .
-[] a sd:Service ;
-  sd:endpoint <{endpoint}> ;
-  sd:supportedLanguage sd:SPARQL11Query ;
-  sd:feature sd:UnionDefaultGraph ;
-  sd:resultFormat fmt:SPARQL_Results_JSON, fmt:SPARQL_Results_XML, fmt:SPARQL_Results_CSV,
-    fmt:SPARQL_Results_TSV, fmt:Turtle, fmt:N-Triples, fmt:JSON-LD, fmt:RDF_XML .
-"""
+def service_description(endpoint: str) -> bytes:
+    """The SPARQL service description, serialised by rdflib from the endpoint's address
+    (scheme, host and path only: nothing a client sends in the query string gets in, and a
+    Host header that makes no valid IRI is refused)."""
+    import pyoxigraph
+    from rdflib import BNode, Graph, Namespace, URIRef
+    from rdflib.namespace import RDF
+
+    try:
+        pyoxigraph.NamedNode(endpoint)
+    except ValueError:
+        raise QueryError("the request's Host header does not make a valid address") from None
+
+    sd = Namespace("http://www.w3.org/ns/sparql-service-description#")
+    fmt = Namespace("http://www.w3.org/ns/formats/")
+    graph = Graph()
+    graph.bind("sd", sd)
+    graph.bind("fmt", fmt)
+    service = BNode()
+    graph.add((service, RDF.type, sd.Service))
+    graph.add((service, sd.endpoint, URIRef(endpoint)))
+    graph.add((service, sd.supportedLanguage, sd.SPARQL11Query))
+    graph.add((service, sd.feature, sd.UnionDefaultGraph))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV"):
+        graph.add((service, sd.resultFormat, fmt[name]))
+    for name in ("SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        graph.add((service, sd.resultFormat, fmt[name]))
+    return graph.serialize(format="turtle", encoding="utf-8")
 
 
 def _help(limits: Limits) -> str:
@@ -251,19 +293,13 @@ def sparql_endpoint(store: Store, costly: Costly):  # type: ignore[no-untyped-de
         if wants_page(request):
             return await query_page(request, store, costly)
         try:
-            if "default-graph-uri" in request.query_params or (
-                "named-graph-uri" in request.query_params
-            ):
-                raise QueryError(
-                    "default-graph-uri and named-graph-uri are not supported: the default "
-                    "graph is the union of every source"
-                )
             text = await _query_text(request)
             if not text.strip():
                 if request.method == "GET" and "query" not in request.query_params:
                     accept = request.headers.get("accept", "")
                     if negotiate(accept, ["text/plain", "text/turtle"]) == "text/turtle":
-                        body = SERVICE_DESCRIPTION.format(endpoint=str(request.url))
+                        endpoint = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
+                        body = service_description(endpoint)
                         return Response(body, media_type="text/turtle", headers=headers)
                     return PlainTextResponse(_help(costly.sparql), headers=headers)
                 raise QueryError("the query is empty")

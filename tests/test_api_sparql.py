@@ -144,3 +144,35 @@ def test_get_without_a_query_describes_the_service(client: TestClient) -> None:
         "/sparql", params={"query": SELECT, "default-graph-uri": "file:///etc/passwd"}
     )
     assert refused.status_code == 400
+
+
+def test_the_service_description_is_built_from_the_address_not_the_query_string(
+    client: TestClient,
+) -> None:
+    from rdflib import Graph
+
+    response = client.get("/sparql?x=a>.<urn:a><urn:b><urn:c", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert len(graph) == 12  # type, endpoint, language, feature and 8 result formats
+    assert "urn:a" not in response.text
+    endpoints = {str(o) for _, p, o in graph if str(p).endswith("#endpoint")}
+    assert endpoints == {"http://testserver/sparql"}
+
+
+def test_dataset_parameters_and_a_second_query_are_refused_however_they_are_sent(
+    client: TestClient,
+) -> None:
+    ask = "ASK { ?s ?p ?o }"
+    for response in (
+        client.post("/sparql", data={"query": ask, "default-graph-uri": "urn:g"}),
+        client.post("/sparql", data={"query": ask, "named-graph-uri": "urn:g"}),
+        client.get("/sparql", params={"query": ask, "default-graph-uri": "urn:g"}),
+    ):
+        assert response.status_code == 400 and "not supported" in response.text
+    twice = client.get("/sparql", params=[("query", ask), ("query", "ASK {}")])
+    assert twice.status_code == 400 and "one 'query'" in twice.text
+    both = client.post(
+        "/sparql?query=ASK%7B%7D", content=ask, headers={"Content-Type": "application/sparql-query"}
+    )
+    assert both.status_code == 400
