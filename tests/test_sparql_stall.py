@@ -33,11 +33,10 @@ def test_a_query_that_stalls_the_parser_delays_no_lookup(url: str) -> None:
 
     def send() -> None:
         with httpx.Client(base_url=url, timeout=60) as client:
-            started = time.perf_counter()
             response = client.post(
                 "/sparql", content=STALLING, headers={"Content-Type": "application/sparql-query"}
             )
-            outcome.update(status=response.status_code, seconds=time.perf_counter() - started)
+            outcome.update(status=response.status_code, text=response.text)
 
     with httpx.Client(base_url=url, timeout=30) as client:
         assert client.post("/graphql", json=LOOKUP).status_code == 200  # connection warm
@@ -53,8 +52,9 @@ def test_a_query_that_stalls_the_parser_delays_no_lookup(url: str) -> None:
         sender.join()
     print(f"lookups during the stalling query: max {max(latencies) * 1000:.1f} ms")
     assert max(latencies) < 0.2, latencies
-    assert outcome["status"] in (400, 503), outcome
-    assert outcome["seconds"] < TIMEOUT + 2, outcome  # type: ignore[operator]
+    # stopped by its own deadline (the child is killed at TIMEOUT), not left to run
+    assert outcome["status"] == 503, outcome
+    assert f"ran longer than {TIMEOUT:g} s and was stopped" in str(outcome["text"]), outcome
 
 
 @pytest.mark.parametrize(
