@@ -26,6 +26,7 @@ from govgraph.graph.front import (
     EntityView,
     bodies_linked,
     entity_view,
+    reading,
 )
 from govgraph.graph.organisations import organisation_classes
 from govgraph.graph.overlaps import KINDS, FindingsCache
@@ -34,7 +35,7 @@ from govgraph.graph.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.model import local_name
 from govgraph.ontology.terms import PREFIXES, ontology_path
-from govgraph.visualisations.maps import THUMBNAIL_NODES, ego_thumbnail
+from govgraph.visualisations.thumbnail import Neighbour, ego_svg
 
 HTML = "text/html"
 RDF_FORMATS = {
@@ -202,8 +203,8 @@ def entity_endpoint(store: Store, findings: FindingsCache):  # type: ignore[no-u
                 ]
                 return json_response(data, headers)
             context = {**_page(view, found, group, slug), "linked": linked}
-            if group is None and view.total <= THUMBNAIL_NODES:
-                context["ego_svg"] = await anyio.to_thread.run_sync(ego_thumbnail, store, slug)
+            if group is None:
+                context["ego_svg"] = _drawing(view)
             return render(request, "entity.html", context, headers=headers)
         triples = await anyio.to_thread.run_sync(describe, store, iri)
         if not triples:
@@ -226,6 +227,18 @@ def entity_endpoint(store: Store, findings: FindingsCache):  # type: ignore[no-u
 def _findings_of(cache: FindingsCache, store: Store, iri: str) -> list[Finding]:
     """The overlap findings naming the entity (cached per data version)."""
     return [f for f in cache.get(store) if any(s.id == iri for s in f.subjects)]
+
+
+def _drawing(view: EntityView) -> str | None:
+    """The entity and its neighbours, drawn from the relationships the page already read."""
+    rec = view.rec
+    neighbours = [
+        Neighbour(
+            r.other.iri, r.other.name, r.other_class, r.rel.kind, _label(reading(r.rel, rec.iri))
+        )
+        for r in view.rows
+    ]
+    return ego_svg(rec.name, rec.type or "", neighbours)
 
 
 def _page(view: EntityView, found: list[Finding], group: str | None, slug: str) -> dict[str, Any]:

@@ -452,6 +452,9 @@ class RelRow:
     rel: RelationshipRecord
     other: Ref
     other_type: str
+    """The other end's type, as the ontology labels it."""
+    other_class: str = ""
+    """The other end's most specific class IRI (its colour on maps and drawings)."""
     sources: list[SourceRef] = field(default_factory=list)
 
 
@@ -487,6 +490,8 @@ class EntityView:
     timeline: list[Event]
     total: int
     """How many relationships it has in all."""
+    rows: list[RelRow] = field(default_factory=list)
+    """Every relationship as read from the entity (the groups show a preview or a page)."""
 
 
 def reading(rel: RelationshipRecord, iri: str) -> URIRef:
@@ -526,7 +531,10 @@ def entity_view(
         for rel in members:
             other = rel.object if rel.subject == str(iri) else rel.subject
             ref = Ref(other, entity_id(other), names.get(other, local_name(other)))
-            rows.append(RelRow(rel, ref, types.get(other, "")))
+            other_rec = found.get(URIRef(other))
+            rows.append(
+                RelRow(rel, ref, types.get(other, ""), other_rec.type or "" if other_rec else "")
+            )
         rows.sort(key=lambda r: (r.other.name.lower(), r.other.iri))
         every += rows
         by_type = Counter(r.other_type or "other" for r in rows).most_common()
@@ -550,6 +558,7 @@ def entity_view(
         names=names,
         timeline=timeline(rec, every, str(iri), events(store, iri)),
         total=len(rels),
+        rows=every,
     )
 
 

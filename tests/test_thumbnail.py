@@ -12,23 +12,24 @@ from starlette.testclient import TestClient
 from govgraph.api.app import create_app
 from govgraph.graph.store import Store
 from govgraph.ontology.terms import GG
-from govgraph.visualisations.model import MapEdge, MapModel, MapNode
-from govgraph.visualisations.thumbnail import ROW, ego_svg
+from govgraph.visualisations.thumbnail import ROW, Neighbour, ego_svg
 
 
-def _model(neighbours: int) -> MapModel:
-    centre = MapNode("urn:c", "Centre <Body>", str(GG.Board), str(GG.Board))
-    others = [
-        MapNode(f"urn:n{i}", f"Neighbour {i} with a name far longer than any column holds",
-                str(GG.Team), str(GG.Team))
-        for i in range(neighbours)
-    ]  # fmt: skip
-    edges = [MapEdge(o.id, centre.id, str(GG.reportsTo)) for o in others]
-    return MapModel(kind="ego", title="t", subtitle="", nodes=[centre, *others], edges=edges)
+def _neighbours(count: int) -> list[Neighbour]:
+    return [
+        Neighbour(
+            f"urn:n{i}",
+            f"Neighbour {i} with a name far longer than any column holds",
+            str(GG.Team),
+            str(GG.reportsTo),
+            "receives reports from",
+        )
+        for i in range(count)
+    ]
 
 
 def test_neighbours_stand_in_two_columns_a_row_apart_with_names_escaped() -> None:
-    svg = ego_svg(_model(9), "urn:c", max_neighbours=20)
+    svg = ego_svg("Centre <Body>", str(GG.Board), _neighbours(9), max_neighbours=20)
     assert svg is not None
     xml.dom.minidom.parseString(svg)  # well-formed, names escaped
     labels = [
@@ -39,12 +40,12 @@ def test_neighbours_stand_in_two_columns_a_row_apart_with_names_escaped() -> Non
     for side in {x for x, _ in labels}:
         ys = sorted(y for x, y in labels if x == side)
         assert all(b - a >= ROW for a, b in itertools.pairwise(ys))
-    assert "…" in svg and "reports to" in svg  # cut names, and the legend
+    assert "…" in svg and "receives reports from" in svg  # cut names, and the legend
 
 
 def test_no_drawing_for_a_body_alone_or_a_hub() -> None:
-    assert ego_svg(_model(0), "urn:c", max_neighbours=20) is None
-    assert ego_svg(_model(21), "urn:c", max_neighbours=20) is None
+    assert ego_svg("Centre", str(GG.Board), _neighbours(0), max_neighbours=20) is None
+    assert ego_svg("Centre", str(GG.Board), _neighbours(21), max_neighbours=20) is None
 
 
 def test_entity_pages_draw_small_neighbourhoods_only(bundled: Store) -> None:

@@ -161,20 +161,3 @@ def render_map(
 
 # The overlap map kind lives with the overlap report; importing it registers the kind.
 from govgraph.visualisations import report_map  # noqa: E402, F401
-
-THUMBNAIL_NODES = 20
-"""Most neighbours a body's page draws around it; past that (a regulator's 539 services)
-the page links to the interactive map, which clusters them."""
-
-
-def ego_thumbnail(store: Store, focus: str) -> str | None:
-    """A small static SVG of an entity and its direct neighbours for its page (no script,
-    so the page's policy holds), or None when it has no neighbours or too many to draw."""
-    from govgraph.graph.errors import NotFound
-    from govgraph.visualisations.thumbnail import ego_svg
-
-    try:
-        model = build_map(store, "ego", focus=focus, depth=1)
-    except (QueryError, NotFound):
-        return None
-    return ego_svg(model, str(iri_for(focus)), max_neighbours=THUMBNAIL_NODES)
