@@ -25,7 +25,7 @@ from govgraph.api.pages import (
 from govgraph.graph.core.numbers import whole_number
 from govgraph.graph.entities import entity_id
 from govgraph.graph.errors import GovgraphError, QueryError
-from govgraph.graph.search import GROUPS, MAX_HITS, MAX_QUERY, OTHER, SearchResult, index_for
+from govgraph.graph.search import GROUPS, OTHER, SearchResult, index_for
 
 PAGE = 50
 """Hits on the HTML page: enough for any name, and the rest are a link away."""
@@ -51,14 +51,10 @@ def search_endpoint() -> Endpoint:
         groups = params.getlist("group") or None
         try:
             media = choose(request, [HTML, JSON, CSV])
-            if len(text) > MAX_QUERY:
-                raise QueryError(f"q is longer than {MAX_QUERY} characters")
             try:
                 first = whole_number(params.get("first", str(PAGE)))
             except ValueError as exc:
                 raise QueryError(f"first: {exc}") from None
-            if not 1 <= first <= MAX_HITS:
-                raise QueryError(f"first must be between 1 and {MAX_HITS}")
             store = request.app.state.store
             index = await anyio.to_thread.run_sync(index_for, store)
             found: SearchResult = index.search(text, first=first, groups=groups)

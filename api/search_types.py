@@ -6,8 +6,7 @@ import anyio
 import strawberry
 
 from govgraph.api.types import Ctx, Entity, entities_of
-from govgraph.graph.errors import QueryError
-from govgraph.graph.search import MAX_HITS, MAX_QUERY, RANKS, SearchResult, index_for
+from govgraph.graph.search import RANKS, SearchResult, index_for
 
 
 @strawberry.type(description="One entity a search found, and how it matched.")
@@ -37,10 +36,6 @@ async def search_results(
     info: Ctx, text: str, first: int, groups: list[str] | None
 ) -> SearchResults:
     """Resolve ``search``: the index of the pinned data version, hits as entities."""
-    if len(text) > MAX_QUERY:
-        raise QueryError(f"q is longer than {MAX_QUERY} characters")
-    if not 0 <= first <= MAX_HITS:
-        raise QueryError(f"first must be between 0 and {MAX_HITS}")
     ctx = info.context
     index = await anyio.to_thread.run_sync(index_for, ctx.store, limiter=ctx.limiter)
     found: SearchResult = index.search(text, first=first, groups=groups)

@@ -174,6 +174,8 @@ def guarded(text: str) -> bytes:
 
 
 async def _run(store: Store, text: str, accept: str, costly: Costly) -> tuple[str, bytes]:
+    if len(text) > MAX_QUERY_CHARS:  # cheap, so refused before forking
+        raise QueryError(f"query is longer than {MAX_QUERY_CHARS:,} characters")
     limits = costly.sparql
     if not store.limits_queries:
         work = partial(answer, store, text, accept)
@@ -234,8 +236,6 @@ async def query_page(request: Request, store: Store, costly: Costly) -> Response
     status = 200
     if text.strip():
         try:
-            if len(text) > MAX_QUERY_CHARS:
-                raise QueryError(f"query is longer than {MAX_QUERY_CHARS:,} characters")
             media, body = await _run(store, text, PAGE_ACCEPT, costly)
             context.update(_shown(media, body))
             context["downloads"] = _downloads(text, media)
@@ -303,8 +303,6 @@ def sparql_endpoint(store: Store, costly: Costly):  # type: ignore[no-untyped-de
                         return Response(body, media_type="text/turtle", headers=headers)
                     return PlainTextResponse(_help(costly.sparql), headers=headers)
                 raise QueryError("the query is empty")
-            if len(text) > MAX_QUERY_CHARS:  # cheap, so refused before forking
-                raise QueryError(f"query is longer than {MAX_QUERY_CHARS:,} characters")
             explicit = request.query_params.get("format")
             accept = (
                 _ALIASES.get(explicit, explicit) if explicit else request.headers.get("accept", "")

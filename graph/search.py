@@ -150,8 +150,13 @@ class SearchIndex:
     def search(
         self, text: str, *, first: int = 20, groups: Iterable[str] | None = None
     ) -> SearchResult:
-        """Hits for ``text``, best first, at most ``first`` (and :data:`MAX_HITS`)."""
-        text = text.strip()[:MAX_QUERY]
+        """Hits for ``text``, best first, at most ``first``; a QueryError for a text over
+        :data:`MAX_QUERY` characters or ``first`` outside 0 to :data:`MAX_HITS`."""
+        if len(text) > MAX_QUERY:
+            raise QueryError(f"the search text is longer than {MAX_QUERY} characters")
+        if not 0 <= first <= MAX_HITS:
+            raise QueryError(f"first must be between 0 and {MAX_HITS}")
+        text = text.strip()
         wanted = set(groups) if groups else None
         known = {g.key for g in (*GROUPS, OTHER)}
         if wanted is not None and wanted - known:
@@ -159,7 +164,6 @@ class SearchIndex:
                 f"unknown result group {sorted(wanted - known)[0]!r}: expected one of "
                 + ", ".join(sorted(known))
             )
-        first = max(0, min(first, MAX_HITS))
         best: dict[int, tuple[int, str]] = {}
         key = name_key(text)
         if key:
