@@ -200,8 +200,11 @@ def _died(pid: int, limits: Limits) -> QueryError:
     aborts Rust code (SIGABRT), so that is how a query over the cap usually ends."""
     with contextlib.suppress(ChildProcessError):
         _, status = os.waitpid(pid, 0)
-        if os.WIFSIGNALED(status) and os.WTERMSIG(status) in (signal.SIGABRT, signal.SIGSEGV):
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT:
             return _memory_error(limits)
+        if os.WIFSIGNALED(status):
+            name = signal.Signals(os.WTERMSIG(status)).name
+            return QueryError(f"the query worker crashed ({name}) without an answer")
     return QueryError("the query worker stopped without an answer")
 
 
