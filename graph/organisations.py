@@ -10,7 +10,7 @@ from rdflib.term import Node
 
 from govgraph.graph.entities import check_date, get_entities, iri_for, normalise
 from govgraph.graph.errors import QueryError
-from govgraph.graph.queries import query
+from govgraph.graph.queries import query, with_filters
 from govgraph.graph.records import OrganisationRecord, Page
 from govgraph.graph.store import Store
 from govgraph.ontology import model
@@ -68,10 +68,6 @@ class Filter:
         return parts, values
 
 
-def _with_filters(name: str, parts: list[str]) -> str:
-    return query(name).replace("  #FILTERS\n", "".join(parts))
-
-
 def get_organisations(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, OrganisationRecord]:
     """Records for a batch of IRIs in one query; unknown IRIs are absent from the result."""
     return get_entities(store, iris)
@@ -84,7 +80,7 @@ def get_organisation(store: Store, id_or_iri: str) -> OrganisationRecord | None:
 
 def count_organisations(store: Store, filter: Filter | None = None) -> int:
     parts, values = (filter or Filter()).bindings()
-    row = store.select_one(_with_filters("organisation_list_count", parts), values)
+    row = store.select_one(with_filters("organisation_list_count", parts), values)
     return int(row["n"].toPython()) if "n" in row else 0  # type: ignore[union-attr]
 
 
@@ -96,7 +92,7 @@ def page_keys(
     first = max(0, min(first, MAX_PAGE))
     parts, values = (filter or Filter()).bindings()
     values["after"] = [Literal(after or "")]
-    text = _with_filters("organisation_list", parts) + f"\nLIMIT {first + 1}"
+    text = with_filters("organisation_list", parts) + f"\nLIMIT {first + 1}"
     rows = store.select(text, values)
     keys = [(r["e"], str(r["key"])) for r in rows[:first]]
     return keys, len(rows) > first  # type: ignore[return-value]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from govgraph.graph.entities import get_entities
-from govgraph.graph.queries import query
+from govgraph.graph.queries import query, with_filters
 from govgraph.graph.records import EntityRecord
 from govgraph.graph.relationships import relationship_kinds
 from govgraph.graph.store import Store
@@ -48,7 +48,7 @@ def list_actions(
         if value is not None:
             parts.append(query(f"action_filter_{fragment}"))
             values[name] = [value]
-    text = query("action_list").replace("  #FILTERS\n", "".join(parts))
+    text = with_filters("action_list", parts)
     rows = store.select(text + f"\nLIMIT {MAX_LIST}", values)  # type: ignore[arg-type]
     return [r["a"] for r in rows]  # type: ignore[misc]
 
