@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -193,7 +192,7 @@ def serve(
     if workers > 1:
         out.print(f"  {workers} worker processes")
         st.close()
-        run_workers(store or os.environ.get(STORE_ENV) or DEFAULT_STORE, sock, workers, headers_due)
+        run_workers(st.url, sock, workers, headers_due)
         return
     try:
         uvicorn.run(

@@ -13,16 +13,15 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+from functools import partial
+from typing import Any
 
 import uvicorn
+from starlette.types import ASGIApp
 from uvicorn.supervisors import Multiprocess
 
 from govgraph.graph.errors import GovgraphError, StoreError
-from govgraph.graph.store import STORE_ENV, Store
-
-ASGI_APP = "govgraph.api.asgi:app"
-"""The app each worker imports; it opens the store named by ``$GOVGRAPH_STORE``."""
-
+from govgraph.graph.store import Store, open_store
 
 DEFAULT_HEADER_TIMEOUT = 10.0
 """Seconds a client has to send a request's line and headers (``GOVGRAPH_HEADER_TIMEOUT``)."""
@@ -62,6 +61,33 @@ def check_shareable(store: Store) -> None:
         )
 
 
+def serving_app(store_url: str | None = None) -> ASGIApp:
+    """The app over ``store_url`` (else ``$GOVGRAPH_STORE``, else the default store), a
+    versioned store opened read-only so ``govgraph load`` can publish beside it."""
+    from govgraph.api.app import create_app
+    from govgraph.graph.versioned_store import VersionedStore
+
+    store = open_store(store_url)
+    if isinstance(store, VersionedStore):
+        store.read_only = True
+    return create_app(store)
+
+
+class WorkerConfig(uvicorn.Config):
+    """uvicorn's config, which it pickles into each spawned worker, carrying the store and
+    the header deadline with it: nothing passes through ``os.environ``. The app is built in
+    the worker, when uvicorn loads the config there."""
+
+    def __init__(self, store_url: str, header_timeout: float, **options: Any) -> None:
+        self.store_url = store_url
+        self.header_timeout = header_timeout
+        super().__init__(partial(serving_app, store_url), factory=True, **options)
+
+    def load(self) -> None:
+        self.http = http_protocol(self.header_timeout)
+        super().load()
+
+
 def run_workers(
     store_url: str,
     sock: socket.socket,
@@ -70,17 +96,15 @@ def run_workers(
 ) -> None:
     """Serve on ``sock`` (from :func:`listen`) with ``workers`` processes, each opening
     ``store_url`` read-only."""
-    os.environ[STORE_ENV] = store_url
-    os.environ[HEADER_TIMEOUT_ENV] = str(header_timeout)
     host, port = sock.getsockname()[:2]
-    config = uvicorn.Config(
-        ASGI_APP,
+    config = WorkerConfig(
+        store_url,
+        header_timeout,
         host=host,
         port=port,
         workers=workers,
         log_level="warning",
         server_header=False,
-        http="govgraph.api.server:HeaderTimeoutProtocol",
     )
     try:
         Multiprocess(config, sockets=[sock]).run()
