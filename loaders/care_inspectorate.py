@@ -24,7 +24,7 @@ unless they resolve to a known body. Geography names are resolved, never minted.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -137,7 +137,7 @@ class CareInspectorateLoader(Loader):
                 f"{self.file.name}: {skipped} rows are not children's services and were skipped"
             )
 
-    def _regulator(self, resolver: Resolver) -> Iterator[Triple]:
+    def _regulator(self, resolver: Resolver) -> Generator[Triple, None, URIRef]:
         found = resolve_body(resolver, "Care Inspectorate")
         if found is not None:
             return found
@@ -237,7 +237,7 @@ class CareInspectorateLoader(Loader):
         providers: dict[str, URIRef | None],
         unresolved: dict[str, str],
         cit: Citation,
-    ) -> Iterator[Triple]:
+    ) -> Generator[Triple, None, URIRef | None]:
         number = require(row, "SP_number", self.file, "a provider number SPnnnnnnnnnn")
         if not _SP.fullmatch(number):
             raise SourceError(

@@ -20,7 +20,7 @@ and boards get no start date: the lookup's dates are code dates, not founding da
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -227,7 +227,7 @@ class PhsGeographyLoader(Loader):
 
     def _boards(
         self, resolver: Resolver, current: list[Row], former: dict[str, set[str]]
-    ) -> Iterator[Triple]:
+    ) -> Generator[Triple, None, dict[str, URIRef]]:
         """The current territorial boards, from hb_lookup.csv when present (else from the
         current lookup rows); returns code -> board IRI."""
         source: list[tuple[Row, Path]] = []
@@ -283,7 +283,9 @@ class PhsGeographyLoader(Loader):
             )
         return boards
 
-    def _council_area(self, row: Row, cit: Citation, resolver: Resolver) -> Iterator[Triple]:
+    def _council_area(
+        self, row: Row, cit: Citation, resolver: Resolver
+    ) -> Generator[Triple, None, URIRef]:
         code, name = row["CA"], row["CAName"]
         area = entity("area/" + code.lower())
         yield area, RDF.type, GG.CouncilArea
@@ -304,7 +306,7 @@ class PhsGeographyLoader(Loader):
         area: URIRef,
         names: _CouncilNames | None,
         former: dict[str, set[str]],
-    ) -> Iterator[Triple]:
+    ) -> Generator[Triple, None, URIRef]:
         code, area_name = row["CA"], row["CAName"]
         official = names.official if names else f"{area_name} Council"
         # Alternative names: the area's own name plus mySociety's properly-cased variants
@@ -342,7 +344,7 @@ class PhsGeographyLoader(Loader):
         former: dict[str, set[str]],
         *,
         first: bool,
-    ) -> Iterator[Triple]:
+    ) -> Generator[Triple, None, URIRef]:
         code, name = row["HSCP"], row["HSCPName"]
         names = ia_names(name, lead_agency=code in LEAD_AGENCY)
         minted = entity("integration-authority/" + slugify(name))
