@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run load serve test lint format bench bench-load bench-search bench-overlaps bench-maps loadtest browser-deps system-deps clean
+.PHONY: setup run load serve test test-fast lint format bench bench-load bench-search bench-overlaps bench-maps loadtest browser-deps system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
+
+## test-fast: lint and the fast tier (no browser, reasoner, server or child process; under 2
+## minutes on two cores): what to run while working; `make test` stays the whole suite
+test-fast: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -n 2 -q -m "not slow" $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

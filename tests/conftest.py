@@ -68,6 +68,37 @@ def artefacts() -> Path:
     return path
 
 
+SLOW_HELPERS = ("tests.live_server", "tests.backends", "subprocess")
+"""Modules whose use makes a test module start other processes: a server, the Oxigraph
+server, a child program. Such tests are the slow tier (browser tests are marked one by one,
+through ``tests.browser.needs_chromium``)."""
+
+
+def starts_processes(module: object) -> bool:
+    """Whether a test module uses one of :data:`SLOW_HELPERS` (a name imported from it, or
+    the module itself)."""
+    for value in vars(module).values():
+        origin = getattr(value, "__module__", None) or getattr(value, "__name__", None)
+        if origin in SLOW_HELPERS:
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tiers: ``make test-fast`` runs what is left after ``-m "not slow"``. A test is
+    slow when it drives a browser or a reasoner, or its module starts processes; a test
+    may also say so itself with ``@pytest.mark.slow``."""
+    for item in items:
+        module = getattr(item, "module", None)
+        heavy = item.get_closest_marker("browser") or item.get_closest_marker("reasoner")
+        heavy = heavy or any(
+            m.name == "skipif" and "chromium" in str(m.kwargs.get("reason", ""))
+            for m in item.iter_markers()
+        )
+        if heavy or (module is not None and starts_processes(module)):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """In CI a missing dependency (chromium, Java, the Oxigraph server, the shared seeds)
