@@ -51,6 +51,7 @@ def hrefs(html: str) -> list[str]:
     return [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]*)"', html)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [*PAGES, "/no/such/page", "/organisations?scope=nowhere"])
 def test_every_page_shares_one_layout(client: TestClient, path: str) -> None:
     page = client.get(path)
@@ -143,6 +144,7 @@ def test_home_explains_the_landscape_and_every_figure_links_to_its_view(
         assert entry in hrefs(home.text)
 
 
+@pytest.mark.slow
 def test_the_bodies_table_defaults_to_the_scottish_landscape_with_facets(
     client: TestClient,
 ) -> None:
@@ -183,6 +185,7 @@ def test_downloads_hold_exactly_what_is_shown(client: TestClient) -> None:
     assert f"/organisations?{params}&format=csv" in hrefs(html)
 
 
+@pytest.mark.slow
 def test_entity_page_groups_relationships_and_says_what_it_cuts(client: TestClient) -> None:
     page = client.get("/id/care-inspectorate").text
     assert "(from)" not in page
@@ -238,6 +241,7 @@ def test_graphql_pages_every_regulated_service(client: TestClient) -> None:
     assert "relationshipsConnection" in cut["errors"][0]["message"]  # refused, not cut
 
 
+@pytest.mark.slow
 def test_every_page_has_machine_twins_by_link_and_by_accept(client: TestClient) -> None:
     media = {"json": "application/json", "csv": "text/csv", "ttl": "text/turtle"}
     for path in PAGES:

@@ -78,6 +78,7 @@ def test_it_plants_duplicate_remits_subset_memberships_and_cycles(
         assert URIRef(a[1:-1]) in objects(b, GG.reportsTo)
 
 
+@pytest.mark.slow
 def test_it_loads_and_conforms_to_the_shapes() -> None:
     from govgraph.graph.store import open_store
     from govgraph.graph.validation import validate

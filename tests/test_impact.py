@@ -196,6 +196,7 @@ def test_date_diff_rejects_bad_or_reversed_dates(scenario_store: Store):
         date_diff(scenario_store, "2022", "2021-01-01")
 
 
+@pytest.mark.slow
 def test_merging_the_inverclyde_boards_on_the_bundled_data(bundled: Store):
     sc = parse_scenario(
         {

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from govgraph.graph.integrity import store_digests
 from govgraph.graph.store import Store
 from govgraph.loaders.bundled import data_dir
@@ -40,6 +42,7 @@ def test_a_yaml_syntax_error_on_line_7_names_line_7_and_changes_nothing(
     assert store.count() == before and store_digests(store) == digests
 
 
+@pytest.mark.slow
 def test_the_bundled_load_reports_every_source_and_conforms_to_the_shapes(
     bundled_store_path: Path,
 ) -> None:
@@ -50,6 +53,7 @@ def test_the_bundled_load_reports_every_source_and_conforms_to_the_shapes(
         assert validate(s).conforms
 
 
+@pytest.mark.slow
 def test_loading_the_bundled_dataset_twice_leaves_the_same_quad_count(tmp_path: Path) -> None:
     from govgraph.graph.store import open_store
     from govgraph.loaders.bundled import bundled_loaders

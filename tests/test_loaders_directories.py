@@ -543,6 +543,7 @@ def bundled_loaders() -> Iterator[Loader]:
     yield UkPublicBodiesLoader(DERIVED / "uk-public-bodies-directory-2023-24")
 
 
+@pytest.mark.slow
 def test_all_bundled_directories_load_in_seconds(store: Store) -> None:
     started = time.perf_counter()
     resolver = Resolver()

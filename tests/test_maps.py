@@ -260,6 +260,7 @@ def test_map_js_never_writes_html() -> None:
         assert sink not in code
 
 
+@pytest.mark.slow
 def test_landscape_scope_keeps_the_care_system_and_leaves_out_unrelated_uk_bodies(
     bundled: Store,
 ) -> None:

@@ -36,6 +36,7 @@ def labels(model: object) -> set[str]:
 
 
 # --- focus by name ---------------------------------------------------------------------
+@pytest.mark.slow
 def test_focus_takes_a_name_or_alias_as_the_site_search_reads_it(bundled: Store) -> None:
     by_alias = build_map(bundled, "ego", focus="Inverclyde IJB", depth=1)
     assert by_alias.focus == str(ID["inverclyde-ijb"])
@@ -63,6 +64,7 @@ def test_a_hubs_ego_map_draws_its_long_tail_as_one_cluster(bundled: Store) -> No
     assert '"clusters":[{"id":"cluster-0"' in html
 
 
+@pytest.mark.slow
 def test_every_map_defaults_to_the_scottish_landscape(bundled: Store) -> None:
     scotland = labels(build_map(bundled, "ego", focus="scottish-government", depth=2))
     everything = labels(
@@ -111,6 +113,7 @@ def test_overlap_map_details_carry_score_reason_action_and_evidence(bundled: Sto
     assert str(card["href"]).startswith("/reports/overlaps#")
 
 
+@pytest.mark.slow
 def test_overlap_map_honours_as_of(bundled: Store) -> None:
     assert "The Promise Scotland" in labels(build_map(bundled, "overlap"))
     then = build_map(bundled, "overlap", as_of="2019")
@@ -124,6 +127,7 @@ def test_every_map_says_its_date_in_the_header(bundled: Store) -> None:
 
 
 # --- HTTP --------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_served_maps_take_a_focus_name_and_refuse_a_bad_date(bundled: Store) -> None:
     from govgraph.api.app import create_app
 
@@ -146,6 +150,7 @@ def test_cli_map_help_lists_every_kind() -> None:
         assert kind in text, kind
 
 
+@pytest.mark.slow
 def test_cli_map_takes_a_name_and_suggests_on_a_near_miss(
     bundled_store_path: Path, tmp_path: Path
 ) -> None:
@@ -189,6 +194,7 @@ def test_static_svg_labels_never_overlap(bundled: Store) -> None:
     assert clashes == []
 
 
+@pytest.mark.slow
 def test_difference_map_keeps_to_the_care_landscape_and_clusters_plainly(
     bundled: Store,
 ) -> None:

@@ -25,6 +25,7 @@ def client(bundled: Store) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.mark.slow
 def test_a_browser_gets_the_query_page_and_programs_the_protocol(client: TestClient) -> None:
     page = client.get("/sparql", headers=BROWSER)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -39,6 +40,7 @@ def test_a_browser_gets_the_query_page_and_programs_the_protocol(client: TestCli
     assert answer.json()["boolean"] is True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("example", examples(), ids=[e.slug for e in examples()])
 def test_every_example_query_answers_on_the_bundled_data(
     client: TestClient, example: object
@@ -56,6 +58,7 @@ def test_every_example_query_answers_on_the_bundled_data(
         assert download.status_code == 200 and download.content, link
 
 
+@pytest.mark.slow
 def test_results_link_entities_to_their_pages(client: TestClient) -> None:
     page = client.get(
         "/sparql", params={"query": "SELECT ?e WHERE { ?e skos:altLabel 'COSLA' }"}, headers=BROWSER
@@ -63,6 +66,7 @@ def test_results_link_entities_to_their_pages(client: TestClient) -> None:
     assert '<a href="/id/cosla">id:cosla</a>' in page.text
 
 
+@pytest.mark.slow
 def test_a_refused_query_is_explained_on_the_page(client: TestClient) -> None:
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"
     page = client.get(f"/sparql?query={quote(query)}", headers=BROWSER)
@@ -71,6 +75,7 @@ def test_a_refused_query_is_explained_on_the_page(client: TestClient) -> None:
     assert "<textarea" in page.text  # the query is there to be mended
 
 
+@pytest.mark.slow
 def test_the_ontology_page_has_contents_and_an_anchor_for_every_term(client: TestClient) -> None:
     page = client.get("/ontology", headers=BROWSER)
     assert page.status_code == 200 and 'aria-label="Contents"' in page.text

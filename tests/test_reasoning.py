@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -129,6 +130,7 @@ def test_sparql_path_over_asserted_data_equals_materialised_accountable_to(
     assert plus == direct, "the materialised relation is already transitive"
 
 
+@pytest.mark.slow
 def test_on_the_bundled_data_accountable_to_plus_equals_the_materialised_closure(
     bundled: Store,
 ) -> None:

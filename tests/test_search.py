@@ -173,6 +173,7 @@ def test_graphql_search_answers_from_the_same_index(bundled: Store) -> None:
     assert (hit["how"], hit["matched"], hit["group"]) == ("alias", "COSLA", "bodies")
 
 
+@pytest.mark.slow
 def test_the_search_page_groups_hits_and_has_json_and_csv_twins(bundled: Store) -> None:
     with TestClient(create_app(bundled)) as client:
         page = client.get("/search", params={"q": "Inverclyde"}, headers={"Accept": "text/html"})
@@ -195,6 +196,7 @@ def test_the_search_page_groups_hits_and_has_json_and_csv_twins(bundled: Store) 
         assert {h["group"] for h in only.json()["hits"]} <= {"services"}
 
 
+@pytest.mark.slow
 def test_a_misspelt_search_page_says_did_you_mean(bundled: Store) -> None:
     with TestClient(create_app(bundled)) as client:
         page = client.get("/search", params={"q": "Invercide"}, headers={"Accept": "text/html"})
@@ -210,6 +212,7 @@ def test_bad_search_parameters_are_a_400_naming_them(bundled: Store) -> None:
         assert client.get("/search", params={"q": "x" * 201}).status_code == 400
 
 
+@pytest.mark.slow
 def test_every_page_carries_the_header_suggestions_script(bundled: Store) -> None:
     with TestClient(create_app(bundled)) as client:
         home = client.get("/", headers={"Accept": "text/html"}).text

@@ -57,6 +57,7 @@ def _source_graph(store: Store, loader: RdfFileLoader) -> Graph:
     return g
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".nt", ".ttl"])
 def test_a_streamed_load_stores_the_same_triples_as_rdflib_parses(
     generated: Path, tmp_path: Path, suffix: str
@@ -146,6 +147,7 @@ def _with_line(source: Path, target: Path, number: int, line: bytes) -> None:
     target.write_bytes(b"".join(lines))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("bad", "says"),
     [

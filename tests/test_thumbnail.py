@@ -7,6 +7,7 @@ import itertools
 import re
 import xml.dom.minidom
 
+import pytest
 from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
@@ -48,6 +49,7 @@ def test_no_drawing_for_a_body_alone_or_a_hub() -> None:
     assert ego_svg("Centre", str(GG.Board), _neighbours(21), max_neighbours=20) is None
 
 
+@pytest.mark.slow
 def test_entity_pages_draw_small_neighbourhoods_only(bundled: Store) -> None:
     with TestClient(create_app(bundled)) as client:
         ijb = client.get("/id/inverclyde-ijb", headers={"Accept": "text/html"}).text
