@@ -108,6 +108,14 @@ class Background:
                     else:
                         self.failures.append(f"{method} {path}: {response.status_code}")
 
+    def served_after(self, count: int, within: float = 30.0) -> bool:
+        """Whether the client gets more than ``count`` answers (polled, up to ``within``
+        seconds): the server went on serving it after that moment."""
+        deadline = time.monotonic() + within
+        while self.ok <= count and not self.failures and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.ok > count
+
     def __enter__(self) -> Background:
         self._thread.start()
         return self

@@ -42,16 +42,19 @@ def test_a_query_that_stalls_the_parser_delays_no_lookup(url: str) -> None:
         assert client.post("/graphql", json=LOOKUP).status_code == 200  # connection warm
         sender = threading.Thread(target=send)
         sender.start()
-        time.sleep(0.3)  # let the query reach its child before the lookups start
-        latencies = []
-        for _ in range(20):
-            started = time.perf_counter()
+        # counted from half-way to the query's deadline, when it is surely stalling its
+        # child: lookups queued behind it would all wait for that deadline, so at most one
+        # would be answered while it still ran. How fast they were is for the benchmarks.
+        stalling_from = time.monotonic() + TIMEOUT / 2
+        answered_meanwhile = 0
+        while sender.is_alive():
+            asked = time.monotonic()
             response = client.post("/graphql", json=LOOKUP)
-            latencies.append(time.perf_counter() - started)
             assert response.json()["data"]["organisation"]["name"], response.text
+            answered_meanwhile += asked >= stalling_from and sender.is_alive()
         sender.join()
-    print(f"lookups during the stalling query: max {max(latencies) * 1000:.1f} ms")
-    assert max(latencies) < 0.2, latencies
+    print(f"lookups answered during the stalling query: {answered_meanwhile}")
+    assert answered_meanwhile >= 3, answered_meanwhile
     # stopped by its own deadline (the child is killed at TIMEOUT), not left to run
     assert outcome["status"] == 503, outcome
     assert f"ran longer than {TIMEOUT:g} s and was stopped" in str(outcome["text"]), outcome
