@@ -3,8 +3,6 @@ render as text, no script of theirs runs (no dialog opens) and the page logs no 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from govgraph.api.app import create_app
@@ -33,11 +31,14 @@ def test_hostile_names_render_as_text_and_run_nothing_on_served_pages() -> None:
             assert page.evaluate(INJECTED) == 0  # type: ignore[attr-defined]
         for path in ("/maps/ego?focus=script-body", "/maps/policy"):
             page.goto(f"{base}{path}")  # type: ignore[attr-defined]
-            time.sleep(0.5)  # let the map draw and any injected handler fire
+            # drawn and settled: any handler a name could inject has had its chance to run
+            page.wait_for_function(  # type: ignore[attr-defined]
+                "!!(window.govgraphMap && govgraphMap.drawn && govgraphMap.stable)"
+            )
             assert NAME in page.evaluate(MAP_DATA), path  # type: ignore[attr-defined]
             assert page.evaluate(INJECTED) == 0, path  # type: ignore[attr-defined]
         page.goto(f"{base}/reports/overlaps?format=html")  # type: ignore[attr-defined]
-        time.sleep(0.3)
+        page.wait_for_load_state("load")  # type: ignore[attr-defined]
         assert page.evaluate(INJECTED) == 0  # type: ignore[attr-defined]
     assert log.dialogs == [], log.dialogs
     assert log.page_errors == [] and log.blocked == [], (log.page_errors, log.blocked)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -99,14 +98,24 @@ def test_readers_see_whole_landscapes_while_the_data_is_reloaded(tmp_path: Path)
                     with lock:
                         seen[got] = seen.get(got, 0) + 1
 
+        def reads() -> int:
+            with lock:
+                return sum(seen.values()) + len(failures)
+
+        def after_more_reads(count: int) -> None:
+            """Poll until the readers have made ``count`` more reads."""
+            until = reads() + count
+            while reads() < until and not stop.wait(0.01):
+                pass
+
         readers = [threading.Thread(target=reader) for _ in range(12)]
         for t in readers:
             t.start()
         try:
             for source in (old, new, old, new, old):  # from new: old -> new -> old ...
-                time.sleep(0.3)
+                after_more_reads(len(readers))
                 load(url, source)
-            time.sleep(0.3)
+            after_more_reads(len(readers))
         finally:
             stop.set()
             for t in readers:
