@@ -1,0 +1,314 @@
+"""Route maps (#22): the shipped example and Plan 21-24 load through one model, the template
+round-trips, spreadsheets are refused cell by cell, and the adviser's checks find what they
+should on hand-built data."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from govgraph.graph.errors import SourceError
+from govgraph.graph.route_checks import (
+    collective_only,
+    dependency_cycles,
+    due_before_dependency,
+    load_concentration,
+    milestone_unowned,
+    past_due_no_status,
+)
+from govgraph.graph.route_maps import (
+    Item,
+    Responsible,
+    RouteMap,
+    RouteMaps,
+    StatusAt,
+    read_route_maps,
+)
+from govgraph.graph.store import Store, open_store
+from govgraph.graph.validation import validate
+from govgraph.loaders.bundled import data_dir
+from govgraph.loaders.curated import CuratedLoader
+from govgraph.loaders.pipeline import load_sources, resolver_from_store
+from govgraph.loaders.plan import PlanYamlLoader
+from govgraph.loaders.plan_yaml import read_plan_yaml
+from govgraph.loaders.route_map import RouteMapLoader
+from govgraph.loaders.route_map_tables import columns, read_tables
+from govgraph.ontology.terms import GG, GRAPH
+
+DATA = data_dir()
+EXAMPLE = DATA / "examples" / "route-map-example.yaml"
+TEMPLATE = DATA / "templates" / "route-map"
+PLAN = DATA / "curated" / "plan.yaml"
+EXAMPLE_GRAPH = GRAPH["route-map-example-plan-21-24-building-capacity"]
+
+
+@pytest.fixture(scope="module")
+def routes() -> Iterator[Store]:
+    """The curated register, Plan 21-24, Plan 21-24 as route maps, and the example."""
+    store = open_store("memory:")
+    loaders = [
+        CuratedLoader(DATA / "curated"),
+        PlanYamlLoader(PLAN),
+        RouteMapLoader(PLAN),
+        RouteMapLoader(EXAMPLE),
+    ]
+    report = load_sources(store, loaders, validate=False, progress=False)
+    assert not report.failed, [r.error for r in report.failed]
+    yield store
+    store.close()
+
+
+def _load_alone(store: Store, path: Path) -> Graph:
+    """The triples ``path`` gives against the resolver of ``store`` (nothing is written)."""
+    graph = Graph()
+    for triple in RouteMapLoader(path).triples(resolver_from_store(store)):
+        graph.add(triple)  # type: ignore[arg-type]
+    return graph
+
+
+# --- the example and Plan 21-24 -------------------------------------------------------------
+
+
+def test_example_loads_validates_and_is_marked_as_an_example(routes: Store) -> None:
+    report = validate(routes)  # council areas come from the geography source, not loaded here
+    assert [v for v in report.violations if "/id/area/" not in v.entity] == []
+    data = read_route_maps(routes)
+    example = data.find("example-plan-21-24-building-capacity")
+    assert example is not None and example.example
+    assert example.name.startswith("Example:")
+    assert len([i for i in example.items if data.items[i].kind == "milestone"]) == 14
+    assert len(data.dependencies()) == 6
+    assert all(refs for refs in data.dependency_sources.values()), "every dependency is cited"
+
+
+def test_shapes_refuse_a_route_map_without_theme_and_a_responsibility_without_tier() -> None:
+    from govgraph.graph.validation import validate_graph
+
+    bad = Graph().parse(
+        data="""@prefix gg: <https://w3id.org/govgraph/ontology#> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <urn:x:map> a gg:RouteMap ; skos:prefLabel "Map" .
+        <urn:x:r> a gg:Responsibility ; gg:responsibleBody <urn:x:body> .""",
+        format="turtle",
+    )
+    paths = {v.path for v in validate_graph(bad).violations}
+    assert {str(GG.theme), str(GG.responsibilityTier), str(GG.citation)} <= paths
+
+
+def test_example_is_plan_21_24_own_commitments_and_milestones_not_invented() -> None:
+    plan = read_plan_yaml(PLAN)
+    tables = read_tables(EXAMPLE)
+    area = [a for a in plan.actions if a.priority_area == "building-capacity"]
+    assert {r.text("text") for r in tables["commitments"]} == {
+        c for a in area for c in a.commitments
+    }
+    assert {(r.text("text"), r.text("due") or None) for r in tables["milestones"]} == {
+        (m.text, m.date) for a in area for m in a.milestones
+    }
+    assert all(r.text("document") == plan.document for rows in tables.values() for r in rows)
+
+
+def test_plan_21_24_items_are_the_plan_loaders_own_nodes(routes: Store) -> None:
+    """Not a parallel model: the route maps of Plan 21-24 point at the commitments and
+    milestones the plan loader made, one route map per priority area."""
+    data = read_route_maps(routes)
+    plan_maps = [m for m in data.maps.values() if m.id.startswith("plan-21-24-")]
+    assert len(plan_maps) == 5
+    plan_items = {i for m in plan_maps for i in m.items}
+    assert "https://w3id.org/govgraph/id/action/childrens-hearing-system/milestone/2" in plan_items
+    milestones = [data.items[i] for i in plan_items if data.items[i].kind == "milestone"]
+    assert (len(milestones), len([m for m in milestones if m.due])) == (34, 32)
+    assert all(m.responsible for m in milestones), "each action's leads are responsible"
+
+
+# --- the template ---------------------------------------------------------------------------
+
+
+def _fill_template(folder: Path) -> None:
+    """The shipped CSV template, filled with the example's rows."""
+    shutil.copytree(TEMPLATE, folder)
+    for sheet, rows in read_tables(EXAMPLE).items():
+        with (folder / f"{sheet}.csv").open("a", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            for row in rows:
+                writer.writerow([row.text(c) for c in columns(sheet)])
+
+
+def test_template_filled_with_the_example_rows_loads_to_the_same_triples(
+    routes: Store, tmp_path: Path
+) -> None:
+    _fill_template(tmp_path / "filled")
+    from_yaml = _load_alone(routes, EXAMPLE)
+    from_csv = _load_alone(routes, tmp_path / "filled")
+    assert len(from_yaml) > 1000
+    assert set(from_csv) == set(from_yaml)
+
+
+def test_an_xlsx_workbook_with_one_sheet_per_table_loads_to_the_same_triples(
+    routes: Store, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for sheet, rows in read_tables(EXAMPLE).items():
+        ws = book.create_sheet(sheet)
+        ws.append(list(columns(sheet)))
+        for row in rows:
+            ws.append([row.text(c) for c in columns(sheet)])
+    book.save(tmp_path / "route-map.xlsx")
+    assert set(_load_alone(routes, tmp_path / "route-map.xlsx")) == set(
+        _load_alone(routes, EXAMPLE)
+    )
+
+
+def test_template_files_have_every_column_in_order() -> None:
+    for path in TEMPLATE.glob("*.csv"):
+        header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert tuple(header) == columns(path.stem)
+
+
+# --- spreadsheets refused cell by cell ------------------------------------------------------
+
+
+def test_a_csv_missing_a_column_names_the_file_and_column(routes: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "filled"
+    _fill_template(folder)
+    path = folder / "milestones.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    drop = rows[0].index("text")
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([r[:drop] + r[drop + 1 :] for r in rows])
+    with pytest.raises(SourceError) as err:
+        _load_alone(routes, folder)
+    assert "milestones.csv:1" in str(err.value) and "'text'" in str(err.value)
+
+
+def test_an_xlsx_bad_date_names_sheet_row_and_column_letter(routes: Store, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for sheet, rows in read_tables(EXAMPLE).items():
+        ws = book.create_sheet(sheet)
+        ws.append(list(columns(sheet)))
+        for row in rows:
+            ws.append([row.text(c) for c in columns(sheet)])
+    book["milestones"]["D3"] = "2022-02-30"
+    book.save(tmp_path / "bad.xlsx")
+    before = routes.count()
+    with pytest.raises(SourceError) as err:
+        _load_alone(routes, tmp_path / "bad.xlsx")
+    message = str(err.value)
+    assert "bad.xlsx" in message and "sheet 'milestones', row 3, column 'due' (D)" in message
+    assert "2022-02-30" in message
+    assert routes.count() == before
+
+
+def test_a_failed_route_map_load_leaves_every_graph_unchanged(
+    routes: Store, tmp_path: Path
+) -> None:
+    bad = tmp_path / "route-map.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    bad.write_text(text.replace("due: 2021-09", "due: 2021-19", 1), encoding="utf-8")
+    before = {g: routes.count(g) for g in routes.graphs()}
+    report = load_sources(routes, [RouteMapLoader(bad)], validate=False, progress=False)
+    assert report.failed and "2021-19" in str(report.failed[0].error)
+    assert {g: routes.count(g) for g in routes.graphs()} == before
+    assert EXAMPLE_GRAPH in before
+
+
+# --- the checks on hand-built data ----------------------------------------------------------
+
+MAP = "urn:x:map"
+OTHER = "urn:x:map2"
+THIRD = "urn:x:map3"
+GOV = Responsible("urn:x:gov", "Alba Government", str(GG.LeadTier), False)
+COUNCILS = Responsible("urn:x:councils", "Local authorities", str(GG.LeadTier), True)
+BOARDS = Responsible("urn:x:boards", "Health boards", str(GG.SupportingTier), True)
+
+
+def _data(*items: Item) -> RouteMaps:
+    maps = {
+        MAP: RouteMap(MAP, "Care", "Care", False),
+        OTHER: RouteMap(OTHER, "Education", "Education", False),
+        THIRD: RouteMap(THIRD, "Health", "Health", False),
+    }
+    for i in items:
+        maps[i.route_map].items.append(i.iri)
+    return RouteMaps(maps, {i.iri: i for i in items})
+
+
+def _m(iri: str, due: str | None = "2025", **kw: object) -> Item:
+    return Item(f"urn:x:{iri}", "milestone", kw.pop("route_map", MAP), iri, due=due, **kw)  # type: ignore[arg-type]
+
+
+def test_check_milestone_with_no_responsible_body() -> None:
+    found = milestone_unowned(_data(_m("a"), _m("b", responsible=[GOV])), "2026-01-01")
+    assert [f.subjects[0].id for f in found] == ["urn:x:a"]
+    assert found[0].evidence and "no responsibility" in found[0].evidence[0].text
+    commitment = Item("urn:x:c", "commitment", MAP, "c", responsible=[GOV])
+    owned = _m("d", commitment="urn:x:c")
+    assert milestone_unowned(_data(commitment, owned), "2026-01-01") == []
+
+
+def test_check_commitment_only_a_generic_collective() -> None:
+    only = Item("urn:x:c1", "commitment", MAP, "c1", responsible=[COUNCILS, BOARDS])
+    mixed = Item("urn:x:c2", "commitment", MAP, "c2", responsible=[COUNCILS, GOV])
+    found = collective_only(_data(only, mixed), "2026-01-01")
+    assert [f.subjects[0].id for f in found] == ["urn:x:c1"]
+    assert {s.name for s in found[0].subjects[1:]} == {"Local authorities", "Health boards"}
+    assert len(found[0].evidence) == 2
+    assert collective_only(_data(mixed), "2026-01-01") == []
+
+
+def test_check_dependency_cycle() -> None:
+    a, b, c = _m("a", depends_on=["urn:x:b"]), _m("b", depends_on=["urn:x:c"]), _m("c")
+    assert dependency_cycles(_data(a, b, c), "2026-01-01") == []
+    c.depends_on.append("urn:x:a")
+    found = dependency_cycles(_data(a, b, c), "2026-01-01")
+    assert len(found) == 1
+    assert {s.id for s in found[0].subjects} == {"urn:x:a", "urn:x:b", "urn:x:c"}
+    assert len(found[0].evidence) == 3
+
+
+def test_check_milestone_due_before_what_it_depends_on() -> None:
+    early = _m("early", due="2024-03", depends_on=["urn:x:late"])
+    late = _m("late", due="2024-09")
+    found = due_before_dependency(_data(early, late), "2026-01-01")
+    assert [(f.subjects[0].id, f.subjects[1].id) for f in found] == [("urn:x:early", "urn:x:late")]
+    assert len(found[0].evidence) == 3
+    # Same year at year precision may well be in order: not flagged.
+    fine = _m("fine", due="2024", depends_on=["urn:x:late"])
+    assert due_before_dependency(_data(fine, late), "2026-01-01") == []
+
+
+def test_check_past_due_with_no_status_at_the_as_of_date() -> None:
+    old = _m("old", due="2023-06")
+    reported = _m("reported", due="2023-06", statuses=[StatusAt("2023-07-15", str(GG.Achieved))])
+    future = _m("future", due="2030")
+    data = _data(old, reported, future)
+    assert [f.subjects[0].id for f in past_due_no_status(data, "2024-01-01")] == ["urn:x:old"]
+    # As of a date before its status was recorded, the reported one was unreported too.
+    ids = {f.subjects[0].id for f in past_due_no_status(data, "2023-07-10")}
+    assert ids == {"urn:x:old", "urn:x:reported"}
+    assert past_due_no_status(data, "2023-06-30") == []
+
+
+def test_check_load_concentration_across_themes() -> None:
+    spread = [
+        _m("x1", responsible=[GOV]),
+        _m("x2", responsible=[GOV], route_map=OTHER),
+        _m("x3", responsible=[GOV, COUNCILS], route_map=THIRD),
+    ]
+    found = load_concentration(_data(*spread), "2026-01-01")
+    assert [f.subjects[0].name for f in found] == ["Alba Government"]
+    assert found[0].details == {"themes": 3, "milestones": 3}
+    assert len(found[0].evidence) == 3
+    assert load_concentration(_data(*spread[:2]), "2026-01-01") == []
