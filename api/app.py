@@ -37,6 +37,7 @@ from govgraph.api.front_door import (
 from govgraph.api.linked_data import entity_endpoint, ontology_endpoint
 from govgraph.api.middleware import BodyLimit, SecurityHeaders
 from govgraph.api.pages import error_page
+from govgraph.api.route_map_pages import route_map_endpoint, route_maps_endpoint
 from govgraph.api.schema import build_schema
 from govgraph.api.search_page import search_endpoint
 from govgraph.api.serving import ArtefactCache, PinVersion, StoreUnavailable
@@ -123,6 +124,8 @@ def create_app(
         Route("/organisations", organisations_endpoint(), methods=["GET", "HEAD"]),
         Route("/search", search_endpoint(), methods=["GET", "HEAD"]),
         Route("/maps", maps_index_endpoint(), methods=["GET", "HEAD"]),
+        Route("/route-maps", route_maps_endpoint(store), methods=["GET", "HEAD"]),
+        Route("/route-maps/{id}", route_map_endpoint(store), methods=["GET", "HEAD"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/id/{slug:path}", entity_endpoint(store, findings), methods=["GET", "HEAD"]),

@@ -8,6 +8,7 @@ millions).
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -221,3 +222,23 @@ def _citations(store: Store, nodes: list[str]) -> dict[str, tuple[SourceRef, ...
 
 def slug_of_doc(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
+
+
+class RouteMapsCache:
+    """The last :func:`read_route_maps` answer, kept while the data version stays the same
+    (a request asking for route maps, milestones and checks reads the store once)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._data: RouteMaps | None = None
+
+    def get(self, store: Store) -> RouteMaps:
+        from govgraph.graph.overlaps import data_version
+
+        version = data_version(store)
+        with self._lock:
+            if self._data is None or version != self._version:
+                self._data = read_route_maps(store)
+                self._version = version
+            return self._data

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
+from starlette.testclient import TestClient
 
+from govgraph.api.app import create_app
 from govgraph.graph.errors import SourceError
 from govgraph.graph.route_checks import (
     collective_only,
@@ -29,36 +31,24 @@ from govgraph.graph.route_maps import (
     StatusAt,
     read_route_maps,
 )
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.store import Store
 from govgraph.graph.validation import validate
-from govgraph.loaders.bundled import data_dir
-from govgraph.loaders.curated import CuratedLoader
 from govgraph.loaders.pipeline import load_sources, resolver_from_store
-from govgraph.loaders.plan import PlanYamlLoader
 from govgraph.loaders.plan_yaml import read_plan_yaml
 from govgraph.loaders.route_map import RouteMapLoader
 from govgraph.loaders.route_map_tables import columns, read_tables
 from govgraph.ontology.terms import GG, GRAPH
+from govgraph.visualisations.maps import build_map
+from tests.api_support import data, gql
+from tests.route_support import EXAMPLE, EXAMPLE_ID, PLAN, TEMPLATE, route_store
 
-DATA = data_dir()
-EXAMPLE = DATA / "examples" / "route-map-example.yaml"
-TEMPLATE = DATA / "templates" / "route-map"
-PLAN = DATA / "curated" / "plan.yaml"
 EXAMPLE_GRAPH = GRAPH["route-map-example-plan-21-24-building-capacity"]
 
 
 @pytest.fixture(scope="module")
 def routes() -> Iterator[Store]:
     """The curated register, Plan 21-24, Plan 21-24 as route maps, and the example."""
-    store = open_store("memory:")
-    loaders = [
-        CuratedLoader(DATA / "curated"),
-        PlanYamlLoader(PLAN),
-        RouteMapLoader(PLAN),
-        RouteMapLoader(EXAMPLE),
-    ]
-    report = load_sources(store, loaders, validate=False, progress=False)
-    assert not report.failed, [r.error for r in report.failed]
+    store = route_store()
     yield store
     store.close()
 
@@ -312,3 +302,91 @@ def test_check_load_concentration_across_themes() -> None:
     assert found[0].details == {"themes": 3, "milestones": 3}
     assert len(found[0].evidence) == 3
     assert load_concentration(_data(*spread[:2]), "2026-01-01") == []
+
+
+# --- served: GraphQL and the pages ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def client(routes: Store) -> Iterator[TestClient]:
+    with TestClient(create_app(routes)) as c:
+        yield c
+
+
+def test_graphql_route_maps_milestones_and_dependencies(client: TestClient) -> None:
+    found = data(
+        client,
+        """{ routeMaps(theme: "Building Capacity") { id example name
+               startingPositions { text date } destinations { text }
+               milestones { id due dueAsWritten responsible { body name tier } } }
+             milestones(dueBefore: "2022", responsible: "scra") { id due theme }
+             dependencies(routeMap: "EXAMPLE") { item { text due } dependsOn { text due }
+               sources { title locator } } }""".replace("EXAMPLE", EXAMPLE_ID),
+    )
+    maps = {m["id"]: m for m in found["routeMaps"]}
+    assert set(maps) == {EXAMPLE_ID, "plan-21-24-building-capacity"}
+    example = maps[EXAMPLE_ID]
+    assert example["example"] and len(example["milestones"]) == 14
+    assert example["startingPositions"][0]["date"] == "2021-06-25"
+    # milestones due for certain before 2022 that SCRA is responsible for, among them the
+    # Children's Hearings System's first two, in both the plan's route map and the example
+    ids = {m["id"] for m in found["milestones"]}
+    assert all(m["due"] < "2022" for m in found["milestones"])
+    assert {
+        "action/childrens-hearing-system/milestone/2",
+        f"route-map/{EXAMPLE_ID}/childrens-hearing-system-milestone-3",
+    } <= ids
+    assert "action/childrens-hearing-system/milestone/4" not in ids  # due 2022
+    deps = found["dependencies"]
+    assert len(deps) == 6 and all(d["sources"][0]["title"] == "Change Programme ONE" for d in deps)
+    assert {"text": "Draft proposals agreed.", "due": "2023-03"} in [d["dependsOn"] for d in deps]
+
+
+def test_graphql_milestones_by_status_and_checks_as_of(client: TestClient) -> None:
+    found = data(
+        client,
+        """{ milestones(status: ACHIEVED) { id }
+             routeMapChecks(routeMap: "EXAMPLE", asOf: "2022-01-01") { kind explanation
+               evidence { text sources { title locator } } } }""".replace("EXAMPLE", EXAMPLE_ID),
+    )
+    assert found["milestones"] == []  # Plan 21-24 records no milestone statuses
+    kinds = {c["kind"] for c in found["routeMapChecks"]}
+    assert "past-due-no-status" in kinds
+    past = [c for c in found["routeMapChecks"] if c["kind"] == "past-due-no-status"]
+    assert len(past) == 3  # due 2021-06, 2021-09 and 2021-09, unreported by 2022
+    assert all(c["evidence"][0]["sources"] for c in past)
+    bad = gql(client, '{ milestones(dueBefore: "2022-13") { id } }')
+    assert "2022-13" in bad["errors"][0]["message"]
+
+
+def test_route_map_page_and_json_twin_as_of_a_date(client: TestClient) -> None:
+    page = client.get(f"/route-maps/{EXAMPLE_ID}?asOf=2022-01-01", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    text = page.text
+    assert "This is an example." in text and "2022-01-01" in text
+    assert '<a href="/id/scra">' in text  # responsible bodies link to their pages
+    assert "<svg" in text and "Draft proposals agreed." in text
+    twin = client.get(f"/route-maps/{EXAMPLE_ID}?asOf=2022-01-01&format=json").json()
+    assert twin["as_of"] == "2022-01-01" and twin["example"] is True
+    assert [y["year"] for y in twin["years"]][:3] == ["2021", "2022", "2023"]
+    assert len([c for c in twin["checks"] if c["kind"] == "past-due-no-status"]) == 3
+    later = client.get(f"/route-maps/{EXAMPLE_ID}?asOf=2025-01-01&format=json").json()
+    assert len([c for c in later["checks"] if c["kind"] == "past-due-no-status"]) > 3
+    assert client.get("/route-maps/no-such-map").status_code == 404
+    listing = client.get("/route-maps?format=json").json()["routeMaps"]
+    assert len(listing) == 6 and [m["example"] for m in listing].count(True) == 1
+
+
+def test_dependency_map_draws_milestones_by_year_and_dependencies(routes: Store) -> None:
+    model = build_map(routes, "route-map", focus=f"route-map/{EXAMPLE_ID}")
+    assert len(model.nodes) == 14 and len(model.edges) == 6
+    assert {e.kind for e in model.edges} == {str(GG.dependsOn)}
+    by_label = {n.label.split(" · ", 1)[1]: n for n in model.nodes}
+    assert by_label["Working group set up and independent chair appo…"].level == 0
+    assert by_label["Draft proposals agreed."].level == 2
+    # earlier years lie to the left
+    assert (
+        by_label["Working group set up and independent chair appo…"].x
+        < by_label["Draft proposals agreed."].x
+    )
+    assert [e.label for e in model.edge_legend] == ["depends on"]
