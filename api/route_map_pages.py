@@ -143,7 +143,7 @@ def route_maps_endpoint(store: Store) -> Endpoint:
         if media == JSON:
             return json_response({"routeMaps": maps})
         crumbs = [("Home", "/"), ("Route maps", None)]
-        ctx = {"title": "Route maps", "active": "maps", "maps": maps, "breadcrumbs": crumbs}
+        ctx = {"title": "Route maps", "active": "routes", "maps": maps, "breadcrumbs": crumbs}
         return render(request, "route_maps.html", {**ctx, "twins": [("JSON", "json")]})
 
     return endpoint
@@ -170,7 +170,7 @@ def route_map_endpoint(store: Store) -> Endpoint:
         crumbs = [("Home", "/"), ("Route maps", "/route-maps"), (rm.name, None)]
         ctx = {
             "title": rm.name,
-            "active": "maps",
+            "active": "routes",
             "view": view,
             "svg": svg,
             "breadcrumbs": crumbs,

@@ -1,5 +1,6 @@
-"""The ``route-map`` map kind: a route map's milestones and commitments in columns by the year
-they are due, with the dependencies between them drawn as arrows ("depends on").
+"""The ``route-map`` map kind: a route map's milestones and commitments in rows by the year
+they are due (earliest at the top), with the dependencies between them drawn as arrows
+("depends on").
 
 Focus on one route map (``--focus route-map/<id>``) or draw every route map at once. A node
 is coloured by its latest status at the as-of date when one is recorded, else by its class.
@@ -27,8 +28,8 @@ def _label(item: Item) -> str:
 
 
 def _levels(data: RouteMaps, items: list[Item]) -> dict[str, int]:
-    """Column per due year, from the earliest; a commitment takes its earliest milestone's
-    year; what has no date goes in a last column."""
+    """A level (a row on the map, a column on the page) per due year, from the earliest; a
+    commitment takes its earliest milestone's year; what has no date goes last."""
     years = {i.iri: i.year for i in items}
     for i in items:
         if years[i.iri] is None and i.kind == "commitment":
@@ -98,11 +99,11 @@ def route_map(store: Store, req: MapRequest) -> MapModel:
         sources=srcs,
         focus=req.focus,
         layout="layered",
-        direction="LR",
+        direction="UD",
         shape="box",
         notes=(
-            f"Columns are the years milestones are due ({span}), earliest on the left; "
-            "undated ones are in the last column. Arrows read 'depends on'.",
+            f"Rows are the years milestones are due ({span}), earliest at the top; "
+            "undated ones are in the last row. Arrows read 'depends on'.",
         ),
     )
 
