@@ -390,3 +390,20 @@ def test_dependency_map_draws_milestones_by_year_and_dependencies(routes: Store)
         < by_label["Draft proposals agreed."].x
     )
     assert [e.label for e in model.edge_legend] == ["depends on"]
+
+
+def test_hostile_text_in_a_route_map_stays_text_on_its_page_and_map(
+    landscape: Store, tmp_path: Path
+) -> None:
+    hostile = "<script>alert(1)</script>"
+    source = Path(__file__).parent / "bad_input" / "route-map" / "valid.yaml"
+    path = tmp_path / "route-map.yaml"
+    text = source.read_text(encoding="utf-8").replace("Draft standards published.", hostile)
+    path.write_text(text.replace("name: Alba care route map", f'name: "{hostile}"'), "utf-8")
+    report = load_sources(landscape, [RouteMapLoader(path)], validate=False, progress=False)
+    assert not report.failed, report.failed[0].error
+    with TestClient(create_app(landscape)) as c:
+        page = c.get("/route-maps/alba-care", headers={"accept": "text/html"}).text
+        drawn = c.get("/maps/route-map", params={"focus": "route-map/alba-care"}).text
+    assert hostile not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert hostile not in drawn
