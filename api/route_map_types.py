@@ -4,6 +4,7 @@ themselves (hundreds of rows)."""
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Any
 
@@ -25,7 +26,7 @@ ProgressStatus: Any = strawberry.enum(
     Enum(  # type: ignore[misc]
         "ProgressStatus",
         {
-            model.local_name(str(i.iri)).upper(): str(i.iri)
+            re.sub(r"(?<!^)(?=[A-Z])", "_", model.local_name(str(i.iri))).upper(): str(i.iri)
             for i in model.model().individuals.values()
             if GG.ProgressStatus in i.types
         },

@@ -13,6 +13,7 @@ from govgraph.loaders.route_map import RouteMapLoader
 DATA = data_dir()
 EXAMPLE = DATA / "examples" / "route-map-example.yaml"
 TEMPLATE = DATA / "templates" / "route-map"
+XLSX_TEMPLATE = DATA / "templates" / "route-map-template.xlsx"
 PLAN = DATA / "curated" / "plan.yaml"
 EXAMPLE_ID = "example-plan-21-24-building-capacity"
 

@@ -36,11 +36,18 @@ from govgraph.graph.validation import validate
 from govgraph.loaders.pipeline import load_sources, resolver_from_store
 from govgraph.loaders.plan_yaml import read_plan_yaml
 from govgraph.loaders.route_map import RouteMapLoader
-from govgraph.loaders.route_map_tables import columns, read_tables
+from govgraph.loaders.route_map_tables import TABLES, columns, read_tables
 from govgraph.ontology.terms import GG, GRAPH
 from govgraph.visualisations.maps import build_map
 from tests.api_support import data, gql
-from tests.route_support import EXAMPLE, EXAMPLE_ID, PLAN, TEMPLATE, route_store
+from tests.route_support import (
+    EXAMPLE,
+    EXAMPLE_ID,
+    PLAN,
+    TEMPLATE,
+    XLSX_TEMPLATE,
+    route_store,
+)
 
 EXAMPLE_GRAPH = GRAPH["route-map-example-plan-21-24-building-capacity"]
 
@@ -139,28 +146,34 @@ def test_template_filled_with_the_example_rows_loads_to_the_same_triples(
     assert set(from_csv) == set(from_yaml)
 
 
-def test_an_xlsx_workbook_with_one_sheet_per_table_loads_to_the_same_triples(
+def test_the_xlsx_template_filled_with_the_example_rows_loads_to_the_same_triples(
     routes: Store, tmp_path: Path
 ) -> None:
-    from openpyxl import Workbook
+    from openpyxl import load_workbook
 
-    book = Workbook()
-    book.remove(book.active)
+    book = load_workbook(XLSX_TEMPLATE)
     for sheet, rows in read_tables(EXAMPLE).items():
-        ws = book.create_sheet(sheet)
-        ws.append(list(columns(sheet)))
         for row in rows:
-            ws.append([row.text(c) for c in columns(sheet)])
+            book[sheet].append([row.text(c) for c in columns(sheet)])
     book.save(tmp_path / "route-map.xlsx")
     assert set(_load_alone(routes, tmp_path / "route-map.xlsx")) == set(
         _load_alone(routes, EXAMPLE)
     )
 
 
-def test_template_files_have_every_column_in_order() -> None:
+def test_template_files_have_every_table_and_column_in_order() -> None:
+    """Both templates are written by scripts/route_map_template.py from TABLES."""
+    from openpyxl import load_workbook
+
+    assert {p.stem for p in TEMPLATE.glob("*.csv")} == set(TABLES)
     for path in TEMPLATE.glob("*.csv"):
         header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
         assert tuple(header) == columns(path.stem)
+    book = load_workbook(XLSX_TEMPLATE, read_only=True)
+    assert book.sheetnames == list(TABLES)
+    for name in TABLES:
+        rows = list(book[name].iter_rows(values_only=True))
+        assert rows == [columns(name)], name
 
 
 # --- spreadsheets refused cell by cell ------------------------------------------------------
@@ -407,3 +420,30 @@ def test_hostile_text_in_a_route_map_stays_text_on_its_page_and_map(
         drawn = c.get("/maps/route-map", params={"focus": "route-map/alba-care"}).text
     assert hostile not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert hostile not in drawn
+
+
+def test_graphql_milestones_by_status_at_a_date(landscape: Store, tmp_path: Path) -> None:
+    source = Path(__file__).parent / "bad_input" / "route-map" / "valid.yaml"
+    path = tmp_path / "route-map.yaml"
+    path.write_text(
+        source.read_text(encoding="utf-8")
+        + "statuses:\n"
+        + "  - {item: draft, status: on track, date: 2025-01, document: Alba report, "
+        + "locator: p. 2}\n"
+        + "  - {item: draft, status: achieved, date: 2025-07-01, document: Alba report, "
+        + "locator: p. 3}\n",
+        "utf-8",
+    )
+    report = load_sources(landscape, [RouteMapLoader(path)], validate=False, progress=False)
+    assert not report.failed, report.failed[0].error
+    query = """query($s: ProgressStatus, $d: String) {
+      milestones(status: $s, asOf: $d) { id status(asOf: $d) { status date } } }"""
+    with TestClient(create_app(landscape)) as c:
+        on_track = data(c, query, s="ON_TRACK", d="2025-03-01")["milestones"]
+        achieved = data(c, query, s="ACHIEVED", d="2025-08-01")["milestones"]
+        early = data(c, query, s="ACHIEVED", d="2025-03-01")["milestones"]
+    assert on_track == [
+        {"id": "route-map/alba-care/draft", "status": {"status": "ON_TRACK", "date": "2025-01"}}
+    ]
+    assert [m["id"] for m in achieved] == ["route-map/alba-care/draft"]
+    assert early == []
