@@ -45,6 +45,7 @@ from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
 from govgraph.graph.front import FrontCache
 from govgraph.graph.overlaps import FindingsCache
+from govgraph.graph.route_maps import RouteMapsCache
 from govgraph.graph.store import Store, open_store
 
 STATIC = resources.files("govgraph.api").joinpath("static")
@@ -64,6 +65,7 @@ class GovgraphGraphQL(GraphQL[Context, None]):
         graphiql: bool,
         findings: FindingsCache,
         costly: Costly,
+        route_maps: RouteMapsCache | None = None,
     ) -> None:
         super().__init__(
             schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False
@@ -72,6 +74,7 @@ class GovgraphGraphQL(GraphQL[Context, None]):
         self.limiter = limiter
         self.findings = findings
         self.costly = costly
+        self.route_maps = route_maps or RouteMapsCache()
         self._ide = TEMPLATES.joinpath("graphiql.html").read_text("utf-8")
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -80,6 +83,7 @@ class GovgraphGraphQL(GraphQL[Context, None]):
             limiter=self.limiter,
             findings=self.findings,
             costly=self.costly,
+            route_maps=self.route_maps,
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -103,6 +107,7 @@ def create_app(
     limiter = CapacityLimiter(threads or settings.threads)
     findings = FindingsCache()
     costly = Costly.from_settings(settings)
+    route_maps = RouteMapsCache()
     graphql = GovgraphGraphQL(
         store,
         limiter,
@@ -110,6 +115,7 @@ def create_app(
         graphiql=settings.graphiql,
         findings=findings,
         costly=costly,
+        route_maps=route_maps,
     )
     sparql = sparql_endpoint(store, costly)
 
@@ -124,8 +130,8 @@ def create_app(
         Route("/organisations", organisations_endpoint(), methods=["GET", "HEAD"]),
         Route("/search", search_endpoint(), methods=["GET", "HEAD"]),
         Route("/maps", maps_index_endpoint(), methods=["GET", "HEAD"]),
-        Route("/route-maps", route_maps_endpoint(store), methods=["GET", "HEAD"]),
-        Route("/route-maps/{id}", route_map_endpoint(store), methods=["GET", "HEAD"]),
+        Route("/route-maps", route_maps_endpoint(store, route_maps), methods=["GET", "HEAD"]),
+        Route("/route-maps/{id}", route_map_endpoint(store, route_maps), methods=["GET", "HEAD"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/id/{slug:path}", entity_endpoint(store, findings), methods=["GET", "HEAD"]),

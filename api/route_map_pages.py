@@ -120,8 +120,7 @@ def route_map_view(data: RouteMaps, rm: RouteMap, as_of: str) -> dict[str, Any]:
     }
 
 
-def route_maps_endpoint(store: Store) -> Endpoint:
-    cache = RouteMapsCache()
+def route_maps_endpoint(store: Store, cache: RouteMapsCache) -> Endpoint:
 
     async def endpoint(request: Request) -> Response:
         try:
@@ -149,8 +148,7 @@ def route_maps_endpoint(store: Store) -> Endpoint:
     return endpoint
 
 
-def route_map_endpoint(store: Store) -> Endpoint:
-    cache = RouteMapsCache()
+def route_map_endpoint(store: Store, cache: RouteMapsCache) -> Endpoint:
 
     async def endpoint(request: Request) -> Response:
         map_id = request.path_params["id"]
