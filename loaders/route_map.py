@@ -229,6 +229,13 @@ class RouteMapLoader(Loader):
         self._book: RouteMapBook | None = None
         self._shared: set[URIRef] = set()
         self._plan: Plan | None = None
+        self._tables: Tables | None = None
+
+    def tables(self) -> Tables:
+        """The file's tables, read once (the provenance record and the triples both need them)."""
+        if self._tables is None:
+            self._tables = read_tables(self.path)
+        return self._tables
 
     @property
     def is_plan(self) -> bool:
@@ -249,7 +256,7 @@ class RouteMapLoader(Loader):
                     ),
                 )
             else:
-                self._book = parse_route_maps(read_tables(self.path), resolver)
+                self._book = parse_route_maps(self.tables(), resolver)
         return self._book
 
     def plan(self) -> Plan:
@@ -260,7 +267,7 @@ class RouteMapLoader(Loader):
     def source_id(self) -> str:
         if self.is_plan:
             return f"route-map-{self.plan().id}"
-        tables = read_tables(self.path)
+        tables = self.tables()
         first = tables["route_maps"][0].need("id").value if tables["route_maps"] else "empty"
         return f"route-map-{first}"
 
