@@ -37,6 +37,7 @@ from govgraph.api.front_door import (
 from govgraph.api.linked_data import entity_endpoint, ontology_endpoint
 from govgraph.api.middleware import BodyLimit, SecurityHeaders
 from govgraph.api.pages import error_page
+from govgraph.api.route_map_pages import route_map_endpoint, route_maps_endpoint
 from govgraph.api.schema import build_schema
 from govgraph.api.search_page import search_endpoint
 from govgraph.api.serving import ArtefactCache, PinVersion, StoreUnavailable
@@ -44,6 +45,7 @@ from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
 from govgraph.graph.front import FrontCache
 from govgraph.graph.overlaps import FindingsCache
+from govgraph.graph.route_maps import RouteMapsCache
 from govgraph.graph.store import Store, open_store
 
 STATIC = resources.files("govgraph.api").joinpath("static")
@@ -63,6 +65,7 @@ class GovgraphGraphQL(GraphQL[Context, None]):
         graphiql: bool,
         findings: FindingsCache,
         costly: Costly,
+        route_maps: RouteMapsCache | None = None,
     ) -> None:
         super().__init__(
             schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=False
@@ -71,6 +74,7 @@ class GovgraphGraphQL(GraphQL[Context, None]):
         self.limiter = limiter
         self.findings = findings
         self.costly = costly
+        self.route_maps = route_maps or RouteMapsCache()
         self._ide = TEMPLATES.joinpath("graphiql.html").read_text("utf-8")
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -79,6 +83,7 @@ class GovgraphGraphQL(GraphQL[Context, None]):
             limiter=self.limiter,
             findings=self.findings,
             costly=self.costly,
+            route_maps=self.route_maps,
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -102,6 +107,7 @@ def create_app(
     limiter = CapacityLimiter(threads or settings.threads)
     findings = FindingsCache()
     costly = Costly.from_settings(settings)
+    route_maps = RouteMapsCache()
     graphql = GovgraphGraphQL(
         store,
         limiter,
@@ -109,6 +115,7 @@ def create_app(
         graphiql=settings.graphiql,
         findings=findings,
         costly=costly,
+        route_maps=route_maps,
     )
     sparql = sparql_endpoint(store, costly)
 
@@ -123,6 +130,8 @@ def create_app(
         Route("/organisations", organisations_endpoint(), methods=["GET", "HEAD"]),
         Route("/search", search_endpoint(), methods=["GET", "HEAD"]),
         Route("/maps", maps_index_endpoint(), methods=["GET", "HEAD"]),
+        Route("/route-maps", route_maps_endpoint(store, route_maps), methods=["GET", "HEAD"]),
+        Route("/route-maps/{id}", route_map_endpoint(store, route_maps), methods=["GET", "HEAD"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/id/{slug:path}", entity_endpoint(store, findings), methods=["GET", "HEAD"]),

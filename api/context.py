@@ -26,6 +26,7 @@ from govgraph.graph.overlaps import FindingsCache
 from govgraph.graph.plan_queries import ACTION_LINKS, ASSESSMENT_LINKS
 from govgraph.graph.records import EntityRecord, RelationshipRecord, SourceRef
 from govgraph.graph.relationships import relationships_of
+from govgraph.graph.route_maps import RouteMapsCache
 from govgraph.graph.store import Store
 from govgraph.ontology.terms import GG
 
@@ -83,6 +84,8 @@ class Context:
     costly: Costly = field(default_factory=lambda: Costly.from_settings(Settings()))
     """Snapshots and scenarios run through this (a slot, a confined child); the app
     shares one."""
+    route_maps: RouteMapsCache = field(default_factory=RouteMapsCache)
+    """Route maps read once per data version (per request unless the app shares one)."""
     _calls: list[int] = field(default_factory=list, repr=False)
     entities: DataLoader[URIRef, EntityRecord | None] = field(init=False)
     sources: DataLoader[URIRef, list[SourceRef]] = field(init=False)

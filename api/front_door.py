@@ -194,6 +194,12 @@ MAPS = (
     ("actions", "Plan actions", "The plan's actions, who leads them and how far each has got."),
     ("overlap", "Overlaps", "The overlap report's findings drawn as a map."),
     (
+        "route-map",
+        "Route maps: dependencies",
+        "Route-map milestones by the year they are due, and what depends on what; each route "
+        "map has its own page under Route maps (/route-maps).",
+    ),
+    (
         "ego",
         "Around one body",
         "A single body and its neighbours: open it from a body's page (Map around it).",

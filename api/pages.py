@@ -50,6 +50,7 @@ NAV = (
     ("home", "Home", "/"),
     ("bodies", "Bodies", "/organisations"),
     ("maps", "Maps", "/maps"),
+    ("routes", "Route maps", "/route-maps"),
     ("reports", "Reports", "/reports/overlaps"),
     ("graphql", "GraphQL", "/graphql"),
     ("sparql", "SPARQL", "/sparql"),

@@ -13,6 +13,15 @@ from strawberry.schema.config import StrawberryConfig
 from govgraph.api.enums import KIND_BY_IRI, AssessmentStatus, OrganisationType, RelationshipKind
 from govgraph.api.limits import extensions
 from govgraph.api.overlap_types import MAX_FINDINGS, Finding, FindingKind
+from govgraph.api.route_map_types import (
+    Dependency,
+    ProgressStatus,
+    RouteMap,
+    RouteMapCheck,
+    RouteMapItem,
+    check_due_before,
+    select_milestones,
+)
 from govgraph.api.scenario_types import (
     ScenarioChangeInput,
     ScenarioImpact,
@@ -40,7 +49,7 @@ from govgraph.api.types import (
     sources_of,
     wrap,
 )
-from govgraph.graph import chains, plan_queries
+from govgraph.graph import chains, plan_queries, route_checks
 from govgraph.graph import organisations as orgs
 from govgraph.graph.entities import check_date, get_entities, iri_for
 from govgraph.graph.errors import QueryError
@@ -344,6 +353,72 @@ class Query:
         )
         found = await entities_of(info, [str(i) for i in iris])
         return [a for a in found if isinstance(a, Action)]
+
+    @strawberry.field(description="Route maps, one per theme (Plan 24-30's shape), by theme.")
+    async def route_maps(self, info: Ctx, theme: str | None = None) -> list[RouteMap]:
+        data = await info.context.run(info.context.route_maps.get)
+        return [
+            RouteMap.of(m, data)
+            for m in data.maps.values()
+            if theme is None or m.theme.casefold() == theme.casefold()
+        ]
+
+    @strawberry.field(
+        description="Route-map milestones due before a date (for certain, at the precision "
+        "given), with a responsible body (its id), or whose latest status at asOf is status."
+    )
+    async def milestones(
+        self,
+        info: Ctx,
+        due_before: str | None = None,
+        responsible: strawberry.ID | None = None,
+        status: ProgressStatus | None = None,  # type: ignore[valid-type]
+        as_of: str | None = None,
+    ) -> list[RouteMapItem]:
+        cut, when = check_due_before(due_before), check_date(as_of)
+        data = await info.context.run(info.context.route_maps.get)
+        found = select_milestones(
+            data,
+            cut,
+            str(responsible) if responsible else None,
+            status.value if status is not None else None,
+            when,
+        )
+        return [RouteMapItem.of(m, data) for m in found]
+
+    @strawberry.field(description="Stated dependencies between route-map items.")
+    async def dependencies(
+        self, info: Ctx, route_map: strawberry.ID | None = None
+    ) -> list[Dependency]:
+        data = await info.context.run(info.context.route_maps.get)
+        out = []
+        for a, b in data.dependencies():
+            item = data.items[a]
+            if route_map is not None and data.maps[item.route_map].id != str(route_map):
+                continue
+            out.append(
+                Dependency(
+                    item=RouteMapItem.of(item, data),
+                    depends_on=RouteMapItem.of(data.items[b], data),
+                    sources=[Source.of(s) for s in data.dependency_sources.get((a, b), ())],
+                )
+            )
+        return out
+
+    @strawberry.field(
+        description="The route-map checks (docs/route-maps.md) as findings with evidence."
+    )
+    async def route_map_checks(
+        self, info: Ctx, as_of: str | None = None, route_map: strawberry.ID | None = None
+    ) -> list[RouteMapCheck]:
+        when = check_date(as_of)
+        data = await info.context.run(info.context.route_maps.get)
+        found = route_checks.check_route_maps(data, when)
+        if route_map is not None:
+            m = data.find(str(route_map))
+            keep = set(m.items) if m is not None else set()
+            found = [f for f in found if f.kind == "load-concentration" or f.subjects[0].id in keep]
+        return [RouteMapCheck.of(f) for f in found]
 
     @strawberry.field(description="Every accountability line upward from an entity to the top.")
     async def accountability_chain(

@@ -21,6 +21,7 @@ def data_dir() -> Path:
 BUNDLED: list[tuple[str, str]] = [
     ("curated", "curated"),
     ("plan", "curated/plan.yaml"),
+    ("route-map", "curated/plan.yaml"),
     ("phs-geography", "derived/scot-health-geography"),
     ("care-inspectorate", "derived/care-inspectorate-datastore"),
     ("govuk", "derived/govuk-organisations"),

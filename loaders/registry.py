@@ -18,6 +18,7 @@ LOADERS: dict[str, str] = {
     "public-bodies": "govgraph.loaders.public_bodies:UkPublicBodiesLoader",
     "rdf": "govgraph.loaders.rdf_file:RdfFileLoader",
     "csv": "govgraph.loaders.generic_csv:GenericCsvLoader",
+    "route-map": "govgraph.loaders.route_map:RouteMapLoader",
 }
 """Kind -> "module:Class"; imported on use so one broken loader cannot break the others."""
 

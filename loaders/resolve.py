@@ -25,6 +25,7 @@ class Resolver:
         self._names: dict[str, URIRef] = {}
         self._codes: dict[tuple[str, str], URIRef] = {}
         self._labels: dict[URIRef, str] = {}
+        self._spellings: dict[str, str] = {}
 
     def add(
         self,
@@ -39,6 +40,7 @@ class Resolver:
             key = normalise(name)
             if not key:
                 continue
+            self._spellings.setdefault(key, name)
             current = self._names.get(key)
             self._names[key] = iri if current in (None, iri) else _AMBIGUOUS
         for scheme, code in codes:
@@ -50,6 +52,16 @@ class Resolver:
 
     def is_ambiguous(self, name: str) -> bool:
         return self._names.get(normalise(name)) == _AMBIGUOUS
+
+    def closest(self, name: str, limit: int = 3) -> list[str]:
+        """Names of the bodies spelled most like ``name``, best first, for a "did you mean"
+        when a source names a body that does not resolve."""
+        from rapidfuzz import fuzz, process
+
+        found = process.extract(
+            normalise(name), list(self._names), scorer=fuzz.ratio, limit=limit, score_cutoff=70
+        )
+        return [self._spellings[match] for match, _, _ in found]
 
     def resolve_code(self, scheme: str, code: str) -> URIRef | None:
         return self._codes.get((scheme, code.strip().upper()))

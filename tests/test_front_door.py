@@ -272,7 +272,13 @@ def test_bodies_named_on_pages_link_to_their_entity_pages(client: TestClient) ->
         assert target in hrefs(ijb)
     maps = client.get("/maps").text
     listed = [h for h in hrefs(maps) if h.startswith("/maps/")]
-    assert sorted(listed) == ["/maps/actions", "/maps/landscape", "/maps/overlap", "/maps/policy"]
+    assert sorted(listed) == [
+        "/maps/actions",
+        "/maps/landscape",
+        "/maps/overlap",
+        "/maps/policy",
+        "/maps/route-map",
+    ]
     for href in listed:
         assert client.get(href).status_code == 200, href
 

@@ -159,5 +159,6 @@ def render_map(
     )
 
 
-# The overlap map kind lives with the overlap report; importing it registers the kind.
-from govgraph.visualisations import report_map  # noqa: E402, F401
+# The overlap map kind lives with the overlap report, the route-map kind with route maps;
+# importing them registers the kinds.
+from govgraph.visualisations import report_map, route_map  # noqa: E402, F401

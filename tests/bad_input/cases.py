@@ -107,6 +107,11 @@ BASES: dict[str, Base] = {
         ),
         Base("csv", _copy_csv, "example_bodies.csv", strict_text=False),
         Base("rdf", _copy_file(FIXTURES / "landscape.ttl", "landscape.ttl"), "landscape.ttl"),
+        Base(
+            "route-map",
+            _copy_file(CORPUS / "route-map" / "valid.yaml", "route-map.yaml"),
+            "route-map.yaml",
+        ),
     )
 }
 
@@ -296,6 +301,27 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "rdf/ill-typed-decimal.ttl": ("landscape.ttl:6", "not a decimal"),
     "rdf/ill-typed-datetime.ttl": ("landscape.ttl:6", "month 13"),
     "rdf/full-width-year.ttl": ("landscape.ttl:6", "not a year"),
+    # route maps (YAML; the CSV and XLSX forms are tested in tests/test_route_maps.py)
+    "route-map/missing-column.yaml": (":8:5", "sheet 'milestones', row 2", "column 'text'"),
+    "route-map/missing-table.yaml": ("missing table 'milestones'",),
+    "route-map/unknown-table.yaml": (":6", "unknown table 'milestone'"),
+    "route-map/unknown-column.yaml": (":10:55", "sheet 'responsibilities', row 1", "'owner'"),
+    "route-map/unknown-body.yaml": (
+        ":11:25",
+        "sheet 'responsibilities', row 2, column 'body'",
+        "did you mean",
+        "Care Agency'?",
+    ),
+    "route-map/bad-date.yaml": (":7:78", "sheet 'milestones', row 1, column 'due'", "2025-13"),
+    "route-map/unknown-dependency.yaml": (
+        ":13:31",
+        "sheet 'dependencies', row 1, column 'depends_on'",
+        "did you mean 'draft'",
+    ),
+    "route-map/cycle.yaml": (":14:31", "sheet 'dependencies', row 2", "draft -> final -> draft"),
+    "route-map/bad-tier.yaml": (":10:49", "column 'tier'", "boss"),
+    "route-map/duplicate-id.yaml": (":8:10", "sheet 'milestones', row 2, column 'id'", "twice"),
+    "route-map/unknown-route-map.yaml": (":5:29", "did you mean 'alba-care'"),
 }
 """Every corpus file, with what its error must say; a file listed nowhere fails a test."""
 
