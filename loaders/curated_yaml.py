@@ -8,18 +8,16 @@ raises :class:`~govgraph.graph.errors.SourceError` with file, line, column and f
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from govgraph.graph.core.dates import Date, parse_date
+from govgraph.graph.core.ids import is_slug
 from govgraph.graph.core.text import short_repr
 from govgraph.graph.core.yaml_reader import Mark, MarkedDict, MarkedList, load_yaml
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import read_source_text
-
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def read_yaml(path: Path) -> Any:
@@ -87,7 +85,7 @@ class Record:
     def ident(self, field: str = "id") -> str:
         value = self.text(field)
         assert value is not None
-        if not ID_PATTERN.fullmatch(value):
+        if not is_slug(value):
             raise self.error(
                 field,
                 f"expected an id of lower-case letters, digits and '-', got {short_repr(value)}",

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from govgraph.graph.core.ids import is_slug
 from govgraph.graph.core.text import nested_text_problem, short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import (
@@ -65,8 +66,6 @@ FORMAT_CLASS: dict[str, URIRef] = {
 """GOV.UK format -> class. A ministerial department is a unit of HM Government
 (gg:GovernmentUnit: the contract has no department class); courts and special health
 authorities are plain public bodies; unknown formats fall back to gg:Organisation."""
-
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 def slug_from(record: Any) -> str:
@@ -151,7 +150,7 @@ class GovukOrganisationsLoader(Loader):
                     field="details",
                 )
             slug = slug_from(record)
-            if not _SLUG.fullmatch(slug):
+            if not is_slug(slug):
                 raise SourceError(
                     f"{where}: expected details.slug (or an id URL ending in a slug) of "
                     f"lower-case letters, digits and hyphens, got {short_repr(slug)}",

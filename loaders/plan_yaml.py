@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from govgraph.graph.core.dates import parse_date
+from govgraph.graph.core.ids import SLUG
 from govgraph.graph.core.yaml_reader import compose_yaml
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import read_source_text
@@ -29,7 +30,6 @@ from govgraph.loaders.plan_model import (
     SourceLocator,
 )
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DUE = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}")
 
@@ -126,7 +126,7 @@ def read_plan_yaml(path: Path) -> Plan:
     plan_node = reader.mapping(top["plan"], "plan", {"id", "name"})
     doc = reader.mapping(top["document"], "document", {"file", "title", "published", "publisher"})
     plan = Plan(
-        id=reader.string(plan_node["id"], "plan.id", _SLUG, "a slug such as 'plan-21-24'"),
+        id=reader.string(plan_node["id"], "plan.id", SLUG, "a slug such as 'plan-21-24'"),
         name=reader.string(plan_node["name"], "plan.name"),
         document=reader.string(doc["file"], "document.file"),
         title=reader.string(doc["title"], "document.title"),
@@ -139,7 +139,7 @@ def read_plan_yaml(path: Path) -> Plan:
         field = f"priority_areas[{i}]"
         m = reader.mapping(node, field, {"id", "name", "cite"}, {"description"})
         area = PriorityArea(
-            id=reader.string(m["id"], f"{field}.id", _SLUG, "a slug such as 'a-good-childhood'"),
+            id=reader.string(m["id"], f"{field}.id", SLUG, "a slug such as 'a-good-childhood'"),
             name=reader.string(m["name"], f"{field}.name"),
             description=reader.string(m["description"], f"{field}.description")
             if "description" in m
@@ -186,7 +186,7 @@ def _action(
         for j, link in enumerate(reader.sequence(m["links"], f"{field}.links")):
             links.append((link, f"{field}.links[{j}]", reader.string(link, f"{field}.links[{j}]")))
     action = Action(
-        id=reader.string(m["id"], f"{field}.id", _SLUG, "a slug such as 'right-to-education'"),
+        id=reader.string(m["id"], f"{field}.id", SLUG, "a slug such as 'right-to-education'"),
         name=reader.string(m["name"], f"{field}.name"),
         priority_area=area,
         requirements=reader.strings(m["requirements"], f"{field}.requirements")
@@ -257,7 +257,7 @@ def _leads(reader: _Reader, node: yaml.Node, field: str) -> tuple[list[str], dic
         if isinstance(item, yaml.MappingNode):
             m = reader.mapping(item, where, {"name", "id"}, set())
             name = reader.string(m["name"], f"{where}.name")
-            ids[name] = reader.string(m["id"], f"{where}.id", _SLUG, "an organisation id")
+            ids[name] = reader.string(m["id"], f"{where}.id", SLUG, "an organisation id")
         else:
             name = reader.string(item, where)
         names.append(name)

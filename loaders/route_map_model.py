@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from govgraph.graph.core.dates import parse_date
+from govgraph.graph.core.ids import is_slug
 from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.plan import resolve_lead
@@ -24,7 +25,6 @@ from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.route_map_tables import Cell, TableRow, Tables
 from govgraph.ontology.terms import GG, entity
 
-_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 TIERS = {"lead": GG.LeadTier, "supporting": GG.SupportingTier}
 STATUSES = {
     "not-started": GG.NotStarted,
@@ -122,7 +122,7 @@ def _cite(row: TableRow) -> Cite:
 
 
 def _id(cell: Cell) -> str:
-    if not _ID.fullmatch(cell.value):
+    if not is_slug(cell.value):
         raise cell.fail(
             f"{short_repr(cell.value)} is not an id: use lower-case letters, digits and "
             "hyphens, e.g. 'data-map-2022'"

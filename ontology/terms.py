@@ -13,6 +13,8 @@ from pathlib import Path
 
 from rdflib import Namespace, URIRef
 
+from govgraph.graph.core.ids import is_entity_id
+
 BASE = "https://w3id.org/govgraph/"
 GG = Namespace(BASE + "ontology#")
 """Ontology terms: classes and properties."""
@@ -50,12 +52,10 @@ PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),
 }
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
-
 
 def entity(slug: str) -> URIRef:
     """The IRI of a landscape entity; slugs are lower-case words joined by hyphens."""
-    if not _SLUG.fullmatch(slug):
+    if not is_entity_id(slug):
         raise ValueError(f"not a valid entity id {slug!r}: use lower-case letters, digits and '-'")
     return ID[slug]
 
