@@ -34,7 +34,7 @@ from govgraph.api.front_door import (
     maps_index_endpoint,
     organisations_endpoint,
 )
-from govgraph.api.linked_data import entity_endpoint, ontology_endpoint
+from govgraph.api.linked_data import entity_endpoint, ontology_endpoint, resource_endpoint
 from govgraph.api.middleware import BodyLimit, SecurityHeaders
 from govgraph.api.pages import error_page
 from govgraph.api.schema import build_schema
@@ -127,6 +127,8 @@ def create_app(
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/id/{slug:path}", entity_endpoint(store, findings), methods=["GET", "HEAD"]),
         Route("/ontology", ontology_endpoint, methods=["GET", "HEAD"]),
+        Route("/source/{name:path}", resource_endpoint(store, "source"), methods=["GET", "HEAD"]),
+        Route("/graph/{name:path}", resource_endpoint(store, "graph"), methods=["GET", "HEAD"]),
         Route("/maps/diff", diff_map_endpoint(store, costly), methods=["GET"]),
         Route("/maps/{kind}", maps_endpoint(store), methods=["GET"]),
         Route("/reports/overlaps", overlaps_endpoint(store, findings), methods=["GET"]),
