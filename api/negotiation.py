@@ -119,19 +119,28 @@ def best(accept: str | None, kind: Kind) -> str:
 
 
 def named(values: Sequence[str], kind: Kind) -> str | None:
-    """The media type ``?format=`` names (None when absent); several values must agree
-    (SPARQLWrapper sends both ``rdf+xml`` and ``application/rdf+xml``)."""
+    """The media type ``?format=`` names (None when absent). A value is a name from
+    :data:`FORMATS` or a media type, or a comma-separated list of media types (SPARQLWrapper
+    repeats its Accept header there), of which the first offered counts. Several values
+    must agree (SPARQLWrapper sends both ``rdf+xml`` and ``application/rdf+xml``)."""
     chosen: set[str] = set()
     for raw in values:
-        value = raw.strip().lower()
-        media = FORMATS.get(value, value if "/" in value else None)
-        media = kind.aliases.get(media, media) if media else None
-        if media not in kind.offered:
+        media = next(
+            (m for m in (_format(part, kind) for part in raw.split(",")) if m is not None), None
+        )
+        if media is None:
             raise QueryError(f"unknown format {raw!r} here: use one of {', '.join(kind.names())}")
         chosen.add(media)
     if len(chosen) > 1:
         raise QueryError(f"the format parameters disagree: {', '.join(sorted(chosen))}")
     return chosen.pop() if chosen else None
+
+
+def _format(value: str, kind: Kind) -> str | None:
+    value = value.strip().lower()
+    media = FORMATS.get(value, value if "/" in value else None)
+    media = kind.aliases.get(media, media) if media else None
+    return media if media in kind.offered else None
 
 
 def choose(request: Request, kind: Kind) -> str:
