@@ -41,7 +41,7 @@ from govgraph.api.negotiation import Kind, best
 from govgraph.api.pages import error_page
 from govgraph.api.schema import build_schema
 from govgraph.api.search_page import search_endpoint
-from govgraph.api.serving import ArtefactCache, PinVersion, StoreUnavailable
+from govgraph.api.serving import ArtefactCache, Conditional, PinVersion, StoreUnavailable
 from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
 from govgraph.graph.errors import NotAcceptable
@@ -241,6 +241,7 @@ def create_app(
     middleware += [
         Middleware(PinVersion, store=store),
         Middleware(StoreUnavailable),
+        Middleware(Conditional, store=store),
         Middleware(ArtefactCache, store=store),
     ]
     app = Starlette(routes=routes, middleware=middleware, exception_handlers={404: not_found})
