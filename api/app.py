@@ -29,7 +29,7 @@ from govgraph.api.artefacts import (
     overlaps_endpoint,
 )
 from govgraph.api.context import Context
-from govgraph.api.costly import Costly
+from govgraph.api.costly import Costly, error_response
 from govgraph.api.front_door import (
     home_endpoint,
     maps_index_endpoint,
@@ -44,7 +44,7 @@ from govgraph.api.search_page import search_endpoint
 from govgraph.api.serving import ArtefactCache, Conditional, PinVersion, StoreUnavailable
 from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
-from govgraph.graph.errors import NotAcceptable
+from govgraph.graph.errors import GovgraphError, NotAcceptable
 from govgraph.graph.front import FrontCache
 from govgraph.graph.overlaps import FindingsCache
 from govgraph.graph.store import Store, open_store
@@ -201,11 +201,18 @@ def create_app(
     )
     sparql = sparql_endpoint(store, costly)
 
-    async def not_found(request: Request, exc: Exception) -> Response:
-        """Unknown paths: a page in the layout for a browser, plain text or JSON else."""
+    async def http_error(request: Request, exc: Exception) -> Response:
+        """Routing's own refusals (an unknown path, a method a route does not take): a page
+        in the layout for a browser, plain text or JSON else, as every other error."""
         if isinstance(exc, StarletteHTTPException) and exc.status_code != 404:
             return error_page(request, exc.status_code, str(exc.detail), exc.headers)
         return error_page(request, 404, f"Nothing is published at {request.url.path}.")
+
+    async def govgraph_error(request: Request, exc: Exception) -> Response:
+        """Any refusal an endpoint raises rather than answers (#19 item 15): the one mapping
+        from error to status lives in :func:`govgraph.api.costly.error_response`."""
+        assert isinstance(exc, GovgraphError)
+        return error_response(exc, {"Vary": "Accept"}, request)
 
     routes: list[BaseRoute] = [
         Route("/", home_endpoint(store, findings), methods=["GET", "HEAD"]),
@@ -244,7 +251,8 @@ def create_app(
         Middleware(Conditional, store=store),
         Middleware(ArtefactCache, store=store),
     ]
-    app = Starlette(routes=routes, middleware=middleware, exception_handlers={404: not_found})
+    handlers = {404: http_error, StarletteHTTPException: http_error, GovgraphError: govgraph_error}
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers)
     app.state.store = store
     app.state.settings = settings
     app.state.schema = schema

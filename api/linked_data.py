@@ -287,18 +287,16 @@ def resource_endpoint(store: Store, namespace: str):  # type: ignore[no-untyped-
     async def endpoint(request: Request) -> Response:
         name = request.path_params["name"]
         headers = {"Vary": "Accept"}
-        try:
-            if not _NAME.fullmatch(name) or not request.scope["path"].endswith("/" + name):
-                raise NotFound(f"There is no {kind_label.lower()} named {name!r}.")
-            media = choose(request, RESOURCE)
-            iri = URIRef(f"{BASE}{namespace}/{name}")
-            triples = await anyio.to_thread.run_sync(
-                partial(store.construct, query("resource_describe"), {"resource": [iri]})
-            )
-            if not triples:
-                raise NotFound(f"There is no {kind_label.lower()} named {name!r}.")
-        except GovgraphError as exc:
-            return error_response(exc, headers, request)
+        # refusals are raised: the app's exception handler answers them (error_response)
+        if not _NAME.fullmatch(name) or not request.scope["path"].endswith("/" + name):
+            raise NotFound(f"There is no {kind_label.lower()} named {name!r}.")
+        media = choose(request, RESOURCE)
+        iri = URIRef(f"{BASE}{namespace}/{name}")
+        triples = await anyio.to_thread.run_sync(
+            partial(store.construct, query("resource_describe"), {"resource": [iri]})
+        )
+        if not triples:
+            raise NotFound(f"There is no {kind_label.lower()} named {name!r}.")
         headers["Link"] = links(str(iri), html=True)
         if media != HTML:
             body = await anyio.to_thread.run_sync(serialise, triples, media)
@@ -362,10 +360,7 @@ def ontology_page() -> dict[str, Any]:
 async def ontology_endpoint(request: Request) -> Response:
     """The ontology: Turtle (the source file) or an HTML list of its terms."""
     headers = {"Vary": "Accept"}
-    try:
-        media = choose(request, ONTOLOGY)
-    except QueryError as exc:
-        return error_response(exc, headers, request)
+    media = choose(request, ONTOLOGY)  # a refusal goes to the app's exception handler
     headers["Link"] = links(str(model.ONTOLOGY_IRI), html=True)
     if media == HTML:
         try:

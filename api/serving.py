@@ -25,8 +25,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from govgraph.api.costly import STORE_RETRY_AFTER
-from govgraph.api.pages import error_page
+from govgraph.api.costly import error_response
 from govgraph.graph.errors import StoreError
 from govgraph.graph.store import Store
 from govgraph.graph.versioned_store import VersionedStore
@@ -82,8 +81,8 @@ class StoreUnavailable:
                 raise
             log.warning("store unavailable answering %s: %s", scope["path"], exc)
             text = f"The data store is unavailable; try again shortly. {exc}"
-            if "app" in scope:  # a browser gets the page in the layout, a client text/JSON
-                page = error_page(Request(scope), 503, text, {"Retry-After": STORE_RETRY_AFTER})
+            if "app" in scope:  # mapped as every error is (error_response), by Accept
+                page = error_response(exc, None, Request(scope))
                 await page(scope, receive, send)
                 return
             body = f"{text}\n".encode()

@@ -160,3 +160,21 @@ def test_owlready2_loads_the_bare_ontology_url(http: httpx.Client) -> None:
         assert any(c.name == "ExecutiveNDPB" for c in onto.classes())
     finally:
         world.close()
+
+
+# --- errors are answered in one place (#19 item 15) ----------------------------------------
+
+
+def test_routing_refusals_are_answered_like_every_other_error(http: httpx.Client) -> None:
+    """A method a route does not take: the same JSON body as any refusal for a JSON client,
+    with Allow kept; a refusal an endpoint raises goes through the same handler."""
+    r = http.put(ENTITY, headers={"Accept": "application/json"})
+    assert r.status_code == 405 and "GET" in r.headers["allow"]
+    assert r.json()["status"] == 405
+    raised = http.get(
+        "/ontology", params={"format": "bogus"}, headers={"Accept": "application/json"}
+    )
+    assert raised.status_code == 400 and raised.json() == {
+        "error": raised.json()["error"],
+        "status": 400,
+    }
