@@ -320,10 +320,13 @@ _TITLES = (DCTERMS.title, RDFS.label, SKOS.prefLabel)
 
 
 def _shown(term: Any) -> tuple[str, str | None]:
-    """A value as text and, for an IRI this site serves or a web address, a link."""
+    """A value as text and, for an IRI this site serves or a web address, a link; an
+    ontology term by its label, linked to its entry on the ontology page."""
     if not isinstance(term, URIRef):
         return str(term), None
     iri = str(term)
+    if iri.startswith(str(model.ONTOLOGY_IRI) + "#"):
+        return model.label(term).capitalize(), "/ontology#" + local_name(iri)
     if iri.startswith(BASE):
         return iri, iri[len(BASE) - 1 :]
     return iri, iri if iri.startswith(("http://", "https://")) else None
