@@ -183,7 +183,7 @@ def serve(
     except GovgraphError as exc:
         raise _fail(exc) from None
     base = f"http://{host}:{port}"
-    out.print(f"govgraph serving {st.url} ({st.count():,} quads)")
+    out.print(f"govgraph serving {st.url} ({st.count():,} triples)")
     out.print(f"  GraphQL and GraphiQL: {base}/graphql")
     out.print(f"  SPARQL 1.1 (read-only): {base}/sparql")
     out.print(f"  entity pages: {base}/id/{{id}}   ontology: {base}/ontology")
@@ -523,7 +523,7 @@ def _print_report(report: LoadReport) -> None:
             out.print(f"  warning in {s.info.id}: {warning}", highlight=False)
     out.print(
         f"ontology: {report.ontology_triples:,} triples; inferred: {report.inferred_triples:,} "
-        f"triples; store total: {report.total_quads:,} quads"
+        f"triples; landscape: {report.total_quads:,} distinct triples"
     )
     if report.validation is not None:
         v = report.validation

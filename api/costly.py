@@ -16,7 +16,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from govgraph.api.settings import Settings
-from govgraph.graph.errors import GovgraphError, NotFound, QueryTimeout, StoreError
+from govgraph.graph.errors import (
+    GovgraphError,
+    NotAcceptable,
+    NotFound,
+    QueryTimeout,
+    StoreError,
+    UnsupportedMediaType,
+)
 from govgraph.graph.overlaps import data_version
 from govgraph.graph.sandbox import MB, Busy, Gate, Limits, call_isolated, run_isolated
 from govgraph.graph.store import Store
@@ -102,6 +109,10 @@ def error_response(
     status, message = 400, str(exc)
     if isinstance(exc, NotFound):
         status = 404
+    elif isinstance(exc, NotAcceptable):
+        status = 406
+    elif isinstance(exc, UnsupportedMediaType):
+        status = 415
     elif isinstance(exc, Busy):
         status = 503
         out["Retry-After"] = str(exc.retry_after)

@@ -3,19 +3,22 @@ RDF/XML by content negotiation (or ?format=), and /ontology serves the ontology.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
 import anyio
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDFS, SKOS
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from govgraph.api.costly import error_response
+from govgraph.api.negotiation import ENTITY, ONTOLOGY, RESOURCE, choose
 from govgraph.api.pages import json_response, landscape, render
-from govgraph.api.sparql import negotiate
 from govgraph.graph.core.text import text_problem
 from govgraph.graph.entities import describe, entity_id, iri_for
 from govgraph.graph.errors import GovgraphError, NotFound, QueryError
@@ -30,11 +33,12 @@ from govgraph.graph.front import (
 )
 from govgraph.graph.organisations import organisation_classes
 from govgraph.graph.overlaps import KINDS, FindingsCache
+from govgraph.graph.queries import query
 from govgraph.graph.relationships import accountability_line_kinds
 from govgraph.graph.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.model import local_name
-from govgraph.ontology.terms import PREFIXES, ontology_path
+from govgraph.ontology.terms import BASE, PREFIXES, ontology_path
 from govgraph.visualisations.thumbnail import Neighbour, ego_svg
 
 HTML = "text/html"
@@ -45,33 +49,26 @@ RDF_FORMATS = {
     "application/rdf+xml": "xml",
 }
 JSON = "application/json"
-OFFERED = [HTML, JSON, *RDF_FORMATS]
-FORMAT_NAMES = {
-    "html": HTML,
-    "json": JSON,
-    "ttl": "text/turtle",
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json",
-    "nt": "application/n-triples",
-    "ntriples": "application/n-triples",
-    "rdf": "application/rdf+xml",
-    "xml": "application/rdf+xml",
-}
 JSONLD_CONTEXT = {p: iri for p, iri in PREFIXES.items()}
 """Embedded in every JSON-LD answer: no remote @context is ever referenced."""
 
 
-def choose(request: Request) -> str:
-    """The media type to answer with: ?format= wins, else the Accept header (HTML for a
-    browser, and for clients that accept anything)."""
-    explicit = request.query_params.get("format")
-    if explicit is not None:
-        media = FORMAT_NAMES.get(explicit.lower())
-        if media is None:
-            raise QueryError(f"unknown format {explicit!r}: use one of {', '.join(FORMAT_NAMES)}")
-        return media
-    return negotiate(request.headers.get("accept", "*/*") or "*/*", OFFERED, {})
+ALTERNATES = (
+    ("json", "application/json"),
+    ("ttl", "text/turtle"),
+    ("jsonld", "application/ld+json"),
+    ("nt", "application/n-triples"),
+    ("rdf", "application/rdf+xml"),
+)
+
+
+def links(iri: str, *, html: bool = False) -> str:
+    """The Link header: the IRI the data names this resource by (its w3id address, which
+    redirects here) as canonical, and the document in every other format."""
+    out = [f'<{iri}>; rel="canonical"']
+    alternates = [("html", "text/html"), *ALTERNATES[1:]] if html else ALTERNATES
+    out += [f'<?format={n}>; rel="alternate"; type="{m}"' for n, m in alternates]
+    return ", ".join(out)
 
 
 def serialise(triples: list[Any], media: str) -> bytes:
@@ -172,20 +169,11 @@ def entity_endpoint(store: Store, findings: FindingsCache):  # type: ignore[no-u
             return _not_found(request.scope["path"].rpartition("/id/")[2], headers, request)
         try:
             iri = iri_for(slug)
-            media = choose(request)
+            media = choose(request, ENTITY)
             group, page = _group_and_page(request)
         except QueryError as exc:
             return error_response(exc, headers, request)
-        links = ", ".join(
-            f'<?format={n}>; rel="alternate"; type="{m}"'
-            for n, m in (
-                ("json", "application/json"),
-                ("ttl", "text/turtle"),
-                ("jsonld", "application/ld+json"),
-                ("nt", "application/n-triples"),
-            )
-        )
-        headers["Link"] = links
+        headers["Link"] = links(str(iri))
         if media in (HTML, JSON):
             try:
                 view = await anyio.to_thread.run_sync(entity_view, store, iri, group, page)
@@ -284,6 +272,66 @@ def _not_found(slug: str, headers: dict[str, str], request: Request) -> Response
     return error_response(NotFound(f"There is no entity with the id {slug!r}."), headers, request)
 
 
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*(/[A-Za-z0-9][A-Za-z0-9._~-]*)*")
+RESOURCE_KINDS = {
+    "source": ("Source", "A document or dataset the landscape's facts cite."),
+    "graph": ("Named graph", "The statements loaded from one source, kept as one graph."),
+}
+
+
+def resource_endpoint(store: Store, namespace: str):  # type: ignore[no-untyped-def]
+    """Every IRI the data mints dereferences: /source/{name} and /graph/{name} answer what
+    the landscape states about the source or graph (HTML, or RDF by negotiation)."""
+    kind_label, lead = RESOURCE_KINDS[namespace]
+
+    async def endpoint(request: Request) -> Response:
+        name = request.path_params["name"]
+        headers = {"Vary": "Accept"}
+        # refusals are raised: the app's exception handler answers them (error_response)
+        if not _NAME.fullmatch(name) or not request.scope["path"].endswith("/" + name):
+            raise NotFound(f"There is no {kind_label.lower()} named {name!r}.")
+        media = choose(request, RESOURCE)
+        iri = URIRef(f"{BASE}{namespace}/{name}")
+        triples = await anyio.to_thread.run_sync(
+            partial(store.construct, query("resource_describe"), {"resource": [iri]})
+        )
+        if not triples:
+            raise NotFound(f"There is no {kind_label.lower()} named {name!r}.")
+        headers["Link"] = links(str(iri), html=True)
+        if media != HTML:
+            body = await anyio.to_thread.run_sync(serialise, triples, media)
+            return Response(body, media_type=media, headers=headers)
+        rows = sorted((model.label(p) or local_name(str(p)), *_shown(o)) for _, p, o in triples)
+        context = {
+            "title": next((str(o) for _, p, o in triples if p in _TITLES), name),
+            "kind_label": kind_label,
+            "lead": lead,
+            "iri": str(iri),
+            "rows": rows,
+            "twins": [("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("RDF/XML", "rdf")],
+            "breadcrumbs": [("Home", "/"), (kind_label, None)],
+        }
+        return render(request, "resource.html", context, headers=headers)
+
+    return endpoint
+
+
+_TITLES = (DCTERMS.title, RDFS.label, SKOS.prefLabel)
+
+
+def _shown(term: Any) -> tuple[str, str | None]:
+    """A value as text and, for an IRI this site serves or a web address, a link; an
+    ontology term by its label, linked to its entry on the ontology page."""
+    if not isinstance(term, URIRef):
+        return str(term), None
+    iri = str(term)
+    if iri.startswith(str(model.ONTOLOGY_IRI) + "#"):
+        return model.label(term).capitalize(), "/ontology#" + local_name(iri)
+    if iri.startswith(BASE):
+        return iri, iri[len(BASE) - 1 :]
+    return iri, iri if iri.startswith(("http://", "https://")) else None
+
+
 def ontology_page() -> dict[str, Any]:
     """The ontology page's context: top classes for the contents, properties by what they
     say (relationships between things, other links, facts, annotations)."""
@@ -315,10 +363,8 @@ def ontology_page() -> dict[str, Any]:
 async def ontology_endpoint(request: Request) -> Response:
     """The ontology: Turtle (the source file) or an HTML list of its terms."""
     headers = {"Vary": "Accept"}
-    try:
-        media = choose(request)
-    except QueryError as exc:
-        return error_response(exc, headers, request)
+    media = choose(request, ONTOLOGY)  # a refusal goes to the app's exception handler
+    headers["Link"] = links(str(model.ONTOLOGY_IRI), html=True)
     if media == HTML:
         try:
             land = await landscape(request)

@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
-from govgraph.api.sparql import negotiate
-from govgraph.graph.errors import QueryError
+from govgraph.api.negotiation import best, named, page_kind
+from govgraph.graph.errors import NotAcceptable
 from govgraph.graph.front import FrontCache, Landscape
 from govgraph.ontology import model
 
@@ -34,7 +34,6 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 HTML = "text/html"
 JSON = "application/json"
 CSV = "text/csv"
-PAGE_FORMATS = {"html": HTML, "json": JSON, "csv": CSV}
 
 ENV = Environment(
     loader=FileSystemLoader(str(resources.files("govgraph.api").joinpath("templates"))),
@@ -72,14 +71,10 @@ async def landscape(request: Request) -> Landscape:
 def choose(request: Request, offered: Sequence[str]) -> str:
     """The media type to answer with from ``offered`` (HTML first): ``?format=`` wins, else
     Accept, so every page's twin is both a link and a header away."""
-    explicit = request.query_params.get("format")
-    if explicit is not None:
-        media = PAGE_FORMATS.get(explicit.lower())
-        if media is None or media not in offered:
-            names = [k for k, v in PAGE_FORMATS.items() if v in offered]
-            raise QueryError(f"unknown format {explicit!r}: use one of {', '.join(names)}")
-        return media
-    return negotiate(request.headers.get("accept", "*/*") or "*/*", list(offered), {})
+    kind = page_kind(offered)
+    return named(request.query_params.getlist("format"), kind) or best(
+        request.headers.get("accept"), kind
+    )
 
 
 def twin(request: Request, fmt: str) -> str:
@@ -138,7 +133,10 @@ def error_page(
     plain text), by Accept."""
     out = dict(headers or {})
     out.setdefault("Vary", "Accept")
-    media = negotiate(request.headers.get("accept", "*/*") or "*/*", ["text/plain", JSON, HTML], {})
+    try:  # an error page is never refused: what the client cannot take gets plain text
+        media = best(request.headers.get("accept"), page_kind(["text/plain", JSON, HTML]))
+    except NotAcceptable:
+        media = "text/plain"
     if media == JSON:
         return Response(
             json.dumps({"error": message, "status": status}),

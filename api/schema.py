@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from typing import Annotated, Any
 
 import strawberry
+from graphql import GraphQLError
 from rdflib import URIRef
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from govgraph.api.enums import KIND_BY_IRI, AssessmentStatus, OrganisationType, RelationshipKind
 from govgraph.api.limits import extensions
@@ -52,7 +55,7 @@ from govgraph.api.types import (
 from govgraph.graph import chains, plan_queries, route_checks
 from govgraph.graph import organisations as orgs
 from govgraph.graph.entities import check_date, get_entities, iri_for
-from govgraph.graph.errors import QueryError
+from govgraph.graph.errors import GovgraphError, QueryError
 from govgraph.graph.overlaps import filter_findings
 from govgraph.graph.records import Chain, Hop
 from govgraph.graph.scenario import MAX_CHANGES
@@ -504,9 +507,29 @@ def _chain(store: Any, iri: URIRef, as_of: str | None) -> tuple[Chain, Any]:
     return chains.accountability_chain(store, iri, as_of), rec
 
 
+class GovgraphSchema(strawberry.Schema):
+    """Logs an expected client error (a malformed or refused query, a bad argument) as one
+    line, and a fault of ours with its traceback: a log of tracebacks for typos hid the
+    real failures (#19 item 10)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            original = error.original_error
+            if original is None or isinstance(original, GovgraphError):
+                where = f" at {'.'.join(map(str, error.path))}" if error.path else ""
+                LOG.info("GraphQL request refused%s: %s", where, error.message)
+            else:
+                LOG.error("GraphQL error", exc_info=original)
+
+
+LOG = logging.getLogger("govgraph.graphql")
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
-    return strawberry.Schema(
+    return GovgraphSchema(
         query=Query,
         types=ENTITY_TYPES,
         extensions=extensions(settings),

@@ -15,16 +15,17 @@ unreachable, and maps and reports made once per data version.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import OrderedDict
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from govgraph.api.costly import STORE_RETRY_AFTER
-from govgraph.api.pages import error_page
+from govgraph.api.costly import error_response
 from govgraph.graph.errors import StoreError
 from govgraph.graph.store import Store
 from govgraph.graph.versioned_store import VersionedStore
@@ -80,8 +81,8 @@ class StoreUnavailable:
                 raise
             log.warning("store unavailable answering %s: %s", scope["path"], exc)
             text = f"The data store is unavailable; try again shortly. {exc}"
-            if "app" in scope:  # a browser gets the page in the layout, a client text/JSON
-                page = error_page(Request(scope), 503, text, {"Retry-After": STORE_RETRY_AFTER})
+            if "app" in scope:  # mapped as every error is (error_response), by Accept
+                page = error_response(exc, None, Request(scope))
                 await page(scope, receive, send)
                 return
             body = f"{text}\n".encode()
@@ -111,11 +112,7 @@ class ArtefactCache:
         self._bytes = 0
 
     async def _version(self) -> str:
-        if isinstance(self.store, VersionedStore) and self.store.version is not None:
-            return self.store.version
-        from govgraph.graph.overlaps import data_version
-
-        return await run_in_threadpool(data_version, self.store)
+        return await version_of(self.store)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -157,3 +154,103 @@ class ArtefactCache:
         while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
             _, (_, old) = self._entries.popitem(last=False)
             self._bytes -= len(old)
+
+
+async def version_of(store: Store) -> str:
+    """The data version this request reads: a versioned store's pinned version, else the
+    digest of the graphs (:func:`govgraph.graph.overlaps.data_version`)."""
+    if isinstance(store, VersionedStore) and store.version is not None:
+        return store.version
+    from govgraph.graph.overlaps import data_version
+
+    return await run_in_threadpool(data_version, store)
+
+
+CACHE_CONTROL: tuple[tuple[str, str], ...] = (
+    ("/maps/", "public, max-age=300, must-revalidate"),
+    ("/reports/", "public, max-age=300, must-revalidate"),
+    ("/ontology", "public, max-age=3600"),
+    ("/id/", "no-cache"),
+    ("/source/", "no-cache"),
+    ("/graph/", "no-cache"),
+    ("/organisations", "no-cache"),
+    ("/search", "no-cache"),
+    ("/maps", "no-cache"),
+)
+"""Per kind of answer, longest prefix first. Pages (and their JSON/RDF twins) are revalidated
+on every view (cheap: a 304 when the data has not changed); maps and reports, costly to make,
+may be reused for five minutes; the ontology changes only with a release."""
+
+
+def cache_control(path: str) -> str | None:
+    if path == "/":
+        return "no-cache"
+    return next((value for prefix, value in CACHE_CONTROL if path.startswith(prefix)), None)
+
+
+def _release() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("govgraph")
+    except PackageNotFoundError:
+        return "dev"
+
+
+class Conditional:
+    """ETag and Cache-Control on pages, maps, reports and exports, and 304 Not Modified for
+    an If-None-Match that names the current one (#19 item 14). The ETag is weak (a report's
+    body names the hour it was made) and made of the data version, the release, the URL and
+    the media type answered (pages vary by Accept)."""
+
+    def __init__(self, app: ASGIApp, store: Store) -> None:
+        self.app, self.store = app, store
+        self.release = _release()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        policy = cache_control(scope["path"]) if scope["type"] == "http" else None
+        if policy is None or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        wanted = request.headers.get("if-none-match")
+        version = await version_of(self.store)
+        not_modified = False
+
+        async def send_checked(message: Message) -> None:
+            nonlocal not_modified
+            if message["type"] == "http.response.start":
+                if message["status"] != 200:
+                    await send(message)
+                    return
+                headers = MutableHeaders(scope=message)
+                tag = self._etag(version, request, headers.get("content-type", ""))
+                headers["ETag"] = tag
+                headers.setdefault("Cache-Control", policy)
+                if wanted is not None and _matches(wanted, tag):
+                    not_modified = True
+                    kept = {"etag", "cache-control", "vary", "link"}
+                    raw = [(k, v) for k, v in message["headers"] if k.decode().lower() in kept]
+                    await send({"type": "http.response.start", "status": 304, "headers": raw})
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+                await send(message)
+            elif not not_modified:
+                await send(message)
+
+        await self.app(scope, receive, send_checked)
+
+    def _etag(self, version: str, request: Request, media: str) -> str:
+        key = f"{self.release}\n{request.url.path}\n{request.url.query}\n{media}"
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        return f'W/"{version}-{digest}"'
+
+
+def _matches(header: str, tag: str) -> bool:
+    """If-None-Match by weak comparison (RFC 9110 §13.1.2): ``*`` or any listed tag."""
+    opaque = tag.removeprefix("W/")
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == opaque:
+            return True
+    return False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from functools import partial
 from urllib.parse import parse_qs, urlencode
 
@@ -12,56 +11,31 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from govgraph.api.costly import Costly, error_response
-from govgraph.graph.errors import GovgraphError, QueryError, QueryTimeout
+from govgraph.api.negotiation import (
+    HTML,
+    SPARQL_GRAPH,
+    SPARQL_RESULTS,
+    SPARQL_SERVICE,
+    TEXT,
+    Kind,
+    best,
+    named,
+    page_kind,
+)
+from govgraph.graph.errors import (
+    GovgraphError,
+    NotAcceptable,
+    QueryError,
+    QueryTimeout,
+    UnsupportedMediaType,
+)
 from govgraph.graph.sandbox import Busy, Limits
 from govgraph.graph.sparql_guard import MAX_QUERY_CHARS, READ_ONLY, check_read_only, warm_up
 from govgraph.graph.store import Store
 from govgraph.ontology.terms import PREFIXES
 
-RESULT_TYPES = [
-    "application/sparql-results+json",
-    "application/sparql-results+xml",
-    "text/csv",
-    "text/tab-separated-values",
-]
-RDF_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
-_ALIASES = {
-    "json": "application/sparql-results+json",
-    "application/json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "application/xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "turtle": "text/turtle",
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
-
-
-def negotiate(accept: str, offered: list[str], aliases: Mapping[str, str] | None = None) -> str:
-    """The first offered type the Accept header admits, by q-value; else the first offered.
-    ``aliases`` (SPARQL's result types by default) read a general type as a specific one;
-    pages pass none, so that application/json means the page's JSON twin."""
-    aliases = _ALIASES if aliases is None else aliases
-    best, best_q = offered[0], -1.0
-    for part in accept.split(","):
-        media, _, params = part.strip().partition(";")
-        media = aliases.get(media.strip().lower(), media.strip().lower())
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        candidates = offered if media in ("*/*", "") else [m for m in offered if m == media]
-        if media.endswith("/*") and media != "*/*":
-            candidates = [m for m in offered if m.startswith(media[:-1])]
-        if candidates and q > best_q:
-            best, best_q = candidates[0], q
-    return best
+RESULT_TYPES = list(SPARQL_RESULTS.offered)
+RDF_TYPES = list(SPARQL_GRAPH.offered)
 
 
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
@@ -85,10 +59,11 @@ async def _query_text(request: Request) -> str:
         raise QueryError(READ_ONLY)
     if any(name in params for name in DATASET_PARAMETERS):
         raise QueryError(NO_DATASET)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _one(params.getlist("query"), "query")
-    content_type = request.headers.get("content-type", "").split(";")[0].strip()
-    body = (await request.body()).decode("utf-8", "replace")
+    content_type, _, options = request.headers.get("content-type", "").partition(";")
+    content_type = content_type.strip().lower()
+    body = _utf8(await request.body(), options)
     if content_type == "application/sparql-query":
         if "query" in params:
             raise QueryError("send the query in the body or as ?query=, not both")
@@ -108,7 +83,30 @@ async def _query_text(request: Request) -> str:
     )
 
 
-def service_description(endpoint: str) -> bytes:
+def _utf8(body: bytes, options: str) -> str:
+    """The body as text: UTF-8 is the protocol's only encoding, so another declared charset
+    is a 415 and bytes that are not UTF-8 a 400 (never replacement characters)."""
+    for option in options.split(";"):
+        key, _, value = option.strip().partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            raise UnsupportedMediaType(
+                f"the body is declared {value.strip()}: send it in UTF-8 (charset=utf-8)"
+            )
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"the body is not UTF-8 (byte {exc.start})") from None
+
+
+def _only_comments(text: str) -> bool:
+    """True for a text of blank and comment lines: nothing to run (not an Update)."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def service_description(endpoint: str, media: str = "text/turtle") -> bytes:
     """The SPARQL service description, serialised by rdflib from the endpoint's address
     (scheme, host and path only: nothing a client sends in the query string gets in, and a
     Host header that makes no valid IRI is refused)."""
@@ -135,7 +133,9 @@ def service_description(endpoint: str) -> bytes:
         graph.add((service, sd.resultFormat, fmt[name]))
     for name in ("SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
         graph.add((service, sd.resultFormat, fmt[name]))
-    return graph.serialize(format="turtle", encoding="utf-8")
+    from govgraph.api.linked_data import RDF_FORMATS
+
+    return graph.serialize(format=RDF_FORMATS[media], encoding="utf-8")
 
 
 def _help(limits: Limits) -> str:
@@ -151,19 +151,26 @@ def _help(limits: Limits) -> str:
     )
 
 
-def answer(store: Store, text: str, accept: str) -> bytes:
-    """Check the query, choose the media type its form allows and run it: the work of one
+Media = tuple[str | None, str | None]
+"""The media type for a query's results and for a graph, None where none is acceptable."""
+
+
+def answer(store: Store, text: str, media: Media) -> bytes:
+    """Check the query, take the media type its form allows and run it: the work of one
     request, done inside the confined child so a hostile query stalls nobody else.
-    The media type travels in front of the body, ended by a newline."""
+    The media type travels in front of the body, ended by a newline; a form the client
+    accepts no type for comes back as ``!FORM`` and nothing runs."""
     checked = check_read_only(text)
     graph_result = checked.form in ("CONSTRUCT", "DESCRIBE")
-    media = negotiate(accept, RDF_TYPES if graph_result else RESULT_TYPES)
+    chosen = media[1] if graph_result else media[0]
+    if chosen is None:
+        return f"!{checked.form}".encode()
     body = store.query_serialized(
         checked.text,
-        media if not graph_result else RESULT_TYPES[0],
-        media if graph_result else RDF_TYPES[0],
+        chosen if not graph_result else RESULT_TYPES[0],
+        chosen if graph_result else RDF_TYPES[0],
     )
-    return media.encode("ascii") + b"\n" + body
+    return chosen.encode("ascii") + b"\n" + body
 
 
 def guarded(text: str) -> bytes:
@@ -173,15 +180,46 @@ def guarded(text: str) -> bytes:
     return f"{checked.form}\n{checked.text}".encode()
 
 
-async def _run(store: Store, text: str, accept: str, costly: Costly) -> tuple[str, bytes]:
+def choices(request: Request) -> tuple[Media, tuple[QueryError | None, QueryError | None]]:
+    """What ``?format=`` or Accept asks for, for results and for graphs (the query's form
+    decides which applies, and only the child running the guard knows it), with the error
+    to raise for a form the request accepts nothing for."""
+    formats = request.query_params.getlist("format")
+    accept = request.headers.get("accept")
+    media: list[str | None] = []
+    errors: list[QueryError | None] = []
+    for kind in (SPARQL_RESULTS, SPARQL_GRAPH):
+        try:
+            media.append(named(formats, kind) or best(accept, kind))
+            errors.append(None)
+        except QueryError as exc:
+            media.append(None)
+            errors.append(exc)
+    return (media[0], media[1]), (errors[0], errors[1])
+
+
+async def _run(
+    store: Store,
+    text: str,
+    media: Media,
+    costly: Costly,
+    errors: tuple[QueryError | None, QueryError | None] = (None, None),
+) -> tuple[str, bytes]:
     if len(text) > MAX_QUERY_CHARS:  # cheap, so refused before forking
         raise QueryError(f"query is longer than {MAX_QUERY_CHARS:,} characters")
     limits = costly.sparql
+
+    def refused(form: str) -> QueryError:
+        graph_result = form in ("CONSTRUCT", "DESCRIBE")
+        return errors[1 if graph_result else 0] or NotAcceptable(f"no format for {form}")
+
     if not store.limits_queries:
-        work = partial(answer, store, text, accept)
+        work = partial(answer, store, text, media)
         framed = await costly.run_bytes("a SPARQL query", work, limits)
-        media, _, body = framed.partition(b"\n")
-        return media.decode("ascii"), body
+        if framed.startswith(b"!"):
+            raise refused(framed[1:].decode("ascii"))
+        chosen, _, body = framed.partition(b"\n")
+        return chosen.decode("ascii"), body
     # A remote engine is bounded by its HTTP timeouts; only the guard needs a child.
     form, _, checked = (
         (await costly.run_bytes("a SPARQL query", lambda: guarded(text), limits))
@@ -189,32 +227,37 @@ async def _run(store: Store, text: str, accept: str, costly: Costly) -> tuple[st
         .partition("\n")
     )
     graph_result = form in ("CONSTRUCT", "DESCRIBE")
-    media = negotiate(accept, RDF_TYPES if graph_result else RESULT_TYPES)
+    picked = media[1] if graph_result else media[0]
+    if picked is None:
+        raise refused(form)
     body = await anyio.to_thread.run_sync(
         partial(
             store.query_limited,
             checked,
-            media if not graph_result else RESULT_TYPES[0],
-            media if graph_result else RDF_TYPES[0],
+            picked if not graph_result else RESULT_TYPES[0],
+            picked if graph_result else RDF_TYPES[0],
             timeout=limits.timeout,
             max_bytes=limits.max_bytes,
         )
     )
-    return media, body
+    return picked, body
 
 
 PAGE_ROWS = 1000
 """Rows the query page shows; the downloads hold every row (up to the byte cap)."""
-PAGE_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
+PAGE_MEDIA: Media = (RESULT_TYPES[0], RDF_TYPES[0])
 
 
 def wants_page(request: Request) -> bool:
     """A browser asking for a page: HTML named in Accept and preferred, and no ?format=.
     Clients that accept anything (``*/*``) keep getting the protocol's answers."""
     accept = request.headers.get("accept", "")
-    if request.method != "GET" or "format" in request.query_params or "text/html" not in accept:
+    if request.method != "GET" or "format" in request.query_params or HTML not in accept:
         return False
-    return negotiate(accept, ["text/html", *RESULT_TYPES, "text/plain"]) == "text/html"
+    try:
+        return best(accept, page_kind([HTML, *RESULT_TYPES, TEXT])) == HTML
+    except NotAcceptable:
+        return False
 
 
 async def query_page(request: Request, store: Store, costly: Costly) -> Response:
@@ -236,7 +279,7 @@ async def query_page(request: Request, store: Store, costly: Costly) -> Response
     status = 200
     if text.strip():
         try:
-            media, body = await _run(store, text, PAGE_ACCEPT, costly)
+            media, body = await _run(store, text, PAGE_MEDIA, costly)
             context.update(_shown(media, body))
             context["downloads"] = _downloads(text, media)
         except GovgraphError as exc:
@@ -285,6 +328,19 @@ def _downloads(text: str, media: str) -> list[tuple[str, str]]:
     return [(name, "/sparql?" + urlencode({"query": text, "format": fmt})) for name, fmt in formats]
 
 
+def _about(request: Request, costly: Costly, headers: dict[str, str]) -> Response:
+    """GET /sparql with no query: the service description as RDF, or the help text."""
+    kind: Kind = SPARQL_SERVICE
+    media = named(request.query_params.getlist("format"), kind) or best(
+        request.headers.get("accept"), kind
+    )
+    if media == TEXT:
+        return PlainTextResponse(_help(costly.sparql), headers=headers)
+    url = request.url
+    body = service_description(f"{url.scheme}://{url.netloc}{url.path}", media)
+    return Response(body, media_type=media, headers=headers)
+
+
 def sparql_endpoint(store: Store, costly: Costly):  # type: ignore[no-untyped-def]
     warm_up()
 
@@ -295,21 +351,15 @@ def sparql_endpoint(store: Store, costly: Costly):  # type: ignore[no-untyped-de
         try:
             text = await _query_text(request)
             if not text.strip():
-                if request.method == "GET" and "query" not in request.query_params:
-                    accept = request.headers.get("accept", "")
-                    if negotiate(accept, ["text/plain", "text/turtle"]) == "text/turtle":
-                        endpoint = f"{request.url.scheme}://{request.url.netloc}{request.url.path}"
-                        body = service_description(endpoint)
-                        return Response(body, media_type="text/turtle", headers=headers)
-                    return PlainTextResponse(_help(costly.sparql), headers=headers)
+                if request.method in ("GET", "HEAD") and "query" not in request.query_params:
+                    return _about(request, costly, headers)
                 raise QueryError("the query is empty")
-            explicit = request.query_params.get("format")
-            accept = (
-                _ALIASES.get(explicit, explicit) if explicit else request.headers.get("accept", "")
-            )
-            media, body = await _run(store, text, accept or "", costly)
+            if _only_comments(text):
+                raise QueryError("the query holds only comments: nothing to run")
+            media, errors = choices(request)
+            media_type, body = await _run(store, text, media, costly, errors)
         except GovgraphError as exc:
             return error_response(exc, headers, request)
-        return Response(body, media_type=media, headers=headers)
+        return Response(body, media_type=media_type, headers=headers)
 
     return endpoint

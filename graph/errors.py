@@ -37,3 +37,11 @@ class SourceError(GovgraphError):
 
 class QueryTimeout(QueryError):
     """A query ran past its time limit and was stopped."""
+
+
+class NotAcceptable(QueryError):
+    """The client's Accept header admits none of the formats a resource is offered in."""
+
+
+class UnsupportedMediaType(QueryError):
+    """A request body came in a media type or charset the endpoint does not read."""

@@ -12,7 +12,8 @@ import io
 import networkx as nx
 from rdflib import Graph, URIRef
 
-from govgraph.graph.core.csv_out import csv_text
+from govgraph.graph.core.csv_out import csv_bytes
+from govgraph.graph.core.dates import parse_date
 from govgraph.graph.queries import query
 from govgraph.graph.store import Store
 from govgraph.ontology import model
@@ -44,9 +45,9 @@ def export(store: Store, fmt: str) -> bytes:
     if fmt == "graphml":
         return _write(nx.write_graphml, graph)
     if fmt == "gexf":
-        return _write(nx.write_gexf, graph)
+        return _write(nx.write_gexf, gexf_ready(graph))
     if fmt == "csv":
-        return network_csv(graph).encode("utf-8-sig")
+        return network_csv(graph)
     raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
@@ -63,14 +64,18 @@ def export_rdf(store: Store, fmt: str) -> bytes:
 
 
 def network(store: Store) -> nx.MultiDiGraph:
-    """Entities as nodes (id = IRI) and stated links as edges, all attributes scalar."""
+    """Entities as nodes (id = IRI) and stated links as edges, all attributes scalar. The
+    short id is ``entity_id``: an attribute named ``id`` clashes with the GraphML/GEXF node
+    id (igraph renames it, networkx's GEXF writer takes it as the id)."""
     graph = nx.MultiDiGraph()
     nodes: dict[str, dict[str, object]] = {}
     types: dict[str, set[URIRef]] = {}
     aliases: dict[str, set[str]] = {}
     for row in store.select(query("export_nodes"), {"kinds": NODE_KINDS}):
         iri = str(row["e"])
-        attrs = nodes.setdefault(iri, {"label": str(row["name"]), "iri": iri, "id": _short(iri)})
+        attrs = nodes.setdefault(
+            iri, {"label": str(row["name"]), "iri": iri, "entity_id": _short(iri)}
+        )
         if "type" in row:
             types.setdefault(iri, set()).add(row["type"])  # type: ignore[arg-type]
         if "alias" in row:
@@ -94,8 +99,25 @@ def network(store: Store) -> nx.MultiDiGraph:
     return graph
 
 
-def network_csv(graph: nx.MultiDiGraph) -> str:
-    """One row per link (isolated entities get a row of their own), formula-safe."""
+def gexf_ready(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose ``start``/``end`` (which networkx writes as the GEXF's spells, declaring
+    ``timeformat="date"``) are whole dates: a year or a month given by a source becomes its
+    first day as a start and its last day as an end, the period it means. Gephi refuses
+    ``2019`` or ``2019-06`` as a date."""
+    out = graph.copy()
+    for _, attrs in out.nodes(data=True):
+        for key, side in (("start", "earliest"), ("end", "latest")):
+            if key in attrs:
+                try:
+                    attrs[key] = getattr(parse_date(attrs[key]), side).isoformat()
+                except ValueError:
+                    del attrs[key]  # an ill-formed date stored without validation
+    return out
+
+
+def network_csv(graph: nx.MultiDiGraph) -> bytes:
+    """One row per link (isolated entities get a row of their own), formula-safe, as a
+    file with a byte-order mark."""
     cols = [
         "subject_id",
         "subject_name",
@@ -110,11 +132,11 @@ def network_csv(graph: nx.MultiDiGraph) -> str:
         a, b = graph.nodes[s], graph.nodes[o]
         rows.append(
             [
-                a["id"],
+                a["entity_id"],
                 a["label"],
                 a.get("type", ""),
                 data["kind"],
-                b["id"],
+                b["entity_id"],
                 b["label"],
                 b.get("type", ""),
             ]
@@ -122,8 +144,8 @@ def network_csv(graph: nx.MultiDiGraph) -> str:
     for n in sorted(graph.nodes):
         if graph.degree(n) == 0:
             a = graph.nodes[n]
-            rows.append([a["id"], a["label"], a.get("type", ""), "", "", "", ""])
-    return csv_text(cols, rows)
+            rows.append([a["entity_id"], a["label"], a.get("type", ""), "", "", "", ""])
+    return csv_bytes(cols, rows)
 
 
 def _short(iri: str) -> str:

@@ -302,7 +302,11 @@ class RemoteStore(OxigraphResults, Store):
 
     def count(self, graph: URIRef | None = None) -> int:
         if graph is None:
-            row = self.select_one("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+            # distinct: a server's union default graph may repeat a triple per named graph
+            row = self.select_one(
+                "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+                "WHERE { GRAPH ?g { ?s ?p ?o } } }"
+            )
         else:
             row = self.select_one(
                 "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:govgraph:param:g> { ?s ?p ?o } }",

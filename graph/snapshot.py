@@ -37,12 +37,16 @@ PROTECTED = frozenset({str(ONTOLOGY_GRAPH)})
 
 
 def copy_store(store: Store) -> OxigraphStore:
-    """An in-memory copy of every quad of ``store`` (ontology, data and inferred graphs)."""
-    out = OxigraphStore(None)
+    """An in-memory copy of every named graph of ``store`` (ontology, data and inferred).
+
+    The copy reads its default graph as the union of the named graphs rather than keeping
+    a merge (:class:`OxigraphStore`): what-ifs edit it quad by quad."""
+    out = OxigraphStore(None, merged=False)
     if isinstance(store, OxigraphStore):
         data = store._store.dump(format=ox.RdfFormat.N_QUADS)
         if data:
             out._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        out._store.update("CLEAR SILENT DEFAULT")
         for g in list(out._store.named_graphs()):
             if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX):
                 out._store.remove_graph(g)

@@ -135,7 +135,8 @@ class Store(ABC):
 
     @abstractmethod
     def count(self, graph: URIRef | None = None) -> int:
-        """Triples in one named graph, or quads in the whole store."""
+        """Triples in one named graph, or distinct triples in the whole landscape (the
+        default graph, which is their merge)."""
 
     # --- writing -------------------------------------------------------------------
     @abstractmethod

@@ -60,7 +60,9 @@ def test_the_overlap_csv_over_http_reads_back_with_python_csv(client: TestClient
     import csv
     import io
 
-    text = client.get("/reports/overlaps", params={"format": "csv"}).text
+    body = client.get("/reports/overlaps", params={"format": "csv"}).content
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM spreadsheets need, as every CSV has
+    text = body.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     assert rows[0][0] == "id" and all(len(r) == len(rows[0]) for r in rows)
     assert text.endswith("\r\n")  # RFC 4180 rows: a lone CR or LF is inside a quoted cell

@@ -63,6 +63,50 @@ def test_csv_cells_that_look_like_formulas_are_quoted(store: Store) -> None:
     store.replace_graph(GRAPH["evil"], g)
     load_ontology(store)
     materialise(store)
-    rows = list(csv.reader(io.StringIO(network_csv(network(store)))))
+    rows = list(csv.reader(io.StringIO(network_csv(network(store)).decode("utf-8-sig"))))
     names = {cell for row in rows[1:] for cell in (row[1], row[5]) if cell}
     assert names == {'\'=HYPERLINK("http://x")', "'+1 board", "'@SUM(A1)", "'-2"}
+
+
+# --- Gephi-ready (#19 item 16) -------------------------------------------------------------
+
+
+def test_graphml_reads_in_igraph_without_an_id_clash(bundled: Store, tmp_path: Path) -> None:
+    """igraph keeps a node's GraphML id as ``id``; a node attribute of that name clashed."""
+    import warnings
+
+    import igraph
+
+    path = tmp_path / "landscape.graphml"
+    path.write_bytes(export(bundled, "graphml"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = igraph.Graph.Read_GraphML(str(path))
+    assert "entity_id" in g.vs.attributes()
+    care = g.vs.find(entity_id="care-inspectorate")
+    assert care["id"] == str(entity("care-inspectorate")) and care["label"] == "Care Inspectorate"
+
+
+def test_gexf_dates_are_whole_dates_as_its_timeformat_declares(
+    bundled: Store, tmp_path: Path
+) -> None:
+    """Gephi reads timeformat="date" as YYYY-MM-DD: a year or month stands for its period."""
+    import re
+
+    data = export(bundled, "gexf")
+    assert b'timeformat="date"' in data
+    spells = re.findall(rb'(?:start|end)="([^"]*)"', data)
+    assert spells and all(re.fullmatch(rb"\d{4}-\d{2}-\d{2}", s) for s in spells)
+    path = tmp_path / "landscape.gexf"
+    path.write_bytes(data)
+    g = nx.read_gexf(path)
+    assert g.number_of_nodes() > 1000
+
+
+def test_every_csv_file_starts_with_a_byte_order_mark(bundled: Store) -> None:
+    """Excel and Gephi read UTF-8 without a BOM as the local code page; the network CSV had
+    one and the overlap report's CSV did not."""
+    from govgraph.visualisations.reports import render
+
+    assert export(bundled, "csv").startswith(b"\xef\xbb\xbf")
+    assert render([], "csv").startswith(b"\xef\xbb\xbf")

@@ -53,7 +53,7 @@ class Paused:
     def __getattr__(self, name):
         return getattr(self._inner, name)
     def bulk_load(self, data, *, format, to_graph):
-        if TRIGGER in to_graph.value:
+        if TRIGGER in getattr(to_graph, "value", ""):  # the default graph has no IRI
             lines = bytes(data).splitlines(keepends=True)
             half = b"".join(lines[: len(lines) // 2])
             self._inner.bulk_load(half, format=format, to_graph=to_graph)

@@ -16,7 +16,7 @@ import pytest
 
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
-from govgraph.api.sparql import answer
+from govgraph.api.sparql import PAGE_MEDIA, answer
 from govgraph.graph.store import Store
 from tests.live_server import Background, hostile_landscape, serving, store_digest
 
@@ -228,7 +228,7 @@ def test_an_answer_does_not_wait_for_other_children_holding_its_pipe(
     monkeypatch.setattr(sandbox.os, "fork", fork_then_a_sibling)
     try:
         body = sandbox.run_isolated(
-            partial(answer, served[1], "ASK { id:care-agency ?p ?o }", ""),
+            partial(answer, served[1], "ASK { id:care-agency ?p ?o }", PAGE_MEDIA),
             sandbox.Limits(timeout=5, max_bytes=10_000),
         )
         assert b"true" in body

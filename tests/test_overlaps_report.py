@@ -45,7 +45,7 @@ def test_the_timestamp_is_one_line_that_can_be_switched_off() -> None:
 
 
 def test_csv_cells_cannot_become_formulas() -> None:
-    rows = list(csv.reader(io.StringIO(render([HOSTILE], "csv").decode())))
+    rows = list(csv.reader(io.StringIO(render([HOSTILE], "csv").decode("utf-8-sig"))))
     assert rows[1][4].startswith("'=HYPERLINK")
     assert safe_cell("-1") == "'-1" and safe_cell("Body") == "Body"
 
@@ -237,7 +237,7 @@ def test_csv_quotes_a_cr_inside_a_cell_so_no_row_starts_in_the_middle() -> None:
         "Line one\rline two.",
         (Fact("A fact."),),
     )
-    text = render([sly], "csv").decode()
+    text = render([sly], "csv").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     assert len(rows) == 2
     assert rows[1][4] == "A\r=1+2; B\nC" and rows[1][6] == "Line one\rline two."

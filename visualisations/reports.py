@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from govgraph.graph.core.csv_out import csv_text
+from govgraph.graph.core.csv_out import csv_bytes
 from govgraph.graph.entities import entity_id
 from govgraph.graph.errors import QueryError
 from govgraph.graph.findings import Finding, to_json
@@ -59,7 +59,7 @@ def render(
             meta["generated"] = generated
         return to_json(findings, meta).encode("utf-8")
     if fmt == "csv":
-        return _csv(findings).encode("utf-8")
+        return _csv(findings)
     if fmt == "md":
         return _markdown(findings, generated).encode("utf-8")
     if fmt == "html":
@@ -78,8 +78,8 @@ def _source_text(f: Finding, i: int) -> str:
 
 
 # --- CSV ------------------------------------------------------------------------------
-def _csv(findings: Sequence[Finding]) -> str:
-    return csv_text(
+def _csv(findings: Sequence[Finding]) -> bytes:
+    return csv_bytes(
         ["id", "kind", "heading", "score", "subjects", "subject_ids", "explanation", "evidence"],
         (
             (

@@ -27,3 +27,9 @@ def csv_text(header: Iterable[object], rows: Iterable[Iterable[object]]) -> str:
     for row in rows:
         writer.writerow([safe_cell(c) for c in row])
     return out.getvalue()
+
+
+def csv_bytes(header: Iterable[object], rows: Iterable[Iterable[object]]) -> bytes:
+    """:func:`csv_text` as a file: UTF-8 after a byte-order mark, without which Excel and
+    Gephi's importer read UTF-8 as the local code page (names with accents garbled)."""
+    return csv_text(header, rows).encode("utf-8-sig")
