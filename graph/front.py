@@ -512,7 +512,7 @@ def entity_view(
     rec = get_entities(store, [iri]).get(iri)
     if rec is None:
         return None
-    rels = relationships_of(store, [iri]).get(iri, [])
+    rels = relationships_of(store, [iri], in_force=True).get(iri, [])
     chain = accountability_chain(store, iri)
     by_key: dict[URIRef, list[RelationshipRecord]] = {}
     for rel in rels:

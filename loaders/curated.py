@@ -251,9 +251,11 @@ def _phases(data: Register) -> Iterator[Triple]:
 
 
 def _figures(data: Register, iris: dict[str, URIRef]) -> Iterator[Triple]:
-    """Figures use schema.org's QuantitativeValue: the ontology has no term of its own."""
+    """Figures are gg:Figure, a schema.org QuantitativeValue (typed as both, so readers of
+    either vocabulary find them)."""
     for f in data.figures:
         iri = entity(f"figure/{f.id}")
+        yield iri, RDF.type, GG.Figure
         yield iri, RDF.type, SCHEMA.QuantitativeValue
         yield iri, SCHEMA.name, Literal(f.measure)
         if isinstance(f.value, bool) or not isinstance(f.value, (int, float)):

@@ -373,3 +373,148 @@ def test_citation_iris_come_from_their_content_not_their_position(tmp_path: Path
     assert all(
         "/1" not in iri.rsplit("citation/", 1)[-1] for iris in after.values() for iri in iris
     )
+
+
+# --- served through GraphQL ----------------------------------------------------------------
+
+
+def graphql(store: Store, text: str, **variables: object) -> dict[str, object]:
+    from starlette.testclient import TestClient
+
+    from govgraph.api.app import create_app
+    from tests.api_support import data
+
+    return data(TestClient(create_app(store)), text, **variables)
+
+
+RELATIONSHIPS = """query($id: ID!) { entity(id: $id) {
+  relationships { kind status direction counterpart { id } sources { title locator } } } }"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The example register of every kind and status, loaded once for the GraphQL tests."""
+    from govgraph.graph.store import open_store
+    from govgraph.loaders.plan import PlanYamlLoader
+
+    tmp = tmp_path_factory.mktemp("served")
+    folder = write_register(
+        tmp / "curated",
+        figures=[
+            {
+                "id": "fund-size",
+                "subject": "org-a",
+                "measure": "Money in the fund",
+                "value": 4000000,
+                "unit": "GBP",
+                "date": "2021",
+                "status": "planned",
+                "sources": cite("Funding, para 2"),
+            }
+        ],
+    )
+    plan = write_plan(tmp / "plan.yaml", TIERED_LEADS)
+    store = open_store("memory:")
+    report = load_sources(
+        store, [CuratedLoader(folder), PlanYamlLoader(plan)], validate=False, progress=False
+    )
+    assert not report.failed, [r.error for r in report.failed]
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_is_served_with_its_status_and_source(served: Store, kind: str) -> None:
+    n = KINDS.index(kind)
+    subject, obj = ends_for(kind)
+    status = STATUSES[n % len(STATUSES)]
+    rels = graphql(served, RELATIONSHIPS, id=subject)["entity"]["relationships"]  # type: ignore[index]
+    mine = [
+        r
+        for r in rels
+        if r["kind"] == kind and r["direction"] == "OUTGOING" and r["counterpart"]["id"] == obj
+    ]
+    assert [r["status"] for r in mine] == [status.upper()]
+    assert mine[0]["sources"] == [
+        {"title": "A seed", "locator": f"Section {n}, para 1 ({kind}, {status})"}
+    ]
+
+
+def test_relationships_filter_by_status(served: Store) -> None:
+    text = """query($id: ID!, $s: [StatementStatus!]) { entity(id: $id) {
+      relationships(status: $s) { status } } }"""
+    for status in STATUSES:
+        got = graphql(served, text, id="org-a", s=[status.upper()])["entity"]["relationships"]  # type: ignore[index]
+        assert got and {r["status"] for r in got} == {status.upper()}
+
+
+def test_figures_are_reachable_by_subject_document_entity_and_id(served: Store) -> None:
+    fields = "id name value number unit date status subject { id } sources { locator }"
+    got = graphql(
+        served,
+        f"""{{ bySubject: figures(subject: "org-a") {{ {fields} }}
+              byDocument: figures(document: "seed.txt") {{ id }}
+              otherDocument: figures(document: "elsewhere.txt") {{ id }}
+              entity(id: "org-a") {{ figures {{ id }} }}
+              one: entity(id: "figure/fund-size") {{ __typename ... on Figure {{ {fields} }} }}
+           }}""",
+    )
+    figure = {
+        "id": "figure/fund-size",
+        "name": "Money in the fund",
+        "value": "4000000",
+        "number": 4000000.0,
+        "unit": "GBP",
+        "date": "2021",
+        "status": "PLANNED",
+        "subject": {"id": "org-a"},
+        "sources": [{"locator": "Funding, para 2"}],
+    }
+    assert got["bySubject"] == [figure]
+    assert got["byDocument"] == [{"id": "figure/fund-size"}]
+    assert got["otherDocument"] == []
+    assert got["entity"] == {"figures": [{"id": "figure/fund-size"}]}
+    assert got["one"] == {"__typename": "Figure", **figure}
+
+
+def test_action_leads_say_their_tier_and_status(served: Store) -> None:
+    got = graphql(
+        served,
+        """{ action: entity(id: "action/act-a") { ... on Action {
+               leads { tier status entity { id } sources { locator } }
+               commissioners: leads(tier: [COMMISSIONER]) { entity { id } }
+               leadOrganisations { id } } }
+             byTier: actions(leadOrganisation: "board-a", leadTier: COMMISSIONER) { id }
+             notLead: actions(leadOrganisation: "board-a") { id } }""",
+    )
+    leads = {(x["tier"], x["status"], x["entity"]["id"]) for x in got["action"]["leads"]}  # type: ignore[index]
+    assert leads == {
+        ("LEAD", "STATED", "org-a"),
+        ("KEY_ONGOING_ROLE", "STATED", "org-b"),
+        ("COMMISSIONER", "STATED", "board-a"),
+        ("LINKED_PARTNER", "PLANNED", "post-a"),
+    }
+    assert got["action"]["commissioners"] == [{"entity": {"id": "board-a"}}]  # type: ignore[index]
+    assert got["action"]["leadOrganisations"] == [{"id": "org-a"}]  # type: ignore[index]
+    assert got["byTier"] == [{"id": "action/act-a"}]
+    assert got["notLead"] == []
+
+
+def test_linked_actions_keep_their_direction_beside_the_symmetric_view(served: Store) -> None:
+    got = graphql(
+        served,
+        """{ a: entity(id: "action/act-a") { ... on Action {
+               linksTo { id } linkedFrom { id } linkedActions { id } } }
+             b: entity(id: "action/act-b") { ... on Action {
+               linksTo { id } linkedFrom { id } linkedActions { id } } } }""",
+    )
+    assert got["a"] == {
+        "linksTo": [{"id": "action/act-b"}],
+        "linkedFrom": [],
+        "linkedActions": [{"id": "action/act-b"}],
+    }
+    assert got["b"] == {
+        "linksTo": [],
+        "linkedFrom": [{"id": "action/act-a"}],
+        "linkedActions": [{"id": "action/act-a"}],
+    }
