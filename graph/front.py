@@ -32,7 +32,7 @@ from govgraph.graph.relationships import accountability_line_kinds, relationship
 from govgraph.graph.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.model import local_name
-from govgraph.ontology.terms import GG, ID
+from govgraph.ontology.terms import BASE, GG, ID
 
 SCOPES = {
     "scotland": "Scottish care landscape",
@@ -151,7 +151,9 @@ def source_graphs(store: Store) -> list[SourceGraph]:
                 str(r["title"]),
                 str(r["publisher"]) if "publisher" in r else None,
                 str(r["issued"]) if "issued" in r else None,
-                origin if origin.startswith(("https://", "http://")) else None,
+                origin
+                if origin.startswith(("https://", "http://")) and not origin.startswith(BASE)
+                else None,
             ),
         )
     return sorted(found.values(), key=lambda s: s.title)

@@ -45,10 +45,11 @@ class CuratedLoader(Loader):
         return SourceInfo(
             id=self.graph_ids[0],
             title="Curated register of the governance around The Promise",
-            origin=str(self.path),
+            origin=self.path.name,
             licence="CC-BY-4.0",
             publisher="govgraph developers",
             attribution="Compiled by govgraph developers from the public documents cited.",
+            derived_from=tuple(str(SRC[s.id]) for s in self.data.sources),
         )
 
     @property
