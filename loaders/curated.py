@@ -240,6 +240,8 @@ def _phases(data: Register) -> Iterator[Triple]:
             iri = entity(f"{prefix}/{p.id}")
             yield iri, RDF.type, kind
             yield iri, SKOS.prefLabel, Literal(p.name)
+            for alias in p.aliases:
+                yield iri, SKOS.altLabel, Literal(alias)
             if p.plan:
                 yield iri, GG.partOfPlan, entity(f"plan/{p.plan}")
             if p.start:

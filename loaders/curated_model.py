@@ -99,8 +99,10 @@ RECORD_FIELDS: dict[str, dict[str, frozenset[str]]] = {
         )
     },
     "phases.yaml": {
-        "plans": frozenset({"id", "name", "description", "start", "end", "sources"}),
-        "phases": frozenset({"id", "name", "plan", "description", "start", "end", "sources"}),
+        "plans": frozenset({"id", "name", "aliases", "description", "start", "end", "sources"}),
+        "phases": frozenset(
+            {"id", "name", "aliases", "plan", "description", "start", "end", "sources"}
+        ),
     },
     "figures.yaml": {
         "figures": frozenset(
@@ -611,6 +613,7 @@ class _Reader:
             *self.date_range(r),
             r.text("description", required=False),
             self.cites(r),
+            [a for a, _ in r.texts("aliases")],
         )
 
     def event(self, r: Record) -> None:

@@ -666,3 +666,23 @@ def test_the_docs_name_every_relationship_kind_status_and_tier() -> None:
         assert any(f"`{n}`" in text for n in names), prop.name
     for value in [*STATUSES, *TIERS]:
         assert f"`{value}`" in text, value
+
+
+def test_a_phase_may_carry_the_other_names_the_documents_use(tmp_path: Path, store: Store) -> None:
+    folder = write_register(tmp_path / "curated")
+    phases = {
+        "plans": [{"id": "the-plan", "name": "The Plan", "sources": cite("Plan")}],
+        "phases": [
+            {
+                "id": "plan-21-24",
+                "name": "Plan 21-24",
+                "plan": "the-plan",
+                "aliases": ["Plan 2021-2024"],
+                "sources": cite("Phases"),
+            }
+        ],
+    }
+    (folder / "phases.yaml").write_text(yaml.safe_dump(phases, sort_keys=False))
+    report = load_sources(store, [CuratedLoader(folder)], validate=False, progress=False)
+    assert not report.failed, [r.error for r in report.failed]
+    assert store.ask('ASK { ?p a gg:PlanPhase ; skos:altLabel "Plan 2021-2024" }')
