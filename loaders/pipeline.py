@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import sys
 import tempfile
 import time
@@ -114,15 +113,15 @@ def provenance(info: SourceInfo, loaded_at: str) -> Graph:
         g.add((s, DCTERMS.rights, Literal(rights)))
     if info.published:
         g.add((s, DCTERMS.issued, literal_date(info.published)))  # "2021" is no xsd:date
-    when = Literal(loaded_at, datatype=XSD.dateTime)
-    g.add((s, PROV.generatedAtTime, when))
-    activity = GRAPH[f"{info.id}/load/{re.sub(r'[^0-9A-Za-z]', '', loaded_at)}"]
+    g.add((s, PROV.generatedAtTime, Literal(loaded_at, datatype=XSD.dateTime)))
+    # The load that made this version of the graph; replaced with the graph on a reload, so
+    # one IRI per source serves (its time is the graph's prov:generatedAtTime).
+    activity = GRAPH[f"{info.id}/load"]
     g.add((s, PROV.wasGeneratedBy, activity))
     g.add((activity, RDF.type, PROV.Activity))
     g.add((activity, RDFS.label, Literal(f"govgraph load of {info.title}")))
     for iri in used:
         g.add((activity, PROV.used, iri))
-    g.add((activity, PROV.endedAtTime, when))
     return g
 
 

@@ -585,7 +585,7 @@ def test_every_source_graph_states_its_origin_licence_derivation_and_load(
         """SELECT ?g ?origin ?licence ?derived ?activity ?used WHERE { GRAPH ?g {
              ?g a prov:Entity ; dcterms:source ?origin ; prov:wasDerivedFrom ?derived ;
                 prov:wasGeneratedBy ?activity .
-             ?activity a prov:Activity ; prov:used ?used ; prov:endedAtTime ?t .
+             ?g prov:generatedAtTime ?t . ?activity a prov:Activity ; prov:used ?used .
              OPTIONAL { ?g dcterms:license ?licence } } }"""
     )
     graphs = {str(r["g"]).rsplit("/", 1)[-1] for r in rows}
