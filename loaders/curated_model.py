@@ -30,7 +30,14 @@ from govgraph.loaders.curated_records import (
     Scheme,
     Source,
 )
-from govgraph.loaders.curated_yaml import Date, Mark, Record, file_records
+from govgraph.loaders.curated_yaml import (
+    Date,
+    Mark,
+    MarkedDict,
+    MarkedList,
+    Record,
+    file_records,
+)
 from govgraph.loaders.resolve import normalise
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG
@@ -63,6 +70,52 @@ _CODE_FORMS = {
     "care-service": (re.compile(r"^CS\d{10}$"), "a care service number such as CS2003000000"),
     "govuk": (re.compile(r"^[a-z0-9-]+$"), "a GOV.UK slug"),
 }
+RECORD_FIELDS: dict[str, dict[str, frozenset[str]]] = {
+    "sources.yaml": {
+        "sources": frozenset({"id", "file", "title", "publisher", "date", "kind", "url", "licence"})
+    },
+    "organisations.yaml": {
+        "organisations": frozenset(
+            {"id", "name", "type", "aliases", "description", "start", "end", "operates_in"}
+            | {"codes", "policy_areas", "remits", "client_groups", "sources"}
+        )
+    },
+    "collectives.yaml": {
+        "collectives": frozenset({"id", "name", "of_class", "aliases", "description", "sources"})
+    },
+    "relationships.yaml": {
+        "relationships": frozenset(
+            {"kind", "subject", "object", "start", "end", "statutory_basis", "role", "note"}
+            | {"status", "sources"}
+        )
+    },
+    "policy_areas.yaml": {
+        "schemes": frozenset({"id", "name", "concept_class", "description", "sources"}),
+        "concepts": frozenset({"id", "scheme", "name", "aliases", "description", "sources"}),
+    },
+    "events.yaml": {
+        "events": frozenset(
+            {"id", "kind", "name", "date", "affects", "results_in", "description", "sources"}
+        )
+    },
+    "phases.yaml": {
+        "plans": frozenset({"id", "name", "aliases", "description", "start", "end", "sources"}),
+        "phases": frozenset(
+            {"id", "name", "aliases", "plan", "description", "start", "end", "sources"}
+        ),
+    },
+    "figures.yaml": {
+        "figures": frozenset(
+            {"id", "subject", "measure", "value", "unit", "date", "note", "status", "sources"}
+        )
+    },
+}
+"""The fields each list of each file may hold: the reader refuses any other, and
+docs/curated-data.md documents exactly these (tests/test_facts_schema.py compares them)."""
+
+ATTRIBUTE_FIELDS = frozenset({"id", "sources"})
+"""Fields of an item of ``policy_areas``, ``remits`` or ``client_groups`` written with its
+own sources."""
 ACYCLIC_KINDS = frozenset({"subOrganisationOf"})
 """Relationship kinds that form a hierarchy, so a loop in them is an error."""
 AREA_CLASSES = {"S12": GG.CouncilArea, "S08": GG.HealthBoardArea}
@@ -94,6 +147,11 @@ class _Vocabulary:
         return self.descendants(SKOS.Concept)
 
     @cached_property
+    def statuses(self) -> dict[str, URIRef]:
+        """``status:`` values: the ontology's statement statuses by label (``planned``)."""
+        return ontology.individuals_of(GG.StatementStatus)
+
+    @cached_property
     def relationship_kinds(self) -> dict[str, ontology.OntProperty]:
         return {p.name: p for p in ontology.relationship_kinds()}
 
@@ -118,6 +176,13 @@ def _choice(record: Record, name: str, options: dict[str, URIRef], what: str) ->
             f"unknown {what} {short_repr(value)}: expected one of {', '.join(sorted(options))}",
         )
     return options[value]
+
+
+def status(record: Record, field: str = "status") -> URIRef:
+    """A record's statement status (``stated`` when absent), as the ontology names it."""
+    if record.data.get(field) is None:
+        return GG.Stated
+    return _choice(record, field, VOCABULARY.statuses, "status")
 
 
 class _Reader:
@@ -248,7 +313,7 @@ class _Reader:
     # --- files ---------------------------------------------------------------------------
 
     def source(self, r: Record) -> None:
-        r.only({"id", "file", "title", "publisher", "date", "kind"})
+        r.only(RECORD_FIELDS["sources.yaml"]["sources"])
         ident = r.ident()
         self.claim(r, ident, "source")
         file = r.text("file")
@@ -260,12 +325,32 @@ class _Reader:
         self.files[file] = ident
         date = r.date("date", required=True)
         assert date is not None
+        url = r.text("url", required=False)
+        if url is not None and not re.fullmatch(r"https?://[^\s<>\"]+", url):
+            raise r.error("url", f"expected a public http(s) address, got {short_repr(url)}")
+        licence = r.text("licence", required=False)
+        if licence is not None and not re.fullmatch(r"https?://[^\s<>\"]+", licence):
+            raise r.error(
+                "licence",
+                "expected the licence's address, such as "
+                f"https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/, "
+                f"got {short_repr(licence)}",
+            )
         self.register.sources.append(
-            Source(ident, file, r.text("title") or "", r.text("publisher") or "", date, kind)
+            Source(
+                ident,
+                file,
+                r.text("title") or "",
+                r.text("publisher") or "",
+                date,
+                kind,
+                url,
+                licence,
+            )
         )
 
     def scheme(self, r: Record) -> None:
-        r.only({"id", "name", "concept_class", "description", "sources"})
+        r.only(RECORD_FIELDS["policy_areas.yaml"]["schemes"])
         ident = r.ident()
         self.claim(r, ident, "scheme")
         cls = _choice(r, "concept_class", VOCABULARY.concept_classes, "concept class")
@@ -280,7 +365,7 @@ class _Reader:
         )
 
     def concept(self, r: Record) -> None:
-        r.only({"id", "scheme", "name", "aliases", "description", "sources"})
+        r.only(RECORD_FIELDS["policy_areas.yaml"]["concepts"])
         ident = r.ident()
         self.claim(r, ident, "concept")
         schemes = {s.id: s for s in self.register.schemes}
@@ -303,15 +388,10 @@ class _Reader:
         )
 
     def entity(self, r: Record, *, collective: bool) -> None:
-        common = {"id", "name", "aliases", "description", "sources"}
         if collective:
-            r.only(common | {"of_class"})
+            r.only(RECORD_FIELDS["collectives.yaml"]["collectives"])
         else:
-            r.only(
-                common
-                | {"type", "start", "end", "operates_in", "codes"}
-                | {"policy_areas", "remits", "client_groups"}
-            )
+            r.only(RECORD_FIELDS["organisations.yaml"]["organisations"])
         ident = r.ident()
         self.claim(r, ident, "entity")
         name = r.text("name")
@@ -328,13 +408,14 @@ class _Reader:
             e.start, e.end = self.date_range(r)
             e.operates_in = self.areas(r)
             e.codes = self.codes(r)
+            e.cites = self.cites(r)
             for key, cls, target in (
                 ("policy_areas", GG.PolicyArea, e.interests),
                 ("remits", GG.PolicyArea, e.remits),
                 ("client_groups", GG.ClientGroup, e.client_groups),
             ):
                 known = self.concept_ids(cls)
-                for value, mark in r.texts(key):
+                for value, mark, cites in self.attributes(r, key):
                     if value not in known:
                         raise r.error(
                             key,
@@ -344,7 +425,9 @@ class _Reader:
                             mark,
                         )
                     target.append(value)
-        e.cites = self.cites(r)
+                    e.attribute_cites[(key, value)] = cites or e.cites
+        else:
+            e.cites = self.cites(r)
         self.dates.entity(r, e)
         self.entities[ident] = e
         self.register.entities.append(e)
@@ -357,6 +440,27 @@ class _Reader:
                 c.id for c in self.register.concepts if c.scheme.concept_class == cls
             }
         return found
+
+    def attributes(self, r: Record, key: str) -> list[tuple[str, Mark, list[Cite]]]:
+        """The ids of an attribute list, each with the citations that support it: an item
+        is an id (supported by the record's own sources) or ``{id: ..., sources: [...]}``
+        when a passage of its own states it."""
+        value = r.data.get(key)
+        if not isinstance(value, MarkedList):
+            return [(text, mark, []) for text, mark in r.texts(key)]
+        out: list[tuple[str, Mark, list[Cite]]] = []
+        for item, mark in zip(value, value.item_marks, strict=True):
+            if isinstance(item, MarkedDict):
+                sub = Record(item, r.file, mark, f"an item of '{key}'")
+                sub.only(ATTRIBUTE_FIELDS)
+                out.append((sub.ident(), mark, self.cites(sub)))
+            elif isinstance(item, str) and item.strip():
+                out.append((item.strip(), mark, []))
+            else:
+                raise r.error(
+                    key, f"expected an id or {{id, sources}}, got item {short_repr(item)}", mark
+                )
+        return out
 
     def unique_names(self, r: Record, ident: str, names: list[tuple[str, Mark]]) -> None:
         for text, mark in names:
@@ -407,19 +511,7 @@ class _Reader:
         return out
 
     def relationship(self, r: Record) -> None:
-        r.only(
-            {
-                "kind",
-                "subject",
-                "object",
-                "start",
-                "end",
-                "statutory_basis",
-                "role",
-                "note",
-                "sources",
-            }
-        )
+        r.only(RECORD_FIELDS["relationships.yaml"]["relationships"])
         kinds = VOCABULARY.relationship_kinds
         kind_name = r.text("kind")
         if kind_name not in kinds:
@@ -454,10 +546,11 @@ class _Reader:
             r.text("role", required=False),
             r.text("note", required=False),
             self.cites(r),
+            status(r),
         )
         keys = [rel.slug]
         if prop.is_symmetric:
-            keys.append(f"rel/{rel.object}/{kind_name.lower()}/{rel.subject}")
+            keys.append(rel.slug_of(rel.object, rel.subject))
         for key in keys:
             if f"relationship/{key}" in self.ids:
                 path, (line, _) = self.ids[f"relationship/{key}"]
@@ -502,10 +595,7 @@ class _Reader:
                     done.add(node)
 
     def phase(self, r: Record, *, plan: bool) -> Phase:
-        r.only(
-            {"id", "name", "description", "start", "end", "aliases", "sources"}
-            | ({"plan"} if plan else set())
-        )
+        r.only(RECORD_FIELDS["phases.yaml"]["phases" if plan else "plans"])
         ident = r.ident()
         self.claim(r, ident, "phase" if plan else "plan")
         parent = None
@@ -523,10 +613,11 @@ class _Reader:
             *self.date_range(r),
             r.text("description", required=False),
             self.cites(r),
+            [a for a, _ in r.texts("aliases")],
         )
 
     def event(self, r: Record) -> None:
-        r.only({"id", "kind", "name", "date", "affects", "results_in", "description", "sources"})
+        r.only(RECORD_FIELDS["events.yaml"]["events"])
         ident = r.ident()
         self.claim(r, ident, "event")
         kind = _choice(r, "kind", VOCABULARY.event_kinds, "event kind")
@@ -550,7 +641,7 @@ class _Reader:
         self.register.events.append(event)
 
     def figure(self, r: Record) -> None:
-        r.only({"id", "subject", "measure", "value", "unit", "date", "note", "sources"})
+        r.only(RECORD_FIELDS["figures.yaml"]["figures"])
         ident = r.ident()
         self.claim(r, ident, "figure")
         subject = r.text("subject", required=False)
@@ -571,6 +662,7 @@ class _Reader:
                 r.date("date"),
                 r.text("note", required=False),
                 self.cites(r),
+                status(r),
             )
         )
 

@@ -344,6 +344,17 @@ def model() -> Model:
     return build_model(load_graph())
 
 
+@cache
+def aligned_model() -> Model:
+    """The shipped ontology read together with its alignments (alignment.ttl), so that a
+    class's ancestors and a property's super-properties include ORG, PROV, FOAF, Dublin
+    Core and schema.org terms. Only the reasoner uses it: it materialises ``?x a
+    org:Organization`` and ``org:memberOf``; every other layer speaks govgraph terms."""
+    graph = load_graph()
+    graph.parse(ontology_path("alignment.ttl"), format="turtle")
+    return build_model(graph)
+
+
 # --- the questions the rest of the code asks ------------------------------------------
 
 
@@ -388,6 +399,17 @@ def relationship_kinds() -> list[OntProperty]:
 def accountability_kinds() -> list[OntProperty]:
     """gg:accountableTo and the relationship kinds below it (reportsTo, fundedBy, ...)."""
     return [p for p in properties() if p.is_accountability_kind]
+
+
+def individuals_of(cls: URIRef) -> dict[str, URIRef]:
+    """The named individuals of an enumerated class (statement statuses, lead tiers), keyed
+    by their label in YAML form (``key ongoing role`` -> ``key-ongoing-role``), in the
+    ontology's order: the one list both the YAML readers and GraphQL enums take them from."""
+    return {
+        "-".join(i.label.lower().split()): i.iri
+        for i in model().individuals.values()
+        if cls in i.types
+    }
 
 
 def accountability_direction(iri: Node) -> tuple[URIRef, bool] | None:
