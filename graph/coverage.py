@@ -47,7 +47,7 @@ _DATE = re.compile(
 )
 _NUMBER = re.compile(
     r"(?<![\w./£-])£?\d[\d,]*(?:\.\d+)?(?:/\d+)?(?:st|nd|rd|th)?"
-    r"(?:\s?(?:k|m|bn|million|billion)\b)?%?\+?"
+    r"(?:\s?(?:[kKmM]|bn|million|billion)\b)?%?\+?"
 )
 _STRUCTURE = re.compile(r"^\s*(?:[-*•]\s*)?\d+(?:\.\d+)*\.?\s")
 """Paragraph and list numbering at the start of a line: structure, not a figure."""
@@ -170,9 +170,12 @@ class Item:
 class Facts:
     """What the graph can resolve a document's words against."""
 
-    phrases: dict[str, dict]  # a trie of folded words; the key "" marks an end
+    phrases: dict[str, dict]
+    """A trie of folded words; the key "" holds the IRIs (and search groups) a name ends at."""
     values: set[float]
     dates: set[str]
+    figures: set[str]
+    """The ids of figure nodes (``figure/<id>``)."""
 
     @classmethod
     def of(cls, store: Store, index: SearchIndex | None = None) -> Facts:
@@ -189,6 +192,7 @@ class Facts:
                 node.setdefault("", {})[iri] = group
         values: set[float] = set()
         dates: set[str] = set()
+        figures: set[str] = set()
         for row in store.select(query("coverage_numbers")):
             if row.get("v") is not None:
                 number = _value(str(row["v"]))
@@ -196,7 +200,9 @@ class Facts:
                     values.add(number)
             if row.get("d") is not None:
                 dates.add(str(row["d"]))
-        return cls(trie, values, dates)
+            if row.get("f") is not None:
+                figures.add(str(row["f"]).rsplit("/", 1)[-1])
+        return cls(trie, values, dates, figures)
 
     def has_year(self, year: int) -> bool:
         return any(d.startswith(f"{year:04d}") for d in self.dates)
@@ -209,7 +215,7 @@ def check(path: Path, facts: Facts, ledger: Ledger | None) -> list[Item]:
     document_left = {_key(x.text) for x in (ledger.left_out if ledger else [])}
     for section in sections(text):
         entry = ledger.sections.get(section.title) if ledger else None
-        explained = document_left | _explained(entry)
+        explained = document_left | _explained(entry, facts)
         seen: set[str] = set()
         for line, kind, written in _unresolved(section, facts):
             key = _key(written)
@@ -240,11 +246,14 @@ def missing_sections(path: Path, ledger: Ledger) -> list[str]:
     ]
 
 
-def _explained(entry: LedgerSection | None) -> set[str]:
+def _explained(entry: LedgerSection | None, facts: Facts) -> set[str]:
+    """What the ledger explains in a section: items left out, figures left out with a reason,
+    and figures written in a form the check cannot read ("65" in a £000 column) whose
+    figure node is in the graph."""
     if entry is None:
         return set()
     keys = {_key(x.text) for x in entry.left_out}
-    keys |= {_key(f.text) for f in entry.figures if f.reason}
+    keys |= {_key(f.text) for f in entry.figures if f.reason or f.id in facts.figures}
     return keys
 
 
@@ -256,8 +265,9 @@ def _key(text: str) -> str:
 def _unresolved(section: Section, facts: Facts) -> list[tuple[int, str, str]]:
     """(line, kind, text as written) for every name and number nothing in the graph holds."""
     out: list[tuple[int, str, str]] = []
-    for offset, raw in enumerate(section.lines):
-        number = section.first_line + 1 + offset
+    for number, raw in zip(section.numbers, section.lines, strict=True):
+        if raw.lstrip().startswith("#"):
+            continue  # a form label inside the section ("### Who are the lead organisations?")
         structure = _STRUCTURE.match(raw)
         line = raw[structure.end() :] if structure else raw
         line = line.replace("**", " ").replace("*", " ")
@@ -309,6 +319,9 @@ def _matched(tokens: list[re.Match[str]], trie: dict[str, dict]) -> list[tuple[i
     i = 0
     while i < len(tokens):
         best = _longest(tokens, i, trie)
+        if best > i + 1 and _longest(tokens, i + 1, trie) > best:
+            i += 1  # "the Plan 21-24": the longer name starts at the next word
+            continue
         if best > i:
             out.append((i, best))
             i = best
@@ -434,10 +447,10 @@ def _number_known(text: str, facts: Facts) -> bool:
 def _value(text: str) -> float | None:
     """The number a written figure stands for: '£4m' 4000000, '250k' 250000, '5,500' 5500."""
     match = re.fullmatch(
-        r"£?(\d[\d,]*(?:\.\d+)?)(?:st|nd|rd|th)?\s?(k|m|bn|million|billion)?%?\+?", text.strip()
+        r"£?(\d[\d,]*(?:\.\d+)?)(?:st|nd|rd|th)?\s?([kKmM]|bn|million|billion)?%?\+?", text.strip()
     )
     if not match:
         return None
     number = float(match.group(1).replace(",", ""))
     scale = {"k": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
-    return number * scale.get(match.group(2) or "", 1.0)
+    return number * scale.get((match.group(2) or "").lower(), 1.0)

@@ -17,6 +17,8 @@ LEDGER_DIR = Path(__file__).resolve().parents[1] / "data" / "curated" / "coverag
 """The bundled ledgers, one per seed document (``<document stem>.yaml``)."""
 STATUSES = ("stated", "planned", "recommended", "requested")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_ENTITY = re.compile(r"^(?:action/)?[a-z0-9]+(-[a-z0-9]+)*$")
+"""An entity id as its IRI ends: a register id, or ``action/<id>`` for a Plan action."""
 _KIND = re.compile(r"^[a-z][A-Za-z]+$")
 
 
@@ -160,8 +162,8 @@ class _Reader:
         record = self.mapping(value, "relation", fields, {"subject", "kind", "object"})
         subject, kind, obj = (self.text(record, k) for k in ("subject", "kind", "object"))
         for key, found in (("subject", subject), ("object", obj)):
-            if not _ID.match(found):
-                raise self.fail("expected an entity id", record, key)
+            if not _ENTITY.match(found):
+                raise self.fail("expected an entity id (or action/<id>)", record, key)
         if not _KIND.match(kind):
             raise self.fail("expected a relationship kind such as reportsTo", record, "kind")
         status = self.text(record, "status") if "status" in record else "stated"

@@ -43,6 +43,8 @@ class Section:
     title: str
     first_line: int
     lines: list[str] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    """The line number of each of ``lines`` (a repeated heading is not among them)."""
 
     @property
     def text(self) -> str:
@@ -70,6 +72,7 @@ def sections(text: str) -> list[Section]:
         title = headings.get(number)
         if title is None:
             current.lines.append(line)
+            current.numbers.append(number)
         elif fold(title) != fold(current.title):  # the same title again continues it
             if current.title != FRONT_MATTER or any(s.strip() for s in current.lines):
                 out.append(current)
