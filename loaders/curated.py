@@ -25,8 +25,8 @@ from govgraph.loaders.base import Loader, SourceInfo, Triple
 from govgraph.loaders.curated_model import AREA_CLASSES, CODE_FIELDS, read_register
 from govgraph.loaders.curated_records import Cite, Entity, Register, Relationship
 from govgraph.loaders.resolve import Resolver
-from govgraph.loaders.triples import labels, resolve_body_code
-from govgraph.ontology.terms import GG, SCHEMA, SRC, entity
+from govgraph.loaders.triples import citation, cited, labels, resolve_body_code
+from govgraph.ontology.terms import GG, SCHEMA, SRC, entity, slug_of
 
 __all__ = ["CuratedLoader", "read_register", "register"]
 
@@ -102,13 +102,13 @@ def _register(data: Register, resolver: Resolver) -> dict[str, URIRef]:
 # --- triples ------------------------------------------------------------------------------
 
 
-def _cited(subject: URIRef, base: str, cites: list[Cite]) -> Iterator[Triple]:
-    for n, cite in enumerate(cites, start=1):
-        node = entity(f"citation/{base}/{n}")
-        yield subject, GG.citation, node
-        yield node, RDF.type, GG.Citation
-        yield node, GG.document, SRC[cite.source_id]
-        yield node, GG.locator, Literal(cite.locator)
+def _cited(subject: URIRef, cites: list[Cite]) -> Iterator[Triple]:
+    """Each citation is one node per (document, locator), its IRI derived from that content
+    (:class:`~govgraph.loaders.triples.Citation`), so reordering a list renames nothing."""
+    for cite in cites:
+        node = citation(cite.source_id, cite.locator)
+        yield cited(subject, node)
+        yield from node.triples()
 
 
 def _sources(data: Register) -> Iterator[Triple]:
@@ -119,6 +119,10 @@ def _sources(data: Register) -> Iterator[Triple]:
         yield doc, DCTERMS.publisher, Literal(s.publisher)
         yield doc, DCTERMS.issued, s.date.literal
         yield doc, DCTERMS.identifier, Literal(s.file)
+        if s.url:
+            yield doc, SCHEMA.url, URIRef(s.url)
+        if s.licence:
+            yield doc, DCTERMS.license, URIRef(s.licence)
 
 
 def _entity(e: Entity, iri: URIRef, resolver: Resolver) -> Iterator[Triple]:
@@ -139,21 +143,42 @@ def _entity(e: Entity, iri: URIRef, resolver: Resolver) -> Iterator[Triple]:
         yield area, RDF.type, AREA_CLASSES[code[:3]]
     for scheme, code in e.codes.items():
         yield iri, CODE_FIELDS[scheme], Literal(code)
-    for area_id in e.interests:
-        yield iri, GG.hasInterestIn, entity(f"policy-area/{area_id}")
-    for area_id in e.remits:
-        yield iri, GG.hasRemitIn, entity(f"policy-area/{area_id}")
-    for group_id in e.client_groups:
-        yield iri, GG.servesClientGroup, entity(f"client-group/{group_id}")
-    yield from _cited(iri, e.id, e.cites)
+    for key, prop, prefix, values in (
+        ("policy_areas", GG.hasInterestIn, "policy-area", e.interests),
+        ("remits", GG.hasRemitIn, "policy-area", e.remits),
+        ("client_groups", GG.servesClientGroup, "client-group", e.client_groups),
+    ):
+        for value in values:
+            target = entity(f"{prefix}/{value}")
+            yield iri, prop, target
+            yield from _statement(e.id, iri, prop, target, e.attribute_cites[(key, value)])
+    yield from _cited(iri, e.cites)
+
+
+def _statement(
+    ident: str, subject: URIRef, prop: URIRef, obj: URIRef, cites: list[Cite]
+) -> Iterator[Triple]:
+    """One attribute of an entity as a reified ``rdf:Statement`` carrying the citations of
+    that statement alone, so which source supports which client group is kept."""
+    local = str(prop).rsplit("#", 1)[-1].lower()
+    node = entity(f"statement/{ident}/{local}/{slug_of(str(obj)).replace('/', '-')}")
+    yield node, RDF.type, RDF.Statement
+    yield node, RDF.subject, subject
+    yield node, RDF.predicate, prop
+    yield node, RDF.object, obj
+    yield from _cited(node, cites)
 
 
 def _relationship(rel: Relationship, iris: dict[str, URIRef]) -> Iterator[Triple]:
+    """A stated relationship asserts its direct triple; a planned, recommended or requested
+    one is the reified statement alone, so no chain or map reads it as in force."""
     subject, obj = iris[rel.subject], iris[rel.object]
-    yield subject, rel.kind, obj
+    if rel.stated:
+        yield subject, rel.kind, obj
     node = entity(rel.slug)
     yield node, RDF.type, GG.Relationship
     yield node, GG.relationshipKind, rel.kind
+    yield node, GG.status, rel.status
     yield node, GG.subject, subject
     yield node, GG.object, obj
     if rel.start:
@@ -166,7 +191,7 @@ def _relationship(rel: Relationship, iris: dict[str, URIRef]) -> Iterator[Triple
         yield node, GG.role, Literal(rel.role)
     if rel.note:
         yield node, DCTERMS.description, Literal(rel.note)
-    yield from _cited(node, rel.slug, rel.cites)
+    yield from _cited(node, rel.cites)
 
 
 def _concepts(data: Register) -> Iterator[Triple]:
@@ -176,7 +201,7 @@ def _concepts(data: Register) -> Iterator[Triple]:
         yield iri, SKOS.prefLabel, Literal(s.name)
         if s.description:
             yield iri, DCTERMS.description, Literal(s.description)
-        yield from _cited(iri, f"scheme/{s.id}", s.cites)
+        yield from _cited(iri, s.cites)
     for c in data.concepts:
         base = f"{c.scheme.prefix}/{c.id}"
         iri = entity(base)
@@ -186,7 +211,7 @@ def _concepts(data: Register) -> Iterator[Triple]:
         yield from labels(iri, c.name, c.aliases)
         if c.description:
             yield iri, DCTERMS.description, Literal(c.description)
-        yield from _cited(iri, base, c.cites)
+        yield from _cited(iri, c.cites)
 
 
 def _events(data: Register, iris: dict[str, URIRef]) -> Iterator[Triple]:
@@ -202,7 +227,7 @@ def _events(data: Register, iris: dict[str, URIRef]) -> Iterator[Triple]:
             yield iri, GG.resultsIn, iris[target]
         if ev.description:
             yield iri, DCTERMS.description, Literal(ev.description)
-        yield from _cited(iri, f"event/{ev.id}", ev.cites)
+        yield from _cited(iri, ev.cites)
 
 
 def _phases(data: Register) -> Iterator[Triple]:
@@ -222,7 +247,7 @@ def _phases(data: Register) -> Iterator[Triple]:
                 yield iri, GG.endDate, p.end.literal
             if p.description:
                 yield iri, DCTERMS.description, Literal(p.description)
-            yield from _cited(iri, f"{prefix}/{p.id}", p.cites)
+            yield from _cited(iri, p.cites)
 
 
 def _figures(data: Register, iris: dict[str, URIRef]) -> Iterator[Triple]:
@@ -244,4 +269,5 @@ def _figures(data: Register, iris: dict[str, URIRef]) -> Iterator[Triple]:
             yield iri, DCTERMS.date, f.date.literal
         if f.note:
             yield iri, DCTERMS.description, Literal(f.note)
-        yield from _cited(iri, f"figure/{f.id}", f.cites)
+        yield iri, GG.status, f.status
+        yield from _cited(iri, f.cites)

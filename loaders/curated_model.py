@@ -30,7 +30,14 @@ from govgraph.loaders.curated_records import (
     Scheme,
     Source,
 )
-from govgraph.loaders.curated_yaml import Date, Mark, Record, file_records
+from govgraph.loaders.curated_yaml import (
+    Date,
+    Mark,
+    MarkedDict,
+    MarkedList,
+    Record,
+    file_records,
+)
 from govgraph.loaders.resolve import normalise
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG
@@ -63,6 +70,9 @@ _CODE_FORMS = {
     "care-service": (re.compile(r"^CS\d{10}$"), "a care service number such as CS2003000000"),
     "govuk": (re.compile(r"^[a-z0-9-]+$"), "a GOV.UK slug"),
 }
+ATTRIBUTE_FIELDS = frozenset({"id", "sources"})
+"""Fields of an item of ``policy_areas``, ``remits`` or ``client_groups`` written with its
+own sources."""
 ACYCLIC_KINDS = frozenset({"subOrganisationOf"})
 """Relationship kinds that form a hierarchy, so a loop in them is an error."""
 AREA_CLASSES = {"S12": GG.CouncilArea, "S08": GG.HealthBoardArea}
@@ -94,6 +104,11 @@ class _Vocabulary:
         return self.descendants(SKOS.Concept)
 
     @cached_property
+    def statuses(self) -> dict[str, URIRef]:
+        """``status:`` values: the ontology's statement statuses by label (``planned``)."""
+        return ontology.individuals_of(GG.StatementStatus)
+
+    @cached_property
     def relationship_kinds(self) -> dict[str, ontology.OntProperty]:
         return {p.name: p for p in ontology.relationship_kinds()}
 
@@ -118,6 +133,13 @@ def _choice(record: Record, name: str, options: dict[str, URIRef], what: str) ->
             f"unknown {what} {short_repr(value)}: expected one of {', '.join(sorted(options))}",
         )
     return options[value]
+
+
+def status(record: Record, field: str = "status") -> URIRef:
+    """A record's statement status (``stated`` when absent), as the ontology names it."""
+    if record.data.get(field) is None:
+        return GG.Stated
+    return _choice(record, field, VOCABULARY.statuses, "status")
 
 
 class _Reader:
@@ -248,7 +270,7 @@ class _Reader:
     # --- files ---------------------------------------------------------------------------
 
     def source(self, r: Record) -> None:
-        r.only({"id", "file", "title", "publisher", "date", "kind"})
+        r.only({"id", "file", "title", "publisher", "date", "kind", "url", "licence"})
         ident = r.ident()
         self.claim(r, ident, "source")
         file = r.text("file")
@@ -260,8 +282,28 @@ class _Reader:
         self.files[file] = ident
         date = r.date("date", required=True)
         assert date is not None
+        url = r.text("url", required=False)
+        if url is not None and not re.fullmatch(r"https?://[^\s<>\"]+", url):
+            raise r.error("url", f"expected a public http(s) address, got {short_repr(url)}")
+        licence = r.text("licence", required=False)
+        if licence is not None and not re.fullmatch(r"https?://[^\s<>\"]+", licence):
+            raise r.error(
+                "licence",
+                "expected the licence's address, such as "
+                f"https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/, "
+                f"got {short_repr(licence)}",
+            )
         self.register.sources.append(
-            Source(ident, file, r.text("title") or "", r.text("publisher") or "", date, kind)
+            Source(
+                ident,
+                file,
+                r.text("title") or "",
+                r.text("publisher") or "",
+                date,
+                kind,
+                url,
+                licence,
+            )
         )
 
     def scheme(self, r: Record) -> None:
@@ -328,13 +370,14 @@ class _Reader:
             e.start, e.end = self.date_range(r)
             e.operates_in = self.areas(r)
             e.codes = self.codes(r)
+            e.cites = self.cites(r)
             for key, cls, target in (
                 ("policy_areas", GG.PolicyArea, e.interests),
                 ("remits", GG.PolicyArea, e.remits),
                 ("client_groups", GG.ClientGroup, e.client_groups),
             ):
                 known = self.concept_ids(cls)
-                for value, mark in r.texts(key):
+                for value, mark, cites in self.attributes(r, key):
                     if value not in known:
                         raise r.error(
                             key,
@@ -344,7 +387,9 @@ class _Reader:
                             mark,
                         )
                     target.append(value)
-        e.cites = self.cites(r)
+                    e.attribute_cites[(key, value)] = cites or e.cites
+        else:
+            e.cites = self.cites(r)
         self.dates.entity(r, e)
         self.entities[ident] = e
         self.register.entities.append(e)
@@ -357,6 +402,27 @@ class _Reader:
                 c.id for c in self.register.concepts if c.scheme.concept_class == cls
             }
         return found
+
+    def attributes(self, r: Record, key: str) -> list[tuple[str, Mark, list[Cite]]]:
+        """The ids of an attribute list, each with the citations that support it: an item
+        is an id (supported by the record's own sources) or ``{id: ..., sources: [...]}``
+        when a passage of its own states it."""
+        value = r.data.get(key)
+        if not isinstance(value, MarkedList):
+            return [(text, mark, []) for text, mark in r.texts(key)]
+        out: list[tuple[str, Mark, list[Cite]]] = []
+        for item, mark in zip(value, value.item_marks, strict=True):
+            if isinstance(item, MarkedDict):
+                sub = Record(item, r.file, mark, f"an item of '{key}'")
+                sub.only(ATTRIBUTE_FIELDS)
+                out.append((sub.ident(), mark, self.cites(sub)))
+            elif isinstance(item, str) and item.strip():
+                out.append((item.strip(), mark, []))
+            else:
+                raise r.error(
+                    key, f"expected an id or {{id, sources}}, got item {short_repr(item)}", mark
+                )
+        return out
 
     def unique_names(self, r: Record, ident: str, names: list[tuple[str, Mark]]) -> None:
         for text, mark in names:
@@ -417,6 +483,7 @@ class _Reader:
                 "statutory_basis",
                 "role",
                 "note",
+                "status",
                 "sources",
             }
         )
@@ -454,10 +521,11 @@ class _Reader:
             r.text("role", required=False),
             r.text("note", required=False),
             self.cites(r),
+            status(r),
         )
         keys = [rel.slug]
         if prop.is_symmetric:
-            keys.append(f"rel/{rel.object}/{kind_name.lower()}/{rel.subject}")
+            keys.append(rel.slug_of(rel.object, rel.subject))
         for key in keys:
             if f"relationship/{key}" in self.ids:
                 path, (line, _) = self.ids[f"relationship/{key}"]
@@ -550,7 +618,7 @@ class _Reader:
         self.register.events.append(event)
 
     def figure(self, r: Record) -> None:
-        r.only({"id", "subject", "measure", "value", "unit", "date", "note", "sources"})
+        r.only({"id", "subject", "measure", "value", "unit", "date", "note", "status", "sources"})
         ident = r.ident()
         self.claim(r, ident, "figure")
         subject = r.text("subject", required=False)
@@ -571,6 +639,7 @@ class _Reader:
                 r.date("date"),
                 r.text("note", required=False),
                 self.cites(r),
+                status(r),
             )
         )
 

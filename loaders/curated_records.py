@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from govgraph.loaders.curated_yaml import Date, Mark
+from govgraph.ontology.terms import GG
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class Source:
     publisher: str
     date: Date
     kind: URIRef
+    url: str | None = None
+    """The document's public address, where one exists."""
+    licence: str | None = None
+    """The address of the licence the document is published under, where it says."""
 
 
 @dataclass
@@ -49,6 +54,9 @@ class Entity:
     client_groups: list[str] = field(default_factory=list)
     collective_of: URIRef | None = None
     cites: list[Cite] = field(default_factory=list)
+    attribute_cites: dict[tuple[str, str], list[Cite]] = field(default_factory=dict)
+    """(``policy_areas`` / ``remits`` / ``client_groups``, concept id) -> the citations of
+    that one statement (the record's own sources unless the item names its own)."""
 
 
 @dataclass
@@ -62,11 +70,25 @@ class Relationship:
     role: str | None
     note: str | None
     cites: list[Cite]
+    status: URIRef = GG.Stated
+    """How the source states it: only a stated relationship asserts its direct triple."""
+
+    @property
+    def stated(self) -> bool:
+        return self.status == GG.Stated
 
     @property
     def slug(self) -> str:
+        return self.slug_of(self.subject, self.object)
+
+    def slug_of(self, subject: str, obj: str) -> str:
+        """``rel/<subject>/<kind>/<object>``, with ``/<status>`` after it unless stated, so a
+        planned line and a stated one between the same bodies are two statements."""
         local = str(self.kind).rsplit("#", 1)[-1]
-        return f"rel/{self.subject}/{local.lower()}/{self.object}"
+        base = f"rel/{subject}/{local.lower()}/{obj}"
+        if self.stated:
+            return base
+        return f"{base}/{str(self.status).rsplit('#', 1)[-1].lower()}"
 
 
 @dataclass
@@ -127,6 +149,7 @@ class Figure:
     date: Date | None
     note: str | None
     cites: list[Cite]
+    status: URIRef = GG.Stated
 
 
 @dataclass

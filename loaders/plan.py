@@ -16,11 +16,19 @@ from rdflib.namespace import DCTERMS, SKOS, XSD
 
 from govgraph.graph.core.text import short_repr
 from govgraph.loaders.base import Loader, LoadNotes, SourceInfo, Triple
-from govgraph.loaders.plan_model import Action, AssessmentStatus, Milestone, Plan, SourceLocator
+from govgraph.loaders.plan_model import (
+    Action,
+    AssessmentStatus,
+    LeadAssignment,
+    Milestone,
+    Plan,
+    SourceLocator,
+)
 from govgraph.loaders.plan_yaml import read_plan_yaml
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import citation, cited, literal_date
-from govgraph.ontology.terms import GG, SRC, entity, slugify
+from govgraph.ontology import model as ontology
+from govgraph.ontology.terms import GG, ID, SRC, entity, slug_of, slugify
 
 STATUS_IRIS: dict[AssessmentStatus, URIRef] = {
     AssessmentStatus.UNDERWAY: GG.WorkUnderway,
@@ -120,15 +128,35 @@ def _action(
     for n, milestone in enumerate(action.milestones, start=1):
         yield from _milestone(iri, entity(f"action/{action.id}/milestone/{n}"), milestone)
     for other in action.links:
+        yield iri, GG.linksTo, entity(f"action/{other}")
         yield iri, GG.linkedAction, entity(f"action/{other}")
-    for name in action.leads:
-        pinned = action.lead_ids.get(name)
+    assignments = action.assignments or [
+        LeadAssignment(name, id=action.lead_ids.get(name)) for name in action.leads
+    ]
+    tiers = ontology.individuals_of(GG.LeadTier)
+    statuses = ontology.individuals_of(GG.StatementStatus)
+    for assignment in assignments:
+        pinned = assignment.id
         lead = entity(pinned) if pinned and entity(pinned) in resolver else None
-        lead = lead or (None if pinned else resolve_lead(resolver, name))
+        lead = lead or (None if pinned else resolve_lead(resolver, assignment.name))
         if lead is None:
-            notes.unresolved.append(f"{short_repr(name)} (lead of action '{action.name}')")
-        else:
+            role = "lead" if assignment.tier == "lead" else assignment.tier.replace("-", " ")
+            notes.unresolved.append(
+                f"{short_repr(assignment.name)} ({role} of action '{action.name}')"
+            )
+            continue
+        stated = assignment.status == "stated"
+        if assignment.tier == "lead" and stated:
             yield iri, GG.leadOrganisation, lead
+        key = slugify(slug_of(str(lead))) if str(lead).startswith(str(ID)) else slugify(str(lead))
+        suffix = "" if stated else f"/{assignment.status}"
+        node = entity(f"action/{action.id}/lead/{assignment.tier}/{key}{suffix}")
+        yield iri, GG.leadAssignment, node
+        yield node, RDF.type, GG.LeadAssignment
+        yield node, GG.assignee, lead
+        yield node, GG.leadTier, tiers[assignment.tier]
+        yield node, GG.status, statuses[assignment.status]
+        yield from _cite(node, assignment.source or action.source, source_iri, documents, plan)
     yield from _cite(iri, action.source, source_iri, documents, plan)
     assessment = action.assessment
     if assessment is None:

@@ -58,6 +58,23 @@ class Assessment:
 
 
 @dataclass
+class LeadAssignment:
+    """One body named for an action in one tier, as the document states it."""
+
+    name: str
+    """The body as the document writes it."""
+    tier: str = "lead"
+    """``lead``, ``key-ongoing-role``, ``commissioner`` or ``linked-partner`` (the labels of
+    the ontology's gg:LeadTier individuals)."""
+    status: str = "stated"
+    """``stated``, ``planned``, ``recommended`` or ``requested`` (gg:StatementStatus)."""
+    id: str | None = None
+    """The body's entity id, where the name alone is ambiguous."""
+    source: SourceLocator | None = None
+    """Where this assignment is stated, when not in the action's own section."""
+
+
+@dataclass
 class PriorityArea:
     id: str
     """Slug; the entity is ``id:priority-area/<id>``."""
@@ -83,6 +100,10 @@ class Action:
     supporting: list[str] = field(default_factory=list)
     """Bodies the lead section names in a secondary role ("a key ongoing role, including but
     not limited to", "will link with"), kept apart from the leads."""
+    assignments: list[LeadAssignment] = field(default_factory=list)
+    """Every body named for the action with its tier: the leads (tier ``lead``, in
+    :attr:`leads` too) and the bodies of the other tiers. Empty when a source gives only
+    :attr:`leads`, which then count as stated leads."""
     milestones: list[Milestone] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     """Ids of the other actions this one refers to."""

@@ -23,15 +23,20 @@ from govgraph.loaders.plan_model import (
     Action,
     Assessment,
     AssessmentStatus,
+    LeadAssignment,
     Milestone,
     Plan,
     PriorityArea,
     SourceLocator,
 )
+from govgraph.ontology import model as ontology
+from govgraph.ontology.terms import GG
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DUE = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}")
+LEAD_FIELDS = ("name", "id", "tier", "status", "cite")
+"""Fields of a lead written as a mapping (docs/curated-data.md documents each)."""
 
 
 class _Reader:
@@ -177,9 +182,11 @@ def _action(
         raise reader.fail(
             m["priority_area"], f"{field}.priority_area", f"unknown priority area '{area}'"
         )
-    leads, lead_ids = _leads(reader, m["leads"], f"{field}.leads")
+    leads, lead_ids, assignments = _leads(reader, m["leads"], f"{field}.leads")
     if not leads:
-        raise reader.fail(m["leads"], f"{field}.leads", "expected at least one lead organisation")
+        raise reader.fail(
+            m["leads"], f"{field}.leads", "expected at least one stated lead organisation"
+        )
     cite = reader.cite(m["cite"], f"{field}.cite")
     links: list[tuple[yaml.Node, str, str]] = []
     if "links" in m:
@@ -197,6 +204,7 @@ def _action(
         else [],
         leads=leads,
         lead_ids=lead_ids,
+        assignments=assignments,
         supporting=reader.strings(m["supporting"], f"{field}.supporting")
         if "supporting" in m
         else [],
@@ -247,18 +255,45 @@ def _assessment(reader: _Reader, node: yaml.Node, field: str, cite: SourceLocato
     )
 
 
-def _leads(reader: _Reader, node: yaml.Node, field: str) -> tuple[list[str], dict[str, str]]:
-    """Leads are names as written, or ``{name: ..., id: ...}`` where only the document's
-    context says which body a name means."""
+def _leads(
+    reader: _Reader, node: yaml.Node, field: str
+) -> tuple[list[str], dict[str, str], list[LeadAssignment]]:
+    """Leads are names as written (tier lead, stated), or ``{name: ..., id: ..., tier: ...,
+    status: ..., cite: ...}`` where only the document's context says which body a name means,
+    or where the body is named in another tier or as planned, recommended or requested.
+    Returns the names of the stated leads, their pinned ids, and every assignment."""
+    tiers = ontology.individuals_of(GG.LeadTier)
+    statuses = ontology.individuals_of(GG.StatementStatus)
     names: list[str] = []
     ids: dict[str, str] = {}
+    assignments: list[LeadAssignment] = []
     for i, item in enumerate(reader.sequence(node, field)):
         where = f"{field}[{i}]"
         if isinstance(item, yaml.MappingNode):
-            m = reader.mapping(item, where, {"name", "id"}, set())
-            name = reader.string(m["name"], f"{where}.name")
-            ids[name] = reader.string(m["id"], f"{where}.id", _SLUG, "an organisation id")
+            m = reader.mapping(item, where, {"name"}, set(LEAD_FIELDS) - {"name"})
+            lead = LeadAssignment(reader.string(m["name"], f"{where}.name"))
+            if "id" in m:
+                lead.id = reader.string(m["id"], f"{where}.id", _SLUG, "an organisation id")
+            for key, options in (("tier", tiers), ("status", statuses)):
+                if key in m:
+                    value = reader.string(m[key], f"{where}.{key}")
+                    if value not in options:
+                        raise reader.fail(
+                            m[key],
+                            f"{where}.{key}",
+                            f"expected one of {', '.join(options)}, found '{value}'",
+                        )
+                    setattr(lead, key, value)
+            if "cite" in m:
+                lead.source = reader.cite(m["cite"], f"{where}.cite")
         else:
-            name = reader.string(item, where)
-        names.append(name)
-    return names, ids
+            lead = LeadAssignment(reader.string(item, where))
+        if lead.tier == "lead" and lead.status == "stated":
+            names.append(lead.name)
+            if lead.id:
+                ids[lead.name] = lead.id
+        same = (lead.name, lead.tier, lead.status)
+        if any((a.name, a.tier, a.status) == same for a in assignments):
+            raise reader.fail(item, where, f"'{lead.name}' is named twice in tier {lead.tier}")
+        assignments.append(lead)
+    return names, ids, assignments

@@ -31,7 +31,7 @@ from govgraph.ontology.terms import GG, ID, SRC, entity, slugify
 
 Triple = tuple[Node, Node, Node]
 
-_NOT_BODIES = ("area/", "care-service/", "citation/", "rel/", "source/")
+_NOT_BODIES = ("area/", "care-service/", "citation/", "rel/", "source/", "statement/")
 """Entity id prefixes that name places, services or bookkeeping nodes, never bodies: a
 name that resolves to one of these is not taken as an organisation."""
 

@@ -390,6 +390,17 @@ def accountability_kinds() -> list[OntProperty]:
     return [p for p in properties() if p.is_accountability_kind]
 
 
+def individuals_of(cls: URIRef) -> dict[str, URIRef]:
+    """The named individuals of an enumerated class (statement statuses, lead tiers), keyed
+    by their label in YAML form (``key ongoing role`` -> ``key-ongoing-role``), in the
+    ontology's order: the one list both the YAML readers and GraphQL enums take them from."""
+    return {
+        "-".join(i.label.lower().split()): i.iri
+        for i in model().individuals.values()
+        if cls in i.types
+    }
+
+
 def accountability_direction(iri: Node) -> tuple[URIRef, bool] | None:
     """For a kind on an accountability line, the kind read in the accountable direction and
     whether the edge must be flipped to read that way (``directs`` -> ``directedBy``, True);

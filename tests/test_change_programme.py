@@ -213,7 +213,12 @@ def test_fixture_parses_to_exactly_the_expected_plan() -> None:
         ("early-years", "Early Years", 5),
         ("capacity", "Capacity", 7),
     ]
-    got = [{k: v for k, v in asdict(a).items() if k not in ("source",)} for a in plan.actions]
+    # The parser gives leads and supporting bodies by name; tiered assignments come from
+    # the curated plan.yaml only.
+    got = [
+        {k: v for k, v in asdict(a).items() if k not in ("source", "assignments")}
+        for a in plan.actions
+    ]
     for action in got:
         action["assessment"] = {
             k: action["assessment"][k] for k in ("status", "date", "assessor", "text")
