@@ -16,6 +16,7 @@ from govgraph.graph.errors import SourceError
 LEDGER_DIR = Path(__file__).resolve().parents[1] / "data" / "curated" / "coverage"
 """The bundled ledgers, one per seed document (``<document stem>.yaml``)."""
 STATUSES = ("stated", "planned", "recommended", "requested")
+TIERS = ("lead", "key-ongoing-role", "commissioner", "linked-partner")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _ENTITY = re.compile(r"^(?:action/)?[a-z0-9]+(-[a-z0-9]+)*$")
 """An entity id as its IRI ends: a register id, or ``action/<id>`` for a Plan action."""
@@ -40,6 +41,8 @@ class Relation:
     status: str
     reason: str | None
     line: int
+    tier: str | None = None
+    """For ``leadOrganisation``: the tier the action names the body in (lead by default)."""
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ class _Reader:
         return FigureNote(self.text(record, "text"), figure_id, reason, mark[0])
 
     def relation(self, value: Any, mark: tuple[int, int]) -> Relation:
-        fields = {"subject", "kind", "object", "status", "reason"}
+        fields = {"subject", "kind", "object", "status", "reason", "tier"}
         record = self.mapping(value, "relation", fields, {"subject", "kind", "object"})
         subject, kind, obj = (self.text(record, k) for k in ("subject", "kind", "object"))
         for key, found in (("subject", subject), ("object", obj)):
@@ -170,4 +173,11 @@ class _Reader:
         if status not in STATUSES:
             raise self.fail(f"expected one of {', '.join(STATUSES)}", record, "status")
         reason = self.text(record, "reason") if "reason" in record else None
-        return Relation(subject, kind, obj, status, reason, mark[0])
+        tier = self.text(record, "tier") if "tier" in record else None
+        if tier is not None and (kind != "leadOrganisation" or tier not in TIERS):
+            raise self.fail(
+                f"a tier goes with kind leadOrganisation, one of {', '.join(TIERS)}",
+                record,
+                "tier",
+            )
+        return Relation(subject, kind, obj, status, reason, mark[0], tier)

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from govgraph.cli import app
 from govgraph.graph.coverage import Facts, check, check_documents, missing_sections
 from govgraph.graph.coverage_ledger import LEDGER_DIR, ledger_path, read_ledger
+from govgraph.graph.coverage_measure import ledgers, measure
 from govgraph.graph.coverage_sections import layout, sections
 from govgraph.graph.errors import SourceError
 from govgraph.graph.store import Store
@@ -130,3 +131,41 @@ def test_cli_coverage_reports_the_residue(bundled_store_path: Path, tmp_path: Pa
 def test_ledgers_are_only_for_known_documents() -> None:
     for path in LEDGER_DIR.glob("*.yaml"):
         assert read_ledger(path).document.startswith(path.stem)
+
+
+def test_measure_counts_what_the_ledger_states_against_graph_and_search(
+    landscape: Store, tmp_path: Path
+) -> None:
+    ledger = _ledger(
+        tmp_path,
+        "document: doc.txt\nsections:\n  - section: A\n"
+        "    names: [The Care Agency, Widget Trust]\n"
+        "    relations:\n"
+        "      - {subject: group-a, kind: reportsTo, object: group-b}\n"
+        "      - {subject: group-a, kind: hosts, object: group-b}\n"
+        "      - {subject: group-a, kind: reportsTo, object: group-b, status: planned}\n"
+        "    figures:\n      - {text: '5', reason: an example}\n",
+    )
+    found = measure(landscape, [read_ledger(ledger)])
+    assert (found.names.found, found.names.total) == (1, 2)
+    assert found.names.missed == ["Widget Trust"]
+    assert (found.relations.found, found.relations.total) == (2, 3)
+    assert (found.statuses.found, found.statuses.total) == (1, 2)  # held as stated only
+    assert (found.figures.found, found.figures.total) == (0, 1)
+
+
+@needs_seeds
+def test_the_graph_holds_what_the_seeds_state(bundled: Store) -> None:
+    """The three shares of #17's acceptance, measured from the ledgers: names findable by
+    search as written, stated relations held with their kind, figures as figure nodes."""
+    found = measure(bundled, ledgers())
+    print(
+        f"\nnames found by search: {found.names}; relations held with their kind: "
+        f"{found.relations}, of which with their status: {found.statuses}; "
+        f"figures as figure nodes: {found.figures}"
+    )
+    assert found.names.ratio >= 0.95, found.names.missed
+    assert found.relations.ratio >= 0.90, found.relations.missed
+    assert found.statuses.ratio >= 0.90, found.statuses.missed
+    assert found.figures.ratio >= 0.90, found.figures.missed
+    assert found.names.total >= 200 and found.relations.total >= 250
