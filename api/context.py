@@ -15,25 +15,32 @@ from typing import Any, TypeVar
 import anyio
 from anyio import CapacityLimiter
 from rdflib import URIRef
+from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 from strawberry.dataloader import DataLoader
 
 from govgraph.api.costly import Costly
 from govgraph.api.settings import Settings
 from govgraph.graph import entities
+from govgraph.graph.figures import figures_about
 from govgraph.graph.findings import Finding
 from govgraph.graph.overlaps import FindingsCache
-from govgraph.graph.plan_queries import ACTION_LINKS, ASSESSMENT_LINKS
+from govgraph.graph.plan_queries import ACTION_LINKS, ASSESSMENT_LINKS, LEAD_LINKS
 from govgraph.graph.records import EntityRecord, RelationshipRecord, SourceRef
 from govgraph.graph.relationships import relationships_of
 from govgraph.graph.store import Store
-from govgraph.ontology.terms import GG
+from govgraph.ontology.terms import GG, SCHEMA
 
 T = TypeVar("T")
+
+FIGURE_LINKS = (SCHEMA.value, SCHEMA.unitText, SCHEMA.about, DCTERMS.date, GG.status)
+"""Properties of a figure the API shows."""
 
 LINKS = (
     *ACTION_LINKS,
     *ASSESSMENT_LINKS,
+    *LEAD_LINKS,
+    *FIGURE_LINKS,
     GG.operatesIn,
     GG.hasInterestIn,
     GG.hasRemitIn,
@@ -88,6 +95,7 @@ class Context:
     sources: DataLoader[URIRef, list[SourceRef]] = field(init=False)
     relationships: DataLoader[URIRef, list[RelationshipRecord]] = field(init=False)
     links: DataLoader[URIRef, dict[URIRef, list[Node]]] = field(init=False)
+    figures: DataLoader[URIRef, list[URIRef]] = field(init=False)
 
     def __post_init__(self) -> None:
         self._counted = CountingStore(self.store, self._calls)
@@ -95,6 +103,7 @@ class Context:
         self.sources = DataLoader(load_fn=self._load_sources)
         self.relationships = DataLoader(load_fn=self._load_relationships)
         self.links = DataLoader(load_fn=self._load_links)
+        self.figures = DataLoader(load_fn=self._load_figures)
 
     @property
     def store_calls(self) -> int:
@@ -134,6 +143,10 @@ class Context:
 
     async def _load_relationships(self, keys: Sequence[URIRef]) -> list[list[RelationshipRecord]]:
         found = await self.run(relationships_of, list(keys))
+        return [found.get(k, []) for k in keys]
+
+    async def _load_figures(self, keys: Sequence[URIRef]) -> list[list[URIRef]]:
+        found = await self.run(figures_about, list(keys))
         return [found.get(k, []) for k in keys]
 
     async def _load_links(self, keys: Sequence[URIRef]) -> list[dict[URIRef, list[Node]]]:

@@ -58,6 +58,26 @@ AssessmentStatus = _enum(
 )
 
 
+StatementStatus = _enum(
+    "StatementStatus",
+    {
+        key.replace("-", "_").upper(): str(iri)
+        for key, iri in model.individuals_of(GG.StatementStatus).items()
+    },
+    "How a source states a relationship, lead assignment or figure: as in force (STATED), "
+    "or as PLANNED, RECOMMENDED or REQUESTED (gg:StatementStatus).",
+)
+LeadTier = _enum(
+    "LeadTier",
+    {
+        key.replace("-", "_").upper(): str(iri)
+        for key, iri in model.individuals_of(GG.LeadTier).items()
+    },
+    "The part a body is named to play in a plan action: LEAD, KEY_ONGOING_ROLE, "
+    "COMMISSIONER or LINKED_PARTNER (gg:LeadTier).",
+)
+
+
 @strawberry.enum(description="Which end of a relationship the entity asked about stands at.")
 class Direction(Enum):
     OUTGOING = "outgoing"
@@ -74,3 +94,5 @@ TYPE_BY_IRI = by_value(OrganisationType)
 ENTITY_TYPE_BY_IRI = by_value(EntityType)
 KIND_BY_IRI = by_value(RelationshipKind)
 STATUS_BY_IRI = by_value(AssessmentStatus)
+STATEMENT_STATUS_BY_IRI = by_value(StatementStatus)
+TIER_BY_IRI = by_value(LeadTier)

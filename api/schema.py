@@ -10,7 +10,13 @@ import strawberry
 from rdflib import URIRef
 from strawberry.schema.config import StrawberryConfig
 
-from govgraph.api.enums import KIND_BY_IRI, AssessmentStatus, OrganisationType, RelationshipKind
+from govgraph.api.enums import (
+    KIND_BY_IRI,
+    AssessmentStatus,
+    LeadTier,
+    OrganisationType,
+    RelationshipKind,
+)
 from govgraph.api.limits import extensions
 from govgraph.api.overlap_types import MAX_FINDINGS, Finding, FindingKind
 from govgraph.api.scenario_types import (
@@ -28,6 +34,7 @@ from govgraph.api.types import (
     ClientGroup,
     Ctx,
     Entity,
+    Figure,
     Foundation,
     Organisation,
     PageInfo,
@@ -40,7 +47,7 @@ from govgraph.api.types import (
     sources_of,
     wrap,
 )
-from govgraph.graph import chains, plan_queries
+from govgraph.graph import chains, figures, plan_queries
 from govgraph.graph import organisations as orgs
 from govgraph.graph.entities import check_date, get_entities, iri_for
 from govgraph.graph.errors import QueryError
@@ -330,20 +337,38 @@ class Query:
             filter=flt,
         )
 
-    @strawberry.field(description="Plan actions, filtered by priority area, status and lead.")
+    @strawberry.field(
+        description="Plan actions, filtered by priority area, status and lead; with `leadTier`, "
+        "by the bodies named in that tier (lead, key ongoing role, commissioner, linked partner)."
+    )
     async def actions(
         self,
         info: Ctx,
         priority_area: strawberry.ID | None = None,
         assessment: AssessmentStatus | None = None,  # type: ignore[valid-type]
         lead_organisation: strawberry.ID | None = None,
+        lead_tier: LeadTier | None = None,  # type: ignore[valid-type]
     ) -> list[Action]:
         status = URIRef(assessment.value) if assessment is not None else None
+        tier = URIRef(lead_tier.value) if lead_tier is not None else None
         iris = await info.context.run(
-            plan_queries.list_actions, _iri(priority_area), status, _iri(lead_organisation)
+            plan_queries.list_actions, _iri(priority_area), status, _iri(lead_organisation), tier
         )
         found = await entities_of(info, [str(i) for i in iris])
         return [a for a in found if isinstance(a, Action)]
+
+    @strawberry.field(
+        description=f"Figures sources state (schema:QuantitativeValue), by what they measure, "
+        f"about `subject` and cited to `document` (an id such as 003-491c0dde5aa65afd, or the "
+        f"file name) when given; at most {figures.MAX_FIGURES}."
+    )
+    async def figures(
+        self, info: Ctx, subject: strawberry.ID | None = None, document: str | None = None
+    ) -> list[Figure]:
+        doc = figures.document_iri(document) if document else None
+        iris = await info.context.run(figures.list_figures, _iri(subject), doc)
+        found = await entities_of(info, [str(i) for i in iris])
+        return [f for f in found if isinstance(f, Figure)]
 
     @strawberry.field(description="Every accountability line upward from an entity to the top.")
     async def accountability_chain(

@@ -10,26 +10,31 @@ from typing import Any
 
 import strawberry
 from rdflib import URIRef
+from rdflib.namespace import DCTERMS
 from strawberry.types import Info
 
 from govgraph.api.context import Context
 from govgraph.api.enums import (
     ENTITY_TYPE_BY_IRI,
     KIND_BY_IRI,
+    STATEMENT_STATUS_BY_IRI,
     STATUS_BY_IRI,
+    TIER_BY_IRI,
     TYPE_BY_IRI,
     AssessmentStatus,
     Direction,
     EntityType,
+    LeadTier,
     OrganisationType,
     RelationshipKind,
+    StatementStatus,
 )
 from govgraph.graph.entities import check_date
 from govgraph.graph.errors import QueryError
 from govgraph.graph.organisations import organisation_classes
-from govgraph.graph.records import EntityRecord, RelationshipRecord, SourceRef
+from govgraph.graph.records import STATED, EntityRecord, RelationshipRecord, SourceRef
 from govgraph.ontology import model
-from govgraph.ontology.terms import GG
+from govgraph.ontology.terms import GG, SCHEMA
 
 Ctx = Info[Context, Any]
 
@@ -73,8 +78,15 @@ class Entity:
     async def sources(self, info: Ctx) -> list[Source]:
         return await sources_of(info, [self.iri])
 
+    @strawberry.field(description="The figures sources state about it (schema:about).")
+    async def figures(self, info: Ctx) -> list[Figure]:
+        iris = await info.context.figures.load(URIRef(self.iri))
+        found = await entities_of(info, [str(i) for i in iris])
+        return [f for f in found if isinstance(f, Figure)]
+
     @strawberry.field(
-        description=f"Its stated relationships, either direction; an error when more than "
+        description=f"The relationships sources state for it, either direction, each with its "
+        f"status (filter with `status: [STATED]` for those in force); an error when more than "
         f"{MAX_RELATIONSHIPS} match (page them with relationshipsConnection)."
     )
     async def relationships(
@@ -83,8 +95,9 @@ class Entity:
         kind: list[RelationshipKind] | None = None,  # type: ignore[valid-type]
         direction: Direction | None = None,
         as_of: str | None = None,
+        status: list[StatementStatus] | None = None,  # type: ignore[valid-type]
     ) -> list[Relationship]:
-        out = await self._relationships(info, kind, direction, as_of)
+        out = await self._relationships(info, kind, direction, as_of, status)
         if len(out) > MAX_RELATIONSHIPS:
             raise QueryError(
                 f"{len(out):,} relationships match, more than {MAX_RELATIONSHIPS} in one list: "
@@ -93,8 +106,8 @@ class Entity:
         return out
 
     @strawberry.field(
-        description="Its stated relationships, either direction, a page at a time, with "
-        "their total (ordered by kind, subject and object)."
+        description="The relationships sources state for it, either direction, a page at a "
+        "time, with their total (ordered by kind, subject, object and status)."
     )
     async def relationships_connection(
         self,
@@ -104,10 +117,11 @@ class Entity:
         kind: list[RelationshipKind] | None = None,  # type: ignore[valid-type]
         direction: Direction | None = None,
         as_of: str | None = None,
+        status: list[StatementStatus] | None = None,  # type: ignore[valid-type]
     ) -> RelationshipConnection:
         if first < 0 or first > MAX_RELATIONSHIPS:
             raise QueryError(f"first must be between 0 and {MAX_RELATIONSHIPS}")
-        found = await self._relationships(info, kind, direction, as_of)
+        found = await self._relationships(info, kind, direction, as_of, status)
         start = decode_offset(after) + 1 if after else 0
         edges = [
             RelationshipEdge(cursor=encode_offset(i), node=rel)
@@ -130,14 +144,18 @@ class Entity:
         kind: list[Any] | None,
         direction: Direction | None,
         as_of: str | None,
+        status: list[Any] | None = None,
     ) -> list[Relationship]:
         check_date(as_of)
         recs = await info.context.relationships.load(URIRef(self.iri))
         kinds = {k.value for k in kind} if kind else None
+        statuses = {s.value for s in status} if status else None
         out = []
         for rec in recs:
             rel = Relationship.seen_from(rec, self.iri)
             if kinds is not None and rec.kind not in kinds:
+                continue
+            if statuses is not None and rec.status not in statuses:
                 continue
             if direction is not None and rel.direction != direction:
                 continue
@@ -340,9 +358,51 @@ class Action(Entity):
     async def lead_organisations(self, info: Ctx) -> list[Entity]:
         return await entities_of(info, await _linked(info, self.iri, GG.leadOrganisation))
 
-    @strawberry.field
+    @strawberry.field(
+        description="Every body named for it with its tier (lead, key ongoing role, "
+        "commissioner, linked partner), status and source; `tier` keeps one tier."
+    )
+    async def leads(
+        self,
+        info: Ctx,
+        tier: list[LeadTier] | None = None,  # type: ignore[valid-type]
+    ) -> list[Lead]:
+        iris = await _linked(info, self.iri, GG.leadAssignment)
+        found = await info.context.links.load_many([URIRef(i) for i in iris])
+        wanted = {t.value for t in tier} if tier else None
+        out = []
+        for iri, links in sorted(zip(iris, found, strict=True)):
+            tier_iri = str(links[GG.leadTier][0]) if links.get(GG.leadTier) else None
+            who = links.get(GG.assignee)
+            if tier_iri not in TIER_BY_IRI or not who or (wanted and tier_iri not in wanted):
+                continue
+            status = str(links[GG.status][0]) if links.get(GG.status) else STATED
+            out.append(
+                Lead(
+                    tier=TIER_BY_IRI[tier_iri],
+                    status=STATEMENT_STATUS_BY_IRI[status],
+                    assignment_iri=iri,
+                    entity_iri=str(who[0]),
+                )
+            )
+        return out
+
+    @strawberry.field(
+        description="The actions this one's text refers to, either way round (symmetric); "
+        "linksTo and linkedFrom keep the direction the plan states."
+    )
     async def linked_actions(self, info: Ctx) -> list[Action]:
         found = await entities_of(info, await _linked(info, self.iri, GG.linkedAction))
+        return [a for a in found if isinstance(a, Action) and a.iri != self.iri]
+
+    @strawberry.field(description="The actions this action's text links to, as stated.")
+    async def links_to(self, info: Ctx) -> list[Action]:
+        found = await entities_of(info, await _linked(info, self.iri, GG.linksTo))
+        return [a for a in found if isinstance(a, Action) and a.iri != self.iri]
+
+    @strawberry.field(description="The actions whose text links to this one, as stated.")
+    async def linked_from(self, info: Ctx) -> list[Action]:
+        found = await entities_of(info, await _linked(info, self.iri, GG.linkedFrom))
         return [a for a in found if isinstance(a, Action) and a.iri != self.iri]
 
     @strawberry.field
@@ -356,7 +416,64 @@ class Action(Entity):
         return [m for m in found if isinstance(m, Milestone)]
 
 
-@strawberry.type(description="A stated relationship, seen from one of its ends.")
+@strawberry.type(description="A body named for a plan action, in one tier, as a source states.")
+class Lead:
+    tier: LeadTier  # type: ignore[valid-type]
+    status: StatementStatus  # type: ignore[valid-type]
+    assignment_iri: strawberry.Private[str]
+    entity_iri: strawberry.Private[str]
+
+    @strawberry.field(description="The body, group, post or collective named.")
+    async def entity(self, info: Ctx) -> Entity | None:
+        return await entity_of(info, self.entity_iri)
+
+    @strawberry.field(description="Where it is named in this tier.")
+    async def sources(self, info: Ctx) -> list[Source]:
+        return await sources_of(info, [self.assignment_iri])
+
+
+@strawberry.type(
+    description="A number a source states (schema:QuantitativeValue): its name says what is "
+    "measured, with value, unit, subject, date, status and sources."
+)
+class Figure(Entity):
+    @strawberry.field(description="The value as stated: a number, or the words a source uses.")
+    async def value(self, info: Ctx) -> str | None:
+        values = await _linked(info, self.iri, SCHEMA.value)
+        return values[0] if values else None
+
+    @strawberry.field(description="The value as a number, when it is one.")
+    async def number(self, info: Ctx) -> float | None:
+        values = await _linked(info, self.iri, SCHEMA.value)
+        try:
+            return float(values[0]) if values else None
+        except ValueError:
+            return None
+
+    @strawberry.field(description="The unit: GBP, people, directorates, ...")
+    async def unit(self, info: Ctx) -> str | None:
+        values = await _linked(info, self.iri, SCHEMA.unitText)
+        return values[0] if values else None
+
+    @strawberry.field(description="When the figure applies.")
+    async def date(self, info: Ctx) -> str | None:
+        values = await _linked(info, self.iri, DCTERMS.date)
+        return values[0] if values else None
+
+    @strawberry.field(description="Stated, or planned, recommended or requested.")
+    async def status(self, info: Ctx) -> StatementStatus:  # type: ignore[valid-type]
+        values = await _linked(info, self.iri, GG.status)
+        return STATEMENT_STATUS_BY_IRI[values[0] if values else STATED]
+
+    @strawberry.field(description="The entity the figure is about.")
+    async def subject(self, info: Ctx) -> Entity | None:
+        values = await _linked(info, self.iri, SCHEMA.about)
+        return await entity_of(info, values[0] if values else None)
+
+
+@strawberry.type(
+    description="A relationship a source states, seen from one of its ends, with its status."
+)
 class Relationship:
     kind: RelationshipKind  # type: ignore[valid-type]
     kind_label: str
@@ -365,6 +482,9 @@ class Relationship:
     end: str | None
     statutory_basis: str | None
     role: str | None
+    status: StatementStatus = strawberry.field(  # type: ignore[valid-type]
+        description="STATED (in force), or PLANNED, RECOMMENDED or REQUESTED."
+    )
     record: strawberry.Private[RelationshipRecord]
     counterpart_iri: strawberry.Private[str]
 
@@ -379,6 +499,7 @@ class Relationship:
             end=rec.end,
             statutory_basis=rec.statutory_basis,
             role=rec.role,
+            status=STATEMENT_STATUS_BY_IRI[rec.status],
             record=rec,
             counterpart_iri=rec.object if outgoing else rec.subject,
         )
@@ -416,6 +537,7 @@ def _wrappers() -> list[tuple[frozenset[URIRef], type[Entity]]]:
     return [
         (frozenset(c.iri for c in organisation_classes()), Organisation),
         (below(GG.Action), Action),
+        (below(GG.Figure), Figure),
         (below(GG.Assessment), Assessment),
         (below(GG.Commitment), Commitment),
         (below(GG.Milestone), Milestone),
@@ -448,5 +570,5 @@ def wrap(rec: EntityRecord) -> Entity:
 
 ENTITY_TYPES: list[type] = [
     Organisation, LandscapeEntity, Area, PolicyArea, ClientGroup, Foundation, PriorityArea,
-    Action, Commitment, Milestone, Assessment,
+    Action, Commitment, Milestone, Assessment, Figure,
 ]  # fmt: skip

@@ -115,7 +115,7 @@ def shortest_path(
     frontiers = ([str(start)], [str(end)])
     for _ in range(max_length):
         side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
-        found = relationships_of(store, [URIRef(n) for n in frontiers[side]])
+        found = relationships_of(store, [URIRef(n) for n in frontiers[side]], in_force=True)
         nxt: list[str] = []
         meets: list[str] = []
         for node in frontiers[side]:
@@ -174,7 +174,7 @@ def neighbourhood(store: Store, iri: URIRef, depth: int = 1) -> Neighbourhood:
         raise QueryError(f"depth must be between 1 and {MAX_DEPTH}")
     nodes = [str(iri)]
     seen = {str(iri)}
-    edges: dict[tuple[str, str, str], RelationshipRecord] = {}
+    edges: dict[tuple[str, ...], RelationshipRecord] = {}
     frontier = [str(iri)]
     truncated = False
     for _ in range(depth):

@@ -32,7 +32,7 @@ from govgraph.graph.relationships import accountability_line_kinds, relationship
 from govgraph.graph.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.model import local_name
-from govgraph.ontology.terms import GG, ID
+from govgraph.ontology.terms import BASE, GG, ID
 
 SCOPES = {
     "scotland": "Scottish care landscape",
@@ -151,7 +151,9 @@ def source_graphs(store: Store) -> list[SourceGraph]:
                 str(r["title"]),
                 str(r["publisher"]) if "publisher" in r else None,
                 str(r["issued"]) if "issued" in r else None,
-                origin if origin.startswith(("https://", "http://")) else None,
+                origin
+                if origin.startswith(("https://", "http://")) and not origin.startswith(BASE)
+                else None,
             ),
         )
     return sorted(found.values(), key=lambda s: s.title)
@@ -512,7 +514,7 @@ def entity_view(
     rec = get_entities(store, [iri]).get(iri)
     if rec is None:
         return None
-    rels = relationships_of(store, [iri]).get(iri, [])
+    rels = relationships_of(store, [iri], in_force=True).get(iri, [])
     chain = accountability_chain(store, iri)
     by_key: dict[URIRef, list[RelationshipRecord]] = {}
     for rel in rels:

@@ -20,7 +20,10 @@ MAX_LIST = 1000
 ACTION_LINKS = (
     GG.priorityArea,
     GG.leadOrganisation,
+    GG.leadAssignment,
     GG.linkedAction,
+    GG.linksTo,
+    GG.linkedFrom,
     GG.hasCommitment,
     GG.hasMilestone,
     GG.hasAssessment,
@@ -29,6 +32,8 @@ ACTION_LINKS = (
 )
 """Properties of actions (and commitments) that the API follows, fetched in one batch."""
 ASSESSMENT_LINKS = (GG.assessmentStatus, GG.assessmentDate, GG.assessor)
+LEAD_LINKS = (GG.assignee, GG.leadTier, GG.status)
+"""Properties of a qualified lead assignment."""
 
 
 def list_actions(
@@ -36,14 +41,17 @@ def list_actions(
     priority_area: URIRef | None = None,
     status: URIRef | None = None,
     lead: URIRef | None = None,
+    tier: URIRef | None = None,
 ) -> list[URIRef]:
-    """Actions by name, filtered by priority area, latest assessment status and lead."""
+    """Actions by name, filtered by priority area, latest assessment status and lead; with
+    ``tier``, by the bodies named in that tier (any status) instead of the stated leads."""
     parts: list[str] = []
     values: dict[str, list[URIRef]] = {}
     for name, fragment, value in (
         ("priorityArea", "priority_area", priority_area),
         ("status", "assessment", status),
-        ("lead", "lead", lead),
+        ("lead", "lead" if tier is None else "lead_any", lead),
+        ("tier", "lead_tier", tier),
     ):
         if value is not None:
             parts.append(query(f"action_filter_{fragment}"))

@@ -13,6 +13,9 @@ queries need only five targeted rules, all read from the ontology:
     lookup of that body's own lines would scan them. Direct inverses are kept; "everything
     X holds to account" is ``?e gg:accountableTo X``.
 
+Rules (a) and (b) follow the alignments in alignment.ttl too, so ``?x a org:Organization``,
+``?x a prov:Agent`` and ``?x org:memberOf ?g`` answer without a reasoner at query time.
+
 The asserted triples are read with two SELECTs as N-Triples-encoded TSV, the closure is
 computed over plain strings with sets and breadth-first search, and the new triples (never
 ones already asserted) replace :data:`INFERRED_GRAPH` in one atomic write.
@@ -33,7 +36,7 @@ from rdflib.namespace import RDF
 
 from govgraph.graph.queries import query
 from govgraph.graph.store import Store, bind_values
-from govgraph.ontology.model import Model, model
+from govgraph.ontology.model import Model, aligned_model
 from govgraph.ontology.terms import INFERRED_GRAPH
 
 Pair = tuple[str, str]
@@ -223,7 +226,7 @@ def close_edges(rules: Rules, edges: dict[str, set[Pair]]) -> dict[str, set[Pair
 
 def inferred_lines(store: Store, rules: Rules | None = None) -> Iterator[str]:
     """The N-Triples lines of everything rules (a)-(e) add to the asserted data, unsorted."""
-    rules = rules or Rules.from_model(model())
+    rules = rules or Rules.from_model(aligned_model())
     inferred_graph = [URIRef(str(INFERRED_GRAPH))]
     types = {
         (s, c)

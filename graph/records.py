@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+STATED = "https://w3id.org/govgraph/ontology#Stated"
+"""gg:Stated: a relationship with no gg:status (any loader's direct triple) is stated."""
+
 
 @dataclass(frozen=True)
 class SourceRef:
@@ -60,10 +63,16 @@ class RelationshipRecord:
     end: str | None = None
     statutory_basis: str | None = None
     role: str | None = None
+    status: str = STATED
+    """IRI of how the source states it: gg:Stated (with a direct triple), or gg:Planned,
+    gg:Recommended or gg:Requested (a reified node only)."""
 
     @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.subject, self.kind, self.object)
+    def key(self) -> tuple[str, ...]:
+        """(subject, kind, object), with the status after them unless stated: a planned line
+        is a different statement from the stated line between the same two entities."""
+        base = (self.subject, self.kind, self.object)
+        return base if self.status == STATED else (*base, self.status)
 
     def valid_at(self, as_of: str | None) -> bool:
         return as_of is None or within(self.start, self.end, as_of)

@@ -10,7 +10,7 @@ from functools import cache
 from rdflib import URIRef
 
 from govgraph.graph.queries import query
-from govgraph.graph.records import RelationshipRecord
+from govgraph.graph.records import STATED, RelationshipRecord
 from govgraph.graph.store import Row, Store
 from govgraph.ontology import model
 
@@ -56,15 +56,16 @@ def upward_kinds() -> tuple[URIRef, ...]:
     return accountability_line_kinds()[0]
 
 
-def merge_rows(rows: Iterable[Row]) -> dict[str, dict[tuple[str, str, str], RelationshipRecord]]:
-    """entity -> (subject, kind, object) -> record, merging every graph and reified node."""
-    out: dict[str, dict[tuple[str, str, str], RelationshipRecord]] = {}
+def merge_rows(rows: Iterable[Row]) -> dict[str, dict[tuple[str, ...], RelationshipRecord]]:
+    """entity -> record key -> record, merging every graph and reified node of one statement
+    (:attr:`RelationshipRecord.key`: a planned line does not merge into the stated one)."""
+    out: dict[str, dict[tuple[str, ...], RelationshipRecord]] = {}
     for row in rows:
-        key = (str(row["s"]), str(row["p"]), str(row["o"]))
+        rec = RelationshipRecord(str(row["s"]), str(row["p"]), str(row["o"]))
+        if "rel" in row and "status" in row:
+            rec.status = str(row["status"])
         by_key = out.setdefault(str(row["e"]), {})
-        rec = by_key.get(key)
-        if rec is None:
-            rec = by_key[key] = RelationshipRecord(*key)
+        rec = by_key.setdefault(rec.key, rec)
         if "g" in row and str(row["g"]) not in rec.graphs:
             rec.graphs.append(str(row["g"]))
         if "rel" in row:
@@ -83,16 +84,27 @@ def _text(row: Row, key: str) -> str | None:
 
 
 def relationships_of(
-    store: Store, iris: Sequence[URIRef], kinds: Sequence[URIRef] | None = None
+    store: Store,
+    iris: Sequence[URIRef],
+    kinds: Sequence[URIRef] | None = None,
+    *,
+    in_force: bool = False,
 ) -> dict[URIRef, list[RelationshipRecord]]:
-    """Every stated relationship of each entity in a batch, in one query."""
+    """Every relationship a source states for each entity in a batch, in one query, with its
+    status; ``in_force`` keeps only the stated ones (a path must not run along a planned
+    line)."""
     if not iris:
         return {}
     text = with_kinds(query("relationships"), all=list(kinds or relationship_kinds()))
     rows = store.select(text, {"ids": list(dict.fromkeys(iris))})
     merged = merge_rows(rows)
-    return {URIRef(e): sorted(recs.values(), key=_order) for e, recs in merged.items()}
+    return {
+        URIRef(e): sorted(
+            (r for r in recs.values() if not in_force or r.status == STATED), key=_order
+        )
+        for e, recs in merged.items()
+    }
 
 
-def _order(rec: RelationshipRecord) -> tuple[str, str, str]:
-    return (rec.kind, rec.subject, rec.object)
+def _order(rec: RelationshipRecord) -> tuple[str, ...]:
+    return (rec.kind, rec.subject, rec.object, rec.status)

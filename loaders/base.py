@@ -39,14 +39,39 @@ class SourceInfo:
     origin: str
     """Where it came from: a file name, a dataset folder or a URL."""
     licence: str
+    """The licence: an address, or the short codes of :data:`LICENCES` ("OGL-3.0",
+    "CC-BY-4.0", several joined by ';'); published as IRIs (:func:`licence_iris`)."""
     publisher: str = ""
     published: str | None = None
     """ISO date the source was published or retrieved, as far as is known."""
     attribution: str = ""
+    url: str | None = None
+    """The public address of the dataset or document, where there is one: published as
+    ``dcterms:source``; without one the source's dataset IRI (``src:<id>``) stands in, never
+    the local path it was read from."""
+    derived_from: tuple[str, ...] = ()
+    """IRIs of the documents the source's facts were taken from (``prov:wasDerivedFrom``),
+    besides its own origin."""
 
     @property
     def graph(self) -> URIRef:
         return GRAPH[self.id]
+
+
+LICENCES = {
+    "OGL-3.0": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+"""Licence codes the loaders use, and the address each stands for."""
+
+
+def licence_iris(text: str) -> list[str]:
+    """The licence addresses a licence statement names: itself if it is an address, else
+    each code of :data:`LICENCES` it mentions ("OGL-3.0; council names CC-BY-4.0")."""
+    if text.startswith(("https://", "http://")) and " " not in text:
+        return [text]
+    return [iri for code, iri in LICENCES.items() if code in text]
 
 
 @dataclass

@@ -110,6 +110,7 @@ class CareInspectorateLoader(Loader):
             title="Care Inspectorate datastore: registered children's care services",
             origin=str(self.file),
             licence="OGL-3.0",
+            url="https://www.careinspectorate.scot/resources-data/data-and-statistics/datastore",
             publisher="Care Inspectorate",
             published=date.group(1) if date else None,
             attribution="Contains public sector information licensed under the Open "

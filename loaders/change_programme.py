@@ -551,6 +551,7 @@ class ChangeProgrammeLoader(Loader):
             licence="Public document published by The Promise Scotland; facts only",
             publisher=plan.publisher,
             published=plan.published,
+            derived_from=(str(document_iri(self.path.name)),),
         )
 
     def triples(self, resolver: Resolver) -> Iterator[Triple]:

@@ -45,10 +45,11 @@ class CuratedLoader(Loader):
         return SourceInfo(
             id=self.graph_ids[0],
             title="Curated register of the governance around The Promise",
-            origin=str(self.path),
+            origin=self.path.name,
             licence="CC-BY-4.0",
             publisher="govgraph developers",
             attribution="Compiled by govgraph developers from the public documents cited.",
+            derived_from=tuple(str(SRC[s.id]) for s in self.data.sources),
         )
 
     @property
@@ -239,6 +240,8 @@ def _phases(data: Register) -> Iterator[Triple]:
             iri = entity(f"{prefix}/{p.id}")
             yield iri, RDF.type, kind
             yield iri, SKOS.prefLabel, Literal(p.name)
+            for alias in p.aliases:
+                yield iri, SKOS.altLabel, Literal(alias)
             if p.plan:
                 yield iri, GG.partOfPlan, entity(f"plan/{p.plan}")
             if p.start:
@@ -251,9 +254,11 @@ def _phases(data: Register) -> Iterator[Triple]:
 
 
 def _figures(data: Register, iris: dict[str, URIRef]) -> Iterator[Triple]:
-    """Figures use schema.org's QuantitativeValue: the ontology has no term of its own."""
+    """Figures are gg:Figure, a schema.org QuantitativeValue (typed as both, so readers of
+    either vocabulary find them)."""
     for f in data.figures:
         iri = entity(f"figure/{f.id}")
+        yield iri, RDF.type, GG.Figure
         yield iri, RDF.type, SCHEMA.QuantitativeValue
         yield iri, SCHEMA.name, Literal(f.measure)
         if isinstance(f.value, bool) or not isinstance(f.value, (int, float)):

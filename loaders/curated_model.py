@@ -70,6 +70,49 @@ _CODE_FORMS = {
     "care-service": (re.compile(r"^CS\d{10}$"), "a care service number such as CS2003000000"),
     "govuk": (re.compile(r"^[a-z0-9-]+$"), "a GOV.UK slug"),
 }
+RECORD_FIELDS: dict[str, dict[str, frozenset[str]]] = {
+    "sources.yaml": {
+        "sources": frozenset({"id", "file", "title", "publisher", "date", "kind", "url", "licence"})
+    },
+    "organisations.yaml": {
+        "organisations": frozenset(
+            {"id", "name", "type", "aliases", "description", "start", "end", "operates_in"}
+            | {"codes", "policy_areas", "remits", "client_groups", "sources"}
+        )
+    },
+    "collectives.yaml": {
+        "collectives": frozenset({"id", "name", "of_class", "aliases", "description", "sources"})
+    },
+    "relationships.yaml": {
+        "relationships": frozenset(
+            {"kind", "subject", "object", "start", "end", "statutory_basis", "role", "note"}
+            | {"status", "sources"}
+        )
+    },
+    "policy_areas.yaml": {
+        "schemes": frozenset({"id", "name", "concept_class", "description", "sources"}),
+        "concepts": frozenset({"id", "scheme", "name", "aliases", "description", "sources"}),
+    },
+    "events.yaml": {
+        "events": frozenset(
+            {"id", "kind", "name", "date", "affects", "results_in", "description", "sources"}
+        )
+    },
+    "phases.yaml": {
+        "plans": frozenset({"id", "name", "aliases", "description", "start", "end", "sources"}),
+        "phases": frozenset(
+            {"id", "name", "aliases", "plan", "description", "start", "end", "sources"}
+        ),
+    },
+    "figures.yaml": {
+        "figures": frozenset(
+            {"id", "subject", "measure", "value", "unit", "date", "note", "status", "sources"}
+        )
+    },
+}
+"""The fields each list of each file may hold: the reader refuses any other, and
+docs/curated-data.md documents exactly these (tests/test_facts_schema.py compares them)."""
+
 ATTRIBUTE_FIELDS = frozenset({"id", "sources"})
 """Fields of an item of ``policy_areas``, ``remits`` or ``client_groups`` written with its
 own sources."""
@@ -270,7 +313,7 @@ class _Reader:
     # --- files ---------------------------------------------------------------------------
 
     def source(self, r: Record) -> None:
-        r.only({"id", "file", "title", "publisher", "date", "kind", "url", "licence"})
+        r.only(RECORD_FIELDS["sources.yaml"]["sources"])
         ident = r.ident()
         self.claim(r, ident, "source")
         file = r.text("file")
@@ -307,7 +350,7 @@ class _Reader:
         )
 
     def scheme(self, r: Record) -> None:
-        r.only({"id", "name", "concept_class", "description", "sources"})
+        r.only(RECORD_FIELDS["policy_areas.yaml"]["schemes"])
         ident = r.ident()
         self.claim(r, ident, "scheme")
         cls = _choice(r, "concept_class", VOCABULARY.concept_classes, "concept class")
@@ -322,7 +365,7 @@ class _Reader:
         )
 
     def concept(self, r: Record) -> None:
-        r.only({"id", "scheme", "name", "aliases", "description", "sources"})
+        r.only(RECORD_FIELDS["policy_areas.yaml"]["concepts"])
         ident = r.ident()
         self.claim(r, ident, "concept")
         schemes = {s.id: s for s in self.register.schemes}
@@ -345,15 +388,10 @@ class _Reader:
         )
 
     def entity(self, r: Record, *, collective: bool) -> None:
-        common = {"id", "name", "aliases", "description", "sources"}
         if collective:
-            r.only(common | {"of_class"})
+            r.only(RECORD_FIELDS["collectives.yaml"]["collectives"])
         else:
-            r.only(
-                common
-                | {"type", "start", "end", "operates_in", "codes"}
-                | {"policy_areas", "remits", "client_groups"}
-            )
+            r.only(RECORD_FIELDS["organisations.yaml"]["organisations"])
         ident = r.ident()
         self.claim(r, ident, "entity")
         name = r.text("name")
@@ -473,20 +511,7 @@ class _Reader:
         return out
 
     def relationship(self, r: Record) -> None:
-        r.only(
-            {
-                "kind",
-                "subject",
-                "object",
-                "start",
-                "end",
-                "statutory_basis",
-                "role",
-                "note",
-                "status",
-                "sources",
-            }
-        )
+        r.only(RECORD_FIELDS["relationships.yaml"]["relationships"])
         kinds = VOCABULARY.relationship_kinds
         kind_name = r.text("kind")
         if kind_name not in kinds:
@@ -570,10 +595,7 @@ class _Reader:
                     done.add(node)
 
     def phase(self, r: Record, *, plan: bool) -> Phase:
-        r.only(
-            {"id", "name", "description", "start", "end", "aliases", "sources"}
-            | ({"plan"} if plan else set())
-        )
+        r.only(RECORD_FIELDS["phases.yaml"]["phases" if plan else "plans"])
         ident = r.ident()
         self.claim(r, ident, "phase" if plan else "plan")
         parent = None
@@ -591,10 +613,11 @@ class _Reader:
             *self.date_range(r),
             r.text("description", required=False),
             self.cites(r),
+            [a for a, _ in r.texts("aliases")],
         )
 
     def event(self, r: Record) -> None:
-        r.only({"id", "kind", "name", "date", "affects", "results_in", "description", "sources"})
+        r.only(RECORD_FIELDS["events.yaml"]["events"])
         ident = r.ident()
         self.claim(r, ident, "event")
         kind = _choice(r, "kind", VOCABULARY.event_kinds, "event kind")
@@ -618,7 +641,7 @@ class _Reader:
         self.register.events.append(event)
 
     def figure(self, r: Record) -> None:
-        r.only({"id", "subject", "measure", "value", "unit", "date", "note", "status", "sources"})
+        r.only(RECORD_FIELDS["figures.yaml"]["figures"])
         ident = r.ident()
         self.claim(r, ident, "figure")
         subject = r.text("subject", required=False)

@@ -137,6 +137,8 @@ class Phase:
     end: Date | None
     description: str | None
     cites: list[Cite]
+    aliases: list[str] = field(default_factory=list)
+    """Other names the documents use ("Plan 2021-2024"), so search finds the phase by them."""
 
 
 @dataclass

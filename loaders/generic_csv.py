@@ -313,6 +313,7 @@ class GenericCsvLoader(Loader):
             publisher=info.publisher,
             published=info.published,
             attribution=info.attribution,
+            url=origin if origin.startswith(("https://", "http://")) else None,
         )
 
     def triples(self, resolver: Resolver) -> Iterator[Triple]:

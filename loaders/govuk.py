@@ -97,6 +97,7 @@ class GovukOrganisationsLoader(Loader):
             title="GOV.UK organisations (Organisations API)",
             origin=str(self.file),
             licence="OGL-3.0",
+            url="https://www.gov.uk/api/organisations",
             publisher="Government Digital Service (GOV.UK)",
             published="2026-02-02",
             attribution="Crown copyright, Open Government Licence v3.0 — GOV.UK",

@@ -118,6 +118,7 @@ class PhsGeographyLoader(Loader):
             "authorities and health boards",
             origin=str(self.lookup),
             licence=licence,
+            url="https://www.opendata.nhs.scot/dataset/geography-codes-and-labels",
             publisher="Public Health Scotland",
             published="2019-04-01",
             attribution=attribution,

@@ -210,9 +210,11 @@ class PlanYamlLoader(Loader):
             id=self.graph_ids[0],
             title=f"{plan.name}: priority areas, actions and assessments (curated)",
             origin=self.path.name,
-            licence="Curated by govgraph from public documents; every record cites its source",
+            licence="CC-BY-4.0",
             publisher="govgraph",
             published=plan.published,
+            attribution="Curated by govgraph from public documents; every record cites its source.",
+            derived_from=(str(document_iri(plan.document)),),
         )
 
     def triples(self, resolver: Resolver) -> Iterator[Triple]:

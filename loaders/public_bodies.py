@@ -111,6 +111,7 @@ class UkPublicBodiesLoader(Loader):
             title="Public Bodies 2023/24: UK public bodies directory (Cabinet Office)",
             origin=str(self.file),
             licence="OGL-3.0",
+            url="https://github.com/co-public-bodies/ALB_Landscape_Analysis_2023_24",
             publisher="Cabinet Office: Public Bodies Team",
             published="2025-05-29",
             attribution="Contains public sector information licensed under the Open "

@@ -25,9 +25,9 @@ from rdflib.term import Node
 
 from govgraph.graph.core.dates import parse_date
 from govgraph.graph.core.text import short_repr
-from govgraph.loaders.base import SourceInfo
+from govgraph.loaders.base import SourceInfo, licence_iris
 from govgraph.loaders.resolve import Resolver
-from govgraph.ontology.terms import GG, ID, SRC, entity, slugify
+from govgraph.ontology.terms import GG, ID, SCHEMA, SRC, entity, slugify
 
 Triple = tuple[Node, Node, Node]
 
@@ -62,7 +62,10 @@ def source_document(info: SourceInfo) -> Iterator[Triple]:
     doc = SRC[info.id]
     yield doc, RDF.type, GG.Dataset
     yield doc, DCTERMS.title, Literal(info.title)
-    yield doc, DCTERMS.license, Literal(info.licence)
+    for iri in licence_iris(info.licence):
+        yield doc, DCTERMS.license, URIRef(iri)
+    if info.url:
+        yield doc, SCHEMA.url, URIRef(info.url)
     if info.publisher:
         yield doc, DCTERMS.publisher, Literal(info.publisher)
 

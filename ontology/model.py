@@ -344,6 +344,17 @@ def model() -> Model:
     return build_model(load_graph())
 
 
+@cache
+def aligned_model() -> Model:
+    """The shipped ontology read together with its alignments (alignment.ttl), so that a
+    class's ancestors and a property's super-properties include ORG, PROV, FOAF, Dublin
+    Core and schema.org terms. Only the reasoner uses it: it materialises ``?x a
+    org:Organization`` and ``org:memberOf``; every other layer speaks govgraph terms."""
+    graph = load_graph()
+    graph.parse(ontology_path("alignment.ttl"), format="turtle")
+    return build_model(graph)
+
+
 # --- the questions the rest of the code asks ------------------------------------------
 
 

@@ -84,7 +84,8 @@ def test_the_contract_query_names_and_arguments_are_kept() -> None:
     expected = {
         "organisation": {"id"},
         "organisations": {"filter", "first", "after", "asOf"},
-        "actions": {"priorityArea", "assessment", "leadOrganisation"},
+        "actions": {"priorityArea", "assessment", "leadOrganisation", "leadTier"},
+        "figures": {"subject", "document"},
         "accountabilityChain": {"id", "asOf"},
         "path": {"from", "to", "maxLength"},
         "neighbourhood": {"id", "depth"},

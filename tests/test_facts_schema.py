@@ -373,3 +373,316 @@ def test_citation_iris_come_from_their_content_not_their_position(tmp_path: Path
     assert all(
         "/1" not in iri.rsplit("citation/", 1)[-1] for iris in after.values() for iri in iris
     )
+
+
+# --- served through GraphQL ----------------------------------------------------------------
+
+
+def graphql(store: Store, text: str, **variables: object) -> dict[str, object]:
+    from starlette.testclient import TestClient
+
+    from govgraph.api.app import create_app
+    from tests.api_support import data
+
+    return data(TestClient(create_app(store)), text, **variables)
+
+
+RELATIONSHIPS = """query($id: ID!) { entity(id: $id) {
+  relationships { kind status direction counterpart { id } sources { title locator } } } }"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The example register of every kind and status, loaded once for the GraphQL tests."""
+    from govgraph.graph.store import open_store
+    from govgraph.loaders.plan import PlanYamlLoader
+
+    tmp = tmp_path_factory.mktemp("served")
+    folder = write_register(
+        tmp / "curated",
+        figures=[
+            {
+                "id": "fund-size",
+                "subject": "org-a",
+                "measure": "Money in the fund",
+                "value": 4000000,
+                "unit": "GBP",
+                "date": "2021",
+                "status": "planned",
+                "sources": cite("Funding, para 2"),
+            }
+        ],
+    )
+    plan = write_plan(tmp / "plan.yaml", TIERED_LEADS)
+    store = open_store("memory:")
+    report = load_sources(
+        store, [CuratedLoader(folder), PlanYamlLoader(plan)], validate=False, progress=False
+    )
+    assert not report.failed, [r.error for r in report.failed]
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_is_served_with_its_status_and_source(served: Store, kind: str) -> None:
+    n = KINDS.index(kind)
+    subject, obj = ends_for(kind)
+    status = STATUSES[n % len(STATUSES)]
+    rels = graphql(served, RELATIONSHIPS, id=subject)["entity"]["relationships"]  # type: ignore[index]
+    mine = [
+        r
+        for r in rels
+        if r["kind"] == kind and r["direction"] == "OUTGOING" and r["counterpart"]["id"] == obj
+    ]
+    assert [r["status"] for r in mine] == [status.upper()]
+    assert mine[0]["sources"] == [
+        {"title": "A seed", "locator": f"Section {n}, para 1 ({kind}, {status})"}
+    ]
+
+
+def test_relationships_filter_by_status(served: Store) -> None:
+    text = """query($id: ID!, $s: [StatementStatus!]) { entity(id: $id) {
+      relationships(status: $s) { status } } }"""
+    for status in STATUSES:
+        got = graphql(served, text, id="org-a", s=[status.upper()])["entity"]["relationships"]  # type: ignore[index]
+        assert got and {r["status"] for r in got} == {status.upper()}
+
+
+def test_figures_are_reachable_by_subject_document_entity_and_id(served: Store) -> None:
+    fields = "id name value number unit date status subject { id } sources { locator }"
+    got = graphql(
+        served,
+        f"""{{ bySubject: figures(subject: "org-a") {{ {fields} }}
+              byDocument: figures(document: "seed.txt") {{ id }}
+              otherDocument: figures(document: "elsewhere.txt") {{ id }}
+              entity(id: "org-a") {{ figures {{ id }} }}
+              one: entity(id: "figure/fund-size") {{ __typename ... on Figure {{ {fields} }} }}
+           }}""",
+    )
+    figure = {
+        "id": "figure/fund-size",
+        "name": "Money in the fund",
+        "value": "4000000",
+        "number": 4000000.0,
+        "unit": "GBP",
+        "date": "2021",
+        "status": "PLANNED",
+        "subject": {"id": "org-a"},
+        "sources": [{"locator": "Funding, para 2"}],
+    }
+    assert got["bySubject"] == [figure]
+    assert got["byDocument"] == [{"id": "figure/fund-size"}]
+    assert got["otherDocument"] == []
+    assert got["entity"] == {"figures": [{"id": "figure/fund-size"}]}
+    assert got["one"] == {"__typename": "Figure", **figure}
+
+
+def test_action_leads_say_their_tier_and_status(served: Store) -> None:
+    got = graphql(
+        served,
+        """{ action: entity(id: "action/act-a") { ... on Action {
+               leads { tier status entity { id } sources { locator } }
+               commissioners: leads(tier: [COMMISSIONER]) { entity { id } }
+               leadOrganisations { id } } }
+             byTier: actions(leadOrganisation: "board-a", leadTier: COMMISSIONER) { id }
+             notLead: actions(leadOrganisation: "board-a") { id } }""",
+    )
+    leads = {(x["tier"], x["status"], x["entity"]["id"]) for x in got["action"]["leads"]}  # type: ignore[index]
+    assert leads == {
+        ("LEAD", "STATED", "org-a"),
+        ("KEY_ONGOING_ROLE", "STATED", "org-b"),
+        ("COMMISSIONER", "STATED", "board-a"),
+        ("LINKED_PARTNER", "PLANNED", "post-a"),
+    }
+    assert got["action"]["commissioners"] == [{"entity": {"id": "board-a"}}]  # type: ignore[index]
+    assert got["action"]["leadOrganisations"] == [{"id": "org-a"}]  # type: ignore[index]
+    assert got["byTier"] == [{"id": "action/act-a"}]
+    assert got["notLead"] == []
+
+
+def test_linked_actions_keep_their_direction_beside_the_symmetric_view(served: Store) -> None:
+    got = graphql(
+        served,
+        """{ a: entity(id: "action/act-a") { ... on Action {
+               linksTo { id } linkedFrom { id } linkedActions { id } } }
+             b: entity(id: "action/act-b") { ... on Action {
+               linksTo { id } linkedFrom { id } linkedActions { id } } } }""",
+    )
+    assert got["a"] == {
+        "linksTo": [{"id": "action/act-b"}],
+        "linkedFrom": [],
+        "linkedActions": [{"id": "action/act-b"}],
+    }
+    assert got["b"] == {
+        "linksTo": [],
+        "linkedFrom": [{"id": "action/act-a"}],
+        "linkedActions": [{"id": "action/act-a"}],
+    }
+
+
+# --- the alignment, materialised -----------------------------------------------------------------
+
+
+def test_org_organization_counts_every_organisation_and_org_member_of_answers(
+    bundled: Store,
+) -> None:
+    orgs = bundled.select_one("SELECT (COUNT(*) AS ?n) WHERE { ?x a org:Organization }")
+    ours = bundled.select_one("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a gg:Organisation }")
+    assert orgs is not None and ours is not None
+    assert int(str(ours["n"])) > 900
+    assert int(str(orgs["n"])) == int(str(ours["n"]))
+    members = bundled.select_one("SELECT (COUNT(*) AS ?n) WHERE { ?x org:memberOf ?g }")
+    stated = bundled.select_one("SELECT (COUNT(DISTINCT *) AS ?n) WHERE { ?x gg:memberOf ?g }")
+    assert members is not None and stated is not None
+    assert int(str(members["n"])) == int(str(stated["n"])) > 0
+
+
+# --- provenance per fact ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The bundled sources loaded from a copy of the data in another directory, as a clone
+    elsewhere would load them."""
+    import shutil
+
+    from govgraph.graph.store import open_store
+    from govgraph.loaders.bundled import BUNDLED, data_dir
+    from govgraph.loaders.registry import loader_class
+
+    root = tmp_path_factory.mktemp("elsewhere") / "a clone" / "data"
+    shutil.copytree(data_dir(), root)
+    store = open_store("memory:")
+    loaders = [loader_class(kind)(root / rel) for kind, rel in BUNDLED]
+    report = load_sources(store, loaders, validate=False, progress=False)
+    assert not report.failed, [r.error for r in report.failed]
+    yield store, root
+    store.close()
+
+
+def test_no_literal_holds_a_local_path(elsewhere: tuple[Store, Path]) -> None:
+    import re
+
+    store, root = elsewhere
+    here = Path(__file__).resolve().parents[1]
+    path_like = re.compile(r"(?:^|[\s'\"(=])/(?:[\w .-]+/)+[\w .-]*")
+    rows = store.select("SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }")
+    literals = [str(r["o"]) for r in rows]
+    assert len(literals) > 1000
+    leaks = [
+        text
+        for text in literals
+        if str(root.parent) in text or str(here) in text or path_like.search(text)
+    ]
+    assert leaks == []
+
+
+def test_every_source_graph_states_its_origin_licence_derivation_and_load(
+    elsewhere: tuple[Store, Path],
+) -> None:
+    store, _ = elsewhere
+    rows = store.select(
+        """SELECT ?g ?origin ?licence ?derived ?activity ?used WHERE { GRAPH ?g {
+             ?g a prov:Entity ; dcterms:source ?origin ; prov:wasDerivedFrom ?derived ;
+                prov:wasGeneratedBy ?activity .
+             ?activity a prov:Activity ; prov:used ?used ; prov:endedAtTime ?t .
+             OPTIONAL { ?g dcterms:license ?licence } } }"""
+    )
+    graphs = {str(r["g"]).rsplit("/", 1)[-1] for r in rows}
+    assert {"curated", "plan", "care-inspectorate-children"} <= graphs and len(graphs) == 6
+    for r in rows:
+        assert isinstance(r["origin"], URIRef) and isinstance(r["derived"], URIRef)
+        assert str(r["origin"]).startswith("https://"), r["origin"]
+        assert "licence" in r and isinstance(r["licence"], URIRef), r["g"]
+    public = {str(r["g"]).rsplit("/", 1)[-1]: str(r["origin"]) for r in rows}
+    assert public["care-inspectorate-children"].startswith("https://www.careinspectorate.scot/")
+    assert public["curated"] == "https://w3id.org/govgraph/source/curated"
+    curated_from = {str(r["derived"]) for r in rows if str(r["g"]).endswith("/curated")}
+    assert "https://w3id.org/govgraph/source/003-491c0dde5aa65afd" in curated_from
+    literal = store.select_one(
+        "SELECT ?l WHERE { ?s dcterms:license ?l FILTER(isLiteral(?l)) } LIMIT 1"
+    )
+    assert not literal
+
+
+def test_a_source_may_give_its_public_address_and_licence(tmp_path: Path, store: Store) -> None:
+    folder = write_register(tmp_path / "curated")
+    sources = yaml.safe_load((folder / "sources.yaml").read_text())
+    sources["sources"][0].update(
+        url="https://example.org/seed.pdf",
+        licence="https://creativecommons.org/licenses/by/4.0/",
+    )
+    (folder / "sources.yaml").write_text(yaml.safe_dump(sources))
+    report = load_sources(store, [CuratedLoader(folder)], validate=False, progress=False)
+    assert not report.failed
+    assert store.ask(
+        """ASK { src:seed schema:url <https://example.org/seed.pdf> ;
+                 dcterms:license <https://creativecommons.org/licenses/by/4.0/> }"""
+    )
+    sources["sources"][0]["url"] = "/home/me/seed.pdf"
+    (folder / "sources.yaml").write_text(yaml.safe_dump(sources))
+    with pytest.raises(SourceError) as err:
+        CuratedLoader(folder).data  # noqa: B018
+    assert err.value.field == "url"
+
+
+# --- docs/curated-data.md against the reader --------------------------------------------------
+
+
+def documented_fields() -> dict[str, set[str]]:
+    """Section heading (the file name it starts with) -> the field names its field tables
+    (those headed ``| field |``) list in their first column."""
+    import re
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "curated-data.md"
+    out: dict[str, set[str]] = {}
+    section, in_fields = "", False
+    for line in docs.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            section = line[3:].split(":")[0].strip()
+        in_fields = line.startswith("|") and (in_fields or line.startswith("| field |"))
+        if in_fields and line.startswith("| `") and section:
+            first = line.split("|")[1]
+            out.setdefault(section, set()).update(re.findall(r"`([a-z_]+)`", first))
+    return out
+
+
+def test_the_docs_list_exactly_the_fields_the_reader_accepts() -> None:
+    from govgraph.loaders.curated_model import FILES, RECORD_FIELDS
+    from govgraph.loaders.plan_yaml import LEAD_FIELDS
+
+    documented = documented_fields()
+    assert set(RECORD_FIELDS) == set(FILES.values())
+    for file, lists in RECORD_FIELDS.items():
+        accepted = set().union(*lists.values())
+        assert documented.get(file) == accepted, file
+    assert documented.get("plan.yaml") == set(LEAD_FIELDS)
+
+
+def test_the_docs_name_every_relationship_kind_status_and_tier() -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "curated-data.md").read_text()
+    for prop in ontology.relationship_kinds():
+        names = {prop.name} | ({prop.inverse.rsplit("#", 1)[-1]} if prop.inverse else set())
+        assert any(f"`{n}`" in text for n in names), prop.name
+    for value in [*STATUSES, *TIERS]:
+        assert f"`{value}`" in text, value
+
+
+def test_a_phase_may_carry_the_other_names_the_documents_use(tmp_path: Path, store: Store) -> None:
+    folder = write_register(tmp_path / "curated")
+    phases = {
+        "plans": [{"id": "the-plan", "name": "The Plan", "sources": cite("Plan")}],
+        "phases": [
+            {
+                "id": "plan-21-24",
+                "name": "Plan 21-24",
+                "plan": "the-plan",
+                "aliases": ["Plan 2021-2024"],
+                "sources": cite("Phases"),
+            }
+        ],
+    }
+    (folder / "phases.yaml").write_text(yaml.safe_dump(phases, sort_keys=False))
+    report = load_sources(store, [CuratedLoader(folder)], validate=False, progress=False)
+    assert not report.failed, [r.error for r in report.failed]
+    assert store.ask('ASK { ?p a gg:PlanPhase ; skos:altLabel "Plan 2021-2024" }')
