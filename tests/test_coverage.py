@@ -7,8 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
+from govgraph.api.app import create_app
 from govgraph.cli import app
 from govgraph.graph.coverage import Facts, check, check_documents, missing_sections
 from govgraph.graph.coverage_ledger import LEDGER_DIR, ledger_path, read_ledger
@@ -16,6 +18,7 @@ from govgraph.graph.coverage_measure import ledgers, measure
 from govgraph.graph.coverage_sections import layout, sections
 from govgraph.graph.errors import SourceError
 from govgraph.graph.store import Store
+from tests.api_support import data
 from tests.conftest import SHARED
 
 SEEDS = sorted((SHARED / "seeds").glob("0*.txt"))
@@ -169,3 +172,13 @@ def test_the_graph_holds_what_the_seeds_state(bundled: Store) -> None:
     assert found.statuses.ratio >= 0.90, found.statuses.missed
     assert found.figures.ratio >= 0.90, found.figures.missed
     assert found.names.total >= 200 and found.relations.total >= 250
+    stated = {
+        f.id or f.text for book in ledgers() for s in book.sections.values() for f in s.figures
+    }
+    with TestClient(create_app(bundled)) as client:
+        served = data(client, "{ figures { id } }")["figures"]
+        one = data(client, '{ entity(id: "figure/care-review-voices") { __typename id } }')
+    reachable = {f["id"].removeprefix("figure/") for f in served} & stated
+    print(f"figures reachable through GraphQL: {len(reachable)}/{len(stated)}")
+    assert len(reachable) >= 0.90 * len(stated), sorted(stated - reachable)
+    assert one["entity"]["__typename"] == "Figure"
