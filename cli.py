@@ -256,6 +256,35 @@ def validate(store: StoreOption = None) -> None:
 
 
 @app.command()
+def coverage(
+    files: Annotated[list[Path], typer.Argument(help="Documents to audit (plain text).")],
+    ledgers: Annotated[
+        Path | None,
+        typer.Option(help="Folder of coverage ledgers [default: data/curated/coverage]"),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """List the capitalised names and numbers in each document that resolve to no entity or
+    figure and that its coverage ledger does not list as left out; exits 1 when any remain."""
+    from govgraph.graph.coverage import check_documents
+
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise _fail(GovgraphError(f"no such document: {missing[0]}"), code=2)
+    try:
+        with _open(store) as st:
+            items = check_documents(files, st, ledgers)
+    except GovgraphError as exc:
+        raise _fail(exc) from None
+    for item in items:
+        sys.stdout.write(f"{item}\n")
+    sys.stdout.flush()
+    err.print(f"{len(items)} unexplained name(s) and number(s) in {len(files)} document(s)")
+    if items:
+        raise typer.Exit(code=1)
+
+
+@app.command()
 def export(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="ttl, nt, jsonld, graphml, gexf or csv.")

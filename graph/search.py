@@ -192,6 +192,15 @@ class SearchIndex:
         ]
         return SearchResult(text, hits, len(kept), did_you_mean, dict(counts))
 
+    def all_names(self) -> list[tuple[str, str, str]]:
+        """(IRI, kind, name or alias as written) for every name the index holds, for the
+        coverage check."""
+        return [
+            (entry.iri, entry.group.key, text)
+            for entry in self._entries
+            for text in (entry.name, *entry.aliases)
+        ]
+
     def lookup(self, text: str) -> list[Hit]:
         """Entities whose name or alias is exactly ``text`` (as the name key reads it)."""
         found: dict[int, tuple[int, str]] = {}
