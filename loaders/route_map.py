@@ -278,7 +278,7 @@ class RouteMapLoader(Loader):
                 id=self.source_id(),
                 title=f"{plan.name} as route maps, one per priority area (curated)",
                 origin=self.path.name,
-                licence="Curated by govgraph from public documents; every row cites its source",
+                licence="CC-BY-4.0",  # as the plan register it is drawn from
                 publisher="govgraph",
                 published=plan.published,
             )
