@@ -26,7 +26,9 @@ from govgraph.graph.store import (
     Store,
     Triple,
     bind_values,
+    digest_version,
     graph_to_ntriples,
+    new_version_token,
     staging_graph,
 )
 from govgraph.ontology.terms import PREFIXES
@@ -193,6 +195,41 @@ class OxigraphStore(OxigraphResults, Store):
                 "(a load or a server) using it?"
             ) from exc
 
+        self._version: str | None = None
+        if path is None:
+            self._version = new_version_token()
+        elif self.version_path is not None and self.version_path.exists():
+            self._version = self.version_path.read_text("utf-8").strip() or None
+        elif not read_only:
+            self._bump()
+
+    # --- data version ----------------------------------------------------------------
+    @property
+    def version_path(self) -> Path | None:
+        """Beside the store directory: its data version, rewritten by every write, so that
+        read-only processes opening the same store agree on it."""
+        return None if self.path is None else self.path.with_name(self.path.name + ".version")
+
+    def data_version(self) -> str:
+        """O(1): a token bumped by every write through this object (only one process can
+        write an embedded store, and a read-only one never sees later writes). A store
+        written before versions were kept is digested once."""
+        if self._version is None:
+            self._version = digest_version(self)
+        return self._version
+
+    def touch(self) -> None:
+        """Bump the data version; for edits made on the engine directly (snapshot copies)."""
+        self._bump()
+
+    def _bump(self) -> None:
+        self._version = new_version_token()
+        path = self.version_path
+        if path is not None and not self.read_only:
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(self._version + "\n", "utf-8")
+            os.replace(tmp, path)
+
     # --- reading -------------------------------------------------------------------
     def _engine(self) -> ox.Store:
         """The engine to query: in a forked child, a fresh read-only instance (see _forked)."""
@@ -288,6 +325,8 @@ class OxigraphStore(OxigraphResults, Store):
             raise StoreError(f"invalid N-Triples for {graph}: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"could not write {graph}: {exc}") from exc
+        finally:
+            self._bump()  # even a failed write may have touched the store: never stale
         return self.count(graph)
 
     def _holds_data(self, graph: ox.NamedNode) -> bool:
@@ -335,6 +374,7 @@ class OxigraphStore(OxigraphResults, Store):
         node = ox.NamedNode(str(graph))
         if self._store.contains_named_graph(node):
             self._store.remove_graph(node)
+            self._bump()
 
     def backup(self, target: Path) -> None:
         """A consistent copy in a new directory (a RocksDB checkpoint: hard links)."""
