@@ -36,6 +36,7 @@ from graphql import (
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from govgraph.api.persisted import persisted_queries
 from govgraph.api.settings import Settings
 from govgraph.graph.errors import GovgraphError
 
@@ -328,8 +329,31 @@ class SharedLimits:
         if not settings.introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
         self.rules = tuple(rules)
-        self.parse = lru_cache(maxsize=settings.parser_cache_size)(parse)
-        self.validate = lru_cache(maxsize=settings.parser_cache_size)(validate_document)
+        self._parse = lru_cache(maxsize=settings.parser_cache_size)(parse)
+        self._validate = lru_cache(maxsize=settings.parser_cache_size)(validate_document)
+        self._persisted = {
+            text: parse(text, max_tokens=self.max_tokens) for text in persisted_queries().values()
+        }
+        """The allow-listed documents (api/persisted.py), parsed once and never evicted."""
+        self._persisted_ids = {id(d) for d in self._persisted.values()}
+        self._validated: dict[tuple[int, int, tuple[Any, ...]], list[GraphQLError]] = {}
+
+    def parse(self, text: str, **options: Any) -> DocumentNode:
+        """A persisted document as parsed at start, else through the bounded cache."""
+        found = self._persisted.get(text)
+        return found if found is not None else self._parse(text, **options)
+
+    def validate(self, schema: Any, document: DocumentNode, rules: tuple[Any, ...]) -> Any:
+        """A persisted document's errors, all found once per schema, else cached."""
+        if id(document) not in self._persisted_ids:
+            return self._validate(schema, document, rules)
+        key = (id(schema), id(document), tuple(rules))
+        if key not in self._validated:  # the first of them: every one, for this schema
+            for doc in self._persisted.values():
+                self._validated[(id(schema), id(doc), tuple(rules))] = validate_document(
+                    schema, doc, rules
+                )
+        return self._validated[key]
 
 
 def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
