@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, process
 from rdflib import URIRef
 
 from govgraph.graph.core.names import name_key, search_words
+from govgraph.graph.entities import normalise
 from govgraph.graph.errors import QueryError
 from govgraph.graph.map_queries import scope_core
 from govgraph.graph.overlaps import data_version
@@ -138,6 +139,9 @@ class SearchIndex:
                 for word in search_words(text):
                     postings[word].add(i)
         keyed.sort()
+        self._folded = ["\n".join(normalise(t) for t in (e.name, *e.aliases)) for e in entries]
+        """Each entity's names and aliases as the list's search filter reads them (lower
+        case, accents and apostrophes gone, punctuation kept), one per line."""
         self._keys = [k[0] for k in keyed]
         self._keyed = keyed
         self._vocabulary = sorted(postings)
@@ -191,6 +195,15 @@ class SearchIndex:
             for i, (rank, matched) in page
         ]
         return SearchResult(text, hits, len(kept), did_you_mean, dict(counts))
+
+    def containing(self, text: str) -> list[str]:
+        """IRIs of the entities whose name or alias contains ``text`` (the organisations
+        list's ``search`` filter), both sides folded by ``entities.normalise``: one pass over
+        keys built once per data version, instead of eleven REPLACEs per label in SPARQL."""
+        term = normalise(text).strip()
+        if not term:
+            return []
+        return [e.iri for e, f in zip(self._entries, self._folded, strict=True) if term in f]
 
     def lookup(self, text: str) -> list[Hit]:
         """Entities whose name or alias is exactly ``text`` (as the name key reads it)."""
@@ -308,6 +321,7 @@ class _Indexes:
         )
 
     def get(self, store: Store) -> SearchIndex:
+        store = getattr(store, "wrapped", store)  # a per-request view: the store it wraps
         version = data_version(store)
         with self._lock:
             held = self._held.get(store)
