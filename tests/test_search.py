@@ -5,6 +5,7 @@ spellings offered when nothing matches; one index per data version behind every 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -255,3 +256,26 @@ def test_the_organisations_search_filter_is_answered_by_the_index(
         assert page.total == 1
     assert list_organisations(landscape, 20, filter=Filter(search="zzz")).total == 0
     assert asked and not any("REPLACE(" in t for t in texts)
+
+
+def test_a_close_spelling_is_looked_for_only_among_names_with_a_near_word(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#20 item 2: "did you mean" compares the query (costly WRatio) with the names holding a
+    word spelled like one of its words, found by a cheap ratio over the vocabulary, not with
+    every name of the graph; the suggestion is the same."""
+    from govgraph.graph import search
+
+    index = _index(store)
+    compared: list[int] = []
+    extract = search.process.extract
+
+    def counting(query: str, choices: Any, **kwargs: Any) -> Any:
+        if kwargs.get("scorer") is search.fuzz.WRatio:
+            compared.append(len(choices))
+        return extract(query, choices, **kwargs)
+
+    monkeypatch.setattr(search.process, "extract", counting)
+    found = index.search("Invercyde Integraton Joint Bord")
+    assert found.did_you_mean == "Inverclyde Integration Joint Board"
+    assert compared and compared[0] < len(index._keys), (compared, len(index._keys))
