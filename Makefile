@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run load serve test test-fast lint format bench bench-load bench-search bench-overlaps bench-maps loadtest browser-deps system-deps clean
+.PHONY: setup run load serve test test-fast lint format bench bench-issue20 bench-load bench-search bench-overlaps bench-maps loadtest browser-deps system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,9 +47,16 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## bench: store benchmarks at 10^4-10^6 triples per backend (BENCH_ARGS=--big adds 10^7)
+## bench: store benchmarks at 10^4-10^6 triples per backend (BENCH_ARGS=--big adds 10^7), then
+## the #20 figures (data version, search, chain, validation; maps register a section) as ratios
+## against a raw lookup timed alternately in the same run: bench/results-<date>-issue20.md
 bench: setup
 	$(BIN)/python scripts/bench_store.py $(BENCH_ARGS)
+	$(BIN)/python scripts/bench_issue20.py $(BENCH20_ARGS)
+
+## bench-issue20: only the #20 figures (BENCH20_ARGS="--sizes 1e4,1e5 --n 30" for a quick run)
+bench-issue20: setup
+	$(BIN)/python scripts/bench_issue20.py $(BENCH20_ARGS)
 
 ## bench-load: peak RSS and time of `govgraph load` on a generated 10^6-triple N-Triples file,
 ## against pyoxigraph's own bulk load of it (BENCH_LOAD_ARGS=--validate adds a SHACL run)

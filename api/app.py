@@ -22,6 +22,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
 
+from govgraph.api import persisted
 from govgraph.api.artefacts import (
     diff_map_endpoint,
     diff_report_endpoint,
@@ -141,9 +142,10 @@ class GovgraphGraphQL(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         """A body of ``[[[[...`` thousands deep would otherwise escape as a 500."""
         try:
-            return json.loads(data)
+            body = json.loads(data)
         except RecursionError:
             raise HTTPException(400, "Request JSON is nested too deeply") from None
+        return persisted.resolve(body)
 
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"

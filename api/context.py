@@ -81,6 +81,15 @@ class CountingStore:
         self._calls.append(1)
         return self._store.graphs()
 
+    def data_version(self) -> str:
+        return self._store.data_version()
+
+    @property
+    def wrapped(self) -> Store:
+        """The shared store: per-version caches (the search index) are kept on it, not on
+        this per-request view."""
+        return self._store
+
 
 @dataclass
 class Context:

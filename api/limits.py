@@ -1,13 +1,15 @@
 """The OWASP GraphQL limits as strawberry extensions: depth, aliases, tokens, an estimated
 cost, bounded parser and validation caches, and error masking that keeps useful errors.
 
-The depth, alias and cost rules are validation rules, so with the validation cache they
-run once per distinct document, not once per request.
+The depth, alias, cost and introspection limits are one validation rule (one walk of the
+document), and with the validation cache it runs once per distinct document, not once per
+request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -34,6 +36,7 @@ from graphql import (
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from govgraph.api.persisted import persisted_queries
 from govgraph.api.settings import Settings
 from govgraph.graph.errors import GovgraphError
 
@@ -65,269 +68,211 @@ def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
-class _Measure:
-    """A measure of a selection set with every fragment spread expanded, computed in time
-    linear in the document: each fragment is measured once and remembered. Strawberry's
-    depth and alias limiters re-walk a fragment at every spread, so ten spreads of a fragment
-    that spreads another ten times (a few hundred tokens) cost them hours of CPU."""
+@dataclass(frozen=True)
+class _Measures:
+    """What one walk of a selection set finds, fragments expanded: its depth (introspection
+    fields left out), aliases, estimated cost per unit of the caller's multiplier (capped
+    just above the budget, so a fan-out bomb never builds huge numbers), and how many
+    introspection lists it nests."""
 
-    def __init__(self, document: DocumentNode) -> None:
-        self.fragments = _fragments(document)
-        self.memo: dict[tuple[str, bool], int] = {}
-
-    def spread(self, name: str, flag: bool, visiting: frozenset[str], measure: Any) -> int:
-        key = (name, flag)
-        if key not in self.memo:
-            frag = self.fragments.get(name)
-            if frag is None or name in visiting:  # unknown or a cycle: other rules report it
-                return 0
-            self.memo[key] = measure(frag.selection_set, flag, visiting | {name})
-        return self.memo[key]
+    height: int = 0
+    aliases: int = 0
+    cost: int = 0
+    lists: int = 0
 
 
-def depth_rule(max_depth: int) -> type[ValidationRule]:
-    """Reject operations nesting fields deeper than ``max_depth`` (introspection fields are
-    left to :func:`introspection_rule`); fragments are followed, each measured once."""
+def limits_rule(
+    *,
+    max_depth: int,
+    max_aliases: int,
+    max_cost: int,
+    list_estimate: int,
+    introspection_roots: int | None,
+    introspection: bool = True,
+) -> type[ValidationRule]:
+    """The depth, alias, cost and introspection limits as one validation rule: a single
+    walk of the document, each fragment measured once and remembered (cost is linear in
+    the multiplier of the field it is spread under, so a fragment's cost per unit is
+    reused at every spread). Four rules walked the document four times, and strawberry's
+    own limiters re-walk a fragment at every spread (hours of CPU for ten spreads of a
+    fragment spreading another ten times).
 
-    class DepthRule(ValidationRule):
+    * depth: fields nest at most ``max_depth`` deep per operation;
+    * aliases: at most ``max_aliases`` aliased fields in the document, counted as often as
+      fragments repeat them;
+    * cost: each field costs 1 per time it may be resolved; a list field multiplies its
+      children by its ``first`` argument (the cap when a variable), else ``list_estimate``
+      (a connection's edges are already counted by its ``first``); ``depth`` and
+      ``maxLength`` multiply by their value; a field of :data:`COSTLY_FIELDS` adds
+      ``COSTLY_SHARE`` of ``max_cost``;
+    * introspection (when allowed): lists (types, fields, args...) nest at most
+      :data:`MAX_INTROSPECTION_LISTS` deep, so ``fields { type { fields ...`` bombs are
+      refused; with ``introspection_roots`` (production), at most that many ``__schema`` or
+      ``__type`` fields per document, so aliases cannot multiply a full introspection.
+    """
+    costly = int(max_cost * COSTLY_SHARE)
+    cap = max_cost + 1
+
+    class LimitsRule(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
-            measure = _Measure(context.document)
-
-            def height(selections: SelectionSetNode, flag: bool, visiting: frozenset[str]) -> int:
-                best = 0
-                for sel in selections.selections:
-                    if isinstance(sel, FieldNode):
-                        if sel.selection_set is None or sel.name.value.startswith("__"):
-                            continue
-                        best = max(best, 1 + height(sel.selection_set, flag, visiting))
-                    elif isinstance(sel, InlineFragmentNode):
-                        best = max(best, height(sel.selection_set, flag, visiting))
-                    else:
-                        best = max(best, measure.spread(sel.name.value, flag, visiting, height))
-                return best
-
+            self.schema = context.schema
+            self.fragments = _fragments(context.document)
+            self.memo: dict[tuple[str, bool], _Measures] = {}
+            aliases, nesting, roots = 0, 0, 0
             for op in context.document.definitions:
+                if isinstance(op, FragmentDefinitionNode):
+                    roots += _roots(op.selection_set)
                 if not isinstance(op, OperationDefinitionNode):
                     continue
-                if height(op.selection_set, False, frozenset()) > max_depth:
-                    name = op.name.value if op.name else "anonymous"
-                    context.report_error(
+                roots += _roots(op.selection_set)
+                root = self.schema.get_root_type(op.operation)
+                found = self.walk(op.selection_set, root, False, frozenset())
+                aliases += found.aliases
+                nesting = max(nesting, found.lists)
+                name = op.name.value if op.name else "anonymous"
+                if found.height > max_depth:
+                    self.report_error(
                         GraphQLError(f"'{name}' exceeds maximum operation depth of {max_depth}", op)
                     )
-
-    return DepthRule
-
-
-def alias_rule(max_aliases: int) -> type[ValidationRule]:
-    """Reject documents with more than ``max_aliases`` aliased fields once fragments are
-    expanded (so a spread repeated ten times counts ten times), each fragment counted once."""
-
-    class AliasRule(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            measure = _Measure(context.document)
-
-            def count(selections: SelectionSetNode, flag: bool, visiting: frozenset[str]) -> int:
-                total = 0
-                for sel in selections.selections:
-                    if isinstance(sel, FieldNode):
-                        total += sel.alias is not None
-                        if sel.selection_set is not None:
-                            total += count(sel.selection_set, flag, visiting)
-                    elif isinstance(sel, InlineFragmentNode):
-                        total += count(sel.selection_set, flag, visiting)
-                    else:
-                        total += measure.spread(sel.name.value, flag, visiting, count)
-                return total
-
-            total = sum(
-                count(op.selection_set, False, frozenset())
-                for op in context.document.definitions
-                if isinstance(op, OperationDefinitionNode)
-            )
-            if total > max_aliases:
-                shown = f"{total}" if total < 10**6 else "more than a million"
-                context.report_error(GraphQLError(f"{shown} aliases found. Allowed: {max_aliases}"))
-
-    return AliasRule
-
-
-def introspection_rule(max_roots: int | None) -> type[ValidationRule]:
-    """Bound introspection: lists (types, fields, args...) nest at most
-    :data:`MAX_INTROSPECTION_LISTS` deep, so ``fields { type { fields { type ...`` bombs are
-    refused; and, when ``max_roots`` is set (production), at most that many ``__schema`` or
-    ``__type`` fields per document, so aliases cannot multiply a full introspection."""
-
-    class IntrospectionRule(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            measure = _Measure(context.document)
-
-            def lists(selections: SelectionSetNode, inside: bool, visiting: frozenset[str]) -> int:
-                best = 0
-                for sel in selections.selections:
-                    if isinstance(sel, FieldNode):
-                        name = sel.name.value
-                        here = inside or name in ("__schema", "__type")
-                        if sel.selection_set is None:
-                            continue
-                        own = 1 if inside and name in INTROSPECTION_LISTS else 0
-                        best = max(best, own + lists(sel.selection_set, here, visiting))
-                    elif isinstance(sel, InlineFragmentNode):
-                        best = max(best, lists(sel.selection_set, inside, visiting))
-                    else:
-                        best = max(best, measure.spread(sel.name.value, inside, visiting, lists))
-                return best
-
-            nesting = max(
-                (
-                    lists(op.selection_set, False, frozenset())
-                    for op in context.document.definitions
-                    if isinstance(op, OperationDefinitionNode)
-                ),
-                default=0,
-            )
-            # roots are counted per document node: a repeated spread of one fragment
-            # holding __schema is merged into one field by GraphQL, so it runs once
-            roots = sum(
-                1
-                for node in _field_nodes(context.document)
-                if node.name.value in ("__schema", "__type")
-            )
-            if nesting > MAX_INTROSPECTION_LISTS:
-                context.report_error(
+                if root is not None and found.cost > max_cost:
+                    shown = f"{found.cost:,}" if found.cost < cap else f"over {max_cost:,}"
+                    self.report_error(
+                        GraphQLError(
+                            f"query cost {shown} exceeds the limit of {max_cost:,}: ask for "
+                            "fewer items (first:) or fewer nested lists",
+                            op,
+                        )
+                    )
+            if aliases > max_aliases:
+                shown = f"{aliases}" if aliases < 10**6 else "more than a million"
+                self.report_error(GraphQLError(f"{shown} aliases found. Allowed: {max_aliases}"))
+            if introspection and nesting > MAX_INTROSPECTION_LISTS:
+                self.report_error(
                     GraphQLError(
                         f"introspection nests {nesting} lists (types, fields, args...); "
                         f"at most {MAX_INTROSPECTION_LISTS} are allowed"
                     )
                 )
-            if max_roots is not None and roots > max_roots:
-                context.report_error(
-                    GraphQLError(
-                        f"introspection is limited to {max_roots} __schema or __type field "
-                        f"per request (found {roots}); set debug for development"
-                    )
-                )
-
-    return IntrospectionRule
-
-
-def _field_nodes(document: DocumentNode) -> Iterator[FieldNode]:
-    stack: list[SelectionSetNode] = [
-        d.selection_set
-        for d in document.definitions
-        if isinstance(d, OperationDefinitionNode | FragmentDefinitionNode)
-    ]
-    while stack:
-        for sel in stack.pop().selections:
-            if isinstance(sel, FieldNode):
-                yield sel
-            if isinstance(sel, FieldNode | InlineFragmentNode) and sel.selection_set:
-                stack.append(sel.selection_set)
-
-
-def cost_rule(max_cost: int, list_estimate: int) -> type[ValidationRule]:
-    """A validation rule rejecting operations whose estimated cost exceeds ``max_cost``.
-
-    Each field costs 1 per time it may be resolved: a list field multiplies its children by
-    its ``first`` argument (the maximum when it is a variable), else by ``list_estimate``
-    (a connection's edges are already counted by its ``first``);
-    ``depth`` and ``maxLength`` multiply by their value; a field of :data:`COSTLY_FIELDS`
-    adds ``COSTLY_SHARE`` of ``max_cost``. Fragments are expanded, so they cannot hide cost.
-    """
-    costly = int(max_cost * COSTLY_SHARE)
-
-    class QueryCostRule(ValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            root = self.context.schema.get_root_type(node.operation)
-            if root is None:
-                return
-            cost = self._cost(node.selection_set, root, 1, frozenset())
-            if cost > max_cost:
+            # roots are counted per document node: a repeated spread of one fragment
+            # holding __schema is merged into one field by GraphQL, so it runs once
+            if introspection and introspection_roots is not None and roots > introspection_roots:
                 self.report_error(
                     GraphQLError(
-                        f"query cost {cost:,} exceeds the limit of {max_cost:,}: ask for "
-                        "fewer items (first:) or fewer nested lists",
-                        node,
+                        f"introspection is limited to {introspection_roots} __schema or "
+                        f"__type field per request (found {roots}); set debug for development"
                     )
                 )
 
-        def _cost(
+        def walk(
             self,
-            selections: SelectionSetNode | None,
-            parent: GraphQLNamedType,
-            mult: int,
-            fragments: frozenset[str],
-        ) -> int:
-            if selections is None or mult > max_cost:
-                return mult
-            total = 0
+            selections: SelectionSetNode,
+            parent: GraphQLNamedType | None,
+            inside: bool,
+            visiting: frozenset[str],
+        ) -> _Measures:
+            height = aliases = cost = lists = 0
             for sel in selections.selections:
                 if isinstance(sel, FieldNode):
-                    total += self._field_cost(sel, parent, mult, fragments)
+                    found = self.field(sel, parent, inside, visiting)
                 elif isinstance(sel, InlineFragmentNode):
                     cond = sel.type_condition
-                    target = self.context.schema.get_type(cond.name.value) if cond else parent
-                    total += self._cost(sel.selection_set, target or parent, mult, fragments)
-                elif isinstance(sel, FragmentSpreadNode):
-                    name = sel.name.value
-                    frag = self.context.get_fragment(name)
-                    if frag is None or name in fragments:
-                        continue
-                    target = self.context.schema.get_type(frag.type_condition.name.value)
-                    total += self._cost(
-                        frag.selection_set, target or parent, mult, fragments | {name}
-                    )
-                if total > max_cost:
-                    break
-            return total
-
-        def _field_cost(
-            self, sel: FieldNode, parent: GraphQLNamedType, mult: int, fragments: frozenset[str]
-        ) -> int:
-            fields = getattr(parent, "fields", None)
-            field_def = fields.get(sel.name.value) if fields else None
-            if field_def is None:
-                return mult
-            inner = mult * self._size(sel, field_def)
-            own = mult
-            key = (parent.name, sel.name.value)
-            if key in COSTLY_FIELDS:
-                argument = COSTLY_FIELDS[key]
-                given = {arg.name.value for arg in sel.arguments or ()}
-                if argument is None or argument in given:
-                    own = mult * (1 + costly)
-            return own + self._cost(
-                sel.selection_set, get_named_type(field_def.type), inner, fragments
-            )
-
-        def _size(self, sel: FieldNode, field_def: Any) -> int:
-            """Items one selection may return: its size arguments as given (a variable
-            counts as the cap), else their schema defaults (``subjects(first = 20)``)."""
-            field_type = field_def.type
-            given = {arg.name.value: arg.value for arg in sel.arguments or ()}
-            size = 1
-            for name, cap in SIZE_ARGUMENTS.items():
-                if name in given:
-                    node = given[name]
-                    value = int(node.value) if isinstance(node, IntValueNode) else cap
+                    target = self.schema.get_type(cond.name.value) if cond else parent
+                    found = self.walk(sel.selection_set, target or parent, inside, visiting)
                 else:
-                    arg_def = field_def.args.get(name) if field_def.args else None
-                    default = getattr(arg_def, "default_value", None)
-                    if not isinstance(default, int) or isinstance(default, bool):
-                        continue
-                    value = default
-                size *= max(1, min(value, cap))
-            if size == 1 and not get_named_type(field_type).name.endswith("Edge"):
-                unwrapped = (
-                    field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
-                )
-                if isinstance(unwrapped, GraphQLList):
-                    size = list_estimate
-            return size
+                    found = self.spread(sel, parent, inside, visiting)
+                height = max(height, found.height)
+                aliases = min(aliases + found.aliases, 10**6)
+                cost = min(cost + found.cost, cap)
+                lists = max(lists, found.lists)
+            return _Measures(height, aliases, cost, lists)
 
-    return QueryCostRule
+        def spread(
+            self,
+            sel: FragmentSpreadNode,
+            parent: GraphQLNamedType | None,
+            inside: bool,
+            visiting: frozenset[str],
+        ) -> _Measures:
+            name = sel.name.value
+            key = (name, inside)
+            if key not in self.memo:
+                frag = self.fragments.get(name)
+                if frag is None or name in visiting:  # unknown or a cycle: other rules report
+                    return _Measures()
+                target = self.schema.get_type(frag.type_condition.name.value) or parent
+                self.memo[key] = self.walk(frag.selection_set, target, inside, visiting | {name})
+            return self.memo[key]
+
+        def field(
+            self,
+            sel: FieldNode,
+            parent: GraphQLNamedType | None,
+            inside: bool,
+            visiting: frozenset[str],
+        ) -> _Measures:
+            name = sel.name.value
+            fields = getattr(parent, "fields", None)
+            field_def = fields.get(name) if fields else None
+            aliases = 1 if sel.alias is not None else 0
+            here = inside or name in ("__schema", "__type")
+            child_type = get_named_type(field_def.type) if field_def is not None else None
+            if sel.selection_set is None:  # a leaf costs itself and each value it may return
+                inner = _Measures(cost=1)
+            else:
+                inner = self.walk(sel.selection_set, child_type, here, visiting)
+            leaf = sel.selection_set is None or name.startswith("__")
+            height = 0 if leaf else 1 + inner.height
+            own_list = int(inside and name in INTROSPECTION_LISTS and sel.selection_set is not None)
+            cost = 1
+            if field_def is not None:
+                key = (getattr(parent, "name", ""), name)
+                if key in COSTLY_FIELDS:
+                    argument = COSTLY_FIELDS[key]
+                    given = {arg.name.value for arg in sel.arguments or ()}
+                    if argument is None or argument in given:
+                        cost += costly
+                cost = min(cost + _size(sel, field_def, list_estimate) * inner.cost, cap)
+            return _Measures(height, aliases + inner.aliases, cost, own_list + inner.lists)
+
+    return LimitsRule
+
+
+def _roots(selections: SelectionSetNode) -> int:
+    """``__schema`` and ``__type`` fields written in a selection set (not through spreads)."""
+    found = 0
+    stack = [selections]
+    while stack:
+        for sel in stack.pop().selections:
+            if isinstance(sel, FieldNode) and sel.name.value in ("__schema", "__type"):
+                found += 1
+            if isinstance(sel, FieldNode | InlineFragmentNode) and sel.selection_set:
+                stack.append(sel.selection_set)
+    return found
+
+
+def _size(sel: FieldNode, field_def: Any, list_estimate: int) -> int:
+    """Items one selection may return: its size arguments as given (a variable counts as
+    the cap), else their schema defaults (``subjects(first = 20)``)."""
+    field_type = field_def.type
+    given = {arg.name.value: arg.value for arg in sel.arguments or ()}
+    size = 1
+    for name, cap in SIZE_ARGUMENTS.items():
+        if name in given:
+            node = given[name]
+            value = int(node.value) if isinstance(node, IntValueNode) else cap
+        else:
+            arg_def = field_def.args.get(name) if field_def.args else None
+            default = getattr(arg_def, "default_value", None)
+            if not isinstance(default, int) or isinstance(default, bool):
+                continue
+            value = default
+        size *= max(1, min(value, cap))
+    if size == 1 and not get_named_type(field_type).name.endswith("Edge"):
+        unwrapped = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+        if isinstance(unwrapped, GraphQLList):
+            size = list_estimate
+    return size
 
 
 def should_mask_error(error: GraphQLError) -> bool:
@@ -372,18 +317,43 @@ class SharedLimits:
     def __init__(self, settings: Settings) -> None:
         self.max_tokens = settings.max_tokens
         rules: list[type[ASTValidationRule]] = [
-            depth_rule(settings.max_depth),
-            alias_rule(settings.max_aliases),
-            cost_rule(settings.max_cost, settings.list_estimate),
+            limits_rule(
+                max_depth=settings.max_depth,
+                max_aliases=settings.max_aliases,
+                max_cost=settings.max_cost,
+                list_estimate=settings.list_estimate,
+                introspection_roots=None if settings.debug else PRODUCTION_INTROSPECTION_ROOTS,
+                introspection=settings.introspection,
+            )
         ]
         if not settings.introspection:
             rules.append(NoSchemaIntrospectionCustomRule)
-        else:
-            roots = None if settings.debug else PRODUCTION_INTROSPECTION_ROOTS
-            rules.append(introspection_rule(roots))
         self.rules = tuple(rules)
-        self.parse = lru_cache(maxsize=settings.parser_cache_size)(parse)
-        self.validate = lru_cache(maxsize=settings.parser_cache_size)(validate_document)
+        self._parse = lru_cache(maxsize=settings.parser_cache_size)(parse)
+        self._validate = lru_cache(maxsize=settings.parser_cache_size)(validate_document)
+        self._persisted = {
+            text: parse(text, max_tokens=self.max_tokens) for text in persisted_queries().values()
+        }
+        """The allow-listed documents (api/persisted.py), parsed once and never evicted."""
+        self._persisted_ids = {id(d) for d in self._persisted.values()}
+        self._validated: dict[tuple[int, int, tuple[Any, ...]], list[GraphQLError]] = {}
+
+    def parse(self, text: str, **options: Any) -> DocumentNode:
+        """A persisted document as parsed at start, else through the bounded cache."""
+        found = self._persisted.get(text)
+        return found if found is not None else self._parse(text, **options)
+
+    def validate(self, schema: Any, document: DocumentNode, rules: tuple[Any, ...]) -> Any:
+        """A persisted document's errors, all found once per schema, else cached."""
+        if id(document) not in self._persisted_ids:
+            return self._validate(schema, document, rules)
+        key = (id(schema), id(document), tuple(rules))
+        if key not in self._validated:  # the first of them: every one, for this schema
+            for doc in self._persisted.values():
+                self._validated[(id(schema), id(doc), tuple(rules))] = validate_document(
+                    schema, doc, rules
+                )
+        return self._validated[key]
 
 
 def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:

@@ -50,8 +50,9 @@ def check_date(value: str | None) -> str | None:
 
 
 def normalise(text: str) -> str:
-    """The search key of a name: lower case, accents and apostrophes removed. The SPARQL
-    side (``search_key`` in organisation_filter_search.rq) applies the same folding."""
+    """The key of the organisations list's ``search`` filter (a substring of a name or
+    alias): lower case, accents and apostrophes removed, punctuation kept, so a name full of
+    punctuation is found exactly (graph/search.py, SearchIndex.containing)."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return plain.lower().replace("'", "").replace("\u2019", "")

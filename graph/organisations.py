@@ -42,8 +42,9 @@ class Filter:
     search: str | None = None
     as_of: str | None = None
 
-    def bindings(self) -> tuple[list[str], dict[str, list[Node]]]:
-        """The filter fragments to splice in, and the values they bind."""
+    def bindings(self, store: Store) -> tuple[list[str], dict[str, list[Node]]]:
+        """The filter fragments to splice in, and the values they bind; a search is
+        answered by the store's search index and bound as the IRIs it found."""
         parts: list[str] = []
         values: dict[str, list[Node]] = {}
         for name, fragment, value in (
@@ -58,10 +59,11 @@ class Filter:
         if self.search is not None:
             if len(self.search) > MAX_SEARCH:
                 raise QueryError(f"search is longer than {MAX_SEARCH} characters")
-            term = normalise(self.search).strip()
-            if term:
-                parts.append(query("organisation_filter_search"))
-                values["search"] = [Literal(term)]
+            if normalise(self.search).strip():
+                from govgraph.graph.search import index_for
+
+                parts.append(query("organisation_filter_ids"))
+                values["ids"] = [URIRef(i) for i in index_for(store).containing(self.search)]
         if self.as_of is not None:
             parts.append(query("organisation_filter_as_of"))
             values["asOf"] = [Literal(check_date(self.as_of))]
@@ -79,7 +81,7 @@ def get_organisation(store: Store, id_or_iri: str) -> OrganisationRecord | None:
 
 
 def count_organisations(store: Store, filter: Filter | None = None) -> int:
-    parts, values = (filter or Filter()).bindings()
+    parts, values = (filter or Filter()).bindings(store)
     row = store.select_one(with_filters("organisation_list_count", parts), values)
     return int(row["n"].toPython()) if "n" in row else 0  # type: ignore[union-attr]
 
@@ -90,7 +92,7 @@ def page_keys(
     """(IRI, sort key) of up to ``first`` organisations after the key ``after``, and
     whether more follow. The store computes the keys, so pages stay stable under change."""
     first = max(0, min(first, MAX_PAGE))
-    parts, values = (filter or Filter()).bindings()
+    parts, values = (filter or Filter()).bindings(store)
     values["after"] = [Literal(after or "")]
     text = with_filters("organisation_list", parts) + f"\nLIMIT {first + 1}"
     rows = store.select(text, values)

@@ -8,7 +8,6 @@ data version, so the API computes them once per load, never per request.
 from __future__ import annotations
 
 import gc
-import hashlib
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -202,10 +201,9 @@ def compute_findings(
 
 
 def data_version(store: Store) -> str:
-    """A digest of the named graphs and their triple counts (the inferred graph's too):
-    any load, reload or reasoning run changes it."""
-    parts = sorted(f"{g} {store.count(g)}" for g in store.graphs())
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+    """The store's data version (:meth:`Store.data_version`, O(1)): any load, reload or
+    reasoning run changes it."""
+    return store.data_version()
 
 
 def filter_findings(
@@ -223,7 +221,7 @@ def filter_findings(
 class FindingsCache:
     """All findings, computed once per data version (the API holds one per app).
 
-    Reading the version costs one count per named graph; the analyses run only when it
+    Reading the version is O(1) on every store; the analyses run only when it
     changes. Filtering by kind and score happens on the cached list.
     """
 

@@ -26,7 +26,9 @@ from govgraph.graph.store import (
     Store,
     Triple,
     bind_values,
+    digest_version,
     graph_to_ntriples,
+    new_version_token,
     staging_graph,
 )
 from govgraph.ontology.terms import PREFIXES
@@ -213,6 +215,13 @@ class OxigraphStore(OxigraphResults, Store):
                 self.merged = False  # written before the merge existed: read the union
             else:
                 self._rebuild_merge()
+        self._version: str | None = None
+        if path is None:
+            self._version = new_version_token()
+        elif self.version_path is not None and self.version_path.exists():
+            self._version = self.version_path.read_text("utf-8").strip() or None
+        elif not read_only:
+            self._bump()
 
     def _has_merge(self) -> bool:
         """True when the default graph holds the merge: it has triples, or nothing does."""
@@ -229,6 +238,33 @@ class OxigraphStore(OxigraphResults, Store):
         for g in store.named_graphs():
             if isinstance(g, ox.NamedNode) and not g.value.startswith(STAGING_PREFIX):
                 store.update(f"ADD SILENT GRAPH <{g.value}> TO DEFAULT")
+
+    # --- data version ----------------------------------------------------------------
+    @property
+    def version_path(self) -> Path | None:
+        """Beside the store directory: its data version, rewritten by every write, so that
+        read-only processes opening the same store agree on it."""
+        return None if self.path is None else self.path.with_name(self.path.name + ".version")
+
+    def data_version(self) -> str:
+        """O(1): a token bumped by every write through this object (only one process can
+        write an embedded store, and a read-only one never sees later writes). A store
+        written before versions were kept is digested once."""
+        if self._version is None:
+            self._version = digest_version(self)
+        return self._version
+
+    def touch(self) -> None:
+        """Bump the data version; for edits made on the engine directly (snapshot copies)."""
+        self._bump()
+
+    def _bump(self) -> None:
+        self._version = new_version_token()
+        path = self.version_path
+        if path is not None and not self.read_only:
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(self._version + "\n", "utf-8")
+            os.replace(tmp, path)
 
     # --- reading -------------------------------------------------------------------
     def _engine(self) -> ox.Store:
@@ -333,6 +369,8 @@ class OxigraphStore(OxigraphResults, Store):
             raise StoreError(f"invalid N-Triples for {graph}: {exc}") from exc
         except OSError as exc:
             raise StoreError(f"could not write {graph}: {exc}") from exc
+        finally:
+            self._bump()  # even a failed write may have touched the store: never stale
         return self.count(graph)
 
     def _holds_data(self, graph: ox.NamedNode) -> bool:
@@ -403,6 +441,7 @@ class OxigraphStore(OxigraphResults, Store):
             self._store.update(self._unmerge(node) + f"DROP SILENT GRAPH <{node.value}>")
             if self._store.contains_named_graph(node):
                 self._store.remove_graph(node)
+            self._bump()
 
     def backup(self, target: Path) -> None:
         """A consistent copy in a new directory (a RocksDB checkpoint: hard links)."""

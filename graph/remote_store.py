@@ -38,10 +38,15 @@ from govgraph.graph.errors import QueryError, StoreError
 from govgraph.graph.oxigraph_store import OxigraphResults, to_rdflib
 from govgraph.graph.store import (
     STAGING_PREFIX,
+    VERSION_GRAPH,
+    VERSION_PREDICATE,
+    VERSION_SUBJECT,
     Store,
     Triple,
     bind_values,
+    digest_version,
     graph_to_ntriples,
+    new_version_token,
     staging_graph,
     with_prefixes,
 )
@@ -289,7 +294,27 @@ class RemoteStore(OxigraphResults, Store):
         return sorted(
             URIRef(str(r["g"]))
             for r in rows
-            if isinstance(r.get("g"), URIRef) and not str(r["g"]).startswith(STAGING_PREFIX)
+            if isinstance(r.get("g"), URIRef)
+            and not str(r["g"]).startswith(STAGING_PREFIX)
+            and r["g"] != VERSION_GRAPH
+        )
+
+    def data_version(self) -> str:
+        """One triple read (O(1)): the token the last write through govgraph left in
+        VERSION_GRAPH; a store no govgraph load has written yet is digested."""
+        row = self.select_one(
+            f"SELECT ?v WHERE {{ GRAPH <{VERSION_GRAPH}> "
+            f"{{ <{VERSION_SUBJECT}> <{VERSION_PREDICATE}> ?v }} }} LIMIT 1"
+        )
+        return str(row["v"]) if "v" in row else digest_version(self)
+
+    def _bump_update(self) -> str:
+        """The Update that replaces the version token (sent with the write it marks when
+        the write is one Update, so readers see both or neither)."""
+        g, s, p = f"<{VERSION_GRAPH}>", f"<{VERSION_SUBJECT}>", f"<{VERSION_PREDICATE}>"
+        return (
+            f"DELETE WHERE {{ GRAPH {g} {{ {s} {p} ?v }} }} ;\n"
+            f'INSERT DATA {{ GRAPH {g} {{ {s} {p} "{new_version_token()}" }} }}'
         )
 
     def graph_triples(self, graph: URIRef) -> Iterator[Triple]:
@@ -302,10 +327,11 @@ class RemoteStore(OxigraphResults, Store):
 
     def count(self, graph: URIRef | None = None) -> int:
         if graph is None:
-            # distinct: a server's union default graph may repeat a triple per named graph
+            # distinct: a server's union default graph may repeat a triple per named graph;
+            # the version triple is not data
             row = self.select_one(
                 "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
-                "WHERE { GRAPH ?g { ?s ?p ?o } } }"
+                f"WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{VERSION_GRAPH}>) }} }}"
             )
         else:
             row = self.select_one(
@@ -369,17 +395,21 @@ class RemoteStore(OxigraphResults, Store):
         ):  # a file goes up as a stream: PUT reads it in chunks, never all at once
             with data.open("rb") as stream:
                 self._replace_via_gsp(graph, stream)
+            self._post_update(self._bump_update())
             return self.count(graph)
         payload = graph_to_ntriples(data)  # type: ignore[arg-type]
         if self.endpoints.load == "gsp" or len(payload) > self.endpoints.max_update:
             self._replace_via_gsp(graph, payload)
+            self._post_update(self._bump_update())
         else:
             head = (
                 f"DROP SILENT GRAPH {target} ;\nCREATE SILENT GRAPH {target} ;\n"
                 f"INSERT DATA {{ GRAPH {target} {{\n"
             ).encode()
             try:
-                self._post_update(head + sparql_safe(payload) + b"\n} }")
+                self._post_update(
+                    head + sparql_safe(payload) + b"\n} } ;\n" + self._bump_update().encode()
+                )
             except QueryError as exc:
                 raise StoreError(f"the endpoint refused the new version of {graph}: {exc}") from exc
         if isinstance(data, bytes | Path):
@@ -421,7 +451,7 @@ class RemoteStore(OxigraphResults, Store):
         )
 
     def drop_graph(self, graph: URIRef) -> None:
-        self._post_update(f"DROP SILENT GRAPH {_iri(graph)}")
+        self._post_update(f"DROP SILENT GRAPH {_iri(graph)} ;\n{self._bump_update()}")
 
     def close(self) -> None:
         self._client.close()

@@ -63,6 +63,7 @@ def oxigraph(store: Store) -> ox.Store:
     """The engine of a copy made here, for edits the Store interface does not offer."""
     if not isinstance(store, OxigraphStore) or store.path is not None:
         raise TypeError("only in-memory copies made by copy_store may be edited")
+    store.touch()  # the caller is about to edit: its data version must not be the old one
     return store._store
 
 

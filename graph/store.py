@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -35,6 +36,11 @@ PARAM = "urn:govgraph:param:"
 _PARAM_RE = re.compile(r"<urn:govgraph:param:([A-Za-z_][A-Za-z0-9_]*)>")
 _PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 STAGING_PREFIX = str(GRAPH) + "staging/"
+VERSION_GRAPH = URIRef(str(GRAPH) + "meta/version")
+"""Where a remote store keeps its data version (one triple, VERSION_SUBJECT VERSION_PREDICATE
+"token"); not a source: :meth:`Store.graphs` never lists it."""
+VERSION_SUBJECT = URIRef("urn:govgraph:data")
+VERSION_PREDICATE = URIRef("urn:govgraph:dataVersion")
 
 
 def bind_values(query: str, values: Mapping[str, Sequence[Node]] | None) -> str:
@@ -151,6 +157,12 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - optional for backends without resources
         """Release files and connections."""
 
+    def data_version(self) -> str:
+        """A token that changes whenever the data does, read in O(1) by every backend
+        here (a counter or token bumped on each write); this fallback for other backends
+        digests the named graphs and their counts, which grows with the graph."""
+        return digest_version(self)
+
     # --- conveniences shared by all backends ----------------------------------------
     def select_one(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> Row:
         rows = self.select(query, values)
@@ -161,6 +173,18 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def digest_version(store: Store) -> str:
+    """A digest of the named graphs and their triple counts: one count per graph."""
+    parts = sorted(f"{g} {store.count(g)}" for g in store.graphs())
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def new_version_token() -> str:
+    """A fresh data version: random, so two writers (or two processes) never pick the same
+    one and nothing has to read the old one first."""
+    return uuid.uuid4().hex[:16]
 
 
 def graph_to_ntriples(data: Graph | bytes | Path) -> bytes:

@@ -160,6 +160,13 @@ class VersionedStore(Store):
     def count(self, graph: URIRef | None = None) -> int:
         return self._reader().count(graph)
 
+    def data_version(self) -> str:
+        """The version name this context reads (O(1)); while writing, the writer's token."""
+        if self._writer is not None:
+            return f"{self._writing}-{self._writer.data_version()}"
+        name = self.version
+        return name if name is not None else self._reader().data_version()
+
     # --- writing -------------------------------------------------------------------
     def replace_graph(self, graph: URIRef, data: Graph | bytes | Path) -> int:
         count = self._begin_write().replace_graph(graph, data)
@@ -212,6 +219,8 @@ class VersionedStore(Store):
         doomed = [p for p in self._version_dirs() if int(p.name) > cur] + older[keep:]
         for path in doomed:
             shutil.rmtree(path, ignore_errors=True)
+        for side in (self.root / VERSIONS).glob("*.version"):  # OxigraphStore's own token
+            side.unlink(missing_ok=True)
 
     def publish(self) -> str | None:
         """Make the version this process wrote the current one (nothing if it wrote none)."""
@@ -246,6 +255,7 @@ class VersionedStore(Store):
                 writer.close()
             if name is not None:
                 shutil.rmtree(self.root / VERSIONS / name, ignore_errors=True)
+                (self.root / VERSIONS / f"{name}.version").unlink(missing_ok=True)
         finally:
             self._unlock()
 

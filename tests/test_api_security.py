@@ -206,3 +206,27 @@ def test_the_cost_counts_list_sizes_left_to_their_defaults(client: TestClient) -
     assert messages[0] == messages[1] and "exceeds the limit" in messages[0]
     small = "{ overlaps(first: 50) { subjects { id } evidence { text sources { title } } } }"
     assert "errors" not in client.post("/graphql", json={"query": small}).json()
+
+
+def test_the_custom_limits_are_one_validation_rule_walking_the_document_once() -> None:
+    """#20 item 4: depth, aliases, cost and introspection are measured in one walk (four
+    rules walked the document four times); a document breaking three limits at once still
+    gets each refusal."""
+    from graphql import parse, validate
+
+    from govgraph.api.limits import SharedLimits
+    from govgraph.api.schema import build_schema
+    from govgraph.api.settings import Settings
+
+    settings = Settings()
+    shared = SharedLimits(settings)
+    ours = [r for r in shared.rules if r.__module__ == "govgraph.api.limits"]
+    assert len(ours) == 1
+    deep = '{ organisation(id: "x") { ' + "subjects { object { " * 12 + "id" + " } }" * 12
+    aliased = " ".join(f"a{i}: organisations(first: 500) {{ totalCount }}" for i in range(20))
+    document = parse("query Q " + deep + " } } query R { " + aliased + " }")
+    schema = build_schema(settings)._schema
+    messages = [e.message for e in validate(schema, document, ours)]
+    assert any("exceeds maximum operation depth" in m for m in messages), messages
+    assert any("aliases found" in m for m in messages), messages
+    assert any("query cost" in m for m in messages), messages

@@ -5,6 +5,7 @@ spellings offered when nothing matches; one index per data version behind every 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -219,3 +220,65 @@ def test_every_page_carries_the_header_suggestions_script(bundled: Store) -> Non
         assert '<script src="/static/suggest.js" defer></script>' in home
         script = client.get("/static/suggest.js")
         assert script.status_code == 200 and "/search?format=json" in script.text
+
+
+def test_the_organisations_search_filter_is_answered_by_the_index(
+    landscape: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#20 item 2: the list's ``search`` filter reads the index of this data version (built
+    once), not every label folded by eleven REPLACEs in SPARQL; case and accents still do not
+    matter, and what counts (a substring of a name or alias) is unchanged."""
+    from govgraph.graph import search
+    from govgraph.graph.organisations import Filter, list_organisations
+
+    search.index_for(landscape)
+
+    def refuse(_: Store) -> None:
+        raise AssertionError("the index was built again for the same data version")
+
+    monkeypatch.setattr(search, "build_index", refuse)
+    asked: list[str] = []
+    containing = search.SearchIndex.containing
+
+    def spy(self: SearchIndex, text: str) -> list[str]:
+        asked.append(text)
+        return containing(self, text)
+
+    monkeypatch.setattr(search.SearchIndex, "containing", spy)
+    texts: list[str] = []
+    select = landscape.select
+
+    def record(text: str, values: object = None) -> object:
+        texts.append(text)
+        return select(text, values)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(landscape, "select", record)
+    for term in ("care agency", "CÁRE AGENCY", "Agency", "the care"):
+        page = list_organisations(landscape, 20, filter=Filter(search=term))
+        assert [r.name for r in page.items] == ["Care Agency"], term
+        assert page.total == 1
+    assert list_organisations(landscape, 20, filter=Filter(search="zzz")).total == 0
+    assert asked and not any("REPLACE(" in t for t in texts)
+
+
+def test_a_close_spelling_is_looked_for_only_among_names_with_a_near_word(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#20 item 2: "did you mean" compares the query (costly WRatio) with the names holding a
+    word spelled like one of its words, found by a cheap ratio over the vocabulary, not with
+    every name of the graph; the suggestion is the same."""
+    from govgraph.graph import search
+
+    index = _index(store)
+    compared: list[int] = []
+    extract = search.process.extract
+
+    def counting(query: str, choices: Any, **kwargs: Any) -> Any:
+        if kwargs.get("scorer") is search.fuzz.WRatio:
+            compared.append(len(choices))
+        return extract(query, choices, **kwargs)
+
+    monkeypatch.setattr(search.process, "extract", counting)
+    found = index.search("Invercyde Integraton Joint Bord")
+    assert found.did_you_mean == "Inverclyde Integration Joint Board"
+    assert compared and compared[0] < len(index._keys), (compared, len(index._keys))
