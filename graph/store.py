@@ -151,6 +151,14 @@ class Store(ABC):
         """Release files and connections."""
 
     # --- conveniences shared by all backends ----------------------------------------
+    def select_strings(
+        self, query: str, values: Mapping[str, Sequence[Node]] | None = None
+    ) -> list[dict[str, str]]:
+        """Rows of a SELECT query as plain strings (an IRI's text, a literal's lexical
+        form), for bulk reads: building an rdflib term per value costs more than the query.
+        Backends that can should override this to skip the terms altogether."""
+        return [{k: str(v) for k, v in row.items()} for row in self.select(query, values)]
+
     def select_one(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> Row:
         rows = self.select(query, values)
         return rows[0] if rows else {}

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from rdflib import URIRef
@@ -241,5 +242,11 @@ def legend_entries(counts: Counter[str]) -> list[LegendEntry]:
 
 
 def most_specific_type(types: Iterable[str], default: str) -> str:
+    return _most_specific(tuple(types), default)
+
+
+@lru_cache(maxsize=4096)
+def _most_specific(types: tuple[str, ...], default: str) -> str:
+    """Memoised: a map of 10,000 bodies has a few dozen distinct type lists."""
     best = ontology.most_specific(URIRef(t) for t in types)
     return str(best) if best is not None else default
