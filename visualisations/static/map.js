@@ -365,14 +365,14 @@
     const nodeUpdates = [];
     for (let i = 0; i < count; i++) {
       const hidden = !groupOn[N.group[i]];
-      if (visNodes[i].hidden !== hidden) {
+      if (Boolean(visNodes[i].hidden) !== hidden) {  // unset means shown: no update
         nodeUpdates.push({ id: i, hidden: hidden });
       }
     }
     const edgeUpdates = [];
     for (let j = 0; j < edgeCount; j++) {
       const hidden = !kindOn[E.kind[j]];
-      if (visEdges[j].hidden !== hidden) {
+      if (Boolean(visEdges[j].hidden) !== hidden) {
         edgeUpdates.push({ id: j, hidden: hidden });
       }
     }
