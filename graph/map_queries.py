@@ -69,7 +69,14 @@ class ActionFacts:
 
 def _batches(iris: Sequence[str]) -> Iterable[list[URIRef]]:
     for i in range(0, len(iris), _BATCH):
-        yield [URIRef(x) for x in iris[i : i + _BATCH]]
+        yield [_iri(x) for x in iris[i : i + _BATCH]]
+
+
+def _iri(text: str) -> URIRef:
+    """An IRI read from the store, as a URIRef without rdflib's per-term validation (which
+    cost more than the query on a ring of thousands): ``bind_values`` still refuses any
+    character an IRI may not hold, as for every bound term."""
+    return str.__new__(URIRef, text)
 
 
 def named_entities_of(store: Store, classes: Iterable[str]) -> dict[str, str]:

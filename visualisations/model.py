@@ -210,6 +210,11 @@ class MapModel:
             Counter({k: n for k, n in counts.items() if k not in self.edge_terms})
         )
 
+    def edge_legend_rows(self) -> list[tuple[LegendEntry, str]]:
+        """The legend's relationship rows, each with the indexes (comma-separated) of the
+        :attr:`edge_legend` entries its filter box turns on and off: one each here."""
+        return [(e, str(i)) for i, e in enumerate(self.edge_legend)]
+
     def relationship(self, kind: str) -> str:
         """The ontology property an edge kind stands for (the difference map encodes a
         status in its kinds; its model overrides this)."""
