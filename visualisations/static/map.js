@@ -246,7 +246,7 @@ function main() {
       const node = nodePresent[u.id] ? body.nodes[u.id] : null;
       if (node) node.setOptions(u);
     });
-    if (list.length) network.redraw();
+    if (list.length) network.body.emitter.emit("_requestRedraw");  // drawn next frame
   }
   function updateEdges(list) {
     const live = list.filter(function (u) { visEdges[u.id].hidden = u.hidden; return edgePresent[u.id]; });
