@@ -81,9 +81,7 @@ def _iri(text: str) -> URIRef:
 
 def named_entities_of(store: Store, classes: Iterable[str]) -> dict[str, str]:
     """IRI -> preferred name of every entity of the classes (subclass members included)."""
-    rows = store.select_strings(
-        query("map_nodes").replace(_IDS, ""), {"classes": [URIRef(c) for c in classes]}
-    )
+    rows = store.select_strings(query("map_nodes"), {"classes": [URIRef(c) for c in classes]})
     return {r["e"]: r["name"] for r in rows}
 
 
@@ -101,12 +99,11 @@ def scope_core(store: Store, among: Sequence[str] | None = None) -> set[str]:
 
 
 def kinds_among(store: Store, iris: Sequence[str], classes: Sequence[str]) -> set[str]:
-    """Those of ``iris`` that are named entities of ``classes`` (map_nodes.rq's rule)."""
-    text = query("map_nodes").replace(_IDS, "VALUES ?e { <urn:govgraph:param:ids> }")
+    """Those of ``iris`` that are named entities of ``classes`` (map_nodes_among.rq)."""
+    text = with_kinds(query("map_nodes_among"), classes=[URIRef(c) for c in classes])
     out: set[str] = set()
     for batch in _batches(list(dict.fromkeys(iris))):
-        rows = store.select_strings(text, {"ids": batch, "classes": [URIRef(c) for c in classes]})
-        out.update(r["e"] for r in rows)
+        out.update(r["e"] for r in store.select_strings(text, {"ids": batch}))
     return out
 
 
