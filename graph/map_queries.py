@@ -195,7 +195,10 @@ def edges_touching(
 def sources(store: Store) -> list[SourceFacts]:
     """The loaded sources, by title."""
     out: dict[str, SourceFacts] = {}
-    for r in store.select_strings(query("map_sources")):
+    graphs = store.graphs()
+    if not graphs:
+        return []
+    for r in store.select_strings(query("map_sources"), {"graphs": graphs}):
         g = r["g"]
         if g not in out:
             out[g] = SourceFacts(g, r["title"], r.get("issued"), r.get("generated"))
