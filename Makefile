@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run load serve test test-fast lint format bench bench-issue20 bench-load bench-search bench-overlaps bench-maps loadtest browser-deps system-deps clean
+.PHONY: setup run load serve test test-fast lint format bench bench-issue20 bench-load bench-search bench-overlaps bench-maps bench-map-walks loadtest browser-deps system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,11 @@ bench-overlaps: setup
 ## against unclustered in one run (goals: 1 s and 0.5 s; printed as ratios)
 bench-maps: setup
 	$(BIN)/python scripts/bench_maps.py --clusters
+
+## bench-map-walks: ego and landscape maps at 10^4-10^6 triples against a raw lookup (issue 20
+## item 1); scripts/bench_map_walks.figures() gives the same lines to bench/results-<date>.md
+bench-map-walks: setup
+	$(BIN)/python scripts/bench_map_walks.py --sizes 1e4,1e5,1e6
 
 ## loadtest: 50 clients for 60 s against a server on loopback (LOADTEST_ARGS to change)
 loadtest: setup

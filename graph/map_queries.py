@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 
 from govgraph.graph.queries import query
+from govgraph.graph.relationships import with_kinds
 from govgraph.graph.store import Store
 
+_IDS = "#IDS"
+"""Where a whole-graph query takes a batch of entities instead (a VALUES line)."""
 _BATCH = 5000
 """IRIs per VALUES block: keeps each query text well under a megabyte."""
 
@@ -66,26 +69,50 @@ class ActionFacts:
 
 def _batches(iris: Sequence[str]) -> Iterable[list[URIRef]]:
     for i in range(0, len(iris), _BATCH):
-        yield [URIRef(x) for x in iris[i : i + _BATCH]]
+        yield [_iri(x) for x in iris[i : i + _BATCH]]
+
+
+def _iri(text: str) -> URIRef:
+    """An IRI read from the store, as a URIRef without rdflib's per-term validation (which
+    cost more than the query on a ring of thousands): ``bind_values`` still refuses any
+    character an IRI may not hold, as for every bound term."""
+    return str.__new__(URIRef, text)
 
 
 def named_entities_of(store: Store, classes: Iterable[str]) -> dict[str, str]:
     """IRI -> preferred name of every entity of the classes (subclass members included)."""
-    rows = store.select(query("map_nodes"), {"classes": [URIRef(c) for c in classes]})
-    return {str(r["e"]): str(r["name"]) for r in rows}
+    rows = store.select_strings(query("map_nodes"), {"classes": [URIRef(c) for c in classes]})
+    return {r["e"]: r["name"] for r in rows}
 
 
-def scope_core(store: Store) -> set[str]:
-    """IRIs at the core of the Scottish care-system landscape (see map_scope_core.rq)."""
-    return {str(r["e"]) for r in store.select(query("map_scope_core"))}
+def scope_core(store: Store, among: Sequence[str] | None = None) -> set[str]:
+    """IRIs at the core of the Scottish care-system landscape (see map_scope_core.rq):
+    all of them, or those of ``among`` (batched, read from the entities' own triples)."""
+    text = query("map_scope_core")
+    if among is None:
+        return {r["e"] for r in store.select_strings(text.replace(_IDS, ""))}
+    text = text.replace(_IDS, "VALUES ?e { <urn:govgraph:param:ids> }")
+    out: set[str] = set()
+    for batch in _batches(list(dict.fromkeys(among))):
+        out.update(r["e"] for r in store.select_strings(text, {"ids": batch}))
+    return out
+
+
+def kinds_among(store: Store, iris: Sequence[str], classes: Sequence[str]) -> set[str]:
+    """Those of ``iris`` that are named entities of ``classes`` (map_nodes_among.rq)."""
+    text = with_kinds(query("map_nodes_among"), classes=[URIRef(c) for c in classes])
+    out: set[str] = set()
+    for batch in _batches(list(dict.fromkeys(iris))):
+        out.update(r["e"] for r in store.select_strings(text, {"ids": batch}))
+    return out
 
 
 def names(store: Store, iris: Sequence[str]) -> dict[str, str]:
     """IRI -> preferred name for those of ``iris`` that have one."""
     out: dict[str, str] = {}
     for batch in _batches(list(dict.fromkeys(iris))):
-        for r in store.select(query("map_nodes_by_id"), {"ids": batch}):
-            out[str(r["e"])] = str(r["name"])
+        for r in store.select_strings(query("map_nodes_by_id"), {"ids": batch}):
+            out[r["e"]] = r["name"]
     return out
 
 
@@ -93,9 +120,9 @@ def entity_facts(store: Store, named: dict[str, str]) -> dict[str, EntityFacts]:
     """Types, aliases, description, dates and cited sources of the named entities."""
     facts = {iri: EntityFacts(iri, name) for iri, name in named.items()}
     for batch in _batches(list(facts)):
-        for r in store.select(query("map_node_facts"), {"ids": batch}):
-            f = facts[str(r["e"])]
-            field_name, value = str(r["field"]), str(r["value"])
+        for r in store.select_strings(query("map_node_facts"), {"ids": batch}):
+            f = facts[r["e"]]
+            field_name, value = r["field"], r["value"]
             if field_name == "type":
                 _append(f.types, value)
             elif field_name == "alias":
@@ -118,33 +145,63 @@ def entity_facts(store: Store, named: dict[str, str]) -> dict[str, EntityFacts]:
 
 def relationship_edges(store: Store, kinds: Iterable[str]) -> list[EdgeFacts]:
     """Every asserted relationship of the given kinds, one record per (subject, kind, object)."""
-    edges: dict[tuple[str, str, str], EdgeFacts] = {}
-    for r in store.select(query("map_edges"), {"kinds": [URIRef(k) for k in kinds]}):
-        key = (str(r["s"]), str(r["kind"]), str(r["o"]))
+    rows = store.select_strings(query("map_edges"), {"kinds": [URIRef(k) for k in kinds]})
+    return _sorted_sources(list(_merge_edges(rows, {}).values()))
+
+
+def _sorted_sources(edges: list[EdgeFacts]) -> list[EdgeFacts]:
+    """Cited documents by title, as on nodes: not in whatever order the engine found them."""
+    for e in edges:
+        e.sources.sort()
+    return edges
+
+
+def _merge_edges(
+    rows: Iterable[dict[str, str]], edges: dict[tuple[str, str, str], EdgeFacts]
+) -> dict[tuple[str, str, str], EdgeFacts]:
+    """Fold rows of (s, kind, o, start?, end?, source?) into one record per fact."""
+    for r in rows:
+        key = (r["s"], r["kind"], r["o"])
         e = edges.get(key)
         if e is None:
             e = edges[key] = EdgeFacts(*key)
         if "start" in r:
-            e.start = min(e.start or str(r["start"]), str(r["start"]))
+            e.start = min(e.start or r["start"], r["start"])
         if "end" in r:
-            e.end = max(e.end or str(r["end"]), str(r["end"]))
+            e.end = max(e.end or r["end"], r["end"])
         if "source" in r:
-            _append(e.sources, str(r["source"]))
-    return list(edges.values())
+            _append(e.sources, r["source"])
+    return edges
+
+
+def edges_touching(
+    store: Store, iris: Sequence[str], kinds: Sequence[str]
+) -> dict[tuple[str, str, str], EdgeFacts]:
+    """The asserted relationships of the given kinds with an end in ``iris`` (either way),
+    with their dates and cited documents: one ring of a breadth-first walk, read from the
+    subject and object indexes, so its cost follows the ring's lines, not the graph's."""
+    text = with_kinds(query("map_ring"), kinds=[URIRef(k) for k in kinds])
+    stated: list[dict[str, str]] = []
+    described: list[dict[str, str]] = []
+    for batch in _batches(list(dict.fromkeys(iris))):
+        for r in store.select_strings(text, {"ids": batch}):
+            (stated if "g" in r else described).append(r)
+    edges = _merge_edges(stated, {})
+    _merge_edges((r for r in described if (r["s"], r["kind"], r["o"]) in edges), edges)
+    _sorted_sources(list(edges.values()))
+    return edges
 
 
 def sources(store: Store) -> list[SourceFacts]:
     """The loaded sources, by title."""
     out: dict[str, SourceFacts] = {}
-    for r in store.select(query("map_sources")):
-        g = str(r["g"])
+    graphs = store.graphs()
+    if not graphs:
+        return []
+    for r in store.select_strings(query("map_sources"), {"graphs": graphs}):
+        g = r["g"]
         if g not in out:
-            out[g] = SourceFacts(
-                g,
-                str(r["title"]),
-                str(r["issued"]) if "issued" in r else None,
-                str(r["generated"]) if "generated" in r else None,
-            )
+            out[g] = SourceFacts(g, r["title"], r.get("issued"), r.get("generated"))
     return sorted(out.values(), key=lambda s: s.title.lower())
 
 

@@ -96,6 +96,22 @@ def rows_of(result: object) -> list[Row]:
     return rows
 
 
+def strings_of(result: object) -> list[dict[str, str]]:
+    """SELECT solutions as rows of plain strings (``term.value``): no rdflib term is built."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError("expected a SELECT query")
+    names = [v.value for v in result.variables]
+    rows: list[dict[str, str]] = []
+    for solution in result:
+        row: dict[str, str] = {}
+        for name in names:
+            value = solution[name]
+            if value is not None:
+                row[name] = value.value
+        rows.append(row)
+    return rows
+
+
 def bool_of(result: object) -> bool:
     if not isinstance(result, ox.QueryBoolean):
         raise QueryError("expected an ASK query")
@@ -121,6 +137,11 @@ class OxigraphResults:
 
     def select(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> list[Row]:
         return rows_of(self._results(query, values))
+
+    def select_strings(
+        self, query: str, values: Mapping[str, Sequence[Node]] | None = None
+    ) -> list[dict[str, str]]:
+        return strings_of(self._results(query, values))
 
     def ask(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> bool:
         return bool_of(self._results(query, values))

@@ -138,6 +138,11 @@ class VersionedStore(Store):
     def select(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> list[Row]:
         return self._reader().select(query, values)
 
+    def select_strings(
+        self, query: str, values: Mapping[str, Sequence[Node]] | None = None
+    ) -> list[dict[str, str]]:
+        return self._reader().select_strings(query, values)
+
     def ask(self, query: str, values: Mapping[str, Sequence[Node]] | None = None) -> bool:
         return self._reader().ask(query, values)
 

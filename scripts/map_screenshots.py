@@ -26,7 +26,9 @@ SHOTS = [
     ("map-ego-care-inspectorate.png", "ego", "Care Inspectorate", 1, False),
     ("map-ego-care-inspectorate-open.png", "ego", "Care Inspectorate", 1, True),
     ("map-overlap.png", "overlap", None, 2, False),
+    ("map-diff.png", "diff", ("2020", "2024"), 0, False),
 ]
+"""The difference map (``/maps/diff?from=2020&to=2024``) is built from its two dates."""
 SETTLED = (
     "!!(window.govgraphMap && govgraphMap.drawn && govgraphMap.stable && govgraphMap.labelsSettled)"
 )
@@ -66,7 +68,13 @@ def main() -> None:
     with open_store(url) as st, offline_page(1400, 900) as (page, log):
         for name, kind, focus, depth, opened in SHOTS:
             html = tmp / f"{name}.html"
-            html.write_text(render_html(build_map(st, kind, focus=focus, depth=depth)), "utf-8")
+            if kind == "diff":
+                from govgraph.api.artefacts import diff_with_map
+
+                model = diff_with_map(st, *focus)[1]  # type: ignore[misc]
+            else:
+                model = build_map(st, kind, focus=focus, depth=depth)  # type: ignore[arg-type]
+            html.write_text(render_html(model), "utf-8")
             page.goto(html.as_uri())  # type: ignore[attr-defined]
             _wait(page)
             if opened:

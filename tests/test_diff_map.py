@@ -153,6 +153,22 @@ def test_the_legend_explains_the_colours(stores: tuple[Store, Store]) -> None:
     assert any("Red: only before" in n for n in model.notes)
 
 
+def test_the_link_legend_has_one_row_per_status(stores: tuple[Store, Store]) -> None:
+    """A row per kind and status made the 2020-2024 diff's legend 29 rows long (issue 16):
+    one row per status filters all its kinds, and says which in its tooltip."""
+    model = build_diff_map(*stores, IMPACT)
+    rows = model.edge_legend_rows()
+    assert [e.label for e, _ in rows] == [
+        f"Links {s}" for s in STATUSES if any(split_kind(k.key)[0] == s for k in model.edge_legend)
+    ]
+    assert len(rows) <= len(STATUSES) < len(model.edge_legend)
+    covered = sorted(int(i) for _, keys in rows for i in keys.split(","))
+    assert covered == list(range(len(model.edge_legend)))
+    assert "reports to" in next(e.comment for e, _ in rows if e.label == "Links changed")
+    html = render_html(model)
+    assert html.count('data-filter="kind"') == len(rows)
+
+
 def test_it_renders_with_the_map_template_offline_and_escaped(
     stores: tuple[Store, Store],
 ) -> None:

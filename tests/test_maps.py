@@ -232,7 +232,7 @@ def test_every_kind_renders_one_self_contained_file(hostile: Store, kind: str) -
     parser.feed(html)
     offsite = [r for r in parser.refs if not r[2].startswith(("data:", "#"))]
     assert offsite == []
-    assert parser.tags.count("script") == 3  # data, vis-network, map.js: all inline
+    assert parser.tags.count("script") == 4  # data, preview, vis-network, map.js: all inline
     assert "link" not in parser.tags and "iframe" not in parser.tags
     assert re.findall(r"url\((?!\"?data:)", html) == []
     assert "default-src 'none'" in html
@@ -253,8 +253,9 @@ def test_names_and_descriptions_are_escaped_on_every_kind(hostile: Store, kind: 
         assert "&lt;img src=x onerror=alert(1)&gt;" in html  # in the title, escaped
 
 
-def test_map_js_never_writes_html() -> None:
-    js = (Path(__file__).parents[1] / "visualisations" / "static" / "map.js").read_text()
+@pytest.mark.parametrize("script", ["map.js", "preview.js"])
+def test_map_js_never_writes_html(script: str) -> None:
+    js = (Path(__file__).parents[1] / "visualisations" / "static" / script).read_text()
     code = re.sub(r"/\*.*?\*/", "", js, flags=re.S)
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in code

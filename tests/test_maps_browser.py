@@ -125,7 +125,7 @@ def test_hostile_names_never_execute_in_any_map_kind(
                 " [onerror], [onload], [onmouseover], [onclick]').length,"
                 " document.querySelectorAll('script').length]"
             )
-            assert injected == [0, 3], kind
+            assert injected == [0, 4], kind  # data, preview, vis-network, map.js
             links = page.evaluate(  # type: ignore[attr-defined]
                 "Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))"
             )

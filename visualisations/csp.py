@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 
 INLINE_SCRIPTS: tuple[tuple[str, ...], ...] = (
+    ("static", "preview.js"),
     ("static", "vis-network", "vis-network.min.js"),
     ("static", "map.js"),
     ("static", "report.js"),

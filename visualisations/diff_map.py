@@ -100,6 +100,31 @@ class DiffMapModel(MapModel):
             )
         return out
 
+    def edge_legend_rows(self) -> list[tuple[LegendEntry, str]]:
+        """One row per status (removed, added, changed, unchanged links), not one per kind
+        and status: 29 rows on the 2020-2024 diff. Each row filters all its kinds; its
+        tooltip lists them with their counts, and a link's own tooltip names its kind."""
+        by_status: dict[str, list[tuple[int, LegendEntry]]] = defaultdict(list)
+        for i, e in enumerate(self.edge_legend):
+            by_status[split_kind(e.key)[0]].append((i, e))
+        rows = []
+        for status, (_, colour, comment) in STATUSES.items():
+            members = by_status.get(status)
+            if not members:
+                continue
+            kinds = "; ".join(
+                f"{ontology.label(URIRef(split_kind(e.key)[1]))} {e.count}" for _, e in members
+            )
+            entry = LegendEntry(
+                DIFF + status,
+                f"Links {status}",
+                colour,
+                sum(e.count for _, e in members),
+                f"{comment} {kinds}",
+            )
+            rows.append((entry, ",".join(str(i) for i, _ in members)))
+        return rows
+
 
 def edge_kind(status: str, kind: str) -> str:
     """The legend key of a link: its status and relationship kind (a property IRI)."""

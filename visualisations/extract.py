@@ -7,6 +7,7 @@ on every map.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -73,20 +74,12 @@ def nodes_for(
 def canonical_edges(facts: Iterable[q.EdgeFacts], as_of: str | None) -> list[MapEdge]:
     """One edge per fact: a relationship stated both ways (``sponsors`` and ``sponsoredBy``,
     or a symmetric ``partnerOf`` from each side) is drawn once."""
-    m = ontology.model()
     seen: set[tuple[str, str, str]] = set()
     out: list[MapEdge] = []
     for f in sorted(facts, key=lambda f: (f.subject, f.kind, f.object)):
         if f.subject == f.object or not live(f.start, f.end, as_of):
             continue
-        prop = m.properties.get(URIRef(f.kind))
-        mirror = (
-            f.kind
-            if prop is not None and prop.is_symmetric
-            else str(prop.inverse)
-            if prop is not None and prop.inverse is not None
-            else None
-        )
+        mirror = _mirror(f.kind)
         if (f.subject, f.kind, f.object) in seen or (
             mirror and (f.object, mirror, f.subject) in seen
         ):
@@ -94,6 +87,18 @@ def canonical_edges(facts: Iterable[q.EdgeFacts], as_of: str | None) -> list[Map
         seen.add((f.subject, f.kind, f.object))
         out.append(MapEdge(f.subject, f.object, f.kind, tuple(f.sources), f.start, f.end))
     return out
+
+
+@lru_cache(maxsize=512)
+def _mirror(kind: str) -> str | None:
+    """The kind a fact stated the other way round would have: itself when symmetric, its
+    inverse, or None (memoised: a map reads tens of thousands of facts of a few dozen kinds)."""
+    prop = ontology.model().properties.get(URIRef(kind))
+    if prop is not None and prop.is_symmetric:
+        return kind
+    if prop is not None and prop.inverse is not None:
+        return str(prop.inverse)
+    return None
 
 
 def within(edges: Iterable[MapEdge], ids: set[str]) -> list[MapEdge]:

@@ -7,20 +7,22 @@ map) register themselves in :data:`KINDS` with :func:`register`.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import URIRef
 
 from govgraph.graph import map_queries as q
 from govgraph.graph.errors import NotFound, QueryError
+from govgraph.graph.overlaps import data_version
 from govgraph.graph.scope import one_hop
 from govgraph.graph.store import Store
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG
 from govgraph.visualisations import extract as x
-from govgraph.visualisations.model import MapEdge, MapModel, MapNode
+from govgraph.visualisations.model import MapEdge, MapModel, MapNode, Source
 
 LANDSCAPE_CLASSES = (GG.Organisation, GG.Group, GG.Fund, GG.Programme)
 """What the landscape map draws: bodies and groups, and the funds and programmes they run.
@@ -93,25 +95,24 @@ def _title_name(nodes: dict[str, MapNode], iri: str) -> str:
 
 @register("landscape")
 def landscape(store: Store, req: MapRequest) -> MapModel:
-    """Every organisation and group, coloured by type, with every relationship between them."""
-    named = q.named_entities_of(store, [str(c) for c in LANDSCAPE_CLASSES])
-    all_edges = x.canonical_edges(
-        q.relationship_edges(store, x.relationship_kind_iris()), req.as_of
-    )
-    if req.scope == "scotland":
-        scoped = _in_scope(store, set(named), all_edges)
-        named = {iri: name for iri, name in named.items() if iri in scoped}
-    nodes = x.nodes_for(store, named, req.as_of, str(GG.Organisation))
-    if req.focus and req.focus not in nodes:
+    """Every organisation and group, coloured by type, with every relationship between them.
+    Its tables are read once per data version (and date and scope), then served from there:
+    only the focus differs from one request to the next."""
+    key = (id(store), data_version(store), req.as_of, req.scope)
+    with _TABLES_LOCK:
+        tables = _TABLES.get(key)
+    if tables is None:
+        tables = _landscape_tables(store, req)
+        with _TABLES_LOCK:
+            _TABLES[key] = tables
+            while len(_TABLES) > _TABLES_KEPT:
+                _TABLES.pop(next(iter(_TABLES)))
+    nodes, edges, srcs, hidden = tables
+    if req.focus and req.focus not in {n.id for n in nodes}:
         raise NotFound(f"no organisation {req.focus} on the landscape map")
-    edges = x.within(all_edges, set(nodes))
-    hidden = _aggregated(store)
-    _count_hidden(nodes, all_edges, hidden)
-    _weigh(nodes, edges)
-    srcs = x.sources(store)
     notes = (
         (
-            f"Registered care services ({len(hidden):,}) are counted on their providers and "
+            f"Registered care services ({hidden:,}) are counted on their providers and "
             "regulator, not drawn: open a provider's ego map to see its services.",
         )
         if hidden
@@ -121,12 +122,36 @@ def landscape(store: Store, req: MapRequest) -> MapModel:
         kind="landscape",
         title="Governance landscape",
         subtitle=x.subtitle(len(nodes), len(edges), srcs, req.as_of),
-        nodes=list(nodes.values()),
-        edges=edges,
-        sources=srcs,
+        nodes=[replace(n) for n in nodes],  # build_map places and links its own copies
+        edges=list(edges),
+        sources=list(srcs),
         focus=req.focus,
         notes=notes,
     )
+
+
+_Tables = tuple[tuple[MapNode, ...], tuple[MapEdge, ...], tuple[Source, ...], int]
+_TABLES: dict[tuple[object, ...], _Tables] = {}
+_TABLES_LOCK = threading.Lock()
+_TABLES_KEPT = 4
+"""Landscapes kept (data version x date x scope): the current one and a few dates."""
+
+
+def _landscape_tables(store: Store, req: MapRequest) -> _Tables:
+    """The landscape's nodes, edges and sources: the whole-graph reads, once per version."""
+    named = q.named_entities_of(store, [str(c) for c in LANDSCAPE_CLASSES])
+    all_edges = x.canonical_edges(
+        q.relationship_edges(store, x.relationship_kind_iris()), req.as_of
+    )
+    if req.scope == "scotland":
+        scoped = _in_scope(store, set(named), all_edges)
+        named = {iri: name for iri, name in named.items() if iri in scoped}
+    nodes = x.nodes_for(store, named, req.as_of, str(GG.Organisation))
+    edges = x.within(all_edges, set(nodes))
+    hidden = _aggregated(store)
+    _count_hidden(nodes, all_edges, hidden)
+    _weigh(nodes, edges)
+    return tuple(nodes.values()), tuple(edges), tuple(x.sources(store)), len(hidden)
 
 
 def _in_scope(store: Store, drawable: set[str], edges: Iterable[MapEdge]) -> set[str]:
@@ -248,24 +273,13 @@ def accountability(store: Store, req: MapRequest) -> MapModel:
 def ego(store: Store, req: MapRequest) -> MapModel:
     """A focus and everything within ``depth`` relationships of it, care services included."""
     focus = _need_focus("ego", req)
-    all_edges = x.canonical_edges(
-        q.relationship_edges(store, x.relationship_kind_iris()), req.as_of
-    )
-    outside = out_of_scope(store, req.scope, req.as_of, via_services=True) - {focus}
+    every, outside = _ego_walk(store, focus, req)
     step: dict[str, set[str]] = defaultdict(set)
-    for e in all_edges:
-        if e.source in outside or e.target in outside:
-            continue
-        step[e.source].add(e.target)
-        step[e.target].add(e.source)
+    for a, near in every.items():
+        if a not in outside:
+            step[a].update(near - outside)
     hops = _walk(focus, step, req.depth)
-    dropped = 0
-    if outside:
-        every: dict[str, set[str]] = defaultdict(set)
-        for e in all_edges:
-            every[e.source].add(e.target)
-            every[e.target].add(e.source)
-        dropped = len(set(_walk(focus, every, req.depth)) & outside)
+    dropped = len(set(_walk(focus, every, req.depth)) & outside) if outside else 0
     notes: tuple[str, ...] = ()
     if len(hops) > MAX_EGO_NODES:
         keep = sorted(hops, key=lambda n: (hops[n], -len(step[n]), n))[:MAX_EGO_NODES]
@@ -279,7 +293,7 @@ def ego(store: Store, req: MapRequest) -> MapModel:
         raise NotFound(f"no entity {focus} (or it did not exist at the date asked for)")
     for n in nodes.values():
         n.level = hops[n.id]
-    edges = x.within(all_edges, set(nodes))
+    edges = x.within(every.edges, set(nodes))
     _weigh(nodes, edges)
     nodes[focus].weight += max(5.0, len(nodes) / 10)
     srcs = x.sources(store)
@@ -297,6 +311,45 @@ def ego(store: Store, req: MapRequest) -> MapModel:
             *_scope_note(dropped),
         ),
     )
+
+
+class _Adjacency(dict[str, set[str]]):
+    """Who is linked to whom (either way) by the live lines read so far, and those lines."""
+
+    edges: list[MapEdge]
+
+
+def _ego_walk(store: Store, focus: str, req: MapRequest) -> tuple[_Adjacency, set[str]]:
+    """A bounded breadth-first walk from the focus, one batched query per ring
+    (``map_queries.edges_touching``): every entity within ``depth`` lines of it, whatever
+    the scope, has all its lines read, so the hop counts, the scope test and the lines among
+    the kept entities are exactly those of the whole graph, at the cost of the
+    neighbourhood. Returns the adjacency and the bodies out of scope (never the focus)."""
+    kinds = x.relationship_kind_iris()
+    facts: dict[tuple[str, str, str], q.EdgeFacts] = {}
+    every = _Adjacency()
+    frontier, seen = [focus], {focus}
+    for _ in range(req.depth + 1):
+        facts.update(q.edges_touching(store, frontier, kinds))
+        live = x.canonical_edges(facts.values(), req.as_of)
+        every = _Adjacency()
+        for e in live:
+            every.setdefault(e.source, set()).add(e.target)
+            every.setdefault(e.target, set()).add(e.source)
+        every.edges = live
+        frontier = sorted({m for n in frontier for m in every.get(n, ())} - seen)
+        seen.update(frontier)
+    if req.scope == "all":
+        return every, set()
+    # expanded: within depth; `frontier` is the ring beyond, whose lines were not read
+    expanded = seen - set(frontier)
+    bodies = q.kinds_among(store, sorted(expanded), [str(c) for c in LANDSCAPE_CLASSES])
+    core = q.scope_core(store, sorted(seen))
+    drawable = q.kinds_among(
+        store, sorted(core), [str(c) for c in (*LANDSCAPE_CLASSES, *AGGREGATED_CLASSES)]
+    )
+    near = one_hop(core & drawable, ((e.source, e.target) for e in every.edges))
+    return every, (bodies - near) - {focus}
 
 
 def _restrict(

@@ -8,11 +8,13 @@ writes the same HTML to a file.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 from govgraph.graph import map_queries
 from govgraph.graph.errors import NotFound, QueryError
 from govgraph.graph.organisations import iri_for
+from govgraph.graph.overlaps import data_version
 from govgraph.graph.scope import SCOPES
 from govgraph.graph.search import RANKS, Hit, index_for
 from govgraph.graph.store import Store
@@ -153,10 +155,30 @@ def render_map(
     served: bool = False,
     scope: str = "scotland",
 ) -> str:
-    """``render_html(build_map(...))``: what ``/maps/{kind}`` and ``govgraph map`` return."""
-    return render_html(
+    """``render_html(build_map(...))``: what ``/maps/{kind}`` and ``govgraph map`` return.
+    The landscape is kept as written, per data version: it draws the whole graph, so it is
+    built once for a version (and date, scope and focus) and then served from here."""
+    key = None
+    if kind == "landscape":
+        key = (id(store), data_version(store), focus, as_of, served, scope)
+        with _PAGES_LOCK:
+            if key in _PAGES:
+                return _PAGES[key]
+    html = render_html(
         build_map(store, kind, focus=focus, depth=depth, as_of=as_of, served=served, scope=scope)
     )
+    if key is not None:
+        with _PAGES_LOCK:
+            _PAGES[key] = html
+            while len(_PAGES) > _PAGES_KEPT:
+                _PAGES.pop(next(iter(_PAGES)))
+    return html
+
+
+_PAGES: dict[tuple[object, ...], str] = {}
+_PAGES_LOCK = threading.Lock()
+_PAGES_KEPT = 8
+"""Landscape pages kept (a few megabytes each at 10,000 bodies)."""
 
 
 # The overlap map kind lives with the overlap report, the route-map kind with route maps;

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from rdflib import URIRef
@@ -209,6 +210,11 @@ class MapModel:
             Counter({k: n for k, n in counts.items() if k not in self.edge_terms})
         )
 
+    def edge_legend_rows(self) -> list[tuple[LegendEntry, str]]:
+        """The legend's relationship rows, each with the indexes (comma-separated) of the
+        :attr:`edge_legend` entries its filter box turns on and off: one each here."""
+        return [(e, str(i)) for i, e in enumerate(self.edge_legend)]
+
     def relationship(self, kind: str) -> str:
         """The ontology property an edge kind stands for (the difference map encodes a
         status in its kinds; its model overrides this)."""
@@ -241,5 +247,11 @@ def legend_entries(counts: Counter[str]) -> list[LegendEntry]:
 
 
 def most_specific_type(types: Iterable[str], default: str) -> str:
+    return _most_specific(tuple(types), default)
+
+
+@lru_cache(maxsize=4096)
+def _most_specific(types: tuple[str, ...], default: str) -> str:
+    """Memoised: a map of 10,000 bodies has a few dozen distinct type lists."""
     best = ontology.most_specific(URIRef(t) for t in types)
     return str(best) if best is not None else default

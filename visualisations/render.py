@@ -53,6 +53,7 @@ def script_json(value: Any) -> str:
 @cache
 def _assets() -> dict[str, str]:
     out = {
+        "preview_js": package_text("static", "preview.js"),
         "vis_js": package_text("static", "vis-network", "vis-network.min.js"),
         "map_js": package_text("static", "map.js"),
         "map_css": package_text("static", "map.css"),
@@ -238,8 +239,10 @@ def render_html(model: MapModel) -> str:
         model=model,
         node_legend=model.node_legend,
         edge_legend=model.edge_legend,
+        edge_rows=model.edge_legend_rows(),
         data_json=Markup(script_json(data)),
         served=data["served"],
+        preview_js=Markup(assets["preview_js"]),
         vis_js=Markup(assets["vis_js"]),
         map_js=Markup(assets["map_js"]),
         map_css=Markup(assets["map_css"]),

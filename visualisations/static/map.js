@@ -5,8 +5,9 @@
 (function () {
   "use strict";
 
+function main() {
   const started = performance.now();
-  const data = JSON.parse(document.getElementById("govgraph-map-data").textContent);
+  const data = window.govgraphMapData || JSON.parse(document.getElementById("govgraph-map-data").textContent);
   const N = data.nodes;
   const E = data.edges;
   const count = N.label.length;
@@ -234,6 +235,19 @@
     });
     if (live.length) nodes.update(live);
   }
+  // Font and label changes (the zoom bands, the collision pass) go straight to vis's nodes:
+  // a DataSet update re-derives every node's and edge's state (value range, clusters,
+  // visible sets), a second or more per pass on a 10,000-node map, where a label's font
+  // needs none of it. vis applies a later DataSet update as a delta, so nothing reverts them.
+  function updateFonts(list) {
+    const body = network.body;
+    list.forEach(function (u) {
+      Object.assign(visNodes[u.id], u);
+      const node = nodePresent[u.id] ? body.nodes[u.id] : null;
+      if (node) node.setOptions(u);
+    });
+    if (list.length) network.body.emitter.emit("_requestRedraw");  // drawn next frame
+  }
   function updateEdges(list) {
     const live = list.filter(function (u) { visEdges[u.id].hidden = u.hidden; return edgePresent[u.id]; });
     if (live.length) edges.update(live);
@@ -289,7 +303,7 @@
         updates.push(update);
       }
     }
-    if (updates.length) updateNodes(updates);
+    if (updates.length) updateFonts(updates);
     clusters.forEach(function (c, k) {
       const id = clusterOpen[k] ? "close-" + c.id : c.id;
       if (nodes.get(id)) nodes.update({ id: id, font: { size: clusterFont() } });
@@ -337,11 +351,14 @@
       else kept.push(b);
     });
     if (!hide.length) return false;
-    updateNodes(hide.map(function (i) { suppressed.add(i); font[i] = 1; return { id: i, font: { size: 1 } }; }));
+    updateFonts(hide.map(function (i) { suppressed.add(i); font[i] = 1; return { id: i, font: { size: 1 } }; }));
     return true;
   }
   api.placeLabels = placeLabels;
   api.labelsSettled = false;
+  // A map laid out in Python is already fitted: its zoom band's fonts are set before the
+  // first draw, so that draw shows the labels and the collision pass has only to hide.
+  if (!data.physics && count > 0) fitLabels();
   network.on("afterDrawing", function () {
     fitLabels();
     const changed = placeLabels();
@@ -349,6 +366,11 @@
     if (!changed && !api.drawn) {
       api.drawn = true;
       api.drawnAt = performance.now();
+      // the interactive map is drawn: the preview (preview.js) gives way
+      ["map-preview", "map-preview-note"].forEach(function (id) {
+        const node = document.getElementById(id);
+        if (node) node.parentNode.removeChild(node);
+      });
     }
   });
   api.firstFrameNodes = network.body.nodeIndices.length;
@@ -365,14 +387,14 @@
     const nodeUpdates = [];
     for (let i = 0; i < count; i++) {
       const hidden = !groupOn[N.group[i]];
-      if (visNodes[i].hidden !== hidden) {
+      if (Boolean(visNodes[i].hidden) !== hidden) {  // unset means shown: no update
         nodeUpdates.push({ id: i, hidden: hidden });
       }
     }
     const edgeUpdates = [];
     for (let j = 0; j < edgeCount; j++) {
       const hidden = !kindOn[E.kind[j]];
-      if (visEdges[j].hidden !== hidden) {
+      if (Boolean(visEdges[j].hidden) !== hidden) {
         edgeUpdates.push({ id: j, hidden: hidden });
       }
     }
@@ -380,10 +402,12 @@
     if (edgeUpdates.length) updateEdges(edgeUpdates);
   }
   const boxes = document.querySelectorAll("input[data-filter]");
+  // a legend row filters one legend entry, or several (the difference map's rows by status)
+  function keysOf(box) { return box.dataset.key.split(",").map(Number); }
   function sync() {
     boxes.forEach(function (box) {
       const on = box.dataset.filter === "group" ? groupOn : kindOn;
-      on[Number(box.dataset.key)] = box.checked;
+      keysOf(box).forEach(function (k) { on[k] = box.checked; });
     });
     applyFilters();
   }
@@ -399,7 +423,7 @@
   function showGroup(g) {
     if (groupOn[g]) return;
     boxes.forEach(function (box) {
-      if (box.dataset.filter === "group" && Number(box.dataset.key) === g) box.checked = true;
+      if (box.dataset.filter === "group" && keysOf(box).indexOf(g) >= 0) box.checked = true;
     });
     sync();
   }
@@ -700,7 +724,7 @@
     boxes.forEach(function (box) {
       const list = box.dataset.filter === "group" ? data.groups : data.kinds;
       const off = box.dataset.filter === "group" ? hide : hidek;
-      box.checked = !off.has(localName(list[Number(box.dataset.key)].key));
+      box.checked = !keysOf(box).some(function (k) { return off.has(localName(list[k].key)); });
     });
     sync();
     (q.get("open") || "").split(",").forEach(function (id) {
@@ -809,4 +833,9 @@
       location.assign(url.toString());  // the server redraws the map for that date
     });
   }
+}
+
+  // A big map's preview (preview.js) is painted first; vis builds after that frame.
+  if (window.govgraphPreview) requestAnimationFrame(function () { setTimeout(main, 0); });
+  else main();
 })();

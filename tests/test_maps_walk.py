@@ -1,0 +1,125 @@
+"""Issue 20 item 1: maps from bounded walks. The ego map reads the focus's neighbourhood ring
+by ring (never every relationship in the graph), the landscape's tables are read once per
+data version, and the bulk reads take plain strings from the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pytest
+from rdflib.term import Node
+
+from govgraph.graph.map_queries import relationship_edges
+from govgraph.graph.queries import query
+from govgraph.graph.store import Row, Store
+from govgraph.ontology.terms import ID
+from govgraph.visualisations import extract, layout
+from govgraph.visualisations.kinds import LANDSCAPE_CLASSES, MapRequest, out_of_scope
+from govgraph.visualisations.maps import build_map
+
+
+@pytest.fixture(autouse=True)
+def layout_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(layout.CACHE_ENV, str(tmp_path / "cache"))
+    layout.clear_memory_cache()
+
+
+class Recording:
+    """A store that notes the text of every SELECT it runs (and delegates the rest)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.texts: list[str] = []
+
+    def select(self, text: str, values: Mapping[str, Sequence[Node]] | None = None) -> list[Row]:
+        self.texts.append(text)
+        return self._store.select(text, values)
+
+    def select_strings(
+        self, text: str, values: Mapping[str, Sequence[Node]] | None = None
+    ) -> list[dict[str, str]]:
+        self.texts.append(text)
+        return self._store.select_strings(text, values)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+
+@pytest.fixture
+def recording(bundled: Store) -> Iterator[Recording]:
+    yield Recording(bundled)
+
+
+def _whole_graph(texts: list[str]) -> list[str]:
+    whole = {query("map_edges"), query("map_scope_core").replace("#IDS", "")}
+    return [t for t in texts if t in whole]
+
+
+@pytest.mark.parametrize("scope", ["scotland", "all"])
+def test_the_ego_map_reads_only_the_neighbourhood(recording: Recording, scope: str) -> None:
+    model = build_map(recording, "ego", focus="care-inspectorate", depth=1, scope=scope)  # type: ignore[arg-type]
+    assert len(model.nodes) > 500
+    assert _whole_graph(recording.texts) == []
+
+
+def _reference_ego(store: Store, focus: str, depth: int, scope: str) -> tuple[set[str], int]:
+    """The ego map's entities and lines as read from the whole graph (the old way)."""
+    edges = extract.canonical_edges(
+        relationship_edges(store, extract.relationship_kind_iris()), None
+    )
+    outside = out_of_scope(store, scope, via_services=True) - {focus}
+    step: dict[str, set[str]] = {}
+    for e in edges:
+        if e.source in outside or e.target in outside:
+            continue
+        step.setdefault(e.source, set()).add(e.target)
+        step.setdefault(e.target, set()).add(e.source)
+    seen, frontier = {focus}, [focus]
+    for _ in range(depth):
+        frontier = [m for n in frontier for m in step.get(n, ()) if m not in seen]
+        seen.update(frontier)
+    return seen, len(outside)
+
+
+@pytest.mark.parametrize(
+    ("focus", "depth", "scope"),
+    [
+        ("care-inspectorate", 1, "scotland"),
+        ("inverclyde-council", 2, "scotland"),
+        ("scottish-government", 1, "scotland"),
+        ("scottish-government", 2, "all"),
+    ],
+)
+def test_the_bounded_walk_finds_what_the_whole_graph_says(
+    bundled: Store, focus: str, depth: int, scope: str
+) -> None:
+    iri = str(ID[focus])
+    model = build_map(bundled, "ego", focus=focus, depth=depth, scope=scope)
+    reached, _ = _reference_ego(bundled, iri, depth, scope)
+    assert {n.id for n in model.nodes} <= reached
+    assert len(model.nodes) >= 0.9 * len(reached)  # the unnamed are not drawn
+    drawn = {n.id for n in model.nodes}
+    every = extract.canonical_edges(
+        relationship_edges(bundled, extract.relationship_kind_iris()), None
+    )
+    assert model.edges == extract.within(every, drawn)
+
+
+def test_the_landscape_is_read_once_per_data_version(recording: Recording) -> None:
+    build_map(recording, "landscape")  # type: ignore[arg-type]
+    first = len(_whole_graph(recording.texts))
+    assert first >= 1
+    again = build_map(recording, "landscape", focus="care-inspectorate", served=True)  # type: ignore[arg-type]
+    assert len(_whole_graph(recording.texts)) == first
+    assert again.focus == str(ID["care-inspectorate"])
+    assert all(n.url for n in again.nodes)
+    plain = build_map(recording, "landscape")  # type: ignore[arg-type]
+    assert not any(n.url for n in plain.nodes)  # a cached table is never changed by a caller
+
+
+def test_bulk_reads_are_plain_strings(bundled: Store) -> None:
+    classes = [c for c in LANDSCAPE_CLASSES]
+    rows = bundled.select_strings(query("map_nodes"), {"classes": classes})
+    assert rows and all(type(v) is str for r in rows[:50] for v in r.values())
+    assert MapRequest(None, 1, None).scope == "scotland"
