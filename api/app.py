@@ -129,7 +129,7 @@ def create_app(
         Route("/ontology", ontology_endpoint, methods=["GET", "HEAD"]),
         Route("/maps/diff", diff_map_endpoint(store, costly), methods=["GET"]),
         Route("/maps/{kind}", maps_endpoint(store), methods=["GET"]),
-        Route("/reports/overlaps", overlaps_endpoint(store, findings), methods=["GET"]),
+        Route("/reports/overlaps", overlaps_endpoint(store, findings, costly), methods=["GET"]),
         Route("/reports/diff", diff_report_endpoint(store, costly), methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]

@@ -14,7 +14,7 @@ from govgraph.api.pages import Endpoint
 from govgraph.graph.core.numbers import decimal_number, whole_number
 from govgraph.graph.entities import check_date
 from govgraph.graph.errors import GovgraphError, QueryError
-from govgraph.graph.overlaps import FindingsCache
+from govgraph.graph.overlaps import FindingsCache, check_kinds, filter_findings
 from govgraph.graph.store import Store
 from govgraph.visualisations.csp import file_policy
 from govgraph.visualisations.maps import render_map
@@ -50,8 +50,11 @@ def maps_endpoint(store: Store) -> Endpoint:
     return endpoint
 
 
-def overlaps_endpoint(store: Store, cache: FindingsCache) -> Endpoint:
-    """Findings are computed once per data version (the cache), never per request."""
+def overlaps_endpoint(store: Store, cache: FindingsCache, costly: Costly) -> Endpoint:
+    """Findings are computed once per data version (the cache), never per request; at a
+    date (``asOf``) once per date and version, in a costly child (a snapshot is cut), the
+    same findings the CLI's ``--as-of`` and GraphQL's ``asOf`` give."""
+    from govgraph.api.scenario_types import findings_as_of
 
     async def endpoint(request: Request) -> Response:
         params = request.query_params
@@ -63,13 +66,20 @@ def overlaps_endpoint(store: Store, cache: FindingsCache) -> Endpoint:
         kinds = params.getlist("kind") or None
         try:
             min_score = decimal_number(params.get("minScore", "0"))
-            findings = await run_in_threadpool(
-                cache.get, store, kinds=kinds, min_score=min_score, first=None
-            )
-            body = await run_in_threadpool(partial(render, findings, fmt, served=True))
         except ValueError:
             return error_response(QueryError("minScore must be a number"), request=request)
-        except QueryError as exc:
+        try:
+            check_kinds(kinds)
+            day = check_date(params.get("asOf") or None)
+            if day is None:
+                findings = await run_in_threadpool(
+                    cache.get, store, kinds=kinds, min_score=min_score, first=None
+                )
+            else:
+                every = await costly.cached("findings at a date", store, findings_as_of, day)
+                findings = filter_findings(every, kinds=kinds, min_score=min_score)
+            body = await run_in_threadpool(partial(render, findings, fmt, served=True, as_of=day))
+        except GovgraphError as exc:
             return error_response(exc, request=request)
         headers = {"Content-Security-Policy": FILE_CSP} if fmt == "html" else {}
         return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)

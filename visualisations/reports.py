@@ -48,23 +48,39 @@ def render(
     timestamp: bool = True,
     interactive_map: bool = True,
     served: bool = False,
+    as_of: str | None = None,
 ) -> bytes:
     """The report in ``fmt`` (html, md, csv or json) as UTF-8 bytes. ``served``: the HTML is
     answered by the API, so bodies link to their entity pages and the page back home (a
-    file written to disk keeps plain names: its links would lead nowhere)."""
+    file written to disk keeps plain names: its links would lead nowhere). ``as_of``: the
+    date the findings describe (None: the landscape as loaded), stated in every format
+    but CSV, so a reader never mistakes a past landscape for today's."""
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None
+    covers = covers_text(as_of)
     if fmt == "json":
-        meta: dict[str, Any] = {"title": TITLE, "counts": dict(sorted(_counts(findings).items()))}
+        meta: dict[str, Any] = {
+            "title": TITLE,
+            "counts": dict(sorted(_counts(findings).items())),
+            "asOf": as_of,
+            "covers": covers,
+        }
         if generated:
             meta["generated"] = generated
         return to_json(findings, meta).encode("utf-8")
     if fmt == "csv":
         return _csv(findings).encode("utf-8")
     if fmt == "md":
-        return _markdown(findings, generated).encode("utf-8")
+        return _markdown(findings, generated, covers).encode("utf-8")
     if fmt == "html":
-        return _html(findings, generated, interactive_map, served).encode("utf-8")
+        return _html(findings, generated, interactive_map, served, covers, as_of).encode("utf-8")
     raise QueryError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def covers_text(as_of: str | None) -> str:
+    """The header line saying which landscape the findings describe."""
+    if as_of:
+        return f"The landscape as it stood on {as_of}: bodies and lines not valid then are out."
+    return "The landscape as loaded: every body and line, current or past."
 
 
 def _counts(findings: Sequence[Finding]) -> Counter[str]:
@@ -115,9 +131,9 @@ def _md(text: str) -> str:
     return _MD_BLOCK.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
 
 
-def _markdown(findings: Sequence[Finding], generated: str | None) -> str:
+def _markdown(findings: Sequence[Finding], generated: str | None, covers: str) -> str:
     counts = _counts(findings)
-    lines = [f"# {TITLE}", ""]
+    lines = [f"# {TITLE}", "", _md(covers), ""]
     if generated:
         lines += [f"Generated {generated}.", ""]
     lines += ["## Summary", "", "| Finding | Count |", "| --- | ---: |"]
@@ -188,7 +204,12 @@ def _summary(findings: Sequence[Finding]) -> list[dict[str, Any]]:
 
 
 def _html(
-    findings: Sequence[Finding], generated: str | None, interactive: bool, served: bool = False
+    findings: Sequence[Finding],
+    generated: str | None,
+    interactive: bool,
+    served: bool = False,
+    covers: str = "",
+    as_of: str | None = None,
 ) -> str:
     from govgraph.visualisations.render import render_html
     from govgraph.visualisations.report_map import network_svg, overlap_map
@@ -212,6 +233,8 @@ def _html(
     return template.render(
         title=TITLE,
         generated=generated,
+        covers=covers,
+        as_of=as_of,
         total=len(findings),
         kinds_found=sum(1 for k in KINDS if counts[k]),
         summary=_summary(findings),
