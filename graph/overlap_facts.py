@@ -96,6 +96,8 @@ class Facts:
     """property IRI -> (subject, object, graph) as asserted, sorted."""
     edge_citations: dict[Edge, list[Cited]] = field(default_factory=lambda: defaultdict(list))
     entity_citations: dict[str, list[Cited]] = field(default_factory=lambda: defaultdict(list))
+    statutory: dict[Edge, str] = field(default_factory=dict)
+    """stated triple -> the Act and section its relationship gives (gg:statutoryBasis)."""
     documents: dict[str, str] = field(default_factory=dict)
     """document or dataset IRI -> title."""
     source_documents: set[str] = field(default_factory=set)
@@ -338,6 +340,7 @@ def fetch(store: Store) -> Facts:
         GG.citation,
         GG.document,
         GG.locator,
+        GG.statutoryBasis,
     )
     jobs += [_scan(prop) for prop in citation_properties]
     tables = (
@@ -371,9 +374,14 @@ def fetch(store: Store) -> Facts:
         found = [(s, o, sys.intern(str(g))) for g in graphs for s, o in next(results)]
         if found:
             facts.edges[p] = sorted(found)
-    kind_of, subject_of, object_of, cited, document_of, locator_of = (
+    kind_of, subject_of, object_of, cited, document_of, locator_of, basis_of = (
         _values(next(results)) for _ in citation_properties
     )
+    for x, bases in basis_of.items():  # a line set by an Act: an expected pattern
+        for k in kind_of.get(x, ()):
+            for s in subject_of.get(x, ()):
+                for o in object_of.get(x, ()):
+                    facts.statutory[(s, sys.intern(k), o)] = bases[0]
     for x, citations in cited.items():
         places = [
             (d, locator)
@@ -396,7 +404,7 @@ def fetch(store: Store) -> Facts:
             for place in places:
                 if place not in cites:
                     cites.append(place)
-    del kind_of, subject_of, object_of, cited, document_of, locator_of
+    del kind_of, subject_of, object_of, cited, document_of, locator_of, basis_of
     for d, title, document in next(results):
         facts.documents.setdefault(d, title)
         if document == "true":
