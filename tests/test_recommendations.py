@@ -127,7 +127,9 @@ def test_keep_bodies_with_a_standing_of_their_own(store: Store) -> None:
     assert "job of its own" in of(found, "rationalisation")[0].explanation
 
 
-OVERSEERS = named(("auditor", "StatutoryBody"), ("commission", "StatutoryBody"), ("x", "PublicBody"))
+OVERSEERS = named(
+    ("auditor", "StatutoryBody"), ("commission", "StatutoryBody"), ("x", "PublicBody")
+)
 
 
 def test_stop_duplicate_reporting_when_two_oversee_one_body(store: Store) -> None:
