@@ -26,7 +26,9 @@ from govgraph.api.artefacts import (
     diff_report_endpoint,
     maps_endpoint,
     overlaps_endpoint,
+    recommendation_endpoint,
 )
+from govgraph.api.compare_page import compare_endpoint
 from govgraph.api.context import Context
 from govgraph.api.costly import Costly
 from govgraph.api.front_door import (
@@ -122,6 +124,7 @@ def create_app(
         Route("/", home_endpoint(store, findings), methods=["GET", "HEAD"]),
         Route("/organisations", organisations_endpoint(), methods=["GET", "HEAD"]),
         Route("/search", search_endpoint(), methods=["GET", "HEAD"]),
+        Route("/compare", compare_endpoint(), methods=["GET", "HEAD"]),
         Route("/maps", maps_index_endpoint(), methods=["GET", "HEAD"]),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/sparql", sparql, methods=["GET", "POST"]),
@@ -131,6 +134,11 @@ def create_app(
         Route("/maps/{kind}", maps_endpoint(store), methods=["GET"]),
         Route("/reports/overlaps", overlaps_endpoint(store, findings, costly), methods=["GET"]),
         Route("/reports/diff", diff_report_endpoint(store, costly), methods=["GET"]),
+        Route(
+            "/reports/recommendations/{finding}",
+            recommendation_endpoint(store, findings, costly),
+            methods=["GET"],
+        ),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     middleware = [

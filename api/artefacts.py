@@ -167,3 +167,75 @@ def diff_map_endpoint(store: Store, costly: Costly) -> Endpoint:
         return HTMLResponse(html, headers={"Content-Security-Policy": FILE_CSP})
 
     return endpoint
+
+
+def recommendation_impact(store: Store, finding_id: str) -> tuple[Any, Any]:
+    """``(impact, difference map)`` of applying a recommendation's scenario (its merge or
+    fold into the parent) to a copy of the landscape: costly, so it runs in a child."""
+    from govgraph.graph.entities import entity_id
+    from govgraph.graph.errors import NotFound
+    from govgraph.graph.impact import scenario_impact
+    from govgraph.graph.overlaps import compute_findings
+    from govgraph.graph.scenario import parse_scenario
+    from govgraph.visualisations.diff_map import build_diff_map
+    from govgraph.visualisations.model import entity_path
+
+    found = {f.id: f for f in compute_findings(store, kinds=["rationalisation"])}
+    finding = found.get(finding_id)
+    rec = finding.details.get("recommendation") if finding else None
+    if finding is None or not rec or not rec["scenario"]:
+        raise NotFound(f"no recommendation {finding_id!r} with a scenario to apply")
+    changes = [
+        {
+            key: [entity_id(v) for v in value] if isinstance(value, list) else entity_id(value)
+            for key, value in change.items()
+        }
+        for change in rec["scenario"]
+    ]
+    title = f"{rec['actionLabel']}: {finding.names}"
+    plan = parse_scenario({"name": title, "changes": changes}, "recommendation")
+    impact, after = scenario_impact(store, plan)
+    try:
+        model = build_diff_map(store, after, impact)
+    finally:
+        after.close()
+    for n in model.nodes:
+        n.url = entity_path(n.id)
+    return impact, model
+
+
+def recommendation_endpoint(store: Store, cache: FindingsCache, costly: Costly) -> Endpoint:
+    """``/reports/recommendations/{id}``: what applying a recommendation would change."""
+    from govgraph.graph.errors import NotFound
+
+    async def endpoint(request: Request) -> Response:
+        finding = request.path_params["finding"]
+        known = await run_in_threadpool(partial(cache.get, store, kinds=["rationalisation"]))
+        rec = next((f.details.get("recommendation") for f in known if f.id == finding), None)
+        if not rec or not rec["scenario"]:
+            return error_response(
+                NotFound(f"no recommendation {finding!r} with a scenario to apply"),
+                request=request,
+            )
+        fmt = request.query_params.get("format", "html")
+        from govgraph.visualisations.impact_report import FORMATS
+        from govgraph.visualisations.impact_report import MEDIA_TYPES as IMPACT_TYPES
+
+        if fmt not in FORMATS:
+            return error_response(
+                QueryError(f"format must be one of {', '.join(FORMATS)}"), request=request
+            )
+        try:
+            impact, model = await costly.cached(
+                "a recommendation's impact",
+                store,
+                recommendation_impact,
+                finding,
+            )
+            body = await run_in_threadpool(_render_impact, impact, fmt, model)
+        except GovgraphError as exc:
+            return error_response(exc, request=request)
+        headers = {"Content-Security-Policy": FILE_CSP} if fmt == "html" else {}
+        return Response(body, media_type=IMPACT_TYPES[fmt], headers=headers)
+
+    return endpoint

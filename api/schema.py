@@ -10,6 +10,7 @@ import strawberry
 from rdflib import URIRef
 from strawberry.schema.config import StrawberryConfig
 
+from govgraph.api.advisor_types import Comparison
 from govgraph.api.enums import KIND_BY_IRI, AssessmentStatus, OrganisationType, RelationshipKind
 from govgraph.api.limits import extensions
 from govgraph.api.overlap_types import MAX_FINDINGS, Finding, FindingKind
@@ -42,6 +43,7 @@ from govgraph.api.types import (
 )
 from govgraph.graph import chains, plan_queries
 from govgraph.graph import organisations as orgs
+from govgraph.graph.compare import compare as compare_bodies
 from govgraph.graph.entities import check_date, get_entities, iri_for
 from govgraph.graph.errors import QueryError
 from govgraph.graph.overlaps import filter_findings
@@ -240,6 +242,16 @@ class Query:
             every = await ctx.costly.cached("findings at a date", ctx.store, findings_as_of, day)
             found = filter_findings(every, kinds=kinds, min_score=min_score, first=first)
         return [Finding.of(f) for f in found]
+
+    @strawberry.field(
+        description="Two or three bodies side by side: type, remit, client groups, members "
+        "and seats, accountability lines, actions led, sources; shared items flagged."
+    )
+    async def compare(
+        self, info: Ctx, a: strawberry.ID, b: strawberry.ID, c: strawberry.ID | None = None
+    ) -> Comparison:
+        iris = [iri_for(str(x)) for x in (a, b, c) if x is not None]
+        return Comparison.of(await info.context.run(compare_bodies, iris))
 
     @strawberry.field(
         description="What-if: apply the changes (merge, abolish, move, rename, add) to a "

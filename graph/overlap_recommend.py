@@ -55,6 +55,9 @@ OVERSIGHT = frozenset(
 """Upward line kinds that carry a report or an inspection: two of them to one cluster from
 one body (or from two of its members to one body) is the same thing reported twice."""
 MAX_CLUSTER = 12
+BODIES = (GG.Organisation, GG.Group)
+"""What a scenario can merge: bodies and groups (a fund or programme is administered by
+one, and goes with it)."""
 
 
 @dataclass
@@ -78,6 +81,13 @@ class PairSignals:
 
 def _and(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _absorb(into: str, bodies: list[str]) -> list[dict[str, Any]]:
+    """The scenario steps that fold ``bodies`` into ``into`` (a merge takes two or more)."""
+    if len(bodies) >= 2:
+        return [{"merge": bodies, "into": into}]
+    return [{"abolish": b, "transfer_functions_to": into} for b in bodies]
 
 
 def _shares(shared: Sequence[str]) -> str:
@@ -151,13 +161,15 @@ def recommend(facts: Facts, members: list[str], pairs: list[PairSignals]) -> dic
             f"{_they(names)} all sit under {parent} and share its people: {parent} "
             "could run this work through one group instead of several."
         )
-        scenario = [{"merge": members, "into": best.parent_iri}]
+        movable = [m for m in members if m in facts.of_class(*BODIES)]
+        scenario = _absorb(best.parent_iri, movable)
     elif best.remit > 0 and (best.people > 0 or best.parent > 0):
         action = "merge"
         how = f"sit under {facts.name(best.parent_iri)}" if best.parent_iri else ""
         how = how or "share people"
         reason = f"{_they(names)} {what} and {how}: one group could do what they each do."
-        scenario = [{"merge": members[1:], "into": members[0]}] if len(members) > 1 else []
+        movable = [m for m in members if m in facts.of_class(*BODIES)]
+        scenario = _absorb(movable[0], movable[1:]) if movable else []
     elif no_line:
         action = "clarify-accountability"
         unanswered = (

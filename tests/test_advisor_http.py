@@ -81,3 +81,55 @@ def test_the_report_says_which_date_it_covers(client: TestClient) -> None:
     assert "The landscape as loaded" in md
     meta = json.loads(client.get("/reports/overlaps", params={"format": "json"}).content)["meta"]
     assert meta["covers"].startswith("The landscape as loaded")
+
+
+# --- compare (issue #18 item 4) ---------------------------------------------------------
+def test_compare_page_shows_two_bodies_side_by_side_with_shared_items(client: TestClient) -> None:
+    page = client.get("/compare", params={"a": "childrens-hearings-scotland", "b": "scra"})
+    assert page.status_code == 200
+    text = page.text
+    assert "Children&#39;s Hearings Scotland" in text and "Reporter Administration" in text
+    for heading in ("Type", "Client groups served", "Accountability lines", "Plan actions led"):
+        assert heading in text
+    assert 'class="gg-shared"' in text and 'href="/id/childrens-hearings-scotland"' in text
+    data = client.get(
+        "/compare", params={"a": "childrens-hearings-scotland", "b": "scra", "format": "json"}
+    ).json()
+    clients = next(r for r in data["rows"] if r["key"] == "clients")
+    assert clients["shared"] >= 1 and all(any(i["shared"] for i in c) for c in clients["cells"])
+
+
+def test_compare_refuses_one_body_and_names_an_unknown_one(client: TestClient) -> None:
+    assert client.get("/compare", params={"a": "scra"}).status_code == 400
+    missing = client.get("/compare", params={"a": "scra", "b": "no-such-body"})
+    assert missing.status_code == 404
+
+
+def test_graphql_compare_is_the_pages_comparison(client: TestClient) -> None:
+    query = (
+        '{ compare(a: "childrens-hearings-scotland", b: "scra") '
+        "{ bodies { name } rows { key shared } } }"
+    )
+    body = client.post("/graphql", json={"query": query}).json()["data"]["compare"]
+    page = client.get(
+        "/compare", params={"a": "childrens-hearings-scotland", "b": "scra", "format": "json"}
+    ).json()
+    assert [b["name"] for b in body["bodies"]] == [b["name"] for b in page["bodies"]]
+    assert body["rows"] == [{"key": r["key"], "shared": r["shared"]} for r in page["rows"]]
+
+
+# --- recommendations over HTTP and GraphQL (items 1, 4) ---------------------------------
+def test_every_recommendation_links_to_its_comparison_and_impact(client: TestClient) -> None:
+    query = """{ overlaps(kind: [RATIONALISATION], first: 50) { id
+      recommendation { action reason confidence compareUrl impactUrl
+                       scoreParts { remit people parent place } signals { text sources } } } }"""
+    found = client.post("/graphql", json={"query": query}).json()["data"]["overlaps"]
+    assert found and all(f["recommendation"] for f in found)
+    top = found[0]["recommendation"]
+    assert top["action"] in ("MERGE", "FOLD_INTO_PARENT") and top["impactUrl"]
+    for f in found:
+        compare = client.get(f["recommendation"]["compareUrl"])
+        assert compare.status_code == 200, f["recommendation"]["compareUrl"]
+    impact = client.get(top["impactUrl"])
+    assert impact.status_code == 200 and "Inverclyde" in impact.text
+    assert client.get("/reports/recommendations/rationalisation-000000000000").status_code == 404

@@ -43,7 +43,10 @@ id:g2 gg:subOrganisationOf id:parent ; gg:hasInterestIn id:area ; gg:servesClien
     assert actions(found) == {("g1", "g2"): "merge"}
     rec = of(found, "rationalisation")[0].details["recommendation"]
     assert rec["scenario"] == [
-        {"merge": ["https://w3id.org/govgraph/id/g2"], "into": "https://w3id.org/govgraph/id/g1"}
+        {
+            "abolish": "https://w3id.org/govgraph/id/g2",
+            "transfer_functions_to": "https://w3id.org/govgraph/id/g1",
+        }
     ]
     assert set(rec["scoreParts"]) == {"remit", "people", "parent", "place"}
     assert rec["signals"] and rec["reason"].endswith(".")
@@ -78,6 +81,11 @@ id:team gg:subOrganisationOf id:parent .
     assert set(actions(found).values()) == {"fold-into-parent"}
     rec = of(found, "rationalisation")[0].details["recommendation"]
     assert rec["scenario"][0]["into"] == "https://w3id.org/govgraph/id/parent"
+    assert rec["scenario"][0]["merge"] == [
+        "https://w3id.org/govgraph/id/g1",
+        "https://w3id.org/govgraph/id/g2",
+        "https://w3id.org/govgraph/id/team",
+    ]
     assert "parent" in rec["reason"]
 
 
