@@ -14,7 +14,7 @@ from govgraph.api.pages import Endpoint
 from govgraph.graph.core.numbers import decimal_number, whole_number
 from govgraph.graph.entities import check_date
 from govgraph.graph.errors import GovgraphError, QueryError
-from govgraph.graph.overlaps import FindingsCache, check_kinds, filter_findings
+from govgraph.graph.overlaps import FindingsCache, Settings, check_kinds, filter_findings
 from govgraph.graph.store import Store
 from govgraph.visualisations.csp import file_policy
 from govgraph.visualisations.maps import render_map
@@ -63,28 +63,52 @@ def overlaps_endpoint(store: Store, cache: FindingsCache, costly: Costly) -> End
             return error_response(
                 QueryError(f"format must be one of {', '.join(MEDIA_TYPES)}"), request=request
             )
-        kinds = params.getlist("kind") or None
+        kinds = [k for k in params.getlist("kind") if k] or None  # the form's "All kinds"
         try:
-            min_score = decimal_number(params.get("minScore", "0"))
+            min_score = decimal_number(params.get("minScore") or "0")
         except ValueError:
             return error_response(QueryError("minScore must be a number"), request=request)
         try:
             check_kinds(kinds)
             day = check_date(params.get("asOf") or None)
-            if day is None:
+            scope = Settings(scope=params.get("scope") or "scotland").scope
+            if day is None and scope == cache.settings.scope:
                 findings = await run_in_threadpool(
                     cache.get, store, kinds=kinds, min_score=min_score, first=None
                 )
             else:
-                every = await costly.cached("findings at a date", store, findings_as_of, day)
+                if scope == cache.settings.scope:
+                    every = await costly.cached("findings at a date", store, findings_as_of, day)
+                else:
+                    every = await costly.cached(
+                        "findings in a scope", store, findings_in, day or "", scope
+                    )
                 findings = filter_findings(every, kinds=kinds, min_score=min_score)
-            body = await run_in_threadpool(partial(render, findings, fmt, served=True, as_of=day))
+            asked = {"kinds": kinds or [], "min_score": min_score, "scope": scope}
+            body = await run_in_threadpool(
+                partial(render, findings, fmt, served=True, as_of=day, filters=asked)
+            )
         except GovgraphError as exc:
             return error_response(exc, request=request)
         headers = {"Content-Security-Policy": FILE_CSP} if fmt == "html" else {}
         return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
     return endpoint
+
+
+def findings_in(store: Store, day: str, scope: str) -> list[Any]:
+    """Findings with orphans looked for in ``scope``, at ``day`` ('' for the landscape as
+    loaded): a snapshot cut and analysed, so costly work."""
+    from govgraph.graph.overlaps import compute_findings
+    from govgraph.graph.snapshot import as_of
+
+    if not day:
+        return compute_findings(store, settings=Settings(scope=scope))
+    snapshot = as_of(store, day)
+    try:
+        return compute_findings(snapshot, settings=Settings(scope=scope))
+    finally:
+        snapshot.close()
 
 
 def diff_with_map(store: Store, date_from: str, date_to: str) -> tuple[Any, Any]:

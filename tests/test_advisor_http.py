@@ -133,3 +133,26 @@ def test_every_recommendation_links_to_its_comparison_and_impact(client: TestCli
     impact = client.get(top["impactUrl"])
     assert impact.status_code == 200 and "Inverclyde" in impact.text
     assert client.get("/reports/recommendations/rationalisation-000000000000").status_code == 404
+
+
+# --- the report as a working document (item 5) -----------------------------------------
+def test_the_report_links_bodies_findings_and_comparisons(client: TestClient) -> None:
+    page = client.get("/reports/overlaps", params={"kind": "rationalisation"}).text
+    assert 'href="/id/i-promise-board"' in page
+    assert re.search(r'<a class="compare" href="/compare\?a=[^"]+&amp;from=', page)
+    assert 'href="/reports/recommendations/rationalisation-' in page
+    assert "more facts in the JSON output" not in page
+    assert '<form class="filters"' in page and 'name="asOf"' in page
+    assert '<option value="rationalisation" selected>' in page
+
+
+def test_the_filters_narrow_the_findings(client: TestClient) -> None:
+    def count(**params: str) -> int:
+        found = client.get("/reports/overlaps", params={"format": "json", **params}).json()
+        return len(found["findings"])
+
+    everything = count(kind="")
+    assert count(kind="rationalisation") < everything
+    assert count(minScore="0.9") < everything
+    assert count(scope="all") > everything  # UK-wide orphans too
+    assert client.get("/reports/overlaps", params={"scope": "mars"}).status_code == 400
