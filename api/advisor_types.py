@@ -123,3 +123,38 @@ class Comparison:
                 for r in data["rows"]
             ],
         )
+
+
+@strawberry.type(description="A body at one end of a reporting line.")
+class LineEnd:
+    id: str = strawberry.field(description="The entity id (as in /id/<id>).")
+    name: str
+
+
+@strawberry.type(description="Who reports to whom, about what, how often, on what basis.")
+class ReportingLine:
+    reporter: LineEnd
+    receiver: LineEnd
+    kind: str = strawberry.field(description='The line read upwards ("reports to", ...).')
+    about: str = strawberry.field(description="What the line carries ('' when unsaid).")
+    frequency: str | None = strawberry.field(
+        description='How often, in the documents\' words ("at least annually"); null if unsaid.'
+    )
+    basis: str | None = strawberry.field(description="The statutory basis, when stated.")
+    sources: list[str] = strawberry.field(description="Document, locator.")
+    flags: list[str] = strawberry.field(description='e.g. "reports to 2 bodies".')
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> ReportingLine:
+        return cls(
+            reporter=LineEnd(**data["reporter"]),
+            receiver=LineEnd(**data["receiver"]),
+            kind=data["kind"],
+            about=data["about"],
+            frequency=data["frequency"],
+            basis=data["basis"],
+            sources=[
+                s["title"] + (f", {s['locator']}" if s["locator"] else "") for s in data["sources"]
+            ],
+            flags=data["flags"],
+        )

@@ -39,6 +39,7 @@ from govgraph.api.front_door import (
 from govgraph.api.linked_data import entity_endpoint, ontology_endpoint
 from govgraph.api.middleware import BodyLimit, SecurityHeaders
 from govgraph.api.pages import error_page
+from govgraph.api.reporting_page import reporting_endpoint
 from govgraph.api.schema import build_schema
 from govgraph.api.search_page import search_endpoint
 from govgraph.api.serving import ArtefactCache, PinVersion, StoreUnavailable
@@ -134,6 +135,9 @@ def create_app(
         Route("/maps/{kind}", maps_endpoint(store), methods=["GET"]),
         Route("/reports/overlaps", overlaps_endpoint(store, findings, costly), methods=["GET"]),
         Route("/reports/diff", diff_report_endpoint(store, costly), methods=["GET"]),
+        Route(
+            "/reports/reporting-lines", reporting_endpoint(store, findings), methods=["GET", "HEAD"]
+        ),
         Route(
             "/reports/recommendations/{finding}",
             recommendation_endpoint(store, findings, costly),

@@ -10,7 +10,7 @@ import strawberry
 from rdflib import URIRef
 from strawberry.schema.config import StrawberryConfig
 
-from govgraph.api.advisor_types import Comparison
+from govgraph.api.advisor_types import Comparison, ReportingLine
 from govgraph.api.enums import KIND_BY_IRI, AssessmentStatus, OrganisationType, RelationshipKind
 from govgraph.api.limits import extensions
 from govgraph.api.overlap_types import MAX_FINDINGS, Finding, FindingKind
@@ -48,6 +48,7 @@ from govgraph.graph.entities import check_date, get_entities, iri_for
 from govgraph.graph.errors import QueryError
 from govgraph.graph.overlaps import filter_findings
 from govgraph.graph.records import Chain, Hop
+from govgraph.graph.reporting import reporting_lines
 from govgraph.graph.scenario import MAX_CHANGES
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
@@ -252,6 +253,18 @@ class Query:
     ) -> Comparison:
         iris = [iri_for(str(x)) for x in (a, b, c) if x is not None]
         return Comparison.of(await info.context.run(compare_bodies, iris))
+
+    @strawberry.field(
+        description="Who reports to whom, about what, how often and on what basis (the "
+        "lines of one body when given), as /reports/reporting-lines shows them."
+    )
+    async def reporting_lines(
+        self, info: Ctx, body: strawberry.ID | None = None, first: int = 200
+    ) -> list[ReportingLine]:
+        if not 0 <= first <= MAX_FINDINGS:
+            raise QueryError(f"first must be between 0 and {MAX_FINDINGS}")
+        found = await info.context.run(reporting_lines, _iri(body))
+        return [ReportingLine.of(ln.to_dict()) for ln in found[:first]]
 
     @strawberry.field(
         description="What-if: apply the changes (merge, abolish, move, rename, add) to a "

@@ -156,3 +156,37 @@ def test_the_filters_narrow_the_findings(client: TestClient) -> None:
     assert count(minScore="0.9") < everything
     assert count(scope="all") > everything  # UK-wide orphans too
     assert client.get("/reports/overlaps", params={"scope": "mars"}).status_code == 400
+
+
+# --- reporting responsibilities (item 3) ---------------------------------------------------
+def test_to_whom_the_oversight_board_reports_and_how_often(client: TestClient) -> None:
+    data = client.get(
+        "/reports/reporting-lines", params={"body": "promise-oversight-board", "format": "json"}
+    ).json()
+    [line] = [ln for ln in data["lines"] if ln["reporter"]["id"] == "promise-oversight-board"]
+    assert line["receiver"]["name"] == "Scottish Parliament"
+    assert line["kind"] == "reports to" and line["frequency"] == "at least annually"
+    assert any(s["title"] == "The Plan" for s in line["sources"])
+
+
+def test_what_the_family_support_delivery_group_reports_to(client: TestClient) -> None:
+    query = """{ reportingLines(body: "family-support-delivery-group") {
+      reporter { id } receiver { name } kind frequency sources } }"""
+    lines = client.post("/graphql", json={"query": query}).json()["data"]["reportingLines"]
+    [line] = [ln for ln in lines if ln["reporter"]["id"] == "family-support-delivery-group"]
+    assert line["receiver"]["name"].startswith("National collective leadership group")
+    assert line["frequency"] is None and line["sources"]
+    page = client.get("/reports/reporting-lines", params={"body": "family-support-delivery-group"})
+    assert "National collective leadership group" in page.text and "Not stated" in page.text
+
+
+def test_reporting_lines_flag_several_receivers_and_bodies_with_no_line(
+    client: TestClient,
+) -> None:
+    data = client.get("/reports/reporting-lines", params={"format": "json"}).json()
+    ijb = [ln for ln in data["lines"] if ln["reporter"]["name"].endswith("Integration Joint Board")]
+    assert ijb and all(ln["frequency"] == "annually" for ln in ijb if ln["kind"] == "reports to")
+    assert any("reports to 2 bodies" in ln["flags"] for ln in ijb)
+    assert data["noStatedLine"] and all(x["name"] for x in data["noStatedLine"])
+    csv_text = client.get("/reports/reporting-lines", params={"format": "csv"}).text
+    assert csv_text.startswith("reporter,line,receiver,about,frequency")
