@@ -153,7 +153,7 @@ def recommend(facts: Facts, members: list[str], pairs: list[PairSignals]) -> dic
             f"standing and a job of {'its' if one else 'their'} own: agree who leads "
             "on what is shared rather than merge."
         )
-        signals += [facts.entity_ref("{s} is a " + _kind(facts, m) + ".", m) for m in standing]
+        signals += [facts.entity_ref("{s} is " + _a(_kind(facts, m)) + ".", m) for m in standing]
     elif best.parent >= 0.7 and best.people > 0 and best.remit == 0 and best.parent_iri:
         action = "fold-into-parent"
         parent = facts.name(best.parent_iri)
@@ -207,6 +207,10 @@ def recommend(facts: Facts, members: list[str], pairs: list[PairSignals]) -> dic
         "compare": members[:3],
         "_signals": signals + [f for p in pairs for f in p.facts],
     }
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def _kind(facts: Facts, iri: str) -> str:

@@ -190,3 +190,8 @@ def test_reporting_lines_flag_several_receivers_and_bodies_with_no_line(
     assert data["noStatedLine"] and all(x["name"] for x in data["noStatedLine"])
     csv_text = client.get("/reports/reporting-lines", params={"format": "csv"}).text
     assert csv_text.startswith("reporter,line,receiver,about,frequency")
+
+
+def test_names_people_use_carry_the_long_form_on_hover(client: TestClient) -> None:
+    page = client.get("/reports/overlaps", params={"kind": "co-leads"}).text
+    assert 'title="Convention of Scottish Local Authorities">COSLA</a>' in page

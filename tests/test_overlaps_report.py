@@ -108,7 +108,8 @@ def found(bundled_store_path: object) -> list[Finding]:
 
 
 def names(f: Finding) -> list[str]:
-    return [s.name for s in f.subjects]
+    """Full names (a finding shows the name people use, e.g. COSLA, with this on hover)."""
+    return [s.long or s.name for s in f.subjects]
 
 
 def kind(found: list[Finding], k: str) -> list[Finding]:

@@ -213,7 +213,7 @@ def found(bundled_store_path: Path) -> list[Finding]:
 
 def _with(found: list[Finding], *names: str) -> Finding:
     for f in of(found, "rationalisation"):
-        if set(names) <= {s.name for s in f.subjects}:
+        if set(names) <= {s.long or s.name for s in f.subjects}:
             return f
     raise AssertionError(f"no cluster holds {names}")
 
@@ -253,3 +253,19 @@ def test_no_remit_overlap_rests_on_one_non_specific_feature(found: list[Finding]
         assert len(shared) >= 2 or specific, f.explanation
     pairs = {frozenset(s.name for s in f.subjects) for f in of(found, "remit-overlap")}
     assert frozenset({"Children's Parliament", "V&A Dundee"}) not in pairs
+
+
+# --- names people use (item 6) ----------------------------------------------------------
+def test_findings_use_the_names_people_use_with_the_long_form_kept(
+    found: list[Finding],
+) -> None:
+    subjects = {s.name: s for f in found for s in f.subjects}
+    for short, long in [
+        ("COSLA", "Convention of Scottish Local Authorities"),
+        ("CHS", "Children's Hearings Scotland"),
+        ("SCRA", "Scottish Children's Reporter Administration"),
+    ]:
+        assert subjects[short].long == long
+    text = " ".join(f.explanation for f in found)
+    assert "COSLA" in text and "Convention of Scottish Local Authorities" not in text
+    assert subjects["Scottish Government"].long == ""  # no abbreviation: its name
