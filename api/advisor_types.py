@@ -86,7 +86,7 @@ def compare_url(iris: list[str], back: str | None = None) -> str:
 class ComparedItem:
     text: str
     href: str | None
-    shared: bool = strawberry.field(description="Every compared body has it.")
+    shared: bool = strawberry.field(description="Two or more of the compared bodies have it.")
 
 
 @strawberry.type(description="A compared body.")
@@ -99,7 +99,7 @@ class ComparedBody:
 class ComparisonRow:
     key: str
     heading: str
-    shared: int = strawberry.field(description="How many items every body has.")
+    shared: int = strawberry.field(description="How many items two or more bodies have.")
     cells: list[list[ComparedItem]]
 
 

@@ -18,9 +18,11 @@ from govgraph.graph.overlaps import FindingsCache, Settings, check_kinds, filter
 from govgraph.graph.store import Store
 from govgraph.visualisations.csp import file_policy
 from govgraph.visualisations.maps import render_map
-from govgraph.visualisations.reports import MEDIA_TYPES, render
+from govgraph.visualisations.reports import MEDIA_TYPES, render, report_policy
 
 FILE_CSP = file_policy() + "; frame-ancestors 'none'"
+REPORT_CSP = report_policy(served=True) + "; frame-ancestors 'none'"
+"""The served overlap report's filter form submits to the report itself."""
 """Maps and reports carry their scripts and styles inline (they must also work from disk):
 their pages get the policy they carry (scripts allowed by hash), and may not be framed."""
 
@@ -90,7 +92,7 @@ def overlaps_endpoint(store: Store, cache: FindingsCache, costly: Costly) -> End
             )
         except GovgraphError as exc:
             return error_response(exc, request=request)
-        headers = {"Content-Security-Policy": FILE_CSP} if fmt == "html" else {}
+        headers = {"Content-Security-Policy": REPORT_CSP} if fmt == "html" else {}
         return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
     return endpoint
@@ -216,7 +218,14 @@ def recommendation_impact(store: Store, finding_id: str) -> tuple[Any, Any]:
         }
         for change in rec["scenario"]
     ]
-    title = f"{rec['actionLabel']}: {finding.names}"
+    involved = {
+        v
+        for change in rec["scenario"]
+        for value in change.values()
+        for v in (value if isinstance(value, list) else [value])
+    }
+    moved = [s.name for s in finding.subjects if s.id in involved]
+    title = f"{rec['actionLabel']}: {', '.join(moved or [finding.names])}"
     plan = parse_scenario({"name": title, "changes": changes}, "recommendation")
     impact, after = scenario_impact(store, plan)
     try:

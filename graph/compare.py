@@ -1,12 +1,12 @@
 """Two or three bodies side by side (``/compare``, GraphQL ``compare``): what an advisor reads
 before acting on a recommendation. Each row (type, remit, client groups, members and seats,
-accountability, actions led, sources) lists each body's items; an item every compared body
-has is *shared*, and shown as such.
+accountability, actions led, sources) lists each body's items; an item two or more of the
+compared bodies have is *shared*, and shown as such.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,7 @@ ROWS = (
     ("remit", "Remit and policy interests"),
     ("clients", "Client groups served"),
     ("members", "Members and seats"),
-    ("accountability", "Accountability lines"),
+    ("accountability", "Accountability lines and place"),
     ("functions", "What it does for others"),
     ("actions", "Plan actions led"),
     ("sources", "Sources"),
@@ -34,6 +34,7 @@ ROWS = (
 
 _REMIT = {str(GG.hasRemitIn): "remit", str(GG.hasInterestIn): "interest"}
 _SEATS = {str(GG.memberOf), str(GG.chairs), str(GG.postIn), str(GG.holdsPost)}
+_PART_OF = {str(GG.subOrganisationOf), str(GG.hostedBy)}
 _FUNCTIONS = {
     str(p): ontology.label(p)
     for p in (GG.advises, GG.supports, GG.administers, GG.commissions, GG.funds, GG.hosts)
@@ -109,7 +110,8 @@ def compare(store: Store, iris: list[URIRef]) -> Comparison:
             by_iri[str(iri)].rows["sources"].append(Item(text, text, ref.url))
     counts: dict[str, int] = {}
     for key, _ in ROWS:
-        common = set.intersection(*({i.key for i in c.rows.get(key, [])} for c in columns))
+        held = Counter(k for c in columns for k in {i.key for i in c.rows.get(key, [])})
+        common = {k for k, n in held.items() if n >= 2}
         counts[key] = len(common)
         for c in columns:
             items = sorted(
@@ -134,6 +136,8 @@ def _place(col: Column, p: str, o: str, direction: str, row: Any) -> None:
         col.rows["members"].append(Item(f"{direction} {o}", text, href))
     elif p == str(GG.leadOrganisation) and not out:
         col.rows["actions"].append(Item(o, name, href))
+    elif p in _PART_OF and out:
+        col.rows["accountability"].append(Item(f"part {o}", f"part of {name}", href))
     elif p in _FUNCTIONS and out:
         col.rows["functions"].append(Item(f"{p} {o}", f"{_FUNCTIONS[p]} {name}", href))
     else:

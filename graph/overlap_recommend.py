@@ -132,6 +132,7 @@ def recommend(facts: Facts, members: list[str], pairs: list[PairSignals]) -> dic
     signals: list[Lazy] = []
     duplicate = _oversight(facts, members)
     scenario: list[dict[str, Any]] = []
+    focus = members
     if duplicate is not None:
         body, overseers, refs = duplicate
         action = "stop-duplicate-reporting"
@@ -157,11 +158,17 @@ def recommend(facts: Facts, members: list[str], pairs: list[PairSignals]) -> dic
     elif best.parent >= 0.7 and best.people > 0 and best.remit == 0 and best.parent_iri:
         action = "fold-into-parent"
         parent = facts.name(best.parent_iri)
-        reason = (
-            f"{_they(names)} all sit under {parent} and share its people: {parent} "
-            "could run this work through one group instead of several."
+        under = sorted(
+            {x for p in pairs if p.parent_iri == best.parent_iri for x in (p.a, p.b)},
+            key=lambda m: members.index(m),
         )
-        movable = [m for m in members if m in facts.of_class(*BODIES)]
+        who = _they([facts.name(m) for m in under])
+        reason = (
+            f"{who} sit under {parent} and share people: {parent} could run their work "
+            "through one group instead of several."
+        )
+        movable = [m for m in under if m in facts.of_class(*BODIES)]
+        focus = under
         scenario = _absorb(best.parent_iri, movable)
     elif best.remit > 0 and (best.people > 0 or best.parent > 0):
         action = "merge"
@@ -204,9 +211,15 @@ def recommend(facts: Facts, members: list[str], pairs: list[PairSignals]) -> dic
         "score": round(best.score, 3),
         "scoreParts": parts,
         "scenario": scenario,
-        "compare": members[:3],
+        "compare": _compared(best, focus),
         "_signals": signals + [f for p in pairs for f in p.facts],
     }
+
+
+def _compared(best: PairSignals, members: list[str]) -> list[str]:
+    """The bodies to see side by side: the closest pair, then one more of the cluster."""
+    rest = [m for m in members if m not in (best.a, best.b)]
+    return [best.a, best.b, *rest[:1]] if len(members) > 3 else [best.a, best.b, *rest]
 
 
 def _a(noun: str) -> str:

@@ -249,7 +249,7 @@ def _html(
         frame=frame,
         css=Markup(package_text("static", "report.css")),
         js=Markup(package_text("static", "report.js")),
-        csp=Markup(file_policy()),  # no double quote in it: safe in the attribute
+        csp=Markup(report_policy(served)),  # no double quote in it: safe in the attribute
         map_legend=[(KINDS[k], c) for k, c in _legend(model)],
         served=served,
         entity_path=lambda iri: "/id/" + entity_id(iri) if iri.startswith(str(ID)) else None,
@@ -260,6 +260,12 @@ def _html(
         scope=(filters or {}).get("scope", "scotland"),
         filtered=_filtered(filters or {}, as_of),
     )
+
+
+def report_policy(served: bool) -> str:
+    """The maps' file policy; a served report may also submit its filter form to itself."""
+    policy = file_policy()
+    return policy.replace("form-action 'none'", "form-action 'self'") if served else policy
 
 
 def _filtered(filters: dict[str, Any], as_of: str | None) -> bool:

@@ -51,12 +51,12 @@ def search_words(text: str) -> list[str]:
     return out
 
 
-_ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,7}$")
+_ACRONYM = re.compile(r"^[A-Z][A-Z&]{2,7}$")
 _SMALL_WORDS = frozenset({"of", "and", "for", "the", "in", "on", "to"})
 
 
 def common_name(name: str, aliases: list[str] | tuple[str, ...] | set[str]) -> str:
-    """The name people use for a body: its abbreviation when it has one (an alias of 2-8
+    """The name people use for a body: its abbreviation when it has one (an alias of 3-8
     capitals made of the initials of its name: COSLA, SSSC, SCRA, CHS), else its name. One
     rule for findings, summaries and reports; the long form goes on hover or first mention."""
     words = _NOT_WORD.sub(" ", name.replace("'", "").replace("\u2019", "")).split()
