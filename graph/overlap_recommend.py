@@ -32,7 +32,7 @@ from typing import Any
 import networkx as nx
 
 from govgraph.graph.findings import Fact, Finding
-from govgraph.graph.overlap_accountability import lines
+from govgraph.graph.overlap_accountability import Line, lines
 from govgraph.graph.overlap_facts import Facts, Lazy, resolve
 from govgraph.graph.overlap_remit import Profiles, describe, is_body
 from govgraph.ontology.terms import GG
@@ -105,13 +105,32 @@ def _they(names: Sequence[str]) -> str:
     return _and(list(names)) if len(names) <= 3 else f"These {len(names)} bodies"
 
 
+def _overseeing(facts: Facts) -> dict[str, list[Line]]:
+    """body -> the oversight lines up to it (indexed once per facts, not per cluster)."""
+    if "overseeing" not in facts.derived:
+        index: dict[str, list[Line]] = defaultdict(list)
+        for ln in lines(facts):
+            if ln.kind in OVERSIGHT:
+                index[ln.upper].append(ln)
+        facts.derived["overseeing"] = index
+    return facts.derived["overseeing"]  # type: ignore[no-any-return]
+
+
+def _answering(facts: Facts) -> set[str]:
+    """The bodies with a stated line upward (computed once per facts)."""
+    if "answering" not in facts.derived:
+        facts.derived["answering"] = {ln.lower for ln in lines(facts)}
+    return facts.derived["answering"]  # type: ignore[no-any-return]
+
+
 def _oversight(facts: Facts, members: list[str]) -> tuple[str, list[str], list[Lazy]] | None:
     """A body two or more members oversee or take reports from (or one reporting to two)."""
     over: dict[str, list[tuple[str, Lazy]]] = defaultdict(list)
     inside = set(members)
-    for ln in lines(facts):
-        if ln.upper in inside and ln.kind in OVERSIGHT and ln.lower not in inside:
-            over[ln.lower].append((ln.upper, ln.ref(facts)))
+    for m in members:
+        for ln in _overseeing(facts).get(m, ()):
+            if ln.lower not in inside:
+                over[ln.lower].append((ln.upper, ln.ref(facts)))
     for body, found in sorted(over.items()):
         overseers = sorted({m for m, _ in found})
         if len(overseers) >= 2:
@@ -123,12 +142,11 @@ def recommend(facts: Facts, members: list[str], pairs: list[PairSignals]) -> dic
     """The recommendation for one cluster (``pairs`` best first), JSON-safe."""
     best = pairs[0]
     names = [facts.name(m) for m in members]
-    mergeable = set(facts.of_class(*MERGEABLE))
+    mergeable = facts.of_class(*MERGEABLE)
     standing = [m for m in members if m not in mergeable]
     shared = list(dict.fromkeys(x for p in pairs for x in p.shared))[:3]
     what = _shares(shared)
-    has_line = {ln.lower for ln in lines(facts)}
-    no_line = [m for m in members if m not in has_line]
+    no_line = [m for m in members if m not in _answering(facts)]
     signals: list[Lazy] = []
     duplicate = _oversight(facts, members)
     scenario: list[dict[str, Any]] = []
@@ -262,17 +280,24 @@ def remit_clusters(
     a rationalisation candidate already holds all of them."""
     graph = nx.Graph()
     score = {}
+    by_member: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for a, b, s in pairs:
         if is_body(facts, a) and is_body(facts, b):
             graph.add_edge(a, b)
             score[(a, b)] = s
+            by_member[a].append((a, b))
+    holding: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for t in taken:
+        for m in t:
+            holding[m].append(t)
     out: list[Finding] = []
     for comp in nx.connected_components(graph):
         members = sorted(comp, key=lambda m: (facts.name(m), m))
-        if len(members) > MAX_CLUSTER or any(set(members) <= t for t in taken):
+        first = members[0]
+        if len(members) > MAX_CLUSTER or any(comp <= t for t in holding.get(first, ())):
             continue
         inner = sorted(
-            ((a, b) for (a, b) in score if a in comp and b in comp), key=lambda k: -score[k]
+            (k for m in members for k in by_member.get(m, ())), key=lambda k: (-score[k], k)
         )
         signals = []
         for a, b in inner:
