@@ -42,6 +42,28 @@ LONGEST = 5
 MIN_CHAIN = 3
 
 
+EXPECTED_PATTERNS = (
+    ((GG.LocalAuthority, GG.HealthBoard), GG.IntegrationAuthority),
+    (GG.IntegrationAuthority, (GG.LocalAuthority, GG.HealthBoard)),
+    (GG.HealthBoard, GG.Government),
+)
+"""Lines the law sets for every body of a kind, expected rather than anomalous when stated
+with a statutory basis: an integration authority directing its council and health board
+and reporting to them (Public Bodies (Joint Working) (Scotland) Act 2014, ss. 26, 42), a
+health board under the Scottish Ministers (National Health Service (Scotland) Act 1978,
+s. 2). (lower classes, upper classes) each; any other line is judged on its own."""
+
+
+def expected(facts: Facts, lower: str, upper: str) -> bool:
+    """Whether lower -> upper is one of :data:`EXPECTED_PATTERNS`."""
+    for low, up in EXPECTED_PATTERNS:
+        lows = low if isinstance(low, tuple) else (low,)
+        ups = up if isinstance(up, tuple) else (up,)
+        if lower in facts.of_class(*lows) and upper in facts.of_class(*ups):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class Line:
     lower: str
@@ -51,9 +73,9 @@ class Line:
     stated: tuple[str, str, str]
     graph: str
     statutory: str = ""
-    """The Act and section that set the line ('' when a source states it otherwise): an
-    expected pattern (an IJB directing its council, a health board under the Ministers),
-    counted as a line but never flagged as an anomaly."""
+    """The Act and section that set the line, when it is one of the
+    :data:`EXPECTED_PATTERNS` ('' otherwise): counted as a line, never flagged as an
+    anomaly."""
 
     def ref(self, facts: Facts) -> Lazy:
         s, p, o = self.stated
@@ -84,6 +106,8 @@ def _lines(facts: Facts) -> list[Line]:
             if lower in agents and lower != upper:
                 stated = (s, str(p.iri), o)
                 basis = facts.statutory.get(stated, "")
+                if basis and not expected(facts, lower, upper):
+                    basis = ""  # an Act named, but not one of the patterns law sets for all
                 out.append(Line(lower, upper, str(kind), stated, g, basis))
     return sorted(out, key=lambda ln: (ln.lower, ln.upper, ln.kind, ln.stated))
 

@@ -105,3 +105,14 @@ def test_an_unknown_code_names_the_file_line_and_field(tmp_path: Path) -> None:
         list(StatutoryLinesLoader(path).triples(Resolver()))
     assert err.value.line == 6 and err.value.field == "subject"
     assert str(ID) not in str(err.value)
+
+
+def test_a_statutory_basis_outside_the_expected_patterns_is_still_judged(store: Store) -> None:
+    """Two working groups reporting to each other are a loop, whatever Act is named."""
+    body = (
+        named(("wg1", "WorkingGroup"), ("wg2", "WorkingGroup"))
+        + DOC
+        + _statutory("wg1", "reportsTo", "wg2", 1, ACT)
+        + _statutory("wg2", "reportsTo", "wg1", 2, ACT)
+    )
+    assert of(compute_findings(load(store, body)), "accountability-cycle")
