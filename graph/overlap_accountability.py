@@ -55,13 +55,18 @@ s. 2). (lower classes, upper classes) each; any other line is judged on its own.
 
 
 def expected(facts: Facts, lower: str, upper: str) -> bool:
-    """Whether lower -> upper is one of :data:`EXPECTED_PATTERNS`."""
-    for low, up in EXPECTED_PATTERNS:
-        lows = low if isinstance(low, tuple) else (low,)
-        ups = up if isinstance(up, tuple) else (up,)
-        if lower in facts.of_class(*lows) and upper in facts.of_class(*ups):
-            return True
-    return False
+    """Whether lower -> upper is one of :data:`EXPECTED_PATTERNS` (the classes' members
+    are looked up once per facts: this is asked for every line with a statutory basis)."""
+    patterns = facts.derived.get("expected-patterns")
+    if patterns is None:
+        patterns = facts.derived["expected-patterns"] = [
+            (
+                facts.of_class(*(low if isinstance(low, tuple) else (low,))),
+                facts.of_class(*(up if isinstance(up, tuple) else (up,))),
+            )
+            for low, up in EXPECTED_PATTERNS
+        ]
+    return any(lower in lows and upper in ups for lows, ups in patterns)
 
 
 @dataclass(frozen=True)
