@@ -409,7 +409,7 @@ def report_overlaps(
             findings = compute_findings(
                 view, kinds=kind or None, min_score=min_score, settings=Settings(scope=scope)
             )
-        data = render(findings, fmt, timestamp=timestamp)
+        data = render(findings, fmt, timestamp=timestamp, as_of=as_of)
     except GovgraphError as exc:
         raise _fail(exc) from None
     if output == "-":

@@ -28,7 +28,9 @@ from govgraph.api.artefacts import (
     diff_report_endpoint,
     maps_endpoint,
     overlaps_endpoint,
+    recommendation_endpoint,
 )
+from govgraph.api.compare_page import compare_endpoint
 from govgraph.api.context import Context
 from govgraph.api.costly import Costly, error_response
 from govgraph.api.front_door import (
@@ -40,6 +42,7 @@ from govgraph.api.linked_data import entity_endpoint, ontology_endpoint, resourc
 from govgraph.api.middleware import BodyLimit, SecurityHeaders
 from govgraph.api.negotiation import Kind, best
 from govgraph.api.pages import error_page
+from govgraph.api.reporting_page import reporting_endpoint
 from govgraph.api.route_map_pages import route_map_endpoint, route_maps_endpoint
 from govgraph.api.schema import build_schema
 from govgraph.api.search_page import search_endpoint
@@ -227,6 +230,7 @@ def create_app(
         Route("/", home_endpoint(store, findings), methods=["GET", "HEAD"]),
         Route("/organisations", organisations_endpoint(), methods=["GET", "HEAD"]),
         Route("/search", search_endpoint(), methods=["GET", "HEAD"]),
+        Route("/compare", compare_endpoint(), methods=["GET", "HEAD"]),
         Route("/maps", maps_index_endpoint(), methods=["GET", "HEAD"]),
         Route("/route-maps", route_maps_endpoint(store, route_maps), methods=["GET", "HEAD"]),
         Route("/route-maps/{id}", route_map_endpoint(store, route_maps), methods=["GET", "HEAD"]),
@@ -238,8 +242,16 @@ def create_app(
         Route("/graph/{name:path}", resource_endpoint(store, "graph"), methods=["GET", "HEAD"]),
         Route("/maps/diff", diff_map_endpoint(store, costly), methods=["GET"]),
         Route("/maps/{kind}", maps_endpoint(store), methods=["GET"]),
-        Route("/reports/overlaps", overlaps_endpoint(store, findings), methods=["GET"]),
+        Route("/reports/overlaps", overlaps_endpoint(store, findings, costly), methods=["GET"]),
         Route("/reports/diff", diff_report_endpoint(store, costly), methods=["GET"]),
+        Route(
+            "/reports/reporting-lines", reporting_endpoint(store, findings), methods=["GET", "HEAD"]
+        ),
+        Route(
+            "/reports/recommendations/{finding}",
+            recommendation_endpoint(store, findings, costly),
+            methods=["GET"],
+        ),
         Mount("/static", StaticFiles(directory=str(STATIC)), name="static"),
     ]
     middleware = [

@@ -14,13 +14,15 @@ from govgraph.api.pages import Endpoint
 from govgraph.graph.core.numbers import decimal_number, whole_number
 from govgraph.graph.entities import check_date
 from govgraph.graph.errors import GovgraphError, QueryError
-from govgraph.graph.overlaps import FindingsCache
+from govgraph.graph.overlaps import FindingsCache, Settings, check_kinds, filter_findings
 from govgraph.graph.store import Store
 from govgraph.visualisations.csp import file_policy
 from govgraph.visualisations.maps import render_map
-from govgraph.visualisations.reports import MEDIA_TYPES, render
+from govgraph.visualisations.reports import MEDIA_TYPES, render, report_policy
 
 FILE_CSP = file_policy() + "; frame-ancestors 'none'"
+REPORT_CSP = report_policy(served=True) + "; frame-ancestors 'none'"
+"""The served overlap report's filter form submits to the report itself."""
 """Maps and reports carry their scripts and styles inline (they must also work from disk):
 their pages get the policy they carry (scripts allowed by hash), and may not be framed."""
 
@@ -50,8 +52,11 @@ def maps_endpoint(store: Store) -> Endpoint:
     return endpoint
 
 
-def overlaps_endpoint(store: Store, cache: FindingsCache) -> Endpoint:
-    """Findings are computed once per data version (the cache), never per request."""
+def overlaps_endpoint(store: Store, cache: FindingsCache, costly: Costly) -> Endpoint:
+    """Findings are computed once per data version (the cache), never per request; at a
+    date (``asOf``) once per date and version, in a costly child (a snapshot is cut), the
+    same findings the CLI's ``--as-of`` and GraphQL's ``asOf`` give."""
+    from govgraph.api.scenario_types import findings_as_of
 
     async def endpoint(request: Request) -> Response:
         params = request.query_params
@@ -60,21 +65,52 @@ def overlaps_endpoint(store: Store, cache: FindingsCache) -> Endpoint:
             return error_response(
                 QueryError(f"format must be one of {', '.join(MEDIA_TYPES)}"), request=request
             )
-        kinds = params.getlist("kind") or None
+        kinds = [k for k in params.getlist("kind") if k] or None  # the form's "All kinds"
         try:
-            min_score = decimal_number(params.get("minScore", "0"))
-            findings = await run_in_threadpool(
-                cache.get, store, kinds=kinds, min_score=min_score, first=None
-            )
-            body = await run_in_threadpool(partial(render, findings, fmt, served=True))
+            min_score = decimal_number(params.get("minScore") or "0")
         except ValueError:
             return error_response(QueryError("minScore must be a number"), request=request)
-        except QueryError as exc:
+        try:
+            check_kinds(kinds)
+            day = check_date(params.get("asOf") or None)
+            scope = Settings(scope=params.get("scope") or "scotland").scope
+            if day is None and scope == cache.settings.scope:
+                findings = await run_in_threadpool(
+                    cache.get, store, kinds=kinds, min_score=min_score, first=None
+                )
+            else:
+                if scope == cache.settings.scope:
+                    every = await costly.cached("findings at a date", store, findings_as_of, day)
+                else:
+                    every = await costly.cached(
+                        "findings in a scope", store, findings_in, day or "", scope
+                    )
+                findings = filter_findings(every, kinds=kinds, min_score=min_score)
+            asked = {"kinds": kinds or [], "min_score": min_score, "scope": scope}
+            body = await run_in_threadpool(
+                partial(render, findings, fmt, served=True, as_of=day, filters=asked)
+            )
+        except GovgraphError as exc:
             return error_response(exc, request=request)
-        headers = {"Content-Security-Policy": FILE_CSP} if fmt == "html" else {}
+        headers = {"Content-Security-Policy": REPORT_CSP} if fmt == "html" else {}
         return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
     return endpoint
+
+
+def findings_in(store: Store, day: str, scope: str) -> list[Any]:
+    """Findings with orphans looked for in ``scope``, at ``day`` ('' for the landscape as
+    loaded): a snapshot cut and analysed, so costly work."""
+    from govgraph.graph.overlaps import compute_findings
+    from govgraph.graph.snapshot import as_of
+
+    if not day:
+        return compute_findings(store, settings=Settings(scope=scope))
+    snapshot = as_of(store, day)
+    try:
+        return compute_findings(snapshot, settings=Settings(scope=scope))
+    finally:
+        snapshot.close()
 
 
 def diff_with_map(store: Store, date_from: str, date_to: str) -> tuple[Any, Any]:
@@ -155,5 +191,84 @@ def diff_map_endpoint(store: Store, costly: Costly) -> Endpoint:
         except GovgraphError as exc:
             return error_response(exc, request=request)
         return HTMLResponse(html, headers={"Content-Security-Policy": FILE_CSP})
+
+    return endpoint
+
+
+def recommendation_impact(store: Store, finding_id: str) -> tuple[Any, Any]:
+    """``(impact, difference map)`` of applying a recommendation's scenario (its merge or
+    fold into the parent) to a copy of the landscape: costly, so it runs in a child."""
+    from govgraph.graph.entities import entity_id
+    from govgraph.graph.errors import NotFound
+    from govgraph.graph.impact import scenario_impact
+    from govgraph.graph.overlaps import compute_findings
+    from govgraph.graph.scenario import parse_scenario
+    from govgraph.visualisations.diff_map import build_diff_map
+    from govgraph.visualisations.model import entity_path
+
+    found = {f.id: f for f in compute_findings(store, kinds=["rationalisation"])}
+    finding = found.get(finding_id)
+    rec = finding.details.get("recommendation") if finding else None
+    if finding is None or not rec or not rec["scenario"]:
+        raise NotFound(f"no recommendation {finding_id!r} with a scenario to apply")
+    changes = [
+        {
+            key: [entity_id(v) for v in value] if isinstance(value, list) else entity_id(value)
+            for key, value in change.items()
+        }
+        for change in rec["scenario"]
+    ]
+    involved = {
+        v
+        for change in rec["scenario"]
+        for value in change.values()
+        for v in (value if isinstance(value, list) else [value])
+    }
+    moved = [s.name for s in finding.subjects if s.id in involved]
+    title = f"{rec['actionLabel']}: {', '.join(moved or [finding.names])}"
+    plan = parse_scenario({"name": title, "changes": changes}, "recommendation")
+    impact, after = scenario_impact(store, plan)
+    try:
+        model = build_diff_map(store, after, impact)
+    finally:
+        after.close()
+    for n in model.nodes:
+        n.url = entity_path(n.id)
+    return impact, model
+
+
+def recommendation_endpoint(store: Store, cache: FindingsCache, costly: Costly) -> Endpoint:
+    """``/reports/recommendations/{id}``: what applying a recommendation would change."""
+    from govgraph.graph.errors import NotFound
+
+    async def endpoint(request: Request) -> Response:
+        finding = request.path_params["finding"]
+        known = await run_in_threadpool(partial(cache.get, store, kinds=["rationalisation"]))
+        rec = next((f.details.get("recommendation") for f in known if f.id == finding), None)
+        if not rec or not rec["scenario"]:
+            return error_response(
+                NotFound(f"no recommendation {finding!r} with a scenario to apply"),
+                request=request,
+            )
+        fmt = request.query_params.get("format", "html")
+        from govgraph.visualisations.impact_report import FORMATS
+        from govgraph.visualisations.impact_report import MEDIA_TYPES as IMPACT_TYPES
+
+        if fmt not in FORMATS:
+            return error_response(
+                QueryError(f"format must be one of {', '.join(FORMATS)}"), request=request
+            )
+        try:
+            impact, model = await costly.cached(
+                "a recommendation's impact",
+                store,
+                recommendation_impact,
+                finding,
+            )
+            body = await run_in_threadpool(_render_impact, impact, fmt, model)
+        except GovgraphError as exc:
+            return error_response(exc, request=request)
+        headers = {"Content-Security-Policy": FILE_CSP} if fmt == "html" else {}
+        return Response(body, media_type=IMPACT_TYPES[fmt], headers=headers)
 
     return endpoint

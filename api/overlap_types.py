@@ -13,6 +13,7 @@ from enum import Enum
 
 import strawberry
 
+from govgraph.api.advisor_types import Recommendation
 from govgraph.api.types import Source
 from govgraph.graph.errors import QueryError
 from govgraph.graph.findings import Finding as FindingRecord
@@ -88,6 +89,14 @@ class Finding:
             FindingFact(text=e.text, sources=[Source.of(r) for r in e.sources])
             for e in self.record.evidence[: _page(first, "evidence")]
         ]
+
+    @strawberry.field(
+        description="For a rationalisation finding: the suggested action, its reason, "
+        "signals, score parts and links to the comparison and the scenario impact."
+    )
+    def recommendation(self) -> Recommendation | None:
+        rec = self.record.details.get("recommendation")
+        return Recommendation.of(self.record.id, rec) if rec else None
 
     @classmethod
     def of(cls, f: FindingRecord) -> Finding:

@@ -13,6 +13,7 @@ from rdflib import URIRef
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from govgraph.api.advisor_types import Comparison, ReportingLine
 from govgraph.api.enums import (
     KIND_BY_IRI,
     AssessmentStatus,
@@ -61,10 +62,12 @@ from govgraph.api.types import (
 )
 from govgraph.graph import chains, figures, plan_queries, route_checks
 from govgraph.graph import organisations as orgs
+from govgraph.graph.compare import compare as compare_bodies
 from govgraph.graph.entities import check_date, get_entities, iri_for
 from govgraph.graph.errors import GovgraphError, QueryError
 from govgraph.graph.overlaps import filter_findings
 from govgraph.graph.records import Chain, Hop
+from govgraph.graph.reporting import reporting_lines
 from govgraph.graph.scenario import MAX_CHANGES
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
@@ -259,6 +262,28 @@ class Query:
             every = await ctx.costly.cached("findings at a date", ctx.store, findings_as_of, day)
             found = filter_findings(every, kinds=kinds, min_score=min_score, first=first)
         return [Finding.of(f) for f in found]
+
+    @strawberry.field(
+        description="Two or three bodies side by side: type, remit, client groups, members "
+        "and seats, accountability lines, actions led, sources; shared items flagged."
+    )
+    async def compare(
+        self, info: Ctx, a: strawberry.ID, b: strawberry.ID, c: strawberry.ID | None = None
+    ) -> Comparison:
+        iris = [iri_for(str(x)) for x in (a, b, c) if x is not None]
+        return Comparison.of(await info.context.run(compare_bodies, iris))
+
+    @strawberry.field(
+        description="Who reports to whom, about what, how often and on what basis (the "
+        "lines of one body when given), as /reports/reporting-lines shows them."
+    )
+    async def reporting_lines(
+        self, info: Ctx, body: strawberry.ID | None = None, first: int = 200
+    ) -> list[ReportingLine]:
+        if not 0 <= first <= MAX_FINDINGS:
+            raise QueryError(f"first must be between 0 and {MAX_FINDINGS}")
+        found = await info.context.run(reporting_lines, _iri(body))
+        return [ReportingLine.of(ln.to_dict()) for ln in found[:first]]
 
     @strawberry.field(
         description="What-if: apply the changes (merge, abolish, move, rename, add) to a "

@@ -19,14 +19,19 @@ from govgraph.graph.records import SourceRef
 
 @dataclass(frozen=True, order=True)
 class Subject:
-    """An entity a finding is about: its IRI, name and most specific class (IRI or '')."""
+    """An entity a finding is about: its IRI, the name people use (COSLA), its most specific
+    class (IRI or '') and, when the name is an abbreviation, the full name (for a hover)."""
 
     id: str
     name: str
     type: str = ""
+    long: str = field(default="", compare=False)
 
     def to_dict(self) -> dict[str, str]:
-        return {"id": self.id, "name": self.name, "type": self.type}
+        out = {"id": self.id, "name": self.name, "type": self.type}
+        if self.long:
+            out["long"] = self.long
+        return out
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,33 @@ LONGEST = 5
 MIN_CHAIN = 3
 
 
+EXPECTED_PATTERNS = (
+    ((GG.LocalAuthority, GG.HealthBoard), GG.IntegrationAuthority),
+    (GG.IntegrationAuthority, (GG.LocalAuthority, GG.HealthBoard)),
+    (GG.HealthBoard, GG.Government),
+)
+"""Lines the law sets for every body of a kind, expected rather than anomalous when stated
+with a statutory basis: an integration authority directing its council and health board
+and reporting to them (Public Bodies (Joint Working) (Scotland) Act 2014, ss. 26, 42), a
+health board under the Scottish Ministers (National Health Service (Scotland) Act 1978,
+s. 2). (lower classes, upper classes) each; any other line is judged on its own."""
+
+
+def expected(facts: Facts, lower: str, upper: str) -> bool:
+    """Whether lower -> upper is one of :data:`EXPECTED_PATTERNS` (the classes' members
+    are looked up once per facts: this is asked for every line with a statutory basis)."""
+    patterns = facts.derived.get("expected-patterns")
+    if patterns is None:
+        patterns = facts.derived["expected-patterns"] = [
+            (
+                facts.of_class(*(low if isinstance(low, tuple) else (low,))),
+                facts.of_class(*(up if isinstance(up, tuple) else (up,))),
+            )
+            for low, up in EXPECTED_PATTERNS
+        ]
+    return any(lower in lows and upper in ups for lows, ups in patterns)
+
+
 @dataclass(frozen=True)
 class Line:
     lower: str
@@ -50,6 +77,10 @@ class Line:
     """The kind read upwards (directedBy for a stated directs)."""
     stated: tuple[str, str, str]
     graph: str
+    statutory: str = ""
+    """The Act and section that set the line, when it is one of the
+    :data:`EXPECTED_PATTERNS` ('' otherwise): counted as a line, never flagged as an
+    anomaly."""
 
     def ref(self, facts: Facts) -> Lazy:
         s, p, o = self.stated
@@ -78,7 +109,11 @@ def _lines(facts: Facts) -> list[Line]:
         for s, o, g in facts.pairs(p.iri):
             lower, upper = (o, s) if flip else (s, o)
             if lower in agents and lower != upper:
-                out.append(Line(lower, upper, str(kind), (s, str(p.iri), o), g))
+                stated = (s, str(p.iri), o)
+                basis = facts.statutory.get(stated, "")
+                if basis and not expected(facts, lower, upper):
+                    basis = ""  # an Act named, but not one of the patterns law sets for all
+                out.append(Line(lower, upper, str(kind), stated, g, basis))
     return sorted(out, key=lambda ln: (ln.lower, ln.upper, ln.kind, ln.stated))
 
 
@@ -95,13 +130,16 @@ def accountability_findings(facts: Facts, *, scope: str = "scotland") -> list[Fi
     :mod:`govgraph.graph.scope`): a UK-wide body outside the Scottish landscape has its
     lines in UK departments the graph does not hold."""
     all_lines = lines(facts)
+    every: dict[str, list[Line]] = defaultdict(list)
     up: dict[str, list[Line]] = defaultdict(list)
     for ln in all_lines:
-        up[ln.lower].append(ln)
+        every[ln.lower].append(ln)
+        if not ln.statutory:  # what an Act sets for every body of a kind is no anomaly
+            up[ln.lower].append(ln)
     out: list[Finding] = []
     out += _several_parents(facts, up)
     out += _cycles(facts, up)
-    out += _orphans(facts, up, None if scope == "all" else facts.scotland())
+    out += _orphans(facts, every, None if scope == "all" else facts.scotland())
     out += _redundant(facts, up)
     out += _longest(facts, up)
     out += _unsourced(facts, all_lines)

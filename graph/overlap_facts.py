@@ -19,7 +19,9 @@ from functools import cache, partial
 from typing import Any, NamedTuple
 
 from rdflib import URIRef
+from rdflib.namespace import SKOS
 
+from govgraph.graph.core.names import common_name
 from govgraph.graph.findings import Fact, Subject
 from govgraph.graph.queries import query
 from govgraph.graph.records import SourceRef
@@ -88,6 +90,9 @@ class Facts:
     """What the graph says, as plain strings, indexed for the analyses."""
 
     names: dict[str, str] = field(default_factory=dict)
+    """entity -> the name people use (:func:`~govgraph.graph.core.names.common_name`)."""
+    long_names: dict[str, str] = field(default_factory=dict)
+    """entity -> its full name, where the name people use is an abbreviation (COSLA)."""
     types: dict[str, frozenset[str]] = field(default_factory=dict)
     """entity -> every gg class it belongs to (asserted, closed over subClassOf). Entities
     of one asserted class (nearly all) share that class's frozenset: no set per entity."""
@@ -96,6 +101,8 @@ class Facts:
     """property IRI -> (subject, object, graph) as asserted, sorted."""
     edge_citations: dict[Edge, list[Cited]] = field(default_factory=lambda: defaultdict(list))
     entity_citations: dict[str, list[Cited]] = field(default_factory=lambda: defaultdict(list))
+    statutory: dict[Edge, str] = field(default_factory=dict)
+    """stated triple -> the Act and section its relationship gives (gg:statutoryBasis)."""
     documents: dict[str, str] = field(default_factory=dict)
     """document or dataset IRI -> title."""
     source_documents: set[str] = field(default_factory=set)
@@ -133,7 +140,7 @@ class Facts:
         return _most_specific(self.asserted.get(iri, frozenset()))
 
     def subject(self, iri: str) -> Subject:
-        return Subject(iri, self.name(iri), self.type_of(iri))
+        return Subject(iri, self.name(iri), self.type_of(iri), self.long_names.get(iri, ""))
 
     def subjects(self, iris: Sequence[str]) -> tuple[Subject, ...]:
         return tuple(self.subject(i) for i in iris)
@@ -338,8 +345,10 @@ def fetch(store: Store) -> Facts:
         GG.citation,
         GG.document,
         GG.locator,
+        GG.statutoryBasis,
     )
     jobs += [_scan(prop) for prop in citation_properties]
+    jobs.append(_scan(SKOS.altLabel))
     tables = (
         "overlap_documents",
         "overlap_graph_titles",
@@ -371,9 +380,14 @@ def fetch(store: Store) -> Facts:
         found = [(s, o, sys.intern(str(g))) for g in graphs for s, o in next(results)]
         if found:
             facts.edges[p] = sorted(found)
-    kind_of, subject_of, object_of, cited, document_of, locator_of = (
+    kind_of, subject_of, object_of, cited, document_of, locator_of, basis_of = (
         _values(next(results)) for _ in citation_properties
     )
+    for x, bases in basis_of.items():  # a line set by an Act: an expected pattern
+        for k in kind_of.get(x, ()):
+            for s in subject_of.get(x, ()):
+                for o in object_of.get(x, ()):
+                    facts.statutory[(s, sys.intern(k), o)] = bases[0]
     for x, citations in cited.items():
         places = [
             (d, locator)
@@ -396,7 +410,13 @@ def fetch(store: Store) -> Facts:
             for place in places:
                 if place not in cites:
                     cites.append(place)
-    del kind_of, subject_of, object_of, cited, document_of, locator_of
+    del kind_of, subject_of, object_of, cited, document_of, locator_of, basis_of
+    for e, aliases in _values(next(results)).items():  # the name people use: COSLA
+        full = facts.names.get(e)
+        if full is not None:
+            short = common_name(full, aliases)
+            if short != full:
+                facts.names[e], facts.long_names[e] = short, full
     for d, title, document in next(results):
         facts.documents.setdefault(d, title)
         if document == "true":

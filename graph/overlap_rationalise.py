@@ -25,6 +25,7 @@ from govgraph.graph.findings import Finding
 from govgraph.graph.overlap_accountability import STRUCTURAL, Line, lines
 from govgraph.graph.overlap_facts import Facts, Lazy, resolve
 from govgraph.graph.overlap_membership import seats
+from govgraph.graph.overlap_recommend import PairSignals, attach, recommend
 from govgraph.graph.overlap_remit import Feature, Profiles, describe, is_body, similarity
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG
@@ -232,31 +233,47 @@ def rationalisation_findings(
         evidence = resolve(
             [*(r for k in inner for r in pairs[k].evidence), *(ln.ref(facts) for ln in touched)]
         )
-        out.append(
-            Finding(
-                "rationalisation",
-                facts.subjects(members),
-                best,
-                f"{len(members)} bodies overlap in more than one way: {why}. {impact}",
-                evidence,
-                details={
-                    "pairs": [
-                        {
-                            "a": facts.name(a),
-                            "b": facts.name(b),
-                            "remit": round(pairs[(a, b)].remit, 3),
-                            "people": round(pairs[(a, b)].people, 3),
-                            "parent": round(pairs[(a, b)].parent, 3),
-                            "place": pairs[(a, b)].place,
-                            "score": round(pairs[(a, b)].score, 3),
-                        }
-                        for a, b in inner
-                    ],
-                    "lines": [
-                        f"{facts.name(ln.lower)} -> {facts.name(ln.upper)}" for ln in touched
-                    ],
-                    "actions": [facts.name(a) for a in led],
-                },
-            )
+        finding = Finding(
+            "rationalisation",
+            facts.subjects(members),
+            best,
+            f"{len(members)} bodies overlap in more than one way: {why}. {impact}",
+            evidence,
+            details={
+                "pairs": [
+                    {
+                        "a": facts.name(a),
+                        "b": facts.name(b),
+                        "remit": round(pairs[(a, b)].remit, 3),
+                        "people": round(pairs[(a, b)].people, 3),
+                        "parent": round(pairs[(a, b)].parent, 3),
+                        "place": pairs[(a, b)].place,
+                        "score": round(pairs[(a, b)].score, 3),
+                    }
+                    for a, b in inner
+                ],
+                "lines": [f"{facts.name(ln.lower)} -> {facts.name(ln.upper)}" for ln in touched],
+                "actions": [facts.name(a) for a in led],
+                "overlaps": why,
+                "touches": impact,
+            },
         )
+        signals = [_signals(facts, prof, a, b, pairs[(a, b)]) for a, b in inner]
+        out.append(attach(finding, recommend(facts, members, signals)))
     return out
+
+
+def _signals(facts: Facts, prof: Profiles, a: str, b: str, pair: Pair) -> PairSignals:
+    wa, wb = prof.weights.get(a, {}), prof.weights.get(b, {})
+    common = [f for f in wa if f in wb and f.dimension != "geography"]
+    return PairSignals(
+        a,
+        b,
+        remit=pair.remit,
+        people=pair.people,
+        parent=pair.parent,
+        parent_iri=pair.parent_reason[1][0] if pair.parent_reason else "",
+        place=pair.place,
+        facts=list(pair.evidence[:6]),
+        shared=[describe(facts, f) for f in common] if pair.remit else [],
+    )

@@ -188,9 +188,13 @@ def remit_pairs(
     max_holders: int = MAX_HOLDERS,
     crowded_min: int = CROWDED_MIN,
 ) -> list[Finding]:
-    """Pairs above ``min_score``, except those whose only common ground is one crowded
-    policy area or client group: its own finding lists them all at once."""
+    """Pairs above ``min_score`` that meet the minimum evidence (:func:`enough_evidence`),
+    except those whose common ground is all crowded policy areas or client groups: their
+    own findings list every holder at once, and the pairs go to ``facts.derived
+    ["remit-clusters"]`` for the recommendations, which treat them as one cluster."""
     out: list[Finding] = []
+    clustered: list[tuple[str, str, float]] = []
+    facts.derived["remit-clusters"] = clustered
     for a, b in candidate_pairs(p, max_holders):
         wa, wb = p.weights[a], p.weights[b]
         score = similarity(wa, wb)
@@ -198,11 +202,11 @@ def remit_pairs(
             continue
         shared = sorted((f for f in wa if f in wb), key=lambda f: (-p.idf[f], f.dimension, f.key))
         common = [f for f in shared if f.dimension != "geography"]
-        if (
-            len(common) == 1
-            and common[0].dimension in CROWDABLE
-            and len(p.holders[common[0]]) >= crowded_min
-        ):
+        if not enough_evidence(common):
+            continue
+        if all(f.dimension in CROWDABLE and len(p.holders[f]) >= crowded_min for f in common):
+            if len(common) >= 2:
+                clustered.append((a, b, score))
             continue
         only = {
             x: sorted(describe(facts, f) for f in w if f not in (wb if x == a else wa))
@@ -235,6 +239,31 @@ def remit_pairs(
             )
         )
     return out
+
+
+SPECIFIC_FUNCTIONS = frozenset(str(k) for k in (GG.inspects, GG.regulates, GG.scrutinises))
+"""Functions specific enough to stand alone: two bodies inspecting, regulating or
+scrutinising the same body is duplicate oversight, however little else they share."""
+
+
+def enough_evidence(common: list[Feature]) -> bool:
+    """The minimum evidence for a remit overlap: two shared features (policy areas, client
+    groups or functions; a place never counts), or one *specific* feature: a client group
+    (the people served: kinship families, care leavers) or a policy area (a broad one is
+    crowded, and its holders are one cluster finding), or the same oversight function
+    (inspecting, regulating, scrutinising one body). Doing one thing for one body
+    otherwise (the Children's Parliament and V&A Dundee both supporting a design school)
+    is a joint project, not an overlap worth a reader's time."""
+    if len(common) >= 2:
+        return True
+    if len(common) != 1:
+        return False
+    f = common[0]
+    if f.dimension in ("client", "policy"):
+        return True
+    if f.dimension == "function":
+        return f.key.split(" ", 1)[0] in SPECIFIC_FUNCTIONS
+    return False
 
 
 def crowded_features(

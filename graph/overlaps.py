@@ -19,6 +19,7 @@ from govgraph.graph.overlap_facts import Facts, fetch
 from govgraph.graph.overlap_leadership import leadership_findings
 from govgraph.graph.overlap_membership import membership_findings
 from govgraph.graph.overlap_rationalise import rationalisation_findings
+from govgraph.graph.overlap_recommend import remit_clusters
 from govgraph.graph.overlap_remit import (
     coverage,
     crowded_features,
@@ -29,7 +30,7 @@ from govgraph.graph.scope import SCOPES
 from govgraph.graph.store import Store
 
 KINDS: dict[str, str] = {
-    "rationalisation": "Rationalisation candidates",
+    "rationalisation": "Recommendations: clusters of overlapping bodies",
     "remit-overlap": "Shared remits",
     "crowded-policy-area": "Crowded policy areas",
     "crowded-client-group": "Client groups many bodies serve",
@@ -106,18 +107,24 @@ Analysis = Callable[[Facts, Settings], list[Finding]]
 
 def _remit(facts: Facts, s: Settings) -> list[Finding]:
     prof = profiles(facts)
+    pairs = remit_pairs(
+        facts,
+        prof,
+        min_score=s.remit_threshold,
+        max_holders=s.max_holders,
+        crowded_min=s.crowded_min,
+    )
+    candidates = rationalisation_findings(
+        facts, prof, max_children=s.max_holders, remit_threshold=s.remit_threshold
+    )
+    taken = {frozenset(x.id for x in f.subjects) for f in candidates}
+    shared = [(f.subjects[0].id, f.subjects[1].id, f.score) for f in pairs]
+    shared += facts.derived.get("remit-clusters", [])
     return [
-        *remit_pairs(
-            facts,
-            prof,
-            min_score=s.remit_threshold,
-            max_holders=s.max_holders,
-            crowded_min=s.crowded_min,
-        ),
+        *pairs,
         *crowded_features(facts, prof, min_holders=s.crowded_min),
-        *rationalisation_findings(
-            facts, prof, max_children=s.max_holders, remit_threshold=s.remit_threshold
-        ),
+        *candidates,
+        *remit_clusters(facts, prof, shared, taken),
     ]
 
 

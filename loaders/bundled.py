@@ -23,6 +23,7 @@ BUNDLED: list[tuple[str, str]] = [
     ("plan", "curated/plan.yaml"),
     ("route-map", "curated/plan.yaml"),
     ("phs-geography", "derived/scot-health-geography"),
+    ("statutory", "curated/statutory.yaml"),
     ("care-inspectorate", "derived/care-inspectorate-datastore"),
     ("govuk", "derived/govuk-organisations"),
     ("public-bodies", "derived/uk-public-bodies-directory-2023-24"),

@@ -29,7 +29,7 @@ from govgraph.graph.queries import query
 from govgraph.graph.store import Store, graph_to_ntriples
 from govgraph.loaders.base import Loader, SourceInfo, licence_iris
 from govgraph.loaders.resolve import Resolver
-from govgraph.loaders.triples import literal_date
+from govgraph.loaders.triples import is_not_body, literal_date
 from govgraph.ontology.terms import GG, GRAPH, INFERRED_GRAPH, PROV, SRC
 
 CODE_SCHEMES: dict[str, str] = {
@@ -80,7 +80,8 @@ def resolver_from_store(store: Store, exclude: URIRef | None = None) -> Resolver
         scheme = CODE_SCHEMES.get(str(row["p"]))
         if scheme:
             codes.setdefault(row["e"], []).append((scheme, str(row["code"])))  # type: ignore[arg-type]
-    for iri in names.keys() | codes.keys():
+    # places first: a council and its area share a GSS code, which must name the council
+    for iri in sorted(names.keys() | codes.keys(), key=lambda i: (not is_not_body(i), i)):
         resolver.add(iri, names.get(iri, []), codes.get(iri, []))
     return resolver
 

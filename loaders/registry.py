@@ -13,6 +13,7 @@ LOADERS: dict[str, str] = {
     "plan": "govgraph.loaders.plan:PlanYamlLoader",
     "change-programme": "govgraph.loaders.change_programme:ChangeProgrammeLoader",
     "phs-geography": "govgraph.loaders.phs_geography:PhsGeographyLoader",
+    "statutory": "govgraph.loaders.curated_statutory:StatutoryLinesLoader",
     "care-inspectorate": "govgraph.loaders.care_inspectorate:CareInspectorateLoader",
     "govuk": "govgraph.loaders.govuk:GovukOrganisationsLoader",
     "public-bodies": "govgraph.loaders.public_bodies:UkPublicBodiesLoader",
@@ -54,6 +55,8 @@ def _guess_kind(path: Path) -> str:
         return "curated"
     if path.name in ("plan.yaml", "plan.yml"):
         return "plan"
+    if path.name in ("statutory.yaml", "statutory.yml"):
+        return "statutory"
     raise SourceError(
         "cannot tell what kind of source this is: write KIND:PATH, with KIND one of "
         + ", ".join(sorted(LOADERS)),

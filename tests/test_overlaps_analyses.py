@@ -362,10 +362,12 @@ def test_groups_under_one_parent_with_one_remit_are_a_candidate(store: Store) ->
     assert "parent" in cands[0].explanation and cands[0].details["pairs"][0]["remit"] > 0
 
 
-def test_one_signal_alone_makes_no_candidate(store: Store) -> None:
+def test_one_signal_alone_makes_no_merger(store: Store) -> None:
+    """A shared remit alone is a cluster with a recommendation (issue #18), never a merger."""
     only_remit = MERGE.replace("id:g2 gg:subOrganisationOf id:parent ;", "id:g2")
     found = compute_findings(load(store, only_remit))
-    assert not of(found, "rationalisation")
+    actions = [f.details["recommendation"]["action"] for f in of(found, "rationalisation")]
+    assert actions and not {"merge", "fold-into-parent"} & set(actions)
 
 
 def test_sharing_a_parliament_or_government_above_is_no_parent_signal(store: Store) -> None:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -48,23 +49,42 @@ def render(
     timestamp: bool = True,
     interactive_map: bool = True,
     served: bool = False,
+    as_of: str | None = None,
+    filters: dict[str, Any] | None = None,
 ) -> bytes:
     """The report in ``fmt`` (html, md, csv or json) as UTF-8 bytes. ``served``: the HTML is
     answered by the API, so bodies link to their entity pages and the page back home (a
-    file written to disk keeps plain names: its links would lead nowhere)."""
+    file written to disk keeps plain names: its links would lead nowhere). ``as_of``: the
+    date the findings describe (None: the landscape as loaded), stated in every format
+    but CSV, so a reader never mistakes a past landscape for today's. ``filters``: what a
+    served page was asked for (kinds, minScore, scope), shown in its filter form."""
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC") if timestamp else None
+    covers = covers_text(as_of)
     if fmt == "json":
-        meta: dict[str, Any] = {"title": TITLE, "counts": dict(sorted(_counts(findings).items()))}
+        meta: dict[str, Any] = {
+            "title": TITLE,
+            "counts": dict(sorted(_counts(findings).items())),
+            "asOf": as_of,
+            "covers": covers,
+        }
         if generated:
             meta["generated"] = generated
         return to_json(findings, meta).encode("utf-8")
     if fmt == "csv":
         return _csv(findings)
     if fmt == "md":
-        return _markdown(findings, generated).encode("utf-8")
+        return _markdown(findings, generated, covers).encode("utf-8")
     if fmt == "html":
-        return _html(findings, generated, interactive_map, served).encode("utf-8")
+        page = _html(findings, generated, interactive_map, served, covers, as_of, filters or {})
+        return page.encode("utf-8")
     raise QueryError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def covers_text(as_of: str | None) -> str:
+    """The header line saying which landscape the findings describe."""
+    if as_of:
+        return f"The landscape as it stood on {as_of}: bodies and lines not valid then are out."
+    return "The landscape as loaded: every body and line, current or past."
 
 
 def _counts(findings: Sequence[Finding]) -> Counter[str]:
@@ -115,9 +135,9 @@ def _md(text: str) -> str:
     return _MD_BLOCK.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
 
 
-def _markdown(findings: Sequence[Finding], generated: str | None) -> str:
+def _markdown(findings: Sequence[Finding], generated: str | None, covers: str) -> str:
     counts = _counts(findings)
-    lines = [f"# {TITLE}", ""]
+    lines = [f"# {TITLE}", "", _md(covers), ""]
     if generated:
         lines += [f"Generated {generated}.", ""]
     lines += ["## Summary", "", "| Finding | Count |", "| --- | ---: |"]
@@ -188,7 +208,13 @@ def _summary(findings: Sequence[Finding]) -> list[dict[str, Any]]:
 
 
 def _html(
-    findings: Sequence[Finding], generated: str | None, interactive: bool, served: bool = False
+    findings: Sequence[Finding],
+    generated: str | None,
+    interactive: bool,
+    served: bool = False,
+    covers: str = "",
+    as_of: str | None = None,
+    filters: dict[str, Any] | None = None,
 ) -> str:
     from govgraph.visualisations.render import render_html
     from govgraph.visualisations.report_map import network_svg, overlap_map
@@ -212,6 +238,8 @@ def _html(
     return template.render(
         title=TITLE,
         generated=generated,
+        covers=covers,
+        as_of=as_of,
         total=len(findings),
         kinds_found=sum(1 for k in KINDS if counts[k]),
         summary=_summary(findings),
@@ -221,11 +249,48 @@ def _html(
         frame=frame,
         css=Markup(package_text("static", "report.css")),
         js=Markup(package_text("static", "report.js")),
-        csp=Markup(file_policy()),  # no double quote in it: safe in the attribute
+        csp=Markup(report_policy(served)),  # no double quote in it: safe in the attribute
         map_legend=[(KINDS[k], c) for k, c in _legend(model)],
         served=served,
         entity_path=lambda iri: "/id/" + entity_id(iri) if iri.startswith(str(ID)) else None,
+        compare_url=_compare_url,
+        kind_options=list(KINDS.items()),
+        chosen_kinds=set((filters or {}).get("kinds") or ()),
+        min_score=(filters or {}).get("min_score", 0),
+        scope=(filters or {}).get("scope", "scotland"),
+        filtered=_filtered(filters or {}, as_of),
     )
+
+
+def report_policy(served: bool) -> str:
+    """The maps' file policy; a served report may also submit its filter form to itself."""
+    policy = file_policy()
+    return policy.replace("form-action 'none'", "form-action 'self'") if served else policy
+
+
+def _filtered(filters: dict[str, Any], as_of: str | None) -> bool:
+    """Whether the page shows less than every finding of today's Scottish landscape."""
+    narrowed = filters.get("kinds") or filters.get("min_score") or as_of
+    return bool(narrowed) or filters.get("scope", "scotland") != "scotland"
+
+
+COMPARABLE = frozenset({"remit-overlap", "membership-overlap", "membership-subset", "co-leads"})
+"""Kinds whose subjects are two bodies worth seeing side by side (besides recommendations)."""
+
+
+def _compare_url(f: Finding) -> str | None:
+    """The finding's comparison page: a recommendation's bodies, or a pair's."""
+    rec = f.details.get("recommendation")
+    if rec:
+        iris = list(rec["compare"])
+    elif f.kind in COMPARABLE and 2 <= len(f.subjects) <= 3:
+        iris = [s.id for s in f.subjects]
+    else:
+        return None
+    if not all(i.startswith(str(ID)) for i in iris):
+        return None
+    params = [(k, entity_id(i)) for k, i in zip("abc", iris, strict=False)]
+    return "/compare?" + urlencode([*params, ("from", f"/reports/overlaps#{f.id}")])
 
 
 def _legend(model: Any) -> list[tuple[str, str]]:

@@ -49,3 +49,21 @@ def search_words(text: str) -> list[str]:
     for word in fold(text).split():
         out.extend(ABBREVIATIONS.get(word, word).split())
     return out
+
+
+_ACRONYM = re.compile(r"^[A-Z][A-Z&]{2,7}$")
+_SMALL_WORDS = frozenset({"of", "and", "for", "the", "in", "on", "to"})
+
+
+def common_name(name: str, aliases: list[str] | tuple[str, ...] | set[str]) -> str:
+    """The name people use for a body: its abbreviation when it has one (an alias of 3-8
+    capitals made of the initials of its name: COSLA, SSSC, SCRA, CHS), else its name. One
+    rule for findings, summaries and reports; the long form goes on hover or first mention."""
+    words = _NOT_WORD.sub(" ", name.replace("'", "").replace("\u2019", "")).split()
+    every = "".join(w[0] for w in words).lower()
+    content = "".join(w[0] for w in words if w.lower() not in _SMALL_WORDS).lower()
+    found = sorted(
+        (a for a in aliases if _ACRONYM.match(a) and a.lower() in (every, content)),
+        key=lambda a: (len(a), a),
+    )
+    return found[0] if found else name

@@ -87,6 +87,11 @@ BASES: dict[str, Base] = {
             strict_text=False,
         ),
         Base(
+            "statutory",
+            _copy_file(CORPUS / "statutory" / "valid.yaml", "statutory.yaml"),
+            "statutory.yaml",
+        ),
+        Base(
             "care-inspectorate",
             _copy_file(
                 CORPUS / "care-inspectorate" / "valid.csv", "children_care_services_2026-05-31.csv"
@@ -214,6 +219,10 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "change-programme/listed-action-without-section.txt": (":22:", "Kinship Care"),
     "change-programme/area-without-actions.txt": (":23:", "Capacity"),
     # phs geography
+    "statutory/unknown-code.yaml": ("statutory.yaml:11:", "field 'objects'", "S12000000"),
+    "statutory/not-legislation-url.yaml": (":7:", "field 'url'", "legislation.gov.uk"),
+    "statutory/unknown-act.yaml": (":15:", "field 'doc'", "asp-2015-1"),
+    "statutory/unknown-kind.yaml": (":9:", "field 'kind'", "bosses"),
     "phs-geography/ragged-row.csv": ("ca_hscp_hb_lookup.csv:3:", "expected 13 fields"),
     "phs-geography/control-character.csv": (":3:", "field 'CAName'", "U+001B"),
     "phs-geography/missing-column.csv": (":1:", "field 'HBName'", "missing required column"),
