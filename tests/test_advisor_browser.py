@@ -1,11 +1,10 @@
 """Issue #18 acceptance in headless Chromium, by clicking only, every off-machine request
 aborted: open the overlap report, filter it to recommendations, open the first one's
 comparison, then its scenario impact, then follow a body to its entity page; and the
-reporting-responsibilities view. Screenshots go to tests/artefacts and docs/images."""
+reporting-responsibilities view. Screenshots go to tests/artefacts (docs/images holds copies)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,6 @@ from tests.live_server import serving
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
-IMAGES = Path(__file__).parents[1] / "docs" / "images"
-
 
 @pytest.fixture(scope="module")
 def base(bundled_store_path: Path) -> Iterator[str]:
@@ -34,8 +31,7 @@ def base(bundled_store_path: Path) -> Iterator[str]:
 
 def _shot(page: Any, artefacts: Path, name: str, *, full: bool = False) -> None:
     path = artefacts / f"advisor-{name}.png"
-    page.screenshot(path=str(path), full_page=full)
-    shutil.copy(path, IMAGES / path.name)
+    page.screenshot(path=str(path), full_page=full)  # docs/images holds copies
 
 
 def test_the_advisor_acts_on_the_first_recommendation(base: str, artefacts: Path) -> None:

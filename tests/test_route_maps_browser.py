@@ -1,6 +1,6 @@
 """Route maps as a policy officer meets them, in headless Chromium with every off-machine
 request aborted: from the list to the example's page, as of another date, and on to its
-dependency map; no script errors, labels legible, screenshots in docs/images."""
+dependency map; no script errors, labels legible, screenshots in tests/artefacts."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ from tests.test_maps_browser import _OVERLAPS, open_settled
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
-IMAGES = Path(__file__).resolve().parents[1] / "docs" / "images"
+IMAGES = Path(__file__).resolve().parent / "artefacts"
+IMAGES.mkdir(exist_ok=True)
+"""Where the screenshots go for people to look at (git-ignored; docs/images holds copies)."""
 
 _SVG_LABELS = """(() => {
   const texts = [...document.querySelectorAll('.gg-route-svg text')];
