@@ -23,6 +23,7 @@ from govgraph.graph.findings import Fact
 from govgraph.graph.impact_model import CATEGORIES, Change, Impact
 from govgraph.graph.overlaps import KINDS
 from govgraph.visualisations.csp import file_policy, package_text
+from govgraph.visualisations.markdown import md_text
 from govgraph.visualisations.model import MapModel, entity_path
 
 FORMATS = ("html", "md", "json")
@@ -112,12 +113,6 @@ def _json(impact: Impact, generated: str | None) -> str:
 
 
 # --- Markdown ---------------------------------------------------------------------------
-def _md(text: str) -> str:
-    """Plain text that Markdown shows as written (no links, emphasis or HTML)."""
-    out = text.replace("\\", "\\\\")
-    for ch in "`*_[]#|":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
 
 
 def _num(value: int | None) -> str:
@@ -125,18 +120,18 @@ def _num(value: int | None) -> str:
 
 
 def _markdown(impact: Impact, generated: str | None) -> str:
-    lines = [f"# Impact: {_md(impact.title)}", ""]
+    lines = [f"# Impact: {md_text(impact.title)}", ""]
     if generated:
         lines += [f"Generated {generated}.", ""]
-    lines += [f"Before: {_md(impact.before_label)}. After: {_md(impact.after_label)}.", ""]
+    lines += [f"Before: {md_text(impact.before_label)}. After: {md_text(impact.after_label)}.", ""]
     lines += ["## Summary", ""]
     if impact.steps:
         lines += ["Steps:", ""]
-        lines += [f"{i}. {_md(s)}" for i, s in enumerate(impact.steps, 1)]
+        lines += [f"{i}. {md_text(s)}" for i, s in enumerate(impact.steps, 1)]
         lines.append("")
     lines += ["| Count | Before | After |", "| --- | ---: | ---: |"]
     lines += [
-        f"| {_md(count_label(k))} | {_num(b)} | {_num(a)} |" for k, b, a in count_rows(impact)
+        f"| {md_text(count_label(k))} | {_num(b)} | {_num(a)} |" for k, b, a in count_rows(impact)
     ]
     counts = category_counts(impact)
     lines += ["", "| Change | Items |", "| --- | ---: |"]
@@ -155,18 +150,20 @@ def _markdown(impact: Impact, generated: str | None) -> str:
 
 
 def _md_change(c: Change) -> list[str]:
-    head = f"- **{_md(c.summary)}**"
+    head = f"- **{md_text(c.summary)}**"
     if c.subjects:
-        head += " (" + "; ".join(_md(s.name) for s in c.subjects) + ")"
+        head += " (" + "; ".join(md_text(s.name) for s in c.subjects) + ")"
     out = [head]
     if c.finding is not None:
         f = c.finding
-        out.append(f"  - Finding: {_md(KINDS.get(f.kind, f.kind))} `{f.id}`: {_md(f.explanation)}")
+        out.append(
+            f"  - Finding: {md_text(KINDS.get(f.kind, f.kind))} `{f.id}`: {md_text(f.explanation)}"
+        )
     if c.before is not None or c.after is not None:
-        out.append(f"  - Before: {_md(c.before or '–')}; after: {_md(c.after or '–')}")
+        out.append(f"  - Before: {md_text(c.before or '–')}; after: {md_text(c.after or '–')}")
     facts = change_facts(c)
     for fact in facts[:MAX_EVIDENCE]:
-        out.append(f"  - {_md(_source_text(fact))}")
+        out.append(f"  - {md_text(_source_text(fact))}")
     if len(facts) > MAX_EVIDENCE:
         out.append(f"  - … {len(facts) - MAX_EVIDENCE} more facts in the JSON output")
     return out

@@ -9,7 +9,6 @@ map in a sandboxed frame for the screen and a static SVG of it for print.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from govgraph.graph.findings import Finding, to_json
 from govgraph.graph.overlaps import GROUPS, KINDS
 from govgraph.ontology.terms import ID
 from govgraph.visualisations.csp import file_policy, package_text
+from govgraph.visualisations.markdown import md_text
 
 FORMATS = ("html", "md", "csv", "json")
 MEDIA_TYPES = {
@@ -118,26 +118,11 @@ def _csv(findings: Sequence[Finding]) -> bytes:
 
 
 # --- Markdown -------------------------------------------------------------------------
-_MD_INLINE = re.compile(r"([\\`*_\[\]|<])|&(?=#?\w+;)")
-"""What Markdown reads as markup anywhere in a line: backslash, code, emphasis, links, table
-cells, HTML and autolinks (``<``), and an ``&`` that would start an entity. ``>`` is markup
-only at the start of a line (handled with the other block starts), so "A -> B" stays."""
-_MD_BLOCK = re.compile(r"^(\d*)((?<=\d)[.)]|(?<!\d)[#>+=~-])")
-"""A start that would open a heading, quote, list, rule or ordered list ("1." is escaped as
-"1\\.") inside a list item."""
-
-
-def _md(text: str) -> str:
-    """Plain text that Markdown (CommonMark and GitHub's tables) shows as written: markup
-    characters are backslash-escaped, which every renderer undoes, not HTML entities,
-    which a reader of the raw file would see."""
-    out = _MD_INLINE.sub(lambda m: "\\" + m.group(0), " ".join(text.split()))
-    return _MD_BLOCK.sub(lambda m: m.group(1) + "\\" + m.group(2), out)
 
 
 def _markdown(findings: Sequence[Finding], generated: str | None, covers: str) -> str:
     counts = _counts(findings)
-    lines = [f"# {TITLE}", "", _md(covers), ""]
+    lines = [f"# {TITLE}", "", md_text(covers), ""]
     if generated:
         lines += [f"Generated {generated}.", ""]
     lines += ["## Summary", "", "| Finding | Count |", "| --- | ---: |"]
@@ -152,11 +137,11 @@ def _markdown(findings: Sequence[Finding], generated: str | None, covers: str) -
             lines += ["", f"### {KINDS[k]} ({len(fs)})", ""]
             for f in fs[:MAX_ROWS]:
                 lines.append(
-                    f"- **{_md(f.names or KINDS[k])}** (score {f.score:.2f}, "
-                    f"`{f.id}`): {_md(f.explanation)}"
+                    f"- **{md_text(f.names or KINDS[k])}** (score {f.score:.2f}, "
+                    f"`{f.id}`): {md_text(f.explanation)}"
                 )
                 for i in range(min(len(f.evidence), MAX_EVIDENCE)):
-                    lines.append(f"  - {_md(_source_text(f, i))}")
+                    lines.append(f"  - {md_text(_source_text(f, i))}")
                 if len(f.evidence) > MAX_EVIDENCE:
                     lines.append(f"  - … {len(f.evidence) - MAX_EVIDENCE} more facts in the JSON")
             if len(fs) > MAX_ROWS:
