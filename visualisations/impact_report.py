@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from govgraph.graph.errors import QueryError
@@ -25,6 +22,7 @@ from govgraph.graph.overlaps import KINDS
 from govgraph.visualisations.csp import file_policy, package_text
 from govgraph.visualisations.markdown import md_text
 from govgraph.visualisations.model import MapModel, entity_path
+from govgraph.visualisations.templating import environment
 
 FORMATS = ("html", "md", "json")
 MEDIA_TYPES = {
@@ -115,7 +113,7 @@ def _json(impact: Impact, generated: str | None) -> str:
 # --- Markdown ---------------------------------------------------------------------------
 
 
-def _num(value: int | None) -> str:
+def num(value: int | None) -> str:
     return "–" if value is None else f"{value:,}"
 
 
@@ -131,7 +129,7 @@ def _markdown(impact: Impact, generated: str | None) -> str:
         lines.append("")
     lines += ["| Count | Before | After |", "| --- | ---: | ---: |"]
     lines += [
-        f"| {md_text(count_label(k))} | {_num(b)} | {_num(a)} |" for k, b, a in count_rows(impact)
+        f"| {md_text(count_label(k))} | {num(b)} | {num(a)} |" for k, b, a in count_rows(impact)
     ]
     counts = category_counts(impact)
     lines += ["", "| Change | Items |", "| --- | ---: |"]
@@ -170,19 +168,6 @@ def _md_change(c: Change) -> list[str]:
 
 
 # --- HTML -------------------------------------------------------------------------------
-@cache
-def _environment() -> Environment:
-    folder = str(resources.files("govgraph.visualisations").joinpath("templates"))
-    env = Environment(
-        loader=FileSystemLoader(folder),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["num"] = _num
-    env.filters["count_label"] = count_label
-    env.filters["facts"] = change_facts
-    return env
 
 
 def _html(impact: Impact, generated: str | None, model: MapModel | None, served: bool) -> str:
@@ -205,7 +190,7 @@ def _html(impact: Impact, generated: str | None, model: MapModel | None, served:
             }
         )
     has_map = model is not None and bool(model.nodes)
-    template = _environment().get_template("impact.html")
+    template = environment().get_template("impact.html")
     return template.render(
         impact=impact,
         generated=generated,

@@ -21,10 +21,8 @@ import json
 import math
 import re
 from functools import cache
-from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from rdflib import URIRef
 
@@ -32,6 +30,7 @@ from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import ID
 from govgraph.visualisations.csp import file_policy, package_text
 from govgraph.visualisations.model import LegendEntry, MapModel, text_colour
+from govgraph.visualisations.templating import environment
 
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -62,17 +61,6 @@ def _assets() -> dict[str, str]:
         if _CLOSE_SCRIPT.search(text):
             raise ValueError(f"{name} contains '</script' or '<!--' and cannot be inlined")
     return out
-
-
-@cache
-def _environment() -> Environment:
-    folder = str(resources.files("govgraph.visualisations").joinpath("templates"))
-    return Environment(
-        loader=FileSystemLoader(folder),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def vis_options(model: MapModel) -> dict[str, Any]:
@@ -234,7 +222,7 @@ def render_html(model: MapModel) -> str:
     """The map as one HTML document (str; write it as UTF-8)."""
     assets = _assets()
     data = payload(model)
-    template = _environment().get_template("map.html")
+    template = environment().get_template("map.html")
     return template.render(
         model=model,
         node_legend=model.node_legend,

@@ -12,12 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from govgraph.graph.core.csv_out import csv_bytes
@@ -28,6 +25,7 @@ from govgraph.graph.overlaps import GROUPS, KINDS
 from govgraph.ontology.terms import ID
 from govgraph.visualisations.csp import file_policy, package_text
 from govgraph.visualisations.markdown import md_text
+from govgraph.visualisations.templating import environment
 
 FORMATS = ("html", "md", "csv", "json")
 MEDIA_TYPES = {
@@ -150,15 +148,6 @@ def _markdown(findings: Sequence[Finding], generated: str | None, covers: str) -
 
 
 # --- HTML -----------------------------------------------------------------------------
-@cache
-def _environment() -> Environment:
-    folder = str(resources.files("govgraph.visualisations").joinpath("templates"))
-    return Environment(
-        loader=FileSystemLoader(folder),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 SUMMARY_ORDER: dict[str, tuple[str, ...]] = {
@@ -219,7 +208,7 @@ def _html(
         sections.append(
             {"group": group, "anchor": group.lower().replace(" ", "-"), "tables": tables}
         )
-    template = _environment().get_template("report.html")
+    template = environment().get_template("report.html")
     return template.render(
         title=TITLE,
         generated=generated,
