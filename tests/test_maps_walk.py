@@ -97,6 +97,28 @@ def test_names_are_read_with_the_facts(recording: Recording) -> None:
     assert {n.label for n in model.nodes} >= {"Care Inspectorate"}
 
 
+def test_an_ego_page_is_kept_per_data_version(
+    recording: Recording, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hub's ego map is written once per data version (and focus, depth, date, scope):
+    asked again, it is a lookup that reads nothing; a new version, or another depth, is
+    built afresh."""
+    from govgraph.visualisations import maps
+
+    monkeypatch.setattr(maps, "_PAGES", {})
+    ask = {"focus": "care-inspectorate", "depth": 1, "served": True}
+    first = maps.render_map(recording, "ego", **ask)  # type: ignore[arg-type]
+    read = len(recording.texts)
+    assert maps.render_map(recording, "ego", **ask) == first  # type: ignore[arg-type]
+    assert len(recording.texts) == read
+    maps.render_map(recording, "ego", **{**ask, "depth": 2})  # type: ignore[arg-type]
+    assert len(recording.texts) > read
+    read = len(recording.texts)
+    monkeypatch.setattr(maps, "data_version", lambda store: "a newer version")
+    assert maps.render_map(recording, "ego", **ask) == first  # type: ignore[arg-type]
+    assert len(recording.texts) > read
+
+
 def _reference_ego(store: Store, focus: str, depth: int, scope: str) -> tuple[set[str], int]:
     """The ego map's entities and lines as read from the whole graph (the old way)."""
     edges = extract.canonical_edges(
