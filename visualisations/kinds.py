@@ -282,6 +282,8 @@ def ego(store: Store, req: MapRequest) -> MapModel:
     dropped = len(set(_walk(focus, every, req.depth)) & outside) if outside else 0
     notes: tuple[str, ...] = ()
     if len(hops) > MAX_EGO_NODES:
+        # connectedness as the walk read it: of the farthest ring's members other than
+        # bodies, only the lines into them and those to entities nearer the focus count
         keep = sorted(hops, key=lambda n: (hops[n], -len(step[n]), n))[:MAX_EGO_NODES]
         notes = (
             f"{len(hops) - MAX_EGO_NODES:,} of the {len(hops):,} entities within {req.depth} "
