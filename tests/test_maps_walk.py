@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 from rdflib.term import Node
 
 from govgraph.graph.map_queries import relationship_edges
@@ -31,6 +32,8 @@ class Recording:
     def __init__(self, store: Store) -> None:
         self._store = store
         self.texts: list[str] = []
+        self.bound: list[tuple[str, set[str]]] = []
+        """(query text, IRIs bound to ``ids``) for every batched query."""
 
     def select(self, text: str, values: Mapping[str, Sequence[Node]] | None = None) -> list[Row]:
         self.texts.append(text)
@@ -40,6 +43,8 @@ class Recording:
         self, text: str, values: Mapping[str, Sequence[Node]] | None = None
     ) -> list[dict[str, str]]:
         self.texts.append(text)
+        if values and "ids" in values:
+            self.bound.append((text, {str(v) for v in values["ids"]}))
         return self._store.select_strings(text, values)
 
     def __getattr__(self, name: str) -> object:
@@ -61,6 +66,57 @@ def test_the_ego_map_reads_only_the_neighbourhood(recording: Recording, scope: s
     model = build_map(recording, "ego", focus="care-inspectorate", depth=1, scope=scope)  # type: ignore[arg-type]
     assert len(model.nodes) > 500
     assert _whole_graph(recording.texts) == []
+
+
+@pytest.mark.parametrize("scope", ["scotland", "all"])
+def test_the_last_ring_is_read_from_one_side(recording: Recording, scope: str) -> None:
+    """A hub's services, at the edge of its ego map, are never read in full (every triple
+    of each): only the lines into them, which hold every line among the map's entities."""
+    from govgraph.graph.relationships import with_kinds
+    from govgraph.visualisations.kinds import AGGREGATED_CLASSES
+
+    model = build_map(recording, "ego", focus="care-inspectorate", depth=1, scope=scope)  # type: ignore[arg-type]
+    services = {n.id for n in model.nodes if n.type in {str(c) for c in AGGREGATED_CLASSES}}
+    assert len(services) > 500
+    kinds = [URIRef(k) for k in extract.relationship_kind_iris()]
+    full = with_kinds(query("map_ring"), kinds=kinds)
+    one_side = with_kinds(query("map_ring_in"), kinds=kinds)
+    read_in_full = set().union(*(ids for text, ids in recording.bound if text == full))
+    read_in = set().union(*(ids for text, ids in recording.bound if text == one_side))
+    assert not read_in_full & services
+    assert services <= read_in
+
+
+def test_names_are_read_with_the_facts(recording: Recording) -> None:
+    """The ego map reads its 500-odd entities' names in the facts query, not in a pass of
+    their own (only the focus is looked up by id)."""
+    model = build_map(recording, "ego", focus="care-inspectorate", depth=1)  # type: ignore[arg-type]
+    assert len(model.nodes) > 500
+    by_name = [ids for text, ids in recording.bound if text == query("map_nodes_by_id")]
+    assert all(len(ids) == 1 for ids in by_name)
+    assert {n.label for n in model.nodes} >= {"Care Inspectorate"}
+
+
+def test_an_ego_page_is_kept_per_data_version(
+    recording: Recording, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hub's ego map is written once per data version (and focus, depth, date, scope):
+    asked again, it is a lookup that reads nothing; a new version, or another depth, is
+    built afresh."""
+    from govgraph.visualisations import maps
+
+    monkeypatch.setattr(maps, "_PAGES", {})
+    ask = {"focus": "care-inspectorate", "depth": 1, "served": True}
+    first = maps.render_map(recording, "ego", **ask)  # type: ignore[arg-type]
+    read = len(recording.texts)
+    assert maps.render_map(recording, "ego", **ask) == first  # type: ignore[arg-type]
+    assert len(recording.texts) == read
+    maps.render_map(recording, "ego", **{**ask, "depth": 2})  # type: ignore[arg-type]
+    assert len(recording.texts) > read
+    read = len(recording.texts)
+    monkeypatch.setattr(maps, "data_version", lambda store: "a newer version")
+    assert maps.render_map(recording, "ego", **ask) == first  # type: ignore[arg-type]
+    assert len(recording.texts) > read
 
 
 def _reference_ego(store: Store, focus: str, depth: int, scope: str) -> tuple[set[str], int]:

@@ -193,7 +193,7 @@ def _core(
 
 
 def _nodes(store: Store, ids: set[str]) -> dict[str, MapNode]:
-    return x.nodes_for(store, q.names(store, sorted(ids)), None, str(GG.Organisation))
+    return x.nodes_for(store, sorted(ids), None, str(GG.Organisation))
 
 
 def build_diff_map(

@@ -6,7 +6,7 @@ on every map.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from rdflib import URIRef
@@ -50,12 +50,21 @@ def relationship_kind_iris() -> list[str]:
 
 
 def nodes_for(
-    store: Store, named: dict[str, str], as_of: str | None, default_type: str = str(GG.Agent)
+    store: Store,
+    named: dict[str, str] | Sequence[str],
+    as_of: str | None,
+    default_type: str = str(GG.Agent),
 ) -> dict[str, MapNode]:
     """Map nodes for named entities that exist at ``as_of``, typed by their most specific
-    asserted class."""
+    asserted class. ``named``: IRI -> name, or IRIs whose names are read with their facts
+    (the unnamed left out)."""
+    facts = (
+        q.entity_facts(store, named)
+        if isinstance(named, dict)
+        else q.named_entity_facts(store, named)
+    )
     out: dict[str, MapNode] = {}
-    for iri, f in q.entity_facts(store, named).items():
+    for iri, f in facts.items():
         if not live(f.start, f.end, as_of):
             continue
         kind = most_specific_type(f.types, default_type)

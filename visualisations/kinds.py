@@ -242,7 +242,7 @@ def accountability(store: Store, req: MapRequest) -> MapModel:
     levels = {n: -d for n, d in above.items()}
     for n, d in below.items():
         levels.setdefault(n, d)
-    nodes = x.nodes_for(store, q.names(store, list(levels)), req.as_of)
+    nodes = x.nodes_for(store, list(levels), req.as_of)
     if focus not in nodes:
         raise NotFound(f"no entity {focus} (or it did not exist at the date asked for)")
     for n in nodes.values():
@@ -282,13 +282,15 @@ def ego(store: Store, req: MapRequest) -> MapModel:
     dropped = len(set(_walk(focus, every, req.depth)) & outside) if outside else 0
     notes: tuple[str, ...] = ()
     if len(hops) > MAX_EGO_NODES:
+        # connectedness as the walk read it: of the farthest ring's members other than
+        # bodies, only the lines into them and those to entities nearer the focus count
         keep = sorted(hops, key=lambda n: (hops[n], -len(step[n]), n))[:MAX_EGO_NODES]
         notes = (
             f"{len(hops) - MAX_EGO_NODES:,} of the {len(hops):,} entities within {req.depth} "
             "steps are left out (the least connected of the farthest ring).",
         )
         hops = {n: hops[n] for n in keep}
-    nodes = x.nodes_for(store, q.names(store, list(hops)), req.as_of)
+    nodes = x.nodes_for(store, list(hops), req.as_of)
     if focus not in nodes:
         raise NotFound(f"no entity {focus} (or it did not exist at the date asked for)")
     for n in nodes.values():
@@ -322,28 +324,45 @@ class _Adjacency(dict[str, set[str]]):
 def _ego_walk(store: Store, focus: str, req: MapRequest) -> tuple[_Adjacency, set[str]]:
     """A bounded breadth-first walk from the focus, one batched query per ring
     (``map_queries.edges_touching``): every entity within ``depth`` lines of it, whatever
-    the scope, has all its lines read, so the hop counts, the scope test and the lines among
+    the scope, has its lines read, so the hop counts, the scope test and the lines among
     the kept entities are exactly those of the whole graph, at the cost of the
-    neighbourhood. Returns the adjacency and the bodies out of scope (never the focus)."""
+    neighbourhood. The last ring (``depth`` lines out) is read from one side only: the
+    lines into it, which hold every line among its members, and, when the scope is tested,
+    every line of its bodies (whose lines outwards decide whether they are in scope). Its
+    other members' lines outwards lie beyond the map: a regulator's 2,000 services each
+    have a provider, and reading them was most of a hub's walk. Returns the adjacency and
+    the bodies out of scope (never the focus)."""
     kinds = x.relationship_kind_iris()
     facts: dict[tuple[str, str, str], q.EdgeFacts] = {}
-    every = _Adjacency()
     frontier, seen = [focus], {focus}
-    for _ in range(req.depth + 1):
-        facts.update(q.edges_touching(store, frontier, kinds))
-        live = x.canonical_edges(facts.values(), req.as_of)
-        every = _Adjacency()
-        for e in live:
-            every.setdefault(e.source, set()).add(e.target)
-            every.setdefault(e.target, set()).add(e.source)
-        every.edges = live
-        frontier = sorted({m for n in frontier for m in every.get(n, ())} - seen)
+    classes = [str(c) for c in LANDSCAPE_CLASSES]
+    bodies: set[str] = set()
+    for ring in range(req.depth + 1):
+        if ring < req.depth:
+            read = q.edges_touching(store, frontier, kinds)
+        else:
+            if req.scope != "all":  # every body within depth, for the scope test below
+                bodies = q.kinds_among(store, sorted(seen), classes)
+            read = q.edges_touching(store, sorted(set(frontier) & bodies), kinds)
+            rest = sorted(set(frontier) - bodies)
+            read.update(q.edges_touching(store, rest, kinds, incoming_only=True))
+        facts.update(read)
+        # the next ring: along the live lines just read (as canonical_edges keeps them)
+        reached: set[str] = set()
+        for f in read.values():
+            if f.subject != f.object and x.live(f.start, f.end, req.as_of):
+                reached.update((f.subject, f.object))
+        frontier = sorted(reached - seen)
         seen.update(frontier)
+    every = _Adjacency()
+    every.edges = x.canonical_edges(facts.values(), req.as_of)
+    for e in every.edges:
+        every.setdefault(e.source, set()).add(e.target)
+        every.setdefault(e.target, set()).add(e.source)
     if req.scope == "all":
         return every, set()
-    # expanded: within depth; `frontier` is the ring beyond, whose lines were not read
-    expanded = seen - set(frontier)
-    bodies = q.kinds_among(store, sorted(expanded), [str(c) for c in LANDSCAPE_CLASSES])
+    # `frontier` is the ring beyond the map, reached through the last ring's bodies and the
+    # lines into the last ring
     core = q.scope_core(store, sorted(seen))
     drawable = q.kinds_among(
         store, sorted(core), [str(c) for c in (*LANDSCAPE_CLASSES, *AGGREGATED_CLASSES)]
@@ -420,7 +439,7 @@ def actions(store: Store, req: MapRequest) -> MapModel:
         levels[a.action] = 1
         for lead in a.leads:
             levels.setdefault(lead, 2)
-    nodes = x.nodes_for(store, q.names(store, list(levels)), req.as_of)
+    nodes = x.nodes_for(store, list(levels), req.as_of)
     edges: list[MapEdge] = []
     for a in facts:
         node = nodes.get(a.action)

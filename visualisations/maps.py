@@ -18,7 +18,7 @@ from govgraph.graph.overlaps import data_version
 from govgraph.graph.scope import SCOPES
 from govgraph.graph.search import RANKS, Hit, index_for
 from govgraph.graph.store import Store
-from govgraph.visualisations import extract, layout
+from govgraph.visualisations import clusters, extract, layout
 from govgraph.visualisations.clusters import find_clusters, spread
 from govgraph.visualisations.kinds import KINDS, MapRequest
 from govgraph.visualisations.model import MapModel, entity_path
@@ -156,11 +156,23 @@ def render_map(
     scope: str = "scotland",
 ) -> str:
     """``render_html(build_map(...))``: what ``/maps/{kind}`` and ``govgraph map`` return.
-    The landscape is kept as written, per data version: it draws the whole graph, so it is
-    built once for a version (and date, scope and focus) and then served from here."""
+    The landscape and ego maps are kept as written, per data version: the landscape draws
+    the whole graph, and a hub's ego map walks thousands of lines (a regulator's services),
+    so each is built once for a version (and focus, depth, date and scope) and then served
+    from here. Both depend on the store's data alone (and the cluster threshold)."""
     key = None
-    if kind == "landscape":
-        key = (id(store), data_version(store), focus, as_of, served, scope)
+    if kind in _KEPT_KINDS:
+        key = (
+            kind,
+            id(store),
+            data_version(store),
+            focus,
+            depth if kind != "landscape" else None,
+            as_of,
+            served,
+            scope,
+            clusters.CLUSTER_MIN,
+        )
         with _PAGES_LOCK:
             if key in _PAGES:
                 return _PAGES[key]
@@ -175,10 +187,12 @@ def render_map(
     return html
 
 
+_KEPT_KINDS = frozenset({"landscape", "ego"})
 _PAGES: dict[tuple[object, ...], str] = {}
 _PAGES_LOCK = threading.Lock()
-_PAGES_KEPT = 8
-"""Landscape pages kept (a few megabytes each at 10,000 bodies)."""
+_PAGES_KEPT = 16
+"""Pages kept: landscapes (a few megabytes each at 10,000 bodies) and ego maps (a hub's
+about one megabyte), the oldest dropped first."""
 
 
 # The overlap map kind lives with the overlap report, the route-map kind with route maps;
