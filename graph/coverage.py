@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from govgraph.graph.core.dates import MONTH_NAMES, month_number
 from govgraph.graph.core.names import fold, name_key
 from govgraph.graph.coverage_ledger import Ledger, LedgerSection, ledger_path, read_ledger
 from govgraph.graph.coverage_sections import Section, sections
@@ -24,20 +25,6 @@ from govgraph.graph.search import SearchIndex, index_for
 from govgraph.graph.store import Store
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&")
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
@@ -143,7 +130,7 @@ _OPENERS = frozenset(
 """Words that start sentences: dropped from the front of a capitalised run there."""
 _CALENDAR = frozenset(
     [
-        *_MONTHS,
+        *MONTH_NAMES,
         *("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
         *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
     ]
@@ -420,7 +407,7 @@ def _date_known(text: str, facts: Facts) -> bool:
     if year is None:
         return True  # "5th February": the year is elsewhere, and the day alone says little
     y = int(year) + (2000 if len(year) == 2 else 0)
-    m = next(n for n, name in enumerate(_MONTHS, start=1) if name.startswith(month.lower()[:3]))
+    m = month_number(month)
     if day is None:
         return any(d.startswith(f"{y:04d}-{m:02d}") for d in facts.dates) or facts.has_year(y)
     try:

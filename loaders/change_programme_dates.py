@@ -12,34 +12,15 @@ from __future__ import annotations
 
 import re
 
+from govgraph.graph.core.dates import MONTH_NAMES, month_number
 from govgraph.loaders.plan_model import Milestone
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 12)}
 
 _SEASON = (
     r"(?:(?P<se>early|late)\s+)?(?P<season>spring|summer|autumn|winter)(?:\s+of)?\s+(?P<sy>\d{4})"
 )
-_MONTH = r"(?P<month>" + "|".join(_MONTHS) + r")\s+(?P<my>\d{4})"
+_MONTH = r"(?P<month>" + "|".join(MONTH_NAMES) + r")\s+(?P<my>\d{4})"
 _EDGE_YEAR = r"(?P<ee>early|late)\s+(?P<ey>\d{4})(?![-/]\d)"
 _BY_YEAR = r"(?P<prep>by|in)\s+(?P<by>\d{4})(?![-/]\d)"
 _FY_END = r"(?:by\s+)?the\s+end\s+of\s+(?P<fy>\d{4}[-/]\d{2,4})"
@@ -59,7 +40,7 @@ def iso(match: re.Match[str]) -> str | None:
         month = last if (g["se"] or "").lower() == "late" else first
         return f"{g['sy']}-{month:02d}"
     if g["month"]:
-        return f"{g['my']}-{_MONTHS[g['month'].lower()]:02d}"
+        return f"{g['my']}-{month_number(g['month']):02d}"
     if g["ey"]:
         return g["ey"]
     if g["by"]:

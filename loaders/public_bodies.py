@@ -25,6 +25,7 @@ from typing import ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
+from govgraph.graph.core.dates import month_number
 from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, find_file
@@ -61,12 +62,6 @@ CLASSIFICATION_CLASS: dict[str, URIRef] = {
 """Crown NDPBs (ACAS, HSE, ...) are executive NDPBs with Crown status; an unknown
 classification is typed gg:PublicBody with a warning."""
 NO_CHAIR = {"", "n/a", "na", "none", "vacant", "-"}
-_MONTHS = {
-    m: i + 1
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    )
-}
 
 
 def independence_date(text: str) -> Literal | None:
@@ -87,7 +82,7 @@ def independence_date(text: str) -> Literal | None:
         year, month = m[1], m[2]
         if not month:
             return Literal(year, datatype=XSD.gYear)
-        number = int(month) if month.isdigit() else _MONTHS.get(month[:3].lower())
+        number = int(month) if month.isdigit() else month_number(month)
         if number and 1 <= number <= 12:
             return Literal(f"{year}-{number:02d}", datatype=XSD.gYearMonth)
     return None

@@ -57,3 +57,11 @@ def test_numbers_are_ascii_only() -> None:
     for bad in ("nan", "inf", "٠.٥", "1e3", "1_0"):
         with pytest.raises(ValueError):
             decimal_number(bad)
+
+
+def test_month_names_are_read_whole_or_by_their_first_three_letters() -> None:
+    from govgraph.graph.core.dates import MONTH_NAMES, month_number
+
+    assert len(MONTH_NAMES) == 12 and MONTH_NAMES[0] == "january"
+    assert [month_number(m) for m in ("January", "feb", "Sept", " DECEMBER ")] == [1, 2, 9, 12]
+    assert month_number("Spring") is None and month_number("") is None

@@ -18,6 +18,20 @@ from rdflib.namespace import XSD
 from govgraph.graph.core.text import short_repr
 
 EXPECTED = "a date as YYYY-MM-DD, a month YYYY-MM or a year YYYY"
+MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+"""English month names, January first, for reading dates written out in documents."""
+
+
+def month_number(name: str) -> int | None:
+    """1-12 for a month's name or its first three letters in any case ("Sept" too), else
+    None."""
+    key = name.strip().lower()[:3]
+    return next((i for i, m in enumerate(MONTH_NAMES, start=1) if m[:3] == key), None)
+
+
 _FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
