@@ -27,6 +27,7 @@ from tests.backends import (  # noqa: F401 - fixtures
     any_store,
     oxigraph_server,
     start_server,
+    virtuoso_server,
 )
 from tests.conftest import FIXTURES
 
