@@ -26,7 +26,8 @@ What differs from the SPARQL 1.1 protocol as Oxigraph speaks it, and why each ch
   then applies to the JSON).
 - A failed Graph Store Protocol PUT keeps the lines before the error and answers 500: a
   failed first load drops what it left (a reload goes through a staging graph anyway).
-- ``GRAPH ?g { }`` matches nothing, so the graphs are listed from their triples.
+- ``GRAPH ?g { }`` matches nothing, so the graphs are listed from their triples (grouped:
+  ``SELECT DISTINCT ?g`` over them is a pathological plan in 7.2.5).
 """
 
 from __future__ import annotations
@@ -96,7 +97,9 @@ class VirtuosoStore(RemoteStore):
         return f"{results}, {graph};q=0.9"
 
     def graphs(self) -> list[URIRef]:
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.select(  # DISTINCT ?g takes ~30 s at 5*10^4 triples; GROUP BY, 40 ms
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        )
         return sorted(
             URIRef(str(r["g"]))
             for r in rows
@@ -111,7 +114,8 @@ class VirtuosoStore(RemoteStore):
             return super().count(graph)
         skip = ", ".join(f"<{g}>" for g in (*SYSTEM_GRAPHS, str(VERSION_GRAPH)))
         row = self.select_one(
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({skip})) }}"
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(?g NOT IN ({skip})) }}"
         )
         return int(row["n"]) if "n" in row else 0  # type: ignore[call-overload]
 
