@@ -227,8 +227,10 @@ class VirtuosoServer:
         keep = ", ".join(f"<{g}>" for g in SYSTEM_GRAPHS)
         rows = httpx.post(
             self.base + "/sparql",
-            data={"query": f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-            f"FILTER(?g NOT IN ({keep})) }}"},
+            data={
+                "query": f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                f"FILTER(?g NOT IN ({keep})) }}"
+            },
             headers={"Accept": "application/sparql-results+json"},
             timeout=60,
         )
@@ -236,7 +238,9 @@ class VirtuosoServer:
         graphs = [b["g"]["value"] for b in rows.json()["results"]["bindings"]]
         if graphs:
             drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
-            httpx.post(self.base + "/sparql", data={"update": drops}, timeout=600).raise_for_status()
+            httpx.post(
+                self.base + "/sparql", data={"update": drops}, timeout=600
+            ).raise_for_status()
 
 
 def start_virtuoso(tmp: Path, *, memory_mb: int = 256) -> VirtuosoServer:
