@@ -127,6 +127,7 @@ DirsAllowed = ., {data}
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
 ThreadsPerQuery = 2
+TransactionAfterImageLimit = 1500000000
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = .
@@ -142,7 +143,9 @@ MaxQueryCostEstimationTime = 0
 MaxQueryExecutionTime = 0
 """
 """A Virtuoso of its own: loopback ports, this folder, no row cap on results (the default
-10,000 would silently truncate answers), no query-cost refusal. Buffers are 8 KiB pages."""
+10,000 would silently truncate answers), no query-cost refusal, and room in one transaction
+for the Update that swaps a reloaded 10^6-triple graph in (the default 50 MB of log aborts
+it: SR325). Buffers are 8 KiB pages."""
 
 
 class VirtuosoServer:
@@ -152,6 +155,8 @@ class VirtuosoServer:
     def __init__(self, binary: str, isql: str, location: Path, *, memory_mb: int = 256) -> None:
         self.binary, self.isql, self.location = binary, isql, location
         self.sql_port, self.port = free_port(), free_port()
+        while self.port == self.sql_port:
+            self.port = free_port()
         buffers = memory_mb * 1024 // 8 * 2 // 3
         location.mkdir(parents=True, exist_ok=True)
         (location / "virtuoso.ini").write_text(
