@@ -60,7 +60,7 @@ _REWRITTEN = {
     "text/tab-separated-values": ox.QueryResultsFormat.TSV,
 }
 _GRAPH_FORM = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*(CONSTRUCT|DESCRIBE)\b",
+    r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*\n)\s*)*(CONSTRUCT|DESCRIBE)\b",
     re.IGNORECASE,
 )
 

@@ -395,7 +395,18 @@ BUNDLED_CONTRACT = {
     "actions": "{ actions(assessment: LITTLE_OR_NONE) { name leadOrganisations { id name } } }",
     "stats": "{ stats { types { type count } relationshipKinds { kind count } triples } }",
     "areas": "{ policyAreas { id name } }",
+    "others": """{
+      organisation(id: "inverclyde-ijb") { name type relationships { kind direction
+        counterpart { id name } start statutoryBasis sources { title locator url } } }
+      organisations(filter: {search: "INVERCLYDE"}, first: 50, asOf: "2021-06-01") {
+        totalCount edges { cursor node { id name type } } pageInfo { hasNextPage endCursor } }
+      path(from: "inverclyde-ijb", to: "scottish-government", maxLength: 6) { length
+        hops { kind readsAs from { name } to { name } } }
+      neighbourhood(id: "inverclyde-ijb", depth: 1) { nodes { id } relationships { kind } }
+      priorityAreas { name } foundations { name }
+    }""",
 }
+"""The contract queries of tests/test_api_bundled.py, asked of each remote engine."""
 
 
 @pytest.mark.parametrize("engine", ["oxigraph_server", "virtuoso_server"])
