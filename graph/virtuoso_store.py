@@ -4,8 +4,9 @@ A store URL ``virtuoso+http://HOST:8890/`` (or ``virtuoso+https://``) names a Vi
 it takes the options of ``sparql+http://`` URLs (:mod:`govgraph.graph.remote_store`), with
 Virtuoso's endpoints and the Graph Store Protocol as defaults: queries and updates at
 ``/sparql``, graphs at ``/sparql-graph-crud``, ``load=gsp``. Anonymous updates need the
-``SPARQL_UPDATE`` role for the user ``SPARQL`` (or give a user and password in the URL and
-``update=/sparql-auth``, which takes digest auth); see docs/deployment.md.
+``SPARQL_UPDATE`` role for the user ``SPARQL``; with a user and password in the URL
+(``virtuoso+http://USER:PW@HOST:8890/``) the defaults are the authenticated endpoints
+``/sparql-auth`` and ``/sparql-graph-crud-auth``, with HTTP Digest; see docs/deployment.md.
 
 What differs from the SPARQL 1.1 protocol as Oxigraph speaks it, and why each change here:
 
@@ -36,6 +37,7 @@ import re
 from typing import BinaryIO, ClassVar
 from urllib.parse import parse_qs, quote, urlencode, urlsplit, urlunsplit
 
+import httpx
 import pyoxigraph as ox
 from rdflib import URIRef
 
@@ -51,6 +53,13 @@ SYSTEM_GRAPHS = (
 """Graphs a fresh Virtuoso database holds for itself; never govgraph data."""
 
 DEFAULTS = {"query": "sparql", "update": "sparql", "gsp": "sparql-graph-crud", "load": "gsp"}
+AUTH_DEFAULTS = {
+    "query": "sparql-auth",
+    "update": "sparql-auth",
+    "gsp": "sparql-graph-crud-auth",
+    "load": "gsp",
+}
+"""With a user in the URL: Virtuoso's authenticated endpoints, which take HTTP Digest."""
 
 _FORM = "application/x-www-form-urlencoded"
 _JSON = "application/sparql-results+json"
@@ -71,7 +80,8 @@ def sparql_url(url: str) -> str:
     if parts.scheme not in ("virtuoso+http", "virtuoso+https"):
         raise StoreError(f"not a Virtuoso store URL: {url!r} (use virtuoso+http://HOST:PORT/)")
     options = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-    query = urlencode({**DEFAULTS, **options}, quote_via=quote, safe="/")
+    defaults = AUTH_DEFAULTS if parts.username else DEFAULTS
+    query = urlencode({**defaults, **options}, quote_via=quote, safe="/")
     scheme = "sparql+" + parts.scheme.removeprefix("virtuoso+")
     return urlunsplit((scheme, parts.netloc, parts.path or "/", query, ""))
 
@@ -84,6 +94,8 @@ class VirtuosoStore(RemoteStore):
     def __init__(self, url: str) -> None:
         super().__init__(sparql_url(url))
         self.url = self.url.replace("sparql+", "virtuoso+", 1)
+        if self.endpoints.auth:  # Virtuoso's -auth endpoints refuse Basic (401)
+            self._client.auth = httpx.DigestAuth(*self.endpoints.auth)
 
     def _query_body(self, query: str) -> tuple[bytes, str]:
         return urlencode({"query": with_prefixes(query)}).encode("ascii"), _FORM

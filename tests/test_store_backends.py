@@ -24,6 +24,7 @@ from govgraph.ontology.terms import GG, GRAPH, ID
 from tests.api_support import data
 from tests.backends import (  # noqa: F401 - fixtures
     OxigraphServer,
+    VirtuosoServer,
     any_store,
     oxigraph_server,
     start_server,
@@ -521,3 +522,21 @@ def test_remote_store_puts_a_file_as_a_stream(
         assert store.replace_graph(A, source) == len(sample())
         assert store.replace_graph(A, source) == len(sample())  # a reload, through staging
         assert store.graphs() == [A]
+
+
+def test_virtuoso_credentials_go_by_digest_to_its_authenticated_endpoints(
+    virtuoso_server: VirtuosoServer,
+) -> None:
+    """Virtuoso's /sparql-auth and /sparql-graph-crud-auth refuse Basic authentication."""
+    virtuoso_server.clear()
+    url = virtuoso_server.url.replace("://", "://dba:dba@")
+    with open_store(url) as store:
+        assert store.endpoints.update.endswith("/sparql-auth")  # type: ignore[attr-defined]
+        assert "dba:dba" not in store.url
+        assert store.replace_graph(A, tricky()) == len(tricky())
+        assert store.graphs() == [A]
+    with (
+        open_store(url.replace("dba:dba", "dba:wrong")) as store,
+        pytest.raises(StoreError, match="401"),
+    ):
+        store.count()
