@@ -540,3 +540,25 @@ def test_virtuoso_credentials_go_by_digest_to_its_authenticated_endpoints(
         pytest.raises(StoreError, match="401"),
     ):
         store.count()
+
+
+def test_virtuoso_urls_default_to_its_endpoints_and_the_graph_store_protocol() -> None:
+    from govgraph.graph.virtuoso_store import VirtuosoStore
+
+    with VirtuosoStore("virtuoso+http://h:8890/") as plain:
+        e = plain.endpoints
+        assert (e.query, e.update, e.gsp, e.load) == (
+            "http://h:8890/sparql",
+            "http://h:8890/sparql",
+            "http://h:8890/sparql-graph-crud",
+            "gsp",
+        )
+        assert (
+            plain.url
+            == "virtuoso+http://h:8890/?query=sparql&update=sparql&gsp=sparql-graph-crud&load=gsp"
+        )
+    with VirtuosoStore("virtuoso+https://h/db/?timeout=5&gsp=/crud") as tuned:
+        assert tuned.endpoints.gsp == "https://h/crud" and tuned.endpoints.timeout == 5
+        assert tuned.endpoints.query == "https://h/db/sparql"
+    with pytest.raises(StoreError, match="unknown option"):
+        VirtuosoStore("virtuoso+http://h/?qurey=x")
