@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run load serve test test-fast lint format bench bench-issue20 bench-load bench-search bench-overlaps bench-maps bench-map-walks loadtest browser-deps system-deps clean
+.PHONY: setup run load serve test test-fast lint format bench bench-issue20 bench-load bench-virtuoso bench-search bench-overlaps bench-maps bench-map-walks loadtest browser-deps system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ bench-issue20: setup
 bench-load: setup
 	$(BIN)/python scripts/bench_load.py $(BENCH_LOAD_ARGS)
 
+## bench-virtuoso: govgraph's load into a Virtuoso of its own against Virtuoso's bulk loader
+## (ld_dir + rdf_loader_run) on the same 10^6-triple file (BENCH_VIRTUOSO_ARGS="--triples 100000")
+bench-virtuoso: setup
+	$(BIN)/python scripts/bench_virtuoso_load.py $(BENCH_VIRTUOSO_ARGS)
+
 ## bench-search: the search index against a raw SPARQL lookup in the same run, bundled data
 ## and synthetic landscapes of 10^4-10^6 triples
 bench-search: setup
@@ -90,12 +95,20 @@ bench-map-walks: setup
 loadtest: setup
 	$(BIN)/python scripts/load_test.py --clients 50 --seconds 60 --workers 2 $(LOADTEST_ARGS)
 
-## system-deps: Debian's chromium (browser tests) and Java 17 (HermiT), when missing (root)
+## system-deps: Debian's chromium (browser tests), Java 17 (HermiT) and OpenLink Virtuoso (the
+## second SPARQL engine; the tests start their own server, so the system service stays off),
+## when missing (root)
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then \
+	  printf '%s\n' \
+	    'virtuoso-opensource-7 virtuoso-opensource-7/dba-password password dba' \
+	    'virtuoso-opensource-7 virtuoso-opensource-7/dba-password-again password dba' \
+	    'virtuoso-opensource-7 virtuoso-opensource-7/enable-at-startup boolean false' \
+	    | debconf-set-selections; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 

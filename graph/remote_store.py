@@ -191,33 +191,48 @@ class RemoteStore(OxigraphResults, Store):
             return response
         raise AssertionError("unreachable")
 
+    def _query_body(self, query: str) -> tuple[bytes, str]:
+        """The request body and its content type for a query (a subclass may form-encode)."""
+        return with_prefixes(query).encode("utf-8"), "application/sparql-query"
+
+    def _update_body(self, update: bytes) -> tuple[bytes, str]:
+        return update, "application/sparql-update"
+
+    def _accept(self, query: str, results: str, graph: str) -> str:
+        """The Accept header: results first; the engine picks by the query's form."""
+        return f"{results}, {graph};q=0.9"
+
     def _post_query(self, query: str, accept: str) -> httpx.Response:
+        body, kind = self._query_body(query)
         return self._send(
             "POST",
             self.endpoints.query,
             what="the query",
             retry=True,
             params=self._params,
-            content=with_prefixes(query).encode("utf-8"),
-            headers={"Content-Type": "application/sparql-query", "Accept": accept},
+            content=body,
+            headers={"Content-Type": kind, "Accept": accept},
         )
 
     def _post_update(self, update: str | bytes) -> None:
+        body, kind = self._update_body(
+            update.encode("utf-8") if isinstance(update, str) else update
+        )
         self._send(
             "POST",
             self.endpoints.update,
             what="the update",
             retry=False,
             timeout=self.endpoints.load_timeout,
-            content=update.encode("utf-8") if isinstance(update, str) else update,
-            headers={"Content-Type": "application/sparql-update"},
+            content=body,
+            headers={"Content-Type": kind},
         )
 
     # --- reading -------------------------------------------------------------------
     def _results(self, query: str, values: Mapping[str, Sequence[Node]] | None) -> object:
         self._check_union()
         text = bind_values(query, values)
-        response = self._post_query(text, f"{_JSON}, {_NT};q=0.9")
+        response = self._post_query(text, self._accept(text, _JSON, _NT))
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         try:
             if kind == _NT:
@@ -233,7 +248,7 @@ class RemoteStore(OxigraphResults, Store):
         self, query: str, media_type: str, rdf_media_type: str = "text/turtle"
     ) -> bytes:
         self._check_union()
-        response = self._post_query(query, f"{media_type}, {rdf_media_type};q=0.9")
+        response = self._post_query(query, self._accept(query, media_type, rdf_media_type))
         _check_media(response, media_type, rdf_media_type)
         return response.content
 
@@ -250,14 +265,15 @@ class RemoteStore(OxigraphResults, Store):
         server with its own query timeout too, e.g. ``oxigraph serve --timeout-s``)."""
         self._check_union()
         started = time.monotonic()
+        body, kind = self._query_body(query)
         request = self._client.build_request(
             "POST",
             self.endpoints.query,
             params=self._params,
-            content=with_prefixes(query).encode("utf-8"),
+            content=body,
             headers={
-                "Content-Type": "application/sparql-query",
-                "Accept": f"{media_type}, {rdf_media_type};q=0.9",
+                "Content-Type": kind,
+                "Accept": self._accept(query, media_type, rdf_media_type),
             },
             timeout=httpx.Timeout(timeout, connect=5.0),
         )

@@ -225,7 +225,9 @@ def open_store(url: str | None = None, *, read_only: bool = False) -> Store:
     on-disk Oxigraph; ``oxigraph+versions:PATH`` a folder of immutable versions that a load
     replaces as a whole (:mod:`govgraph.graph.versioned_store`; ``oxigraph:PATH`` opens one
     too once it exists); ``sparql+http(s)://HOST:PORT/PATH?...`` a remote SPARQL 1.1
-    endpoint (its URL options are described in :mod:`govgraph.graph.remote_store`).
+    endpoint (its URL options are described in :mod:`govgraph.graph.remote_store`);
+    ``virtuoso+http(s)://HOST:PORT/`` an OpenLink Virtuoso server
+    (:mod:`govgraph.graph.virtuoso_store`).
     ``read_only`` opens an embedded store without taking its lock, so that several server
     processes can read it; only safe when nothing writes it meanwhile (versions never are).
     """
@@ -238,6 +240,10 @@ def open_store(url: str | None = None, *, read_only: bool = False) -> Store:
         from govgraph.graph.remote_store import RemoteStore
 
         return RemoteStore(url)
+    if url.startswith(("virtuoso+http://", "virtuoso+https://")):
+        from govgraph.graph.virtuoso_store import VirtuosoStore
+
+        return VirtuosoStore(url)
     if url.startswith("oxigraph+versions:"):
         from govgraph.graph.versioned_store import VersionedStore, is_versioned
 
@@ -257,6 +263,6 @@ def open_store(url: str | None = None, *, read_only: bool = False) -> Store:
             return VersionedStore(path, read_only=read_only)
         return OxigraphStore(path, read_only=read_only)
     raise StoreError(
-        f"unknown store URL {url!r}: use memory:, oxigraph:PATH, oxigraph+versions:PATH or "
-        "sparql+http://HOST:PORT/PATH"
+        f"unknown store URL {url!r}: use memory:, oxigraph:PATH, oxigraph+versions:PATH, "
+        "sparql+http://HOST:PORT/PATH or virtuoso+http://HOST:PORT/"
     )

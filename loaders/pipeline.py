@@ -73,7 +73,9 @@ def resolver_from_store(store: Store, exclude: URIRef | None = None) -> Resolver
     resolver = Resolver()
     names: dict[URIRef, list[str]] = {}
     bound = {"exclude": [exclude or URIRef("urn:govgraph:nothing")]}
-    for row in store.select(query("entity_names"), bound):
+    rows = store.select(query("entity_names"), bound)
+    # preferred names first (a stable sort), so the label is one whatever the engine's order
+    for row in sorted(rows, key=lambda r: "pref" not in r):
         names.setdefault(row["e"], []).append(str(row["name"]))  # type: ignore[arg-type]
     codes: dict[URIRef, list[tuple[str, str]]] = {}
     for row in store.select(query("entity_codes"), bound):

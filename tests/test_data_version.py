@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from govgraph.graph.overlaps import data_version
 from govgraph.graph.store import Store, open_store
 from govgraph.ontology.terms import GRAPH
-from tests.backends import any_store, oxigraph_server  # noqa: F401 - fixtures
+from tests.backends import any_store, oxigraph_server, virtuoso_server  # noqa: F401 - fixtures
 
 EX = "http://example.org/"
 

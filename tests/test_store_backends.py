@@ -24,9 +24,11 @@ from govgraph.ontology.terms import GG, GRAPH, ID
 from tests.api_support import data
 from tests.backends import (  # noqa: F401 - fixtures
     OxigraphServer,
+    VirtuosoServer,
     any_store,
     oxigraph_server,
     start_server,
+    virtuoso_server,
 )
 from tests.conftest import FIXTURES
 
@@ -280,18 +282,21 @@ def test_remote_staging_through_the_graph_store_protocol(
         assert store.count() == len(tricky())  # no staging graph left behind
 
 
+@pytest.mark.parametrize("engine", ["oxigraph_server", "virtuoso_server"])
 def test_remote_ad_hoc_queries_are_guarded_in_a_child_and_capped_by_the_engine(
-    oxigraph_server: OxigraphServer,
+    engine: str, request: pytest.FixtureRequest
 ) -> None:
     from starlette.testclient import TestClient
 
     from govgraph.api.app import create_app
     from govgraph.api.settings import Settings
 
-    oxigraph_server.clear()
-    with RemoteStore(oxigraph_server.url) as store:
+    server = request.getfixturevalue(engine)
+    server.clear()
+    with open_store(server.url) as store:
         store.replace_graph(A, sample())
-        query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+        # govgraph's triples only: Virtuoso's union default graph also holds its own schema
+        query = 'SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), "https://w3id")) }'
         body = store.query_limited(query, "text/csv", "text/turtle", timeout=5, max_bytes=10_000)
         assert body.startswith(b"s,p,o")
         with pytest.raises(QueryError, match="larger than the cap"):
@@ -391,14 +396,29 @@ BUNDLED_CONTRACT = {
     "actions": "{ actions(assessment: LITTLE_OR_NONE) { name leadOrganisations { id name } } }",
     "stats": "{ stats { types { type count } relationshipKinds { kind count } triples } }",
     "areas": "{ policyAreas { id name } }",
+    "others": """{
+      organisation(id: "inverclyde-ijb") { name type relationships { kind direction
+        counterpart { id name } start statutoryBasis sources { title locator url } } }
+      organisations(filter: {search: "INVERCLYDE"}, first: 50, asOf: "2021-06-01") {
+        totalCount edges { cursor node { id name type } } pageInfo { hasNextPage endCursor } }
+      path(from: "inverclyde-ijb", to: "scottish-government", maxLength: 6) { length
+        hops { kind readsAs from { name } to { name } } }
+      neighbourhood(id: "inverclyde-ijb", depth: 1) { nodes { id } relationships { kind } }
+      priorityAreas { name } foundations { name }
+    }""",
 }
+"""The contract queries of tests/test_api_bundled.py, asked of each remote engine."""
 
 
+@pytest.mark.parametrize("engine", ["oxigraph_server", "virtuoso_server"])
 def test_cli_load_into_a_remote_store_then_serving_answers_like_the_embedded_store(
-    oxigraph_server: OxigraphServer,
+    engine: str,
+    request: pytest.FixtureRequest,
     bundled_store_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """The bundled data loaded into Oxigraph's server and into Virtuoso answers the contract
+    queries exactly as the embedded store does."""
     import httpx
     from typer.testing import CliRunner
 
@@ -407,8 +427,9 @@ def test_cli_load_into_a_remote_store_then_serving_answers_like_the_embedded_sto
     from govgraph.graph.oxigraph_store import OxigraphStore
     from tests.live_server import serving
 
-    oxigraph_server.clear()
-    monkeypatch.setenv("GOVGRAPH_STORE", oxigraph_server.url)
+    server = request.getfixturevalue(engine)
+    server.clear()
+    monkeypatch.setenv("GOVGRAPH_STORE", server.url)
     result = CliRunner().invoke(app, ["load", "--no-validate"])
     assert result.exit_code == 0, result.output
 
@@ -427,9 +448,13 @@ def test_cli_load_into_a_remote_store_then_serving_answers_like_the_embedded_sto
     assert answers == expected
 
 
-def test_the_sparql_endpoint_forwards_to_a_remote_store(oxigraph_server: OxigraphServer) -> None:
-    oxigraph_server.clear()
-    with RemoteStore(oxigraph_server.url) as store:
+@pytest.mark.parametrize("engine", ["oxigraph_server", "virtuoso_server"])
+def test_the_sparql_endpoint_forwards_to_a_remote_store(
+    engine: str, request: pytest.FixtureRequest
+) -> None:
+    server = request.getfixturevalue(engine)
+    server.clear()
+    with open_store(server.url) as store:
         store.replace_graph(A, sample())
         client = TestClient(create_app(store))
         response = client.get(
@@ -497,3 +522,43 @@ def test_remote_store_puts_a_file_as_a_stream(
         assert store.replace_graph(A, source) == len(sample())
         assert store.replace_graph(A, source) == len(sample())  # a reload, through staging
         assert store.graphs() == [A]
+
+
+def test_virtuoso_credentials_go_by_digest_to_its_authenticated_endpoints(
+    virtuoso_server: VirtuosoServer,
+) -> None:
+    """Virtuoso's /sparql-auth and /sparql-graph-crud-auth refuse Basic authentication."""
+    virtuoso_server.clear()
+    url = virtuoso_server.url.replace("://", "://dba:dba@")
+    with open_store(url) as store:
+        assert store.endpoints.update.endswith("/sparql-auth")  # type: ignore[attr-defined]
+        assert "dba:dba" not in store.url
+        assert store.replace_graph(A, tricky()) == len(tricky())
+        assert store.graphs() == [A]
+    with (
+        open_store(url.replace("dba:dba", "dba:wrong")) as store,
+        pytest.raises(StoreError, match="401"),
+    ):
+        store.count()
+
+
+def test_virtuoso_urls_default_to_its_endpoints_and_the_graph_store_protocol() -> None:
+    from govgraph.graph.virtuoso_store import VirtuosoStore
+
+    with VirtuosoStore("virtuoso+http://h:8890/") as plain:
+        e = plain.endpoints
+        assert (e.query, e.update, e.gsp, e.load) == (
+            "http://h:8890/sparql",
+            "http://h:8890/sparql",
+            "http://h:8890/sparql-graph-crud",
+            "gsp",
+        )
+        assert (
+            plain.url
+            == "virtuoso+http://h:8890/?query=sparql&update=sparql&gsp=sparql-graph-crud&load=gsp"
+        )
+    with VirtuosoStore("virtuoso+https://h/db/?timeout=5&gsp=/crud") as tuned:
+        assert tuned.endpoints.gsp == "https://h/crud" and tuned.endpoints.timeout == 5
+        assert tuned.endpoints.query == "https://h/db/sparql"
+    with pytest.raises(StoreError, match="unknown option"):
+        VirtuosoStore("virtuoso+http://h/?qurey=x")
