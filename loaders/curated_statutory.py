@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from govgraph.graph.core.ids import is_entity_id
+from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple
 from govgraph.loaders.curated_yaml import Record, file_records
@@ -128,6 +130,12 @@ def _body(r: Record, field: str, value: object, mark: tuple[int, int], res: Reso
     if scheme == "gss":
         found = resolve_body_code(res, "gss", str(code))
     elif scheme == "id":
+        if not is_entity_id(str(code)):
+            raise r.error(
+                field,
+                f"{short_repr(code)} is not an id: use lower-case letters, digits and '-'",
+                mark,
+            )
         found = entity(str(code))
         found = found if found in res else None
     else:

@@ -223,6 +223,7 @@ EXPECT: dict[str, tuple[str, ...]] = {
     "statutory/not-legislation-url.yaml": (":7:", "field 'url'", "legislation.gov.uk"),
     "statutory/unknown-act.yaml": (":15:", "field 'doc'", "asp-2015-1"),
     "statutory/unknown-kind.yaml": (":9:", "field 'kind'", "bosses"),
+    "statutory/not-an-id.yaml": (":11:", "field 'objects'", "is not an id"),
     "phs-geography/ragged-row.csv": ("ca_hscp_hb_lookup.csv:3:", "expected 13 fields"),
     "phs-geography/control-character.csv": (":3:", "field 'CAName'", "U+001B"),
     "phs-geography/missing-column.csv": (":1:", "field 'HBName'", "missing required column"),
