@@ -166,6 +166,15 @@ def open_settled(page: object, url: str) -> None:
     wait_for(page, _SETTLED, timeout=10)
 
 
+_CUT_OFF = """(() => {
+  const el = document.getElementById('map');
+  return govgraphMap.labelBoxes().filter(b =>
+    b.left < -1 || b.top < -1 || b.right > el.clientWidth + 1 || b.bottom > el.clientHeight + 1
+  ).map(b => b.label);
+})()"""
+"""Labels the first frame draws partly outside the canvas, where nobody can read them."""
+
+
 @pytest.mark.parametrize("kind", sorted(LEGIBLE))
 def test_first_frame_labels_never_overlap(
     bundled: Store, kind: str, tmp_path: Path, artefacts: Path
@@ -176,9 +185,11 @@ def test_first_frame_labels_never_overlap(
     with offline_page(1400, 900) as (page, log):
         open_settled(page, path.as_uri())
         found = page.evaluate(_OVERLAPS)  # type: ignore[attr-defined]
+        cut = page.evaluate(_CUT_OFF)  # type: ignore[attr-defined]
         page.screenshot(path=str(artefacts / f"map-legible-{kind}.png"))  # type: ignore[attr-defined]
     assert found["labels"] >= 4, found
     assert found["overlaps"] == []
+    assert cut == [], f"labels cut off at the canvas edge: {cut}"
     assert log.console_errors == [] and log.page_errors == [] and log.blocked == []
 
 

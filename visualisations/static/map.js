@@ -359,9 +359,39 @@ function main() {
   // A map laid out in Python is already fitted: its zoom band's fonts are set before the
   // first draw, so that draw shows the labels and the collision pass has only to hide.
   if (!data.physics && count > 0) fitLabels();
+  // Once the layout has settled: if a label runs past the canvas (vis fits the nodes, so a
+  // long name at the edge is cut off), zoom out once to hold every label and node in view;
+  // that view is then the overview the zoom bands count from.
+  let labelsFitted = false;
+  function fitToLabels() {
+    if (labelsFitted || !api.stable) return false;
+    labelsFitted = true;
+    const boxes = labelBoxes();
+    if (!boxes.length) return false;
+    const pos = network.getPositions();
+    let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+    boxes.forEach(function (b) {
+      left = Math.min(left, b.left); top = Math.min(top, b.top);
+      right = Math.max(right, b.right); bottom = Math.max(bottom, b.bottom);
+    });
+    Object.keys(pos).forEach(function (id) {
+      left = Math.min(left, pos[id].x); top = Math.min(top, pos[id].y);
+      right = Math.max(right, pos[id].x); bottom = Math.max(bottom, pos[id].y);
+    });
+    const a = network.canvasToDOM({ x: left, y: top });
+    const c = network.canvasToDOM({ x: right, y: bottom });
+    const w = container.clientWidth, h = container.clientHeight;
+    if (a.x >= 0 && a.y >= 0 && c.x <= w && c.y <= h) return false;
+    const scale = network.getScale() * 0.96 * Math.min(w / (c.x - a.x), h / (c.y - a.y));
+    network.moveTo({ position: { x: (left + right) / 2, y: (top + bottom) / 2 }, scale: scale, animation: false });
+    fitScale = null;
+    return true;
+  }
   network.on("afterDrawing", function () {
     fitLabels();
     const changed = placeLabels();
+    // the labels are final once a draw changes none of them: only then is their extent known
+    if (!changed && fitToLabels()) { api.labelsSettled = false; return; }
     api.labelsSettled = !changed;
     if (!changed && !api.drawn) {
       api.drawn = true;
