@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import anyio
+from rdflib import URIRef
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,11 +21,12 @@ from govgraph.api.pages import (
     landscape,
     render,
 )
-from govgraph.graph.entities import entity_id, iri_for
+from govgraph.graph.entities import entity_id
 from govgraph.graph.errors import GovgraphError
 from govgraph.graph.overlaps import FindingsCache
 from govgraph.graph.reporting import reporting_lines
 from govgraph.graph.store import Store
+from govgraph.visualisations.maps import resolve_focus
 
 COLUMNS = ["reporter", "line", "receiver", "about", "frequency", "basis", "sources", "flags"]
 
@@ -34,7 +36,8 @@ def reporting_endpoint(store: Store, cache: FindingsCache) -> Endpoint:
         body_id = request.query_params.get("body", "").strip()
         try:
             media = choose(request, [HTML, JSON, CSV])
-            body = iri_for(body_id) if body_id else None
+            # a name, alias or id, read as the maps' focus is (closest matches if unknown)
+            body = URIRef(resolve_focus(store, body_id)) if body_id else None
             lines = await anyio.to_thread.run_sync(reporting_lines, store, body)
             orphans = await anyio.to_thread.run_sync(lambda: cache.get(store, kinds=["orphan"]))
         except GovgraphError as exc:

@@ -195,3 +195,13 @@ def test_reporting_lines_flag_several_receivers_and_bodies_with_no_line(
 def test_names_people_use_carry_the_long_form_on_hover(client: TestClient) -> None:
     page = client.get("/reports/overlaps", params={"kind": "co-leads"}).text
     assert 'title="Convention of Scottish Local Authorities">COSLA</a>' in page
+
+
+def test_the_reporting_view_takes_a_body_by_the_name_people_use(client: TestClient) -> None:
+    by_id = client.get("/reports/reporting-lines?body=promise-oversight-board&format=json")
+    by_name = client.get(
+        "/reports/reporting-lines", params={"body": "The Promise Oversight Board", "format": "json"}
+    )
+    assert by_name.status_code == 200 and by_name.json() == by_id.json()
+    unknown = client.get("/reports/reporting-lines", params={"body": "Oversight Bored"})
+    assert unknown.status_code == 404 and "Oversight Board" in unknown.text
