@@ -8,6 +8,7 @@ networkx cannot write lists or None to GraphML or GEXF.
 from __future__ import annotations
 
 import io
+import json
 
 import networkx as nx
 from rdflib import Graph, URIRef
@@ -52,6 +53,9 @@ def export(store: Store, fmt: str) -> bytes:
 
 
 def export_rdf(store: Store, fmt: str) -> bytes:
+    """The same data gives the same bytes in every run, so exports can be diffed: rdflib's
+    N-Triples and JSON-LD writers follow its hash order, so their output is put in order
+    (Turtle sorts by itself)."""
     g = Graph()
     for prefix, iri in PREFIXES.items():
         g.bind(prefix, iri)
@@ -59,8 +63,29 @@ def export_rdf(store: Store, fmt: str) -> bytes:
         g.add(triple)
     if fmt == "jsonld":
         context = {p: iri for p, iri in PREFIXES.items()}
-        return g.serialize(format="json-ld", context=context, encoding="utf-8")
-    return g.serialize(format=RDF_FORMATS[fmt], encoding="utf-8")
+        return _ordered_jsonld(g.serialize(format="json-ld", context=context, encoding="utf-8"))
+    data = g.serialize(format=RDF_FORMATS[fmt], encoding="utf-8")
+    if fmt == "nt":
+        return b"".join(sorted(data.splitlines(keepends=True)))
+    return data
+
+
+def _ordered_jsonld(data: bytes) -> bytes:
+    """Nodes by @id, and each property's values (an unordered set in JSON-LD) sorted."""
+    doc = json.loads(data)
+
+    def key(value: object) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+    def ordered(node: object) -> object:
+        if isinstance(node, dict):
+            return {k: ordered(v) if k != "@list" else v for k, v in node.items()}
+        if isinstance(node, list):
+            return sorted((ordered(v) for v in node), key=key)
+        return node
+
+    doc["@graph"] = ordered(doc.get("@graph", []))
+    return json.dumps(doc, indent=2, ensure_ascii=False).encode("utf-8")
 
 
 def network(store: Store) -> nx.MultiDiGraph:

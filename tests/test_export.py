@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import networkx as nx
@@ -42,6 +43,14 @@ def test_rdf_exports_parse_back_to_the_asserted_sources(landscape: Store, fmt: s
     g = Graph().parse(data=data, format={"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt])
     assert (entity("care-agency"), SKOS.prefLabel, Literal("Care Agency")) in g
     assert len(g) == landscape.count(GRAPH["fixture"])  # no ontology, no inferences
+
+
+def test_rdf_exports_come_out_in_a_stable_order_so_they_can_be_diffed(landscape: Store) -> None:
+    lines = export(landscape, "nt").splitlines()
+    assert lines == sorted(lines)
+    nodes = json.loads(export(landscape, "jsonld"))["@graph"]
+    ids = [node["@id"] for node in nodes]
+    assert ids == sorted(ids)
 
 
 def test_csv_cells_that_look_like_formulas_are_quoted(store: Store) -> None:
