@@ -274,3 +274,15 @@ def test_landscape_scope_keeps_the_care_system_and_leaves_out_unrelated_uk_bodie
     assert {"The Promise Scotland", "Inverclyde Integration Joint Board", "NHS Tayside"} <= scotland
     assert "Ministry of Defence" not in scotland and "Ministry of Defence" in everything
     assert len(scotland) < len(everything) / 3
+
+
+def test_a_cached_layout_is_only_reused_for_the_same_node_order() -> None:
+    """The force layout numbers nodes in the order given, so another order is another
+    layout: a key that sorted the nodes served a layout computed from an older order."""
+    nodes, edges = ["a", "b", "c", "d"], [("a", "b"), ("b", "c"), ("c", "d"), ("d", "a")]
+    forward = layout.force_layout(nodes, edges)
+    backward = layout.force_layout(nodes[::-1], edges)
+    same_key = layout.layout_key("force", nodes, edges) == layout.layout_key(
+        "force", nodes[::-1], edges
+    )
+    assert forward == backward or not same_key

@@ -119,7 +119,7 @@ def place(model: MapModel) -> None:
         pairs = [(e.source, e.target) for e in model.edges]
         levels = {n.id: n.level or 0 for n in model.nodes}
         labels = {n.id: n.label.lower() for n in model.nodes}
-        key = layout.layout_key("layered", ids, pairs, model.direction, levels)
+        key = layout.layout_key("layered", ids, pairs, model.direction, levels, labels)
         positions = layout.cached(
             key,
             lambda: layout.layered_layout(levels, pairs, direction=model.direction, order=labels),
