@@ -40,7 +40,7 @@ from govgraph.graph.overlap_facts import Facts, fetch, label
 from govgraph.graph.overlaps import findings_from_facts
 from govgraph.graph.queries import query
 from govgraph.graph.scenario import Scenario, StepRecord, applied_scenario
-from govgraph.graph.snapshot import as_of
+from govgraph.graph.snapshot import dated
 from govgraph.graph.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
@@ -603,7 +603,8 @@ def date_diff(store: Store, date_from: str, date_to: str) -> tuple[Impact, Store
     n = min(len(date_from), len(date_to))
     if date_from[:n] > date_to[:n]:
         raise QueryError(f"the first date ({date_from}) must not be after the second ({date_to})")
-    before, after = as_of(store, date_from), as_of(store, date_to)
+    base = dated(store)  # both dates are cut from one reading of the dated facts
+    before, after = base.at(date_from), base.at(date_to)
     impact = _compare(
         _read(before, None),
         _read(after, None),
