@@ -3,7 +3,9 @@
 What-ifs (graph/scenario.py) and the landscape at a date both work on an in-memory copy:
 the stored graph is shared by the API and the CLI and must never see a hypothetical fact.
 Copying is one N-Quads dump and bulk load (0.1 s for the bundled 45k quads in memory);
-other backends are copied graph by graph.
+other backends are copied graph by graph. A snapshot at a date copies less: only the graphs
+sources state and the ontology (:func:`dated`, read once for both dates of a diff), since
+the inferred graph is recomputed anyway and the merged default graph repeats the rest.
 
 An as-of snapshot keeps what was valid on the day: an entity's own ``gg:startDate`` /
 ``gg:endDate`` decide, and failing those the date of an Establishment that ``gg:resultsIn``

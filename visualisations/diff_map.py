@@ -408,14 +408,16 @@ class _Grid:
         """Points with an index above ``after`` in ``k``'s cell and those around it, in
         index order."""
         cx, cy = self.cell[k]
-        cells = self.cells
-        return sorted(
+        get = self.cells.get
+        found = [
             j
             for gx in (cx - 1, cx, cx + 1)
             for gy in (cy - 1, cy, cy + 1)
-            for j in cells.get((gx, gy), ())
+            for j in get((gx, gy), ())
             if j > after
-        )
+        ]
+        found.sort()
+        return found
 
 
 def _median_nearest(points: list[tuple[float, float]]) -> float:
