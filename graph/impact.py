@@ -77,12 +77,9 @@ class _Side:
         return iri in self.facts.types
 
     def bodies(self) -> set[str]:
-        f = self.facts
-        return {
-            e
-            for e in f.types
-            if f.is_a(e, GG.Organisation) or f.is_a(e, GG.Group) or f.is_a(e, GG.Post)
-        }
+        """Organisations, groups and posts (one pass over the entities, kept by the facts:
+        a namespace attribute per entity and class cost 0.7 s of a diff)."""
+        return set(self.facts.of_class(GG.Organisation, GG.Group, GG.Post))
 
 
 def _read(store: Store, findings: list[Finding] | None) -> _Side:
@@ -442,8 +439,8 @@ def _verb(kind: str) -> str:
 
 def _counts(side: _Side, scope: set[str]) -> dict[str, int]:
     f = side.facts
-    groups = {e for e in f.types if f.is_a(e, GG.Group)}
-    bodies = {e for e in f.types if f.is_a(e, GG.Organisation)} - groups
+    groups = set(f.of_class(GG.Group))
+    bodies = set(f.of_class(GG.Organisation)) - groups
     return {
         "bodies": len(bodies & scope),
         "groups": len(groups & scope),

@@ -82,11 +82,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=3, help="runs per pair")
     parser.add_argument("--pairs", help="FROM:TO,... (default: five pairs)")
     args = parser.parse_args()
-    pairs = (
-        [tuple(p.split(":", 1)) for p in args.pairs.split(",")]  # type: ignore[misc]
-        if args.pairs
-        else list(PAIRS)
-    )
+    pairs: list[tuple[str, str]] = list(PAIRS)
+    if args.pairs:
+        pairs = [(p.split(":")[0], p.split(":")[-1]) for p in args.pairs.split(",")]
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         if args.store:
