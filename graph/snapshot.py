@@ -45,6 +45,7 @@ def copy_store(store: Store) -> OxigraphStore:
     The copy reads its default graph as the union of the named graphs rather than keeping
     a merge (:class:`OxigraphStore`): what-ifs edit it quad by quad."""
     out = OxigraphStore(None, merged=False)
+    store = engine_store(store) or store
     if isinstance(store, OxigraphStore):
         data = store._store.dump(format=ox.RdfFormat.N_QUADS)
         if data:
@@ -60,6 +61,21 @@ def copy_store(store: Store) -> OxigraphStore:
             graph.add(triple)
         out.replace_graph(name, graph)
     return out
+
+
+def engine_store(store: Store) -> OxigraphStore | None:
+    """The Oxigraph store that answers ``store``'s reads: the store itself, or the version a
+    versioned store reads now (the one pinned for the request), so a copy is one dump even
+    behind ``oxigraph+versions:`` (the default), not an rdflib graph per source graph."""
+    if isinstance(store, OxigraphStore):
+        return store
+    from govgraph.graph.versioned_store import VersionedStore
+
+    if isinstance(store, VersionedStore):
+        reader = store._reader()
+        if isinstance(reader, OxigraphStore):
+            return reader
+    return None
 
 
 def oxigraph(store: Store) -> ox.Store:
@@ -158,7 +174,9 @@ class Dated:
 
 
 def dated(store: Store) -> Dated:
-    """Read what :meth:`Dated.at` cuts snapshots from (two queries and one dump)."""
+    """Read what :meth:`Dated.at` cuts snapshots from (two queries and one dump), all from
+    one version of a versioned store."""
+    store = engine_store(store) or store
     dates = tuple(
         (row["e"], row["what"], row["date"])
         for row in store.select_strings(query("snapshot_dates"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, URIRef
@@ -153,3 +154,32 @@ def test_a_snapshot_of_a_stored_landscape_holds_what_a_copy_cut_at_the_date_hold
         snapshot._remove_relationships(engine, base.relationships, day)
         snapshot.rematerialise(reference)
         assert digests(base.at(day)) == digests(reference)
+
+
+def test_snapshots_of_a_versioned_store_are_cut_from_its_engine(
+    scenario_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Behind ``oxigraph+versions:`` (the default store) a copy and a date's snapshot are
+    dumped from the version being read, not rebuilt as an rdflib graph per source graph."""
+    from govgraph.graph import snapshot
+
+    url = f"oxigraph+versions:{tmp_path / 'versions'}"
+    with open_store(url) as writer:
+        for g in scenario_store.graphs():
+            graph = Graph()
+            for triple in scenario_store.graph_triples(g):
+                graph.add(triple)
+            writer.replace_graph(g, graph)
+    versioned = open_store(url)
+    try:
+
+        def no_rdflib_copy(*args: object, **kwargs: object) -> None:
+            raise AssertionError("copied through rdflib graphs")
+
+        monkeypatch.setattr(snapshot, "Graph", no_rdflib_copy)
+        assert snapshot.dated(versioned).nquads
+        assert digests(copy_store(versioned)) == digests(scenario_store)
+        for day in ("2019-01-01", "2021-04-01"):
+            assert digests(as_of(versioned, day)) == digests(as_of(scenario_store, day))
+    finally:
+        versioned.close()
