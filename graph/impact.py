@@ -40,7 +40,7 @@ from govgraph.graph.overlap_facts import Facts, fetch, label
 from govgraph.graph.overlaps import findings_from_facts
 from govgraph.graph.queries import query
 from govgraph.graph.scenario import Scenario, StepRecord, applied_scenario
-from govgraph.graph.snapshot import as_of
+from govgraph.graph.snapshot import dated
 from govgraph.graph.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
@@ -77,12 +77,9 @@ class _Side:
         return iri in self.facts.types
 
     def bodies(self) -> set[str]:
-        f = self.facts
-        return {
-            e
-            for e in f.types
-            if f.is_a(e, GG.Organisation) or f.is_a(e, GG.Group) or f.is_a(e, GG.Post)
-        }
+        """Organisations, groups and posts (one pass over the entities, kept by the facts:
+        a namespace attribute per entity and class cost 0.7 s of a diff)."""
+        return set(self.facts.of_class(GG.Organisation, GG.Group, GG.Post))
 
 
 def _read(store: Store, findings: list[Finding] | None) -> _Side:
@@ -442,8 +439,8 @@ def _verb(kind: str) -> str:
 
 def _counts(side: _Side, scope: set[str]) -> dict[str, int]:
     f = side.facts
-    groups = {e for e in f.types if f.is_a(e, GG.Group)}
-    bodies = {e for e in f.types if f.is_a(e, GG.Organisation)} - groups
+    groups = set(f.of_class(GG.Group))
+    bodies = set(f.of_class(GG.Organisation)) - groups
     return {
         "bodies": len(bodies & scope),
         "groups": len(groups & scope),
@@ -603,7 +600,8 @@ def date_diff(store: Store, date_from: str, date_to: str) -> tuple[Impact, Store
     n = min(len(date_from), len(date_to))
     if date_from[:n] > date_to[:n]:
         raise QueryError(f"the first date ({date_from}) must not be after the second ({date_to})")
-    before, after = as_of(store, date_from), as_of(store, date_to)
+    base = dated(store)  # both dates are cut from one reading of the dated facts
+    before, after = base.at(date_from), base.at(date_to)
     impact = _compare(
         _read(before, None),
         _read(after, None),

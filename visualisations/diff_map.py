@@ -325,14 +325,16 @@ def _spread(model: MapModel) -> None:
     """Scale the layout to :data:`SPACING`, then push apart nodes whose labels would
     overlap (labels are wide, so the room is a box per label, not a circle). The map is
     then drawn as laid out: browser physics would pull the few changed bodies back into
-    a knot of overlapping labels."""
+    a knot of overlapping labels.
+
+    Each sweep visits the pairs in index order and pushes a pair apart in place, as a
+    plain pass over every pair would, but only looks at pairs a spatial hash says could
+    touch: the same moves in the same order, so the same layout, at a cost that grows with
+    the number of nodes rather than with its square (113 s of a 185 s date diff before)."""
     points = [(n.x or 0.0, n.y or 0.0) for n in model.nodes]
     if len(points) < 2:
         return
-    nearest = sorted(
-        min(math.dist(p, o) for j, o in enumerate(points) if j != i) for i, p in enumerate(points)
-    )
-    scale = SPACING / (nearest[len(nearest) // 2] or 1.0)
+    scale = SPACING / (_median_nearest(points) or 1.0)
     xy = [[px * scale, py * scale] for px, py in points]
     w = [math.sqrt(n.weight) for n in model.nodes]
     low, high = min(w), max(w)
@@ -341,32 +343,101 @@ def _spread(model: MapModel) -> None:
         max(min(len(n.label), 48) * CHAR_WIDTH / 2, r) + 8
         for n, r in zip(model.nodes, radius, strict=True)
     ]
+    grid = _Grid(xy, 2 * max(half) + 1.0, 2 * max(radius) + LABEL_HEIGHT + 1.0)
     for _ in range(80):
         moved = False
         for i in range(len(xy)):
-            for j in range(i + 1, len(xy)):
-                dx, dy = xy[j][0] - xy[i][0], xy[j][1] - xy[i][1]
-                over_x = half[i] + half[j] - abs(dx)
-                # each node spans from its top (y - r) to under its label (y + r + label)
-                upper, lower = (i, j) if dy >= 0 else (j, i)
-                gap = abs(dy) - radius[upper] - LABEL_HEIGHT - radius[lower]
-                over_y = -gap
-                if over_x <= 0 or over_y <= 0:
-                    continue
-                moved = True
-                if over_y <= over_x:
-                    step = over_y / 2 * (1 if dy >= 0 else -1)
-                    xy[i][1] -= step
-                    xy[j][1] += step
+            after = i  # pairs (i, j) with j <= after are done for this sweep
+            while True:
+                for j in grid.near(i, after):
+                    dx, dy = xy[j][0] - xy[i][0], xy[j][1] - xy[i][1]
+                    over_x = half[i] + half[j] - abs(dx)
+                    # each node spans from its top (y - r) to under its label (y + r + label)
+                    upper, lower = (i, j) if dy >= 0 else (j, i)
+                    gap = abs(dy) - radius[upper] - LABEL_HEIGHT - radius[lower]
+                    over_y = -gap
+                    if over_x <= 0 or over_y <= 0:
+                        continue
+                    moved = True
+                    if over_y <= over_x:
+                        step = over_y / 2 * (1 if dy >= 0 else -1)
+                        xy[i][1] -= step
+                        xy[j][1] += step
+                    else:
+                        step = over_x / 2 * (1 if dx >= 0 else -1)
+                        xy[i][0] -= step
+                        xy[j][0] += step
+                    grid.move(i)
+                    grid.move(j)
+                    after = j
+                    break  # i has moved: look again at its neighbours past j
                 else:
-                    step = over_x / 2 * (1 if dx >= 0 else -1)
-                    xy[i][0] -= step
-                    xy[j][0] += step
+                    break
         if not moved:
             break
     for n, (px, py) in zip(model.nodes, xy, strict=True):
         n.x, n.y = round(px, 1), round(py, 1)
     model.physics = False
+
+
+class _Grid:
+    """A spatial hash of points in cells at least as large as the widest reach of a pair,
+    so two points that could touch are in the same or adjacent cells."""
+
+    def __init__(self, xy: list[list[float]], width: float, height: float) -> None:
+        self.xy, self.width, self.height = xy, width, height
+        self.cell: list[tuple[int, int]] = []
+        self.cells: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for k in range(len(xy)):
+            key = self._key(k)
+            self.cell.append(key)
+            self.cells[key].add(k)
+
+    def _key(self, k: int) -> tuple[int, int]:
+        return math.floor(self.xy[k][0] / self.width), math.floor(self.xy[k][1] / self.height)
+
+    def move(self, k: int) -> None:
+        """Re-file point ``k`` after its coordinates changed."""
+        key = self._key(k)
+        if key != self.cell[k]:
+            self.cells[self.cell[k]].discard(k)
+            self.cells[key].add(k)
+            self.cell[k] = key
+
+    def near(self, k: int, after: int) -> list[int]:
+        """Points with an index above ``after`` in ``k``'s cell and those around it, in
+        index order."""
+        cx, cy = self.cell[k]
+        get = self.cells.get
+        found = [
+            j
+            for gx in (cx - 1, cx, cx + 1)
+            for gy in (cy - 1, cy, cy + 1)
+            for j in get((gx, gy), ())
+            if j > after
+        ]
+        found.sort()
+        return found
+
+
+def _median_nearest(points: list[tuple[float, float]]) -> float:
+    """The median distance from a point to its nearest other point. Points are visited
+    in order of x, outward from each, stopping once the gap in x alone exceeds the best
+    distance found: the same distances as comparing every pair, far fewer of them."""
+    order = sorted(range(len(points)), key=lambda k: points[k][0])
+    xs = [points[k][0] for k in order]
+    nearest: list[float] = []
+    for pos, k in enumerate(order):
+        p = points[k]
+        best = math.inf
+        for step in (-1, 1):
+            q = pos + step
+            while 0 <= q < len(order) and abs(xs[q] - p[0]) <= best:
+                best = min(best, math.dist(p, points[order[q]]))
+                q += step
+        nearest.append(best)
+    nearest.sort()
+    return nearest[len(nearest) // 2]
 
 
 def _dates(e: MapEdge) -> tuple[str | None, str | None]:
