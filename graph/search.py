@@ -315,7 +315,7 @@ class SearchIndex:
                 found = set().union(*self._posting_list[lo:hi])
             elif hi - lo == 1:
                 found = found & self._posting_list[lo]
-            elif size <= 4 * len(found):
+            elif size <= 32 * len(found):
                 found = found & set().union(*self._posting_list[lo:hi])
             else:
                 words_of = self._words_of
@@ -363,12 +363,18 @@ class SearchIndex:
         for word in {w for w in key.split() if len(w) >= CLOSE_WORD}:
             near = {n for v in _one_dropped(word) for n in self._deletions.get(v, ())}
             if near:
-                postings = [self._postings[n] for n in near]
-                gathered.append((sum(map(len, postings)), postings))
+                size = sum(len(self._postings[n]) for n in near)
+                gathered.append((size, sorted(near)))
         entries: set[int] = set()
-        for _, postings in sorted(gathered, key=lambda sp: sp[0]):
-            these = set().union(*postings)
-            narrowed = entries & these if entries else these
+        for size, near in sorted(gathered):
+            if not entries:
+                entries = set().union(*(self._postings[n] for n in near))
+                continue
+            if size > 4 * len(entries):  # few candidates left: read their own words
+                holding = set(near)
+                narrowed = {i for i in entries if not holding.isdisjoint(self._words_of[i])}
+            else:
+                narrowed = entries & set().union(*(self._postings[n] for n in near))
             if narrowed:
                 entries = narrowed
         if not entries:
