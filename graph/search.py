@@ -359,12 +359,12 @@ class SearchIndex:
         within-rank order when more remain. Only when no word of the query has such a
         near word (run-together words) does a ratio over the vocabulary pick them, as
         before, or, failing that, every name."""
-        gathered = []
+        gathered: list[tuple[int, list[str]]] = []
         for word in {w for w in key.split() if len(w) >= CLOSE_WORD}:
-            near = {n for v in _one_dropped(word) for n in self._deletions.get(v, ())}
-            if near:
-                size = sum(len(self._postings[n]) for n in near)
-                gathered.append((size, sorted(near)))
+            close = {n for v in _one_dropped(word) for n in self._deletions.get(v, ())}
+            if close:
+                size = sum(len(self._postings[n]) for n in close)
+                gathered.append((size, sorted(close)))
         entries: set[int] = set()
         for size, near in sorted(gathered):
             if not entries:
