@@ -21,7 +21,7 @@ import bisect
 import heapq
 import threading
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -49,6 +49,8 @@ CLOSE_WORD = 3
 CLOSE_WORD_CUTOFF = 70.0
 """Lowest rapidfuzz ratio (0-100) of a vocabulary word to a query word that makes the names
 holding it candidates for "did you mean"."""
+CLOSE_NAMES = 200
+"""Most names the query is compared with (WRatio) when looking for a close spelling."""
 STOP_WORDS = frozenset({"and", "of", "the", "for", "in"})
 """Words a query may hold that need not appear in a name ("Perth & Kinross")."""
 
@@ -127,7 +129,13 @@ class _Entry:
 
 
 class SearchIndex:
-    """Every named entity's names, aliases and words, ready to be matched in memory."""
+    """Every named entity's names, aliases and words, ready to be matched in memory.
+
+    Names and aliases are held as sorted keys (a prefix is a range found by bisection),
+    words as postings with running sizes (a query word's prefix range tells how many names
+    it would gather before any is gathered), and close spellings through a deletion index
+    of the vocabulary; the hits of each kind of match are sets combined in C, so a query
+    costs what its hits cost."""
 
     def __init__(self, entries: list[_Entry]) -> None:
         self._entries = entries
@@ -152,8 +160,34 @@ class SearchIndex:
         self._key_of_entry: dict[int, list[int]] = defaultdict(list)
         for n, (_, _, i, _) in enumerate(keyed):
             self._key_of_entry[i].append(n)
+        names = [k for k in keyed if k[1] == 0]
+        aliases = [k for k in keyed if k[1] == 1]
+        self._name_keys = [k[0] for k in names]
+        self._name_entry = [k[2] for k in names]
+        self._alias_keys = [k[0] for k in aliases]
+        self._alias_entry = [k[2] for k in aliases]
         self._vocabulary = sorted(postings)
-        self._postings = postings
+        self._postings = {w: frozenset(v) for w, v in postings.items()}
+        self._posting_list = [self._postings[w] for w in self._vocabulary]
+        self._reach = [0]
+        """Running total of the postings' sizes along the vocabulary."""
+        for found in self._posting_list:
+            self._reach.append(self._reach[-1] + len(found))
+        self._words_of = [
+            frozenset(w for t in (e.name, *e.aliases) for w in search_words(t)) for e in entries
+        ]
+        by_order = sorted(range(len(entries)), key=lambda i: (entries[i].order, i))
+        self._order_pos = [0] * len(entries)
+        """Each entry's place in the within-rank order (ties: the first entry first)."""
+        for pos, i in enumerate(by_order):
+            self._order_pos[i] = pos
+        self._group_of = [e.group.key for e in entries]
+        self._deletions: dict[str, list[str]] = defaultdict(list)
+        """Each vocabulary word, and each spelling of it with one letter dropped, to the
+        words: two words one or two edits apart share a key (the close-spelling index)."""
+        for word in self._vocabulary:
+            for variant in _one_dropped(word):
+                self._deletions[variant].append(word)
         self._choices = {n: key for n, key in enumerate(self._keys)}
 
     def __len__(self) -> int:
@@ -176,33 +210,52 @@ class SearchIndex:
                 f"unknown result group {sorted(wanted - known)[0]!r}: expected one of "
                 + ", ".join(sorted(known))
             )
-        best: dict[int, tuple[int, str]] = {}
         key = name_key(text)
+        tiers: list[set[int]] = []
+        """The entries matched at each rank, each set holding only what no better rank
+        matched."""
+        matched: dict[int, str] = {}
         if key:
-            self._match_exact(key, best)
-            self._match_prefix(key, best)
-            self._match_words(text, best)
+            exact: dict[int, tuple[int, str]] = {}
+            self._match_exact(key, exact)
+            matched = {i: m for i, (_, m) in exact.items()}
+            tiers = [
+                {i for i, (r, _) in exact.items() if r == 0},
+                {i for i, (r, _) in exact.items() if r == 1},
+                set(self._name_entry[slice(*_span(self._name_keys, key))]),
+                set(self._alias_entry[slice(*_span(self._alias_keys, key))]),
+                self._match_words(text),
+            ]
+            seen: set[int] = set()
+            for n, tier in enumerate(tiers):
+                tiers[n] = tier - seen if seen else tier
+                seen |= tier
         did_you_mean = None
         scores: dict[int, float] = {}
-        if not best and key:
-            did_you_mean = self._match_close(key, best, scores)
-        counts: dict[str, int] = defaultdict(int)
-        for i in best:
-            counts[self._entries[i].group.key] += 1
-        kept = [
-            kv for kv in best.items() if wanted is None or self._entries[kv[0]].group.key in wanted
-        ]
-        page = heapq.nsmallest(  # only the page is ordered: a short prefix can match 10^4
-            first,
-            kept,
-            key=lambda kv: (kv[1][0], -scores.get(kv[0], 0.0), self._entries[kv[0]].order),
-        )
+        if not any(tiers) and key:
+            close: dict[int, tuple[int, str]] = {}
+            did_you_mean = self._match_close(key, close, scores)
+            tiers = [set(), set(), set(), set(), set(), set(close)]
+            matched = {i: m for i, (_, m) in close.items()}
+        every = set().union(*tiers)
+        found = Counter(map(self._group_of.__getitem__, every))
+        counts = {g.key: found[g.key] for g in (*GROUPS, OTHER) if found[g.key]}
+        if wanted is not None:
+            tiers = [{i for i in tier if self._group_of[i] in wanted} for tier in tiers]
+        page: list[tuple[int, int]] = []
+        for rank, tier in enumerate(tiers):
+            room = first - len(page)
+            if room <= 0:
+                break
+            if rank == 5:  # close spellings: the closest first
+                best = heapq.nsmallest(room, tier, key=lambda i: (-scores[i], self._order_pos[i]))
+            else:  # only the page is ordered: a short prefix can match 10^4
+                best = heapq.nsmallest(room, tier, key=self._order_pos.__getitem__)
+            page.extend((i, rank) for i in best)
         words = _content_words(text)
-        hits = [
-            self._hit(i, rank, matched or self._matched_text(self._entries[i], words))
-            for i, (rank, matched) in page
-        ]
-        return SearchResult(text, hits, len(kept), did_you_mean, dict(counts))
+        hits = [self._hit(i, rank, self._matched(i, rank, key, words, matched)) for i, rank in page]
+        total = sum(map(len, tiers))
+        return SearchResult(text, hits, total, did_you_mean, counts)
 
     def all_names(self) -> list[tuple[str, str, str]]:
         """(IRI, kind, name or alias as written) for every name the index holds, for the
@@ -229,34 +282,47 @@ class SearchIndex:
         return [self._hit(i, r, m) for i, (r, m) in sorted(found.items(), key=lambda kv: kv[1])]
 
     # --- matching --------------------------------------------------------------------
-    def _offer(self, best: dict[int, tuple[int, str]], i: int, rank: int, matched: str) -> None:
-        if i not in best or rank < best[i][0]:
-            best[i] = (rank, matched)
-
     def _match_exact(self, key: str, best: dict[int, tuple[int, str]]) -> None:
         for alias_rank, i, text in self._exact.get(key, ()):
-            self._offer(best, i, alias_rank, text)
+            if i not in best or alias_rank < best[i][0]:
+                best[i] = (alias_rank, text)
 
-    def _match_prefix(self, key: str, best: dict[int, tuple[int, str]]) -> None:
-        j = bisect.bisect_left(self._keys, key)
-        while j < len(self._keys) and self._keys[j].startswith(key):
-            _, alias_rank, i, text = self._keyed[j]
-            self._offer(best, i, 2 + alias_rank, text)
-            j += 1
+    def _matched(self, i: int, rank: int, key: str, words: list[str], known: dict[int, str]) -> str:
+        """The name or alias a page hit matched by (worked out for the page only)."""
+        entry = self._entries[i]
+        if rank in (0, 1, 5):
+            return known[i]
+        if rank == 2:
+            return entry.name
+        if rank == 3:
+            return min((name_key(a), a) for a in entry.aliases if name_key(a).startswith(key))[1]
+        return self._matched_text(entry, words)
 
-    def _match_words(self, text: str, best: dict[int, tuple[int, str]]) -> None:
-        found: set[int] | None = None
+    def _match_words(self, text: str) -> set[int]:
+        """Entries where every word of the query starts a word of a name or alias: the word
+        gathering fewest names first, then each other word narrows those down (by set
+        intersection, or by reading the few candidates' words when its range is wide)."""
+        spans = []
         for word in dict.fromkeys(_content_words(text)):
-            matches: set[int] = set()
-            j = bisect.bisect_left(self._vocabulary, word)
-            while j < len(self._vocabulary) and self._vocabulary[j].startswith(word):
-                matches |= self._postings[self._vocabulary[j]]
-                j += 1
-            found = matches if found is None else found & matches
+            lo, hi = _span(self._vocabulary, word)
+            if lo == hi:
+                return set()
+            spans.append((self._reach[hi] - self._reach[lo], lo, hi, word))
+        spans.sort()
+        found: set[int] | frozenset[int] | None = None
+        for size, lo, hi, word in spans:
+            if found is None:
+                found = set().union(*self._posting_list[lo:hi])
+            elif hi - lo == 1:
+                found = found & self._posting_list[lo]
+            elif size <= 32 * len(found):
+                found = found & set().union(*self._posting_list[lo:hi])
+            else:
+                words_of = self._words_of
+                found = {i for i in found if any(w.startswith(word) for w in words_of[i])}
             if not found:
-                return
-        for i in found or ():
-            self._offer(best, i, 4, "")  # which name matched is worked out for the page only
+                return set()
+        return set(found or ())
 
     def _matched_text(self, entry: _Entry, words: list[str]) -> str:
         for text in (entry.name, *entry.aliases):
@@ -286,11 +352,40 @@ class SearchIndex:
         return self._entries[top].name
 
     def _close_choices(self, key: str) -> dict[int, str]:
-        """The names a close spelling is looked for among: those with a word spelled like a
-        word of the query (the vocabulary is far smaller than the names, and a cheap
-        ratio finds its near words), so the costly comparison runs on the few names that
-        can match, not on every name. Every name when no word of the query is close to one
-        of the vocabulary (short words, run-together words)."""
+        """The names a close spelling is looked for among, at most :data:`CLOSE_NAMES`:
+        those with a word one or two edits from a word of the query (found through the
+        deletion index, so without comparing the query with the vocabulary), narrowed by
+        each further word that keeps some (the rarest first); the names first in the
+        within-rank order when more remain. Only when no word of the query has such a
+        near word (run-together words) does a ratio over the vocabulary pick them, as
+        before, or, failing that, every name."""
+        gathered: list[tuple[int, list[str]]] = []
+        for word in {w for w in key.split() if len(w) >= CLOSE_WORD}:
+            close = {n for v in _one_dropped(word) for n in self._deletions.get(v, ())}
+            if close:
+                size = sum(len(self._postings[n]) for n in close)
+                gathered.append((size, sorted(close)))
+        entries: set[int] = set()
+        for size, near in sorted(gathered):
+            if not entries:
+                entries = set().union(*(self._postings[n] for n in near))
+                continue
+            if size > 4 * len(entries):  # few candidates left: read their own words
+                holding = set(near)
+                narrowed = {i for i in entries if not holding.isdisjoint(self._words_of[i])}
+            else:
+                narrowed = entries & set().union(*(self._postings[n] for n in near))
+            if narrowed:
+                entries = narrowed
+        if not entries:
+            return self._close_by_ratio(key)
+        if len(entries) > CLOSE_NAMES:
+            entries = set(heapq.nsmallest(CLOSE_NAMES, entries, key=self._order_pos.__getitem__))
+        return {n: self._keys[n] for i in entries for n in self._key_of_entry[i]}
+
+    def _close_by_ratio(self, key: str) -> dict[int, str]:
+        """Names with a word of ratio :data:`CLOSE_WORD_CUTOFF` to a word of the query
+        (every name when none, or more than half the names, have one)."""
         entries: set[int] = set()
         for word in {w for w in key.split() if len(w) >= CLOSE_WORD}:
             near = process.extract(
@@ -334,6 +429,17 @@ def build_index(store: Store) -> SearchIndex:
         order = (0 if iri in core else 1, 1 if group in LAST else 0, len(name), name)
         entries.append(_Entry(iri, name, kind, group, order, aliases.get(iri, [])))
     return SearchIndex(entries)
+
+
+def _span(keys: list[str], prefix: str) -> tuple[int, int]:
+    """The range of the sorted ``keys`` that start with ``prefix`` (two bisections)."""
+    lo = bisect.bisect_left(keys, prefix)
+    return lo, bisect.bisect_left(keys, prefix[:-1] + chr(ord(prefix[-1]) + 1), lo)
+
+
+def _one_dropped(word: str) -> set[str]:
+    """``word`` and every spelling of it with one letter dropped."""
+    return {word, *(word[:k] + word[k + 1 :] for k in range(len(word)))}
 
 
 def _content_words(text: str) -> list[str]:

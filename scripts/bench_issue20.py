@@ -98,6 +98,41 @@ def _search(store: Any, entities: list[str], n: int) -> list[tuple[str, float, f
     return out
 
 
+@section("maps (item 1)")
+def _maps(store: Any, entities: list[str], n: int) -> list[tuple[str, float, float]]:
+    """An ego map of a fixed size (20-60 nodes, depth 1), the ego map nearest 1,000 nodes,
+    both built uncached (no layout, page or landscape table kept; the per-version reads,
+    the search index and the slider's years, stay, as on a serving site), and the landscape
+    served once its version is built."""
+    from bench_map_walks import _kinds, _uncached
+
+    from govgraph.graph import map_queries as q
+    from govgraph.visualisations.kinds import LANDSCAPE_CLASSES
+    from govgraph.visualisations.maps import build_map, render_map
+
+    bodies = sorted(q.named_entities_of(store, [str(c) for c in LANDSCAPE_CLASSES]))
+    sample = random.Random(7).sample(bodies, min(50, len(bodies)))
+
+    def ego(focus: str, depth: int) -> int:
+        _uncached()
+        return len(build_map(store, "ego", focus=focus, depth=depth, scope="all").nodes)
+
+    fixed = next((b for b in sample if 20 <= ego(b, 1) <= 60), sample[0])
+    degree = {b: len(q.edges_touching(store, [b], _kinds())) for b in sample}
+    hubs = sorted(degree, key=lambda b: -degree[b])[:3]
+    _, hub, depth = min((abs(ego(h, d) - 1000), h, d) for h in hubs for d in (1, 2))
+    print(f"maps: fixed ego {ego(fixed, 1)} nodes, big ego {ego(hub, depth)} nodes", flush=True)
+    render_map(store, "landscape")
+    fixed_p50 = paired(lambda _: ego(fixed, 1), store, entities, n)
+    big_p50 = paired(lambda _: ego(hub, depth), store, entities, max(3, n // 10))
+    served = paired(lambda _: render_map(store, "landscape"), store, entities, n)
+    return [
+        ("ego map, fixed size (20-60 nodes)", *fixed_p50),
+        ("ego map nearest 1,000 nodes", *big_p50),
+        ("landscape served", *served),
+    ]
+
+
 @section("accountability chain (item 3)")
 def _chain(store: Any, entities: list[str], n: int) -> list[tuple[str, float, float]]:
     from rdflib import URIRef

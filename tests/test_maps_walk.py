@@ -119,6 +119,26 @@ def test_an_ego_page_is_kept_per_data_version(
     assert len(recording.texts) > read
 
 
+def test_the_slider_years_are_read_once_per_data_version(
+    recording: Recording, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#20 item 2: the years for the date slider scan every dated fact of the graph, so a
+    small ego map asked after the first reads them from memory, not from the store; a new
+    data version reads them again."""
+    from govgraph.visualisations import maps
+
+    years = query("map_years")
+    first = build_map(recording, "ego", focus="care-inspectorate", depth=1)  # type: ignore[arg-type]
+    assert first.years and 2019 in first.years
+    recording.texts.clear()
+    again = build_map(recording, "ego", focus="the-promise-scotland", depth=1)  # type: ignore[arg-type]
+    assert years not in recording.texts
+    assert again.years == first.years
+    monkeypatch.setattr(maps, "data_version", lambda store: "a newer version")
+    build_map(recording, "ego", focus="the-promise-scotland", depth=1)  # type: ignore[arg-type]
+    assert years in recording.texts
+
+
 def _reference_ego(store: Store, focus: str, depth: int, scope: str) -> tuple[set[str], int]:
     """The ego map's entities and lines as read from the whole graph (the old way)."""
     edges = extract.canonical_edges(

@@ -66,12 +66,33 @@ def build_map(
     day = extract.parse_as_of(as_of)
     model = builder(store, MapRequest(focus_iri, depth, day, scope))
     model.as_of, model.scope = day, scope
-    model.years = tuple(map_queries.years(store))
+    model.years = _years(store)
     place(model)
     if served:
         for n in model.nodes:
             n.url = entity_path(n.id)
     return model
+
+
+def _years(store: Store) -> tuple[int, ...]:
+    """The years for the date slider, read once per data version: the read scans every
+    dated fact, so a small ego map would otherwise cost what the whole graph costs."""
+    key = (id(store), data_version(store))
+    with _YEARS_LOCK:
+        found = _YEARS.get(key)
+    if found is None:
+        found = tuple(map_queries.years(store))
+        with _YEARS_LOCK:
+            _YEARS[key] = found
+            while len(_YEARS) > _YEARS_KEPT:
+                _YEARS.pop(next(iter(_YEARS)))
+    return found
+
+
+_YEARS: dict[tuple[int, str], tuple[int, ...]] = {}
+_YEARS_LOCK = threading.Lock()
+_YEARS_KEPT = 8
+"""Stores x data versions whose years are kept (a few integers each)."""
 
 
 def _listing(hits: list[Hit]) -> str:
