@@ -15,15 +15,8 @@ from typing import Any
 from govgraph.graph.core.dates import Date, parse_date
 from govgraph.graph.core.ids import is_slug
 from govgraph.graph.core.text import short_repr
-from govgraph.graph.core.yaml_reader import Mark, MarkedDict, MarkedList, load_yaml
+from govgraph.graph.core.yaml_reader import Mark, MarkedDict, MarkedList, read_yaml
 from govgraph.graph.errors import SourceError
-from govgraph.loaders.base import read_source_text
-
-
-def read_yaml(path: Path) -> Any:
-    """The document in ``path`` (size-checked, strictly UTF-8), read by the one YAML reader
-    (:mod:`govgraph.graph.core.yaml_reader`); any problem is a SourceError at its line."""
-    return load_yaml(read_source_text(path), str(path))
 
 
 # --- dates: one parser, in govgraph.graph.core.dates ---------------------------------
