@@ -10,21 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, ConfigDict, Discriminator, Field, Tag
+from pydantic import ConfigDict, Discriminator, Field, Tag
 
-from govgraph.graph.core.schema import Record
+from govgraph.graph.core.schema import Record, Stripped
 
 OPERATIONS = ("merge", "abolish", "move", "rename", "add")
 """The keys that say what a change does; a change holds exactly one."""
 
 
-def _name(value: str) -> str:
-    if not value.strip():
-        raise ValueError("blank")
-    return value.strip()
-
-
-Name = Annotated[str, AfterValidator(_name), Field(min_length=1)]
+Name = Stripped
 """A name, alias or id as written (outer spaces dropped)."""
 
 

@@ -51,6 +51,16 @@ Text = Annotated[str, AfterValidator(_clean), Field(min_length=1)]
 """Non-empty text, inner whitespace collapsed (blank counts as missing)."""
 
 
+def _strip(value: str) -> str:
+    if not value.strip():
+        raise ValueError("blank")  # reported as a missing field
+    return value.strip()
+
+
+Stripped = Annotated[str, AfterValidator(_strip), Field(min_length=1)]
+"""Non-empty text as written, outer whitespace dropped."""
+
+
 def _date(value: str) -> str:
     parse_date(value)  # ValueError: an impossible day or month, at its line
     return value
@@ -77,15 +87,13 @@ TextList = Annotated[list[Text], BeforeValidator(_one_as_list)]
 """A list of text; a single text is accepted as a one-item list."""
 
 
-def either(
-    record: type[BaseModel], other: Any, *, tag: str = "<text>"
-) -> Any:  # pragma: no cover - typing helper
-    """A value that is a mapping read as ``record``, or else ``other`` (a name or id): the
-    choice is made by the value's shape, so an error names one alternative, not both."""
-    return Annotated[
-        Annotated[record, Tag("<mapping>")] | Annotated[other, Tag(tag)],
-        Discriminator(lambda v: "<mapping>" if isinstance(v, dict) else tag),
-    ]
+def _shape_tag(value: Any) -> str:
+    return "<mapping>" if isinstance(value, dict) else "<text>"
+
+
+SHAPE = Discriminator(_shape_tag)
+"""Chooses between a record (``Tag("<mapping>")``) and a plain value (``Tag("<text>")``) by
+the value's shape, so an error names one alternative, not both."""
 
 
 PATTERNS = {
@@ -107,13 +115,17 @@ def validate(model: type[M], data: Any, file: str | None, *, leaf_fields: bool =
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems: dict[tuple[Any, ...], SourceError] = {}
+        problems: dict[tuple[Any, ...], tuple[tuple[bool, int, int], SourceError]] = {}
         for error in exc.errors(include_url=False):
             path, mark, parent = _locate(data, error["loc"], error["type"])
             if path in problems:
                 continue  # one problem per place (a union reports each alternative)
-            problems[path] = _problem(model, error, path, mark, parent, file, leaf_fields)
-        raise SourceErrors(list(problems.values())) from None
+            # in file order; a misspelt field is also a missing one: name the misspelling first
+            order = (error["type"] == "missing", *(mark or (0, 0)))
+            problem = _problem(model, error, path, mark, parent, file, leaf_fields)
+            problems[path] = (order, problem)  # type: ignore[assignment]
+        ordered = sorted(problems.values(), key=lambda item: item[0])
+        raise SourceErrors([problem for _, problem in ordered]) from None
 
 
 def _locate(data: Any, loc: tuple[Any, ...], kind: str) -> tuple[tuple[Any, ...], Mark | None, Any]:
@@ -141,6 +153,14 @@ def _locate(data: Any, loc: tuple[Any, ...], kind: str) -> tuple[tuple[Any, ...]
             node, parent = node[part], node
         # anything else is a union's tag: not a place in the data
     return tuple(path), mark, parent
+
+
+def fail(data: Any, path: tuple[Any, ...], message: str, file: str | None) -> SourceError:
+    """A SourceError at the value ``path`` leads to in ``data`` (a check the schema cannot
+    make: a dangling reference, a duplicate), its field named by its path."""
+    _, mark, _ = _locate(data, path, "value")
+    line, column = mark or (None, None)
+    return SourceError(message, file=file, line=line, column=column, field=field_path(path))
 
 
 def field_path(path: tuple[Any, ...]) -> str:
@@ -270,9 +290,11 @@ __all__ = [
     "Literal",
     "Record",
     "Slug",
+    "SHAPE",
+    "Stripped",
+    "Tag",
     "Text",
     "TextList",
-    "either",
     "field_path",
     "json_schema",
     "validate",
