@@ -18,7 +18,6 @@ from govgraph.graph.core.text import short_repr
 from govgraph.graph.core.yaml_reader import Mark, MarkedDict, MarkedList, read_yaml
 from govgraph.graph.errors import SourceError
 
-
 # --- dates: one parser, in govgraph.graph.core.dates ---------------------------------
 
 __all__ = ["Date", "Mark", "MarkedDict", "MarkedList", "Record", "parse_date", "read_yaml"]

@@ -51,7 +51,12 @@ def test_a_file_parses_into_steps_with_their_lines():
     ("text", "line", "field", "words"),
     [
         ("name: x\nchanges:\n  - explode: Board A\n", 3, None, "exactly one of merge"),
-        ("name: x\nchanges:\n  - merge: [Board A, Board B]\n", 3, "into", "missing required field 'into'"),
+        (
+            "name: x\nchanges:\n  - merge: [Board A, Board B]\n",
+            3,
+            "into",
+            "missing required field 'into'",
+        ),
         ("name: x\nchanges:\n  - merge: [Board A]\n    into: C\n", 3, "merge", "at least 2"),
         (
             "name: x\nchanges:\n  - rename: A\n    to: B\n  - move: A\n    under: B\n"

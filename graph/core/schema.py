@@ -285,12 +285,12 @@ def json_schema(model: type[BaseModel], title: str, schema_id: str) -> str:
 
 
 __all__ = [
+    "SHAPE",
     "DateText",
     "IsoDate",
     "Literal",
     "Record",
     "Slug",
-    "SHAPE",
     "Stripped",
     "Tag",
     "Text",
