@@ -173,7 +173,7 @@ def field_path(path: tuple[Any, ...]) -> str:
 
 def _model_at(model: Any, loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model class that holds the last field of ``loc``."""
-    holder = None
+    holder = model if _is_model(model) else None
     for part in loc:
         model = _unwrap(model, part)
         if isinstance(model, type) and issubclass(model, BaseModel):
