@@ -305,7 +305,7 @@ class _Reader:
         self.register.concepts.append(
             Concept(
                 ident,
-                schemes[scheme_id],  # type: ignore[index]
+                schemes[scheme_id],
                 r.text("name") or "",
                 [a for a, _ in r.texts("aliases")],
                 r.text("description", required=False),
@@ -436,7 +436,7 @@ class _Reader:
                 f"unknown relationship kind {short_repr(kind_name)}: expected one of "
                 + ", ".join(sorted(kinds)),
             )
-        prop = kinds[kind_name]  # type: ignore[index]
+        prop = kinds[kind_name]
         ends = {}
         for end, allowed in (("subject", prop.domain), ("object", prop.range)):
             value = r.text(end)
@@ -560,7 +560,7 @@ class _Reader:
         subject = r.text("subject", required=False)
         if subject is not None:
             self.entity_ref(r, "subject", subject, r.where("subject"))
-        value = r.data.get("value")
+        value = r.data["value"]
         self.register.figures.append(
             Figure(
                 ident,

@@ -66,8 +66,8 @@ class ClientGroupItem(Attribute):
 
 
 def _attributes(item: type[Attribute]) -> Any:
-    one = Annotated[Annotated[item, Tag("<mapping>")] | Annotated[Text, Tag("<text>")], SHAPE]
-    return Annotated[list[one], BeforeValidator(_one_as_list)] | None  # type: ignore[valid-type]
+    one = Annotated[Annotated[item, Tag("<mapping>")] | Annotated[Text, Tag("<text>")], SHAPE]  # type: ignore[valid-type]
+    return Annotated[list[one], BeforeValidator(_one_as_list)] | None
 
 
 def _one_as_list(value: Any) -> Any:
@@ -270,4 +270,4 @@ FILE_MODELS: dict[str, type[Record]] = {
 def item_model(file_model: type[BaseModel], key: str) -> type[Record]:
     """The model of the items of the list ``key`` of a file."""
     annotation = file_model.model_fields[key].annotation
-    return annotation.__args__[0]  # type: ignore[no-any-return,union-attr]
+    return annotation.__args__[0]  # type: ignore[union-attr]

@@ -81,7 +81,7 @@ class Record:
 
     def mapping(self, field: str) -> MarkedDict:
         value = self.data.get(field)
-        return MarkedDict() if value is None else value  # type: ignore[no-any-return]
+        return MarkedDict() if value is None else value
 
     def records(self, field: str, what: str) -> list[Record]:
         value = self.data.get(field) or MarkedList()

@@ -24,6 +24,7 @@ from pydantic import (
     Field,
     Tag,
     ValidationError,
+    WithJsonSchema,
 )
 
 from govgraph.graph.core.dates import parse_date
@@ -47,7 +48,10 @@ def _clean(value: str) -> str:
     return " ".join(value.split())
 
 
-Text = Annotated[str, AfterValidator(_clean), Field(min_length=1)]
+_TEXT_SCHEMA = WithJsonSchema({"type": ["string", "number"], "minLength": 1})
+"""YAML writes ``2016`` or ``1999`` unquoted: numbers are read as their text."""
+
+Text = Annotated[str, AfterValidator(_clean), Field(min_length=1), _TEXT_SCHEMA]
 """Non-empty text, inner whitespace collapsed (blank counts as missing)."""
 
 
@@ -57,7 +61,7 @@ def _strip(value: str) -> str:
     return value.strip()
 
 
-Stripped = Annotated[str, AfterValidator(_strip), Field(min_length=1)]
+Stripped = Annotated[str, AfterValidator(_strip), Field(min_length=1), _TEXT_SCHEMA]
 """Non-empty text as written, outer whitespace dropped."""
 
 
@@ -67,7 +71,10 @@ def _date(value: str) -> str:
 
 
 DateText = Annotated[
-    str, AfterValidator(_date), Field(pattern=r"^[0-9]{4}(-[0-9]{2}){0,2}$", min_length=1)
+    str,
+    AfterValidator(_date),
+    Field(pattern=r"^[0-9]{4}(-[0-9]{2}){0,2}$", min_length=1),
+    WithJsonSchema({"type": ["string", "integer"], "pattern": r"^[0-9]{4}(-[0-9]{2}){0,2}$"}),
 ]
 """A date as written: YYYY, YYYY-MM or YYYY-MM-DD, a real day or month."""
 
@@ -123,7 +130,7 @@ def validate(model: type[M], data: Any, file: str | None, *, leaf_fields: bool =
             # in file order; a misspelt field is also a missing one: name the misspelling first
             order = (error["type"] == "missing", *(mark or (0, 0)))
             problem = _problem(model, error, path, mark, parent, file, leaf_fields)
-            problems[path] = (order, problem)  # type: ignore[assignment]
+            problems[path] = (order, problem)
         ordered = sorted(problems.values(), key=lambda item: item[0])
         raise SourceErrors([problem for _, problem in ordered]) from None
 
@@ -272,16 +279,14 @@ def _shape(value: Any) -> str:
 # --- JSON Schema for editors -------------------------------------------------------------
 
 
-def json_schema(model: type[BaseModel], title: str, schema_id: str) -> str:
+def json_schema(model: type[BaseModel], name: str) -> str:
     """The JSON Schema of ``model`` as committed under docs/schemas/ (stable text)."""
-    schema = model.model_json_schema(mode="validation")
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": schema_id,
-        **schema,
-        "title": title,
+        "$comment": f"Made from the model by 'govgraph schema {name}': do not edit by hand.",
+        **model.model_json_schema(mode="validation"),
     }
-    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 __all__ = [
