@@ -14,7 +14,16 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from govgraph.graph.core.schema import PATTERNS, SHAPE, Record, Slug, Tag, Text, TextList
+from govgraph.graph.core.schema import (
+    PATTERNS,
+    SHAPE,
+    Record,
+    Slug,
+    Tag,
+    Text,
+    TextList,
+    one_as_list,
+)
 from govgraph.graph.core.text import short_repr
 
 ADDRESS = r"^https?://[^\s<>\"]+$"
@@ -67,11 +76,7 @@ class ClientGroupItem(Attribute):
 
 def _attributes(item: type[Attribute]) -> Any:
     one = Annotated[Annotated[item, Tag("<mapping>")] | Annotated[Text, Tag("<text>")], SHAPE]  # type: ignore[valid-type]
-    return Annotated[list[one], BeforeValidator(_one_as_list)] | None
-
-
-def _one_as_list(value: Any) -> Any:
-    return [value] if isinstance(value, str) else value
+    return Annotated[list[one], BeforeValidator(one_as_list)] | None
 
 
 class Organisation(Record):

@@ -27,7 +27,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from govgraph.graph.core.dates import parse_date
+from govgraph.graph.core.dates import DATE_FORM, parse_date
+from govgraph.graph.core.ids import SLUG
 from govgraph.graph.core.text import short_repr
 from govgraph.graph.core.yaml_reader import Mark
 from govgraph.graph.errors import SourceError, SourceErrors
@@ -73,24 +74,26 @@ def _date(value: str) -> str:
 DateText = Annotated[
     str,
     AfterValidator(_date),
-    Field(pattern=r"^[0-9]{4}(-[0-9]{2}){0,2}$", min_length=1),
-    WithJsonSchema({"type": ["string", "integer"], "pattern": r"^[0-9]{4}(-[0-9]{2}){0,2}$"}),
+    WithJsonSchema({"type": ["string", "integer"], "pattern": f"^{DATE_FORM.pattern}$"}),
 ]
-"""A date as written: YYYY, YYYY-MM or YYYY-MM-DD, a real day or month."""
+"""A date as written: YYYY, YYYY-MM or YYYY-MM-DD (the one date parser's forms), a real
+day or month."""
 
-IsoDate = Annotated[str, AfterValidator(_date), Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+IsoDate = Annotated[str, AfterValidator(_date), Field(pattern=ISO_DATE)]
 """A full date YYYY-MM-DD that is a real day."""
 
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG_PATTERN = f"^{SLUG.pattern}$"
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
-"""An id: lower-case letters, digits and single '-'."""
+"""An id by the one id rule (:mod:`govgraph.graph.core.ids`)."""
 
 
-def _one_as_list(value: Any) -> Any:
+def one_as_list(value: Any) -> Any:
+    """A single text where a list is expected, as a one-item list."""
     return [value] if isinstance(value, str) else value
 
 
-TextList = Annotated[list[Text], BeforeValidator(_one_as_list)]
+TextList = Annotated[list[Text], BeforeValidator(one_as_list)]
 """A list of text; a single text is accepted as a one-item list."""
 
 
@@ -105,8 +108,7 @@ the value's shape, so an error names one alternative, not both."""
 
 PATTERNS = {
     SLUG_PATTERN: "an id of lower-case letters, digits and '-'",
-    r"^[0-9]{4}(-[0-9]{2}){0,2}$": "a date YYYY, YYYY-MM or YYYY-MM-DD",
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date YYYY-MM-DD",
+    ISO_DATE: "a date YYYY-MM-DD",
 }
 """What a pattern means, for messages (models may add their own)."""
 
