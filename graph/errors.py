@@ -30,7 +30,8 @@ class SourceError(GovgraphError):
         field: str | None = None,
     ) -> None:
         self.file, self.line, self.column, self.field = file, line, column, field
-        self.message = message
+        self.reason = message
+        """The message without its place (graphql-core would read an attribute `message`)."""
         where = ":".join(str(x) for x in (file, line, column) if x is not None)
         parts = [p for p in (where, f"field '{field}'" if field else None, message) if p]
         super().__init__(": ".join(parts))
@@ -47,7 +48,7 @@ class SourceErrors(SourceError):
         if len(problems) > 1:
             more = f"\n({len(problems)} problems in all){more}"
         super().__init__(
-            first.message + more,
+            first.reason + more,
             file=first.file,
             line=first.line,
             column=first.column,
