@@ -4,7 +4,8 @@ The tables and their columns are declared once, in
 :data:`govgraph.loaders.route_map_tables.TABLES`, since the same tables also come as CSV
 files and XLSX sheets, which :mod:`~govgraph.loaders.route_map_tables` reads cell by cell
 (each error names its sheet, row and column). These models are made from that declaration
-so the JSON Schema editors use (docs/schemas/route-map.schema.json) cannot drift from it.
+so neither the check of the YAML form nor the JSON Schema editors use
+(docs/schemas/route-map.schema.json) can drift from it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from govgraph.loaders.route_map_tables import MAY_BE_EMPTY, TABLES, columns
 
-Value = Annotated[str | int | float, Field(description="one value: text, a number or a date")]
+Value = Annotated[
+    str | int | float | bool | None, Field(description="one value: text, a number or a date")
+]
+"""One cell; an empty one (null) is refused later, where the loader needs its value."""
 
 
 def _row(table: str) -> type[BaseModel]:
@@ -23,7 +27,7 @@ def _row(table: str) -> type[BaseModel]:
     fields: dict[str, Any] = {
         column: (Value, ...)
         if column in required and (table, column) not in MAY_BE_EMPTY
-        else (Value | None, None)
+        else (Value, None)
         for column in columns(table)
     }
     config = ConfigDict(title=f"a row of '{table}'", extra="forbid")
