@@ -594,6 +594,50 @@ def generate(
     )
 
 
+def schema_models() -> dict[str, Any]:
+    """Every hand-edited YAML schema by the name ``govgraph schema`` takes: the curated
+    register's files (``curated-<file>``), the plan, scenarios and route maps."""
+    from govgraph.graph.scenario_schema import ScenarioFile
+    from govgraph.loaders.curated_schema import FILE_MODELS
+    from govgraph.loaders.plan_schema import PlanFile
+    from govgraph.loaders.route_map_schema import RouteMapFile
+
+    curated = {f"curated-{name.removesuffix('.yaml')}": m for name, m in FILE_MODELS.items()}
+    return {**curated, "plan": PlanFile, "scenario": ScenarioFile, "route-map": RouteMapFile}
+
+
+SCHEMA_DIR = Path(__file__).parent / "docs" / "schemas"
+"""Where the JSON Schemas are committed, one ``NAME.schema.json`` per schema."""
+
+
+@app.command()
+def schema(
+    name: Annotated[str, typer.Argument(help="Which schema; 'list' lists them.")] = "list",
+    write: Annotated[
+        bool, typer.Option("--write", help="Write every schema to docs/schemas/.")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of a YAML file people edit (curated-*, plan, scenario,
+    route-map), made from the models the loaders check the files with; point an editor at
+    it with '# yaml-language-server: $schema=PATH' (docs/curated-data.md)."""
+    from govgraph.graph.core.schema import json_schema
+
+    models = schema_models()
+    if write:
+        for key, model in models.items():
+            (SCHEMA_DIR / f"{key}.schema.json").write_text(
+                json_schema(model, key), encoding="utf-8"
+            )
+        return
+    if name == "list":
+        out.print("\n".join(models))
+        return
+    if name not in models:
+        err.print(f"unknown schema {name!r}: expected one of {', '.join(models)}")
+        raise typer.Exit(2)
+    sys.stdout.write(json_schema(models[name], name))
+
+
 def main() -> None:
     app()
 

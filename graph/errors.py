@@ -30,9 +30,30 @@ class SourceError(GovgraphError):
         field: str | None = None,
     ) -> None:
         self.file, self.line, self.column, self.field = file, line, column, field
+        self.reason = message
+        """The message without its place (graphql-core would read an attribute `message`)."""
         where = ":".join(str(x) for x in (file, line, column) if x is not None)
         parts = [p for p in (where, f"field '{field}'" if field else None, message) if p]
         super().__init__(": ".join(parts))
+
+
+class SourceErrors(SourceError):
+    """Several problems of one source reported at once (a schema check finds them all):
+    located at the first, every one on its own line of the message."""
+
+    def __init__(self, problems: list[SourceError]) -> None:
+        first = problems[0]
+        self.problems = problems
+        more = "".join(f"\n{p}" for p in problems[1:])
+        if len(problems) > 1:
+            more = f"\n({len(problems)} problems in all){more}"
+        super().__init__(
+            first.reason + more,
+            file=first.file,
+            line=first.line,
+            column=first.column,
+            field=first.field,
+        )
 
 
 class QueryTimeout(QueryError):

@@ -53,11 +53,13 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from govgraph.graph.core.names import name_key
+from govgraph.graph.core.schema import validate
 from govgraph.graph.core.text import short_repr
-from govgraph.graph.core.yaml_reader import MarkedDict, MarkedList
+from govgraph.graph.core.yaml_reader import MarkedDict, MarkedList, read_yaml
 from govgraph.graph.errors import NotFound, SourceError
 from govgraph.graph.queries import query
 from govgraph.graph.records import SourceRef
+from govgraph.graph.scenario_schema import Abolish, Change, Merge, Move, Rename, ScenarioFile
 from govgraph.graph.snapshot import (
     copy_store,
     mentions,
@@ -66,22 +68,12 @@ from govgraph.graph.snapshot import (
     remove_entities,
 )
 from govgraph.graph.store import Store
-from govgraph.loaders.curated_yaml import read_yaml
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG, GRAPH, ID, INFERRED_GRAPH, entity, slugify
 
 SCENARIO_GRAPH = GRAPH["scenario"]
 """Where a scenario's own statements go (new bodies, names, moved lines)."""
 
-OPERATIONS: dict[str, tuple[set[str], set[str]]] = {
-    "merge": ({"into"}, set()),
-    "abolish": (set(), {"transfer_functions_to"}),
-    "move": ({"under"}, {"kind"}),
-    "rename": ({"to"}, set()),
-    "add": (set(), set()),
-}
-"""Each operation's required and optional companion fields."""
-ADD_FIELDS = ({"name", "type"}, {"accountable_to", "kind", "members"})
 MAX_CHANGES = 20
 """Changes one scenario may hold, from a file (``govgraph scenario``) or from GraphQL: each
 is applied to a copy of the whole landscape and adds to the report, so a few hundred
@@ -162,26 +154,16 @@ def load_scenario(path: Path | str) -> Scenario:
 
 def parse_scenario(data: Any, origin: str = "scenario") -> Scenario:
     """A Scenario from parsed YAML (a mapping with ``name`` and ``changes``) or from a
-    plain list of changes (as the GraphQL field passes them)."""
-    if isinstance(data, Mapping):
-        unknown = sorted(set(data) - {"name", "changes", "description"})
-        if unknown:
-            raise _error(origin, data, unknown[0], "unknown field: use name and changes")
-        name = data.get("name", Path(origin).stem or "Scenario")
-        if not isinstance(name, str) or not name.strip():
-            raise _error(origin, data, "name", "expected the scenario's name as text")
-        if "changes" not in data:
-            raise _error(origin, data, None, "a scenario needs a 'changes:' list", "changes")
-        changes = data["changes"]
-    elif isinstance(data, list):
-        name, changes = Path(origin).stem or "Scenario", data
-    else:
+    plain list of changes (as the GraphQL field passes them), checked against
+    :class:`~govgraph.graph.scenario_schema.ScenarioFile` (every problem at once)."""
+    if isinstance(data, list):
+        data = {"changes": data}
+    if not isinstance(data, Mapping):
         raise SourceError(
             "expected a scenario as a mapping with 'name' and 'changes'", file=origin, line=1
         )
-    if not isinstance(changes, list) or not changes:
-        raise _error(origin, data, "changes", "expected a non-empty list of changes")
-    if len(changes) > MAX_CHANGES:
+    changes = data.get("changes")
+    if isinstance(changes, list) and len(changes) > MAX_CHANGES:
         raise _error(
             origin,
             changes,
@@ -190,8 +172,12 @@ def parse_scenario(data: Any, origin: str = "scenario") -> Scenario:
             "split it into several scenarios",
             "changes",
         )
-    steps = tuple(_step(origin, changes, i, change) for i, change in enumerate(changes, start=1))
-    return Scenario(name.strip(), steps, origin)
+    checked = validate(ScenarioFile, data, origin, leaf_fields=True)
+    name = checked.name or Path(origin).stem or "Scenario"
+    raws: list[Any] = data["changes"]
+    pairs = zip(raws, checked.changes, strict=True)
+    steps = tuple(_step(origin, raw, n, change) for n, (raw, change) in enumerate(pairs, 1))
+    return Scenario(name, steps, origin)
 
 
 def _line(container: Any, key: str | int | None) -> int | None:
@@ -213,38 +199,9 @@ def _error(
     return SourceError(message, file=origin, line=_line(container, key), field=name)
 
 
-def _text(origin: str, change: Any, key: str, what: str) -> str:
-    value = change.get(key)
-    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
-        raise _error(origin, change, key, f"expected {what} as text, got {short_repr(value)}")
-    return str(value).strip()
-
-
-def _names(origin: str, change: Any, key: str, least: int) -> tuple[str, ...]:
-    value = change.get(key)
-    items = value if isinstance(value, list) else None
-    if items is None or len(items) < least:
-        raise _error(
-            origin,
-            change,
-            key,
-            f"expected a list of at least {least} names, got {short_repr(value)}",
-        )
-    out: list[str] = []
-    for i, item in enumerate(items):
-        if isinstance(item, bool) or not isinstance(item, str | int) or not str(item).strip():
-            line = _line(items, i) or _line(change, key)
-            raise SourceError(
-                f"expected a name, got {short_repr(item)}", file=origin, line=line, field=key
-            )
-        out.append(str(item).strip())
-    return tuple(out)
-
-
-def _kind(origin: str, change: Any, key: str) -> URIRef | None:
-    if key not in change or change[key] is None:
+def _kind(origin: str, change: Any, key: str, value: str | None) -> URIRef | None:
+    if value is None:
         return None
-    value = _text(origin, change, key, "an accountability kind")
     kinds = {p.iri.split("#")[-1]: p.iri for p in model.accountability_kinds()}
     if value not in kinds:
         raise _error(
@@ -257,8 +214,7 @@ def _kind(origin: str, change: Any, key: str) -> URIRef | None:
     return kinds[value]
 
 
-def _class(origin: str, change: Any, key: str) -> URIRef:
-    value = _text(origin, change, key, "a class of body or group")
+def _class(origin: str, change: Any, key: str, value: str) -> URIRef:
     classes = {c.iri.split("#")[-1]: c.iri for c in model.organisation_classes()}
     classes |= {c.iri.split("#")[-1]: c.iri for c in model.agent_classes()}
     if value not in classes:
@@ -272,88 +228,28 @@ def _class(origin: str, change: Any, key: str) -> URIRef:
     return URIRef(classes[value])
 
 
-def _step(origin: str, changes: Any, number: int, change: Any) -> Step:
-    if not isinstance(change, Mapping):
-        raise SourceError(
-            f"expected change {number} as a mapping such as 'merge: [A, B]'",
-            file=origin,
-            line=_line(changes, number - 1),
-        )
-    ops = [k for k in change if k in OPERATIONS]
-    if len(ops) != 1:
-        what = "several operations" if ops else "no operation"
-        raise _error(
-            origin,
-            change,
-            None,
-            f"change {number} has {what}: use exactly one of {', '.join(OPERATIONS)}",
-        )
-    op = ops[0]
-    required, optional = OPERATIONS[op]
-    unknown = sorted(set(change) - {op} - required - optional)
-    if unknown:
-        raise _error(
-            origin,
-            change,
-            unknown[0],
-            f"unknown field for {op}: expected "
-            + ", ".join(sorted(required | optional) or ["nothing else"]),
-        )
-    for key in sorted(required):
-        if key not in change:
-            raise _error(origin, change, op, f"{op} needs '{key}:'", key)
-    line = _line(change, None)
-    base: dict[str, Any] = {"number": number, "op": op, "origin": origin, "line": line}
-    if op == "merge":
-        subjects = _names(origin, change, "merge", 2)
-        return Step(subjects=subjects, target=_text(origin, change, "into", "a name"), **base)
-    if op == "abolish":
-        target = (
-            _text(origin, change, "transfer_functions_to", "a name")
-            if change.get("transfer_functions_to") is not None
-            else None
-        )
-        return Step(subjects=(_text(origin, change, "abolish", "a name"),), target=target, **base)
-    if op == "move":
+def _step(origin: str, raw: Any, number: int, change: Change) -> Step:
+    base: dict[str, Any] = {"number": number, "origin": origin, "line": _line(raw, None)}
+    if isinstance(change, Merge):
+        return Step(op="merge", subjects=tuple(change.merge), target=change.into, **base)
+    if isinstance(change, Abolish):
         return Step(
-            subjects=(_text(origin, change, "move", "a name"),),
-            target=_text(origin, change, "under", "a name"),
-            kind=_kind(origin, change, "kind"),
-            **base,
+            op="abolish", subjects=(change.abolish,), target=change.transfer_functions_to, **base
         )
-    if op == "rename":
-        return Step(
-            subjects=(_text(origin, change, "rename", "a name"),),
-            new_name=_text(origin, change, "to", "the new name"),
-            **base,
-        )
-    spec = change["add"]
-    if not isinstance(spec, Mapping):
-        raise _error(origin, change, "add", "expected add: {name: ..., type: ...}")
-    need, may = ADD_FIELDS
-    extra = sorted(set(spec) - need - may)
-    if extra:
-        raise _error(
-            origin,
-            spec,
-            extra[0],
-            "unknown field for add: expected " + ", ".join(sorted(need | may)),
-        )
-    for key in sorted(need):
-        if key not in spec:
-            raise _error(origin, spec, None, f"add needs '{key}:'", key)
-    target = (
-        _text(origin, spec, "accountable_to", "a name")
-        if spec.get("accountable_to") is not None
-        else None
-    )
+    if isinstance(change, Move):
+        kind = _kind(origin, raw, "kind", change.kind)
+        return Step(op="move", subjects=(change.move,), target=change.under, kind=kind, **base)
+    if isinstance(change, Rename):
+        return Step(op="rename", subjects=(change.rename,), new_name=change.to, **base)
+    spec = change.add
     return Step(
+        op="add",
         subjects=(),
-        target=target,
-        new_name=_text(origin, spec, "name", "the new body's name"),
-        kind=_kind(origin, spec, "kind"),
-        type=_class(origin, spec, "type"),
-        members=_names(origin, spec, "members", 1) if spec.get("members") is not None else (),
+        target=spec.accountable_to,
+        new_name=spec.name,
+        kind=_kind(origin, raw["add"], "kind", spec.kind),
+        type=_class(origin, raw["add"], "type", spec.type),
+        members=tuple(spec.members or ()),
         **base,
     )
 

@@ -30,6 +30,7 @@ from govgraph.loaders.curated_records import (
     Scheme,
     Source,
 )
+from govgraph.loaders.curated_schema import FILE_MODELS, item_model
 from govgraph.loaders.curated_yaml import (
     Date,
     Mark,
@@ -71,51 +72,14 @@ _CODE_FORMS = {
     "govuk": (re.compile(r"^[a-z0-9-]+$"), "a GOV.UK slug"),
 }
 RECORD_FIELDS: dict[str, dict[str, frozenset[str]]] = {
-    "sources.yaml": {
-        "sources": frozenset({"id", "file", "title", "publisher", "date", "kind", "url", "licence"})
-    },
-    "organisations.yaml": {
-        "organisations": frozenset(
-            {"id", "name", "type", "aliases", "description", "start", "end", "operates_in"}
-            | {"codes", "policy_areas", "remits", "client_groups", "sources"}
-        )
-    },
-    "collectives.yaml": {
-        "collectives": frozenset({"id", "name", "of_class", "aliases", "description", "sources"})
-    },
-    "relationships.yaml": {
-        "relationships": frozenset(
-            {"kind", "subject", "object", "start", "end", "statutory_basis", "role", "note"}
-            | {"status", "sources"}
-        )
-    },
-    "policy_areas.yaml": {
-        "schemes": frozenset({"id", "name", "concept_class", "description", "sources"}),
-        "concepts": frozenset({"id", "scheme", "name", "aliases", "description", "sources"}),
-    },
-    "events.yaml": {
-        "events": frozenset(
-            {"id", "kind", "name", "date", "affects", "results_in", "description", "sources"}
-        )
-    },
-    "phases.yaml": {
-        "plans": frozenset({"id", "name", "aliases", "description", "start", "end", "sources"}),
-        "phases": frozenset(
-            {"id", "name", "aliases", "plan", "description", "start", "end", "sources"}
-        ),
-    },
-    "figures.yaml": {
-        "figures": frozenset(
-            {"id", "subject", "measure", "value", "unit", "date", "note", "status", "sources"}
-        )
-    },
+    file: {key: frozenset(item_model(model, key).model_fields) for key in model.model_fields}
+    for file, model in FILE_MODELS.items()
+    if file in FILES.values()
 }
-"""The fields each list of each file may hold: the reader refuses any other, and
-docs/curated-data.md documents exactly these (tests/test_facts_schema.py compares them)."""
+"""The fields each list of each file may hold (from the models in
+:mod:`govgraph.loaders.curated_schema`): docs/curated-data.md documents exactly these
+(tests/test_facts_schema.py compares them)."""
 
-ATTRIBUTE_FIELDS = frozenset({"id", "sources"})
-"""Fields of an item of ``policy_areas``, ``remits`` or ``client_groups`` written with its
-own sources."""
 ACYCLIC_KINDS = frozenset({"subOrganisationOf"})
 """Relationship kinds that form a hierarchy, so a loop in them is an error."""
 AREA_CLASSES = {"S12": GG.CouncilArea, "S08": GG.HealthBoardArea}
@@ -210,26 +174,10 @@ class _Reader:
         if not self.dir.is_dir():
             raise SourceError("expected a folder of curated YAML files", file=str(self.dir))
         files = {
-            "sources": file_records(self.path("sources"), {"sources": "a source"}, required=True),
-            "organisations": file_records(
-                self.path("organisations"), {"organisations": "an organisation"}, required=True
-            ),
-            "collectives": file_records(
-                self.path("collectives"), {"collectives": "a collective"}, required=False
-            ),
-            "policy_areas": file_records(
-                self.path("policy_areas"),
-                {"schemes": "a concept scheme", "concepts": "a concept"},
-                required=False,
-            ),
-            "relationships": file_records(
-                self.path("relationships"), {"relationships": "a relationship"}, required=False
-            ),
-            "events": file_records(self.path("events"), {"events": "an event"}, required=False),
-            "phases": file_records(
-                self.path("phases"), {"plans": "a plan", "phases": "a plan phase"}, required=False
-            ),
-            "figures": file_records(self.path("figures"), {"figures": "a figure"}, required=False),
+            key: file_records(
+                self.path(key), FILE_MODELS[name], required=key in ("sources", "organisations")
+            )
+            for key, name in FILES.items()
         }
         for r in files["sources"]["sources"]:
             self.source(r)
@@ -268,18 +216,8 @@ class _Reader:
         self.ids[key] = (record.file, record.where("id"))
 
     def cites(self, record: Record) -> list[Cite]:
-        if not record.has("sources"):
-            raise record.error(
-                "sources",
-                f"missing required field 'sources' in {record.what}: every record cites at "
-                "least one document as {doc: <seed file name>, locator: <section>}",
-            )
-        items = record.records("sources", "a citation {doc, locator}")
-        if not items:
-            raise record.error("sources", "expected at least one citation {doc, locator}")
         out = []
-        for item in items:
-            item.only({"doc", "locator"})
+        for item in record.records("sources", "a citation {doc, locator}"):
             doc = item.text("doc")
             if doc not in self.files:
                 raise item.error(
@@ -313,7 +251,6 @@ class _Reader:
     # --- files ---------------------------------------------------------------------------
 
     def source(self, r: Record) -> None:
-        r.only(RECORD_FIELDS["sources.yaml"]["sources"])
         ident = r.ident()
         self.claim(r, ident, "source")
         file = r.text("file")
@@ -326,16 +263,7 @@ class _Reader:
         date = r.date("date", required=True)
         assert date is not None
         url = r.text("url", required=False)
-        if url is not None and not re.fullmatch(r"https?://[^\s<>\"]+", url):
-            raise r.error("url", f"expected a public http(s) address, got {short_repr(url)}")
         licence = r.text("licence", required=False)
-        if licence is not None and not re.fullmatch(r"https?://[^\s<>\"]+", licence):
-            raise r.error(
-                "licence",
-                "expected the licence's address, such as "
-                f"https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/, "
-                f"got {short_repr(licence)}",
-            )
         self.register.sources.append(
             Source(
                 ident,
@@ -350,7 +278,6 @@ class _Reader:
         )
 
     def scheme(self, r: Record) -> None:
-        r.only(RECORD_FIELDS["policy_areas.yaml"]["schemes"])
         ident = r.ident()
         self.claim(r, ident, "scheme")
         cls = _choice(r, "concept_class", VOCABULARY.concept_classes, "concept class")
@@ -365,7 +292,6 @@ class _Reader:
         )
 
     def concept(self, r: Record) -> None:
-        r.only(RECORD_FIELDS["policy_areas.yaml"]["concepts"])
         ident = r.ident()
         self.claim(r, ident, "concept")
         schemes = {s.id: s for s in self.register.schemes}
@@ -379,7 +305,7 @@ class _Reader:
         self.register.concepts.append(
             Concept(
                 ident,
-                schemes[scheme_id],  # type: ignore[index]
+                schemes[scheme_id],
                 r.text("name") or "",
                 [a for a, _ in r.texts("aliases")],
                 r.text("description", required=False),
@@ -388,10 +314,6 @@ class _Reader:
         )
 
     def entity(self, r: Record, *, collective: bool) -> None:
-        if collective:
-            r.only(RECORD_FIELDS["collectives.yaml"]["collectives"])
-        else:
-            r.only(RECORD_FIELDS["organisations.yaml"]["organisations"])
         ident = r.ident()
         self.claim(r, ident, "entity")
         name = r.text("name")
@@ -452,14 +374,9 @@ class _Reader:
         for item, mark in zip(value, value.item_marks, strict=True):
             if isinstance(item, MarkedDict):
                 sub = Record(item, r.file, mark, f"an item of '{key}'")
-                sub.only(ATTRIBUTE_FIELDS)
                 out.append((sub.ident(), mark, self.cites(sub)))
-            elif isinstance(item, str) and item.strip():
-                out.append((item.strip(), mark, []))
             else:
-                raise r.error(
-                    key, f"expected an id or {{id, sources}}, got item {short_repr(item)}", mark
-                )
+                out.append((str(item).strip(), mark, []))
         return out
 
     def unique_names(self, r: Record, ident: str, names: list[tuple[str, Mark]]) -> None:
@@ -511,7 +428,6 @@ class _Reader:
         return out
 
     def relationship(self, r: Record) -> None:
-        r.only(RECORD_FIELDS["relationships.yaml"]["relationships"])
         kinds = VOCABULARY.relationship_kinds
         kind_name = r.text("kind")
         if kind_name not in kinds:
@@ -520,7 +436,7 @@ class _Reader:
                 f"unknown relationship kind {short_repr(kind_name)}: expected one of "
                 + ", ".join(sorted(kinds)),
             )
-        prop = kinds[kind_name]  # type: ignore[index]
+        prop = kinds[kind_name]
         ends = {}
         for end, allowed in (("subject", prop.domain), ("object", prop.range)):
             value = r.text(end)
@@ -595,7 +511,6 @@ class _Reader:
                     done.add(node)
 
     def phase(self, r: Record, *, plan: bool) -> Phase:
-        r.only(RECORD_FIELDS["phases.yaml"]["phases" if plan else "plans"])
         ident = r.ident()
         self.claim(r, ident, "phase" if plan else "plan")
         parent = None
@@ -617,7 +532,6 @@ class _Reader:
         )
 
     def event(self, r: Record) -> None:
-        r.only(RECORD_FIELDS["events.yaml"]["events"])
         ident = r.ident()
         self.claim(r, ident, "event")
         kind = _choice(r, "kind", VOCABULARY.event_kinds, "event kind")
@@ -641,17 +555,12 @@ class _Reader:
         self.register.events.append(event)
 
     def figure(self, r: Record) -> None:
-        r.only(RECORD_FIELDS["figures.yaml"]["figures"])
         ident = r.ident()
         self.claim(r, ident, "figure")
         subject = r.text("subject", required=False)
         if subject is not None:
             self.entity_ref(r, "subject", subject, r.where("subject"))
-        value = r.data.get("value")
-        if value is None or isinstance(value, (bool, dict, list)):
-            raise r.error(
-                "value", f"expected a number (or the figure as written), got {short_repr(value)}"
-            )
+        value = r.data["value"]
         self.register.figures.append(
             Figure(
                 ident,

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from govgraph.graph.core.schema import validate
 from govgraph.graph.core.yaml_reader import MarkedDict, MarkedList, load_yaml
-from govgraph.graph.errors import SourceError
+from govgraph.graph.errors import SourceError, SourceErrors
 from govgraph.loaders.base import read_source_bytes, read_source_text
 from govgraph.loaders.csv_input import read_csv
 
@@ -226,65 +228,51 @@ def _xlsx(path: Path) -> Tables:
 
 
 def _yaml(path: Path) -> Tables:
+    """The tables of a YAML file, checked against the route-map model (made from
+    :data:`TABLES`): every problem of the file at once, in the words of the other formats."""
+    from govgraph.loaders.route_map_schema import RouteMapFile  # it imports TABLES from here
+
     file = str(path)
     doc = load_yaml(read_source_text(path), file)
     if not isinstance(doc, MarkedDict):
         raise SourceError("expected a mapping of table name: list of rows", file=file, line=1)
-    tables: Tables = {}
-    for name, rows in doc.items():
-        line, col = doc.key_marks[name]
-        if name not in TABLES:
-            raise _unknown_sheet(name, file, line)
-        if rows is None:
-            tables[name] = []
-            continue
-        if not isinstance(rows, MarkedList):
-            raise SourceError(
-                f"table '{name}': expected a list of rows", file=file, line=line, column=col
-            )
-        tables[name] = list(_yaml_rows(name, rows, file))
-    return tables
+    try:
+        validate(RouteMapFile, doc, file)
+    except SourceErrors as exc:
+        raise SourceErrors([_in_table_terms(p) for p in exc.problems]) from None
+    return {name: list(_yaml_rows(name, rows or MarkedList(), file)) for name, rows in doc.items()}
+
+
+def _in_table_terms(problem: SourceError) -> SourceError:
+    """A schema problem of a YAML route map said as for a sheet: table, row and column."""
+    found = re.fullmatch(r"(\w+)(?:\[(\d+)\](?:\.(\w+))?)?", problem.field or "")
+    if found is None:
+        return problem
+    sheet, row, column = found.groups()
+    reason = problem.reason
+    where = f"sheet '{sheet}', row {int(row or 0) + 1}"
+    if row is None and reason.startswith("unknown field"):
+        message = f"unknown table '{sheet}': expected {', '.join(TABLES)}"
+    elif row is None:
+        message = f"table '{sheet}': expected a list of rows"
+    elif column is None:
+        message = f"{where}: expected a mapping of column: value"
+    elif reason.startswith("unknown field"):
+        message = f"{where}: unknown column '{column}'; expected {', '.join(columns(sheet))}"
+    elif reason.startswith("missing"):
+        message = f"{where}: missing required column '{column}'"
+    else:
+        message = f"{where}: expected one value, not a list or mapping"
+    field = f"{sheet}.{column}" if column else sheet
+    return SourceError(
+        message, file=problem.file, line=problem.line, column=problem.column, field=field
+    )
 
 
 def _yaml_rows(sheet: str, rows: MarkedList, file: str) -> Iterator[TableRow]:
-    required, optional = TABLES[sheet]
-    for number, (item, (line, col)) in enumerate(zip(rows, rows.item_marks, strict=True), 1):
-        if not isinstance(item, MarkedDict):
-            raise SourceError(
-                f"sheet '{sheet}', row {number}: expected a mapping of column: value",
-                file=file,
-                line=line,
-                column=col,
-            )
-        for column in required:
-            if column not in item and (sheet, column) not in MAY_BE_EMPTY:
-                raise SourceError(
-                    f"sheet '{sheet}', row {number}: missing required column '{column}'",
-                    file=file,
-                    line=line,
-                    column=col,
-                    field=f"{sheet}.{column}",
-                )
-        cells: dict[str, Cell] = {}
-        for column, value in item.items():
-            vline, vcol = item.value_marks[column]
-            if column not in required + optional:
-                kline, kcol = item.key_marks[column]
-                raise SourceError(
-                    f"sheet '{sheet}', row {number}: unknown column '{column}'; expected "
-                    f"{', '.join(columns(sheet))}",
-                    file=file,
-                    line=kline,
-                    column=kcol,
-                    field=f"{sheet}.{column}",
-                )
-            if isinstance(value, MarkedDict | MarkedList):
-                raise SourceError(
-                    f"sheet '{sheet}', row {number}: expected one value, not a list or mapping",
-                    file=file,
-                    line=vline,
-                    column=vcol,
-                    field=f"{sheet}.{column}",
-                )
-            cells[column] = Cell(_cell_text(value), file, sheet, number, column, vline, vcol)
+    for number, (item, (line, _)) in enumerate(zip(rows, rows.item_marks, strict=True), 1):
+        cells = {
+            column: Cell(_cell_text(value), file, sheet, number, column, *item.value_marks[column])
+            for column, value in item.items()
+        }
         yield TableRow(sheet, number, cells, file, line)

@@ -90,7 +90,7 @@ def test_an_unknown_body_is_an_error_naming_it(client: TestClient, landscape: St
 
 def test_a_missing_field_and_too_many_subjects_are_clear_errors(client: TestClient) -> None:
     missing = scenario(client, '{op: RENAME, subjects: ["Group A"]}', "title")
-    assert "'to:'" in missing["errors"][0]["message"]
+    assert "missing required field 'to'" in missing["errors"][0]["message"]
     many = scenario(client, '{op: RENAME, subjects: ["Group A", "Group B"], to: "X"}', "title")
     assert "exactly one body" in many["errors"][0]["message"]
     empty = gql(client, "{ scenario(changes: []) { title } }")

@@ -300,3 +300,21 @@ def test_plan_yaml_beside_the_register_is_not_read(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "curated_good", folder)
     (folder / "plan.yaml").write_text("this: [is not: valid")
     assert len(read_register(folder).organisations) == 3
+
+
+def test_every_shape_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "curated"
+    shutil.copytree(FIXTURES / "curated_good", folder)
+    path = folder / "organisations.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("    name: Body One\n", "    name: [Body One]\n", 1)
+    text = text.replace("  - id: body-two\n", "  - id: Body_Two\n", 1)
+    text = text.replace("    start: 2016\n", "    started: 2016\n", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        list(CuratedLoader(folder).triples(Resolver()))
+    where = [(p.line, p.field) for p in caught.value.problems]  # type: ignore[attr-defined]
+    assert where == [(3, "name"), (8, "started"), (13, "id")]
+    assert "organisations.yaml:8:5: field 'started': unknown field in an organisation" in str(
+        caught.value
+    )

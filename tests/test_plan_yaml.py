@@ -134,3 +134,26 @@ def test_a_pinned_lead_resolves_to_the_body_the_document_means() -> None:
     leads = {o for s, p, o in loader.triples(resolver) if p == GG.leadOrganisation}
     assert entity("clackmannanshire-alliance") in leads
     assert entity("clackmannanshire-council") not in leads
+
+
+def test_every_problem_of_the_file_is_reported_at_once(tmp_path: Path) -> None:
+    text = (
+        MINIMAL.replace("status: UNDERWAY", "status: DONE")
+        .replace("priority_area: area-one", "priority_area: area-two")
+        .replace('date: "2022"', "date: 2022-13")
+    )
+    error = _fail(tmp_path, text)
+    assert [(p.line, p.field) for p in error.problems] == [  # type: ignore[attr-defined]
+        (13, "actions[0].milestones[0].date"),
+        (14, "actions[0].assessment.status"),
+    ]
+    assert "2 problems in all" in str(error) and "2022-13" in str(error)
+    # references are checked once the schema holds, and all reported together too
+    text = MINIMAL.replace("priority_area: area-one", "priority_area: area-two").replace(
+        "    leads: [Body One]", "    leads: [Body One]\n    links: [second]"
+    )
+    error = _fail(tmp_path, text)
+    assert [(p.line, p.field) for p in error.problems] == [  # type: ignore[attr-defined]
+        (10, "actions[0].priority_area"),
+        (12, "actions[0].links[0]"),
+    ]

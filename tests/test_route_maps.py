@@ -447,3 +447,21 @@ def test_graphql_milestones_by_status_at_a_date(landscape: Store, tmp_path: Path
     ]
     assert [m["id"] for m in achieved] == ["route-map/alba-care/draft"]
     assert early == []
+
+
+def test_every_shape_problem_of_a_yaml_route_map_is_reported_at_once(tmp_path: Path) -> None:
+    valid = Path(__file__).parent / "bad_input" / "route-map" / "valid.yaml"
+    text = valid.read_text(encoding="utf-8")
+    text = text.replace("{item: review, body: Alba Government,", "{item: review, owner: x,", 1)
+    text = text.replace("dependencies:", "milestone: []\ndependencies:", 1)
+    path = tmp_path / "route-map.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        read_tables(path)
+    problems = caught.value.problems  # type: ignore[attr-defined]
+    messages = [str(p).split(": ", 1)[1] for p in problems]
+    assert messages[0].startswith("field 'responsibilities.owner': sheet 'responsibilities', row 1")
+    assert "unknown column 'owner'" in messages[0]
+    assert "unknown table 'milestone'" in messages[1]
+    assert "missing required column 'body'" in messages[2]
+    assert len(problems) == 3

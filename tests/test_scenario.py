@@ -51,7 +51,12 @@ def test_a_file_parses_into_steps_with_their_lines():
     ("text", "line", "field", "words"),
     [
         ("name: x\nchanges:\n  - explode: Board A\n", 3, None, "exactly one of merge"),
-        ("name: x\nchanges:\n  - merge: [Board A, Board B]\n", 3, "into", "needs 'into:'"),
+        (
+            "name: x\nchanges:\n  - merge: [Board A, Board B]\n",
+            3,
+            "into",
+            "missing required field 'into'",
+        ),
         ("name: x\nchanges:\n  - merge: [Board A]\n    into: C\n", 3, "merge", "at least 2"),
         (
             "name: x\nchanges:\n  - rename: A\n    to: B\n  - move: A\n    under: B\n"
@@ -215,3 +220,15 @@ def test_add_refuses_a_name_already_in_use(scenario_store: Store):
     sc = parse_scenario({"name": "x", "changes": [{"add": {"name": "BB", "type": "Board"}}]})
     with pytest.raises(ScenarioError, match="already names Board B"):
         resolve_scenario(sc, scenario_store)
+
+
+def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
+    text = (
+        "name: x\nchanges:\n  - merge: [Board A]\n    into: C\n  - abolish: A\n    when: now\n"
+        "  - rename: B\n"
+    )
+    with pytest.raises(SourceError) as err:
+        load_scenario(write(tmp_path, text))
+    where = [(p.line, p.field) for p in err.value.problems]
+    assert where == [(3, "merge"), (6, "when"), (7, "to")]
+    assert "3 problems in all" in str(err.value)

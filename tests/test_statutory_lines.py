@@ -98,6 +98,7 @@ def test_an_unknown_code_names_the_file_line_and_field(tmp_path: Path) -> None:
         "  - kind: directs\n"
         "    subject: {gss: S37999999}\n"
         "    objects: [{gss: S12000018}]\n"
+        "    statutory_basis: s. 26\n"  # required: the schema reports its absence first
         "    sources: [{doc: asp-2014-9, locator: s. 26}]\n",
         encoding="utf-8",
     )

@@ -32,7 +32,8 @@ def month_number(name: str) -> int | None:
     return next((i for i, m in enumerate(MONTH_NAMES, start=1) if m[:3] == key), None)
 
 
-_FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+_FORM = DATE_FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+"""The forms a date may be written in: YYYY, YYYY-MM or YYYY-MM-DD."""
 
 
 @dataclass(frozen=True)

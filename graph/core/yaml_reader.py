@@ -20,10 +20,12 @@ and item starts. Dates stay text in both, so an impossible one is reported at it
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from govgraph.graph.core.source_files import read_source_text
 from govgraph.graph.core.text import short_repr, text_problem
 from govgraph.graph.errors import SourceError
 
@@ -165,6 +167,12 @@ _Loader.add_constructor(
 )
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def read_yaml(path: Path) -> Any:
+    """The document in ``path`` (size-checked, strictly UTF-8) as :func:`load_yaml` reads
+    it; any problem is a SourceError at its line."""
+    return load_yaml(read_source_text(path), str(path))
 
 
 def compose_yaml(text: str, file: str | None = None) -> yaml.Node | None:
