@@ -36,7 +36,7 @@ def test_a_map_is_a_pyvis_network_of_its_nodes_and_edges(landscape: Store) -> No
     model = build_map(landscape, "landscape")
     net = MapNetwork(model)
     assert isinstance(net, Network) and isinstance(net.options, Options)
-    assert net.node_ids == [n.id for n in model.nodes]
+    assert list(net.node_ids) == [n.id for n in model.nodes]
     drawn = [e for e in model.edges if e.source in net.node_map and e.target in net.node_map]
     assert [(e["from"], e["to"], e["kind"]) for e in net.edges] == [
         (e.source, e.target, e.kind) for e in drawn

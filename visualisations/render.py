@@ -12,7 +12,7 @@
   vis-network options are set through pyvis, and it renders through our template, not
   pyvis's (which loads Bootstrap from a CDN and writes ids and ``href`` titles unescaped,
   see docs/maps.md). Its one dict per element is written as compact columns (about half
-  the bytes), and its quadratic id look-ups are answered from a set.
+  the bytes), and its quadratic id look-ups are answered by a dict.
 """
 
 from __future__ import annotations
@@ -65,21 +65,13 @@ def _assets() -> dict[str, str]:
     return out
 
 
-class _NodeIds(list[str]):
+class _NodeIds(dict[str, None]):
     """pyvis keeps node ids in a list and looks each ``add_node`` and both ends of each
-    ``add_edge`` up in it, which is quadratic (seconds at 10,000 nodes): this list answers
-    ``in`` from a set."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._known: set[str] = set()
+    ``add_edge`` up in it, which is quadratic (seconds at 10,000 nodes): these ids keep
+    pyvis's order and ``append`` but answer ``in`` as a dict does."""
 
     def append(self, node_id: str) -> None:
-        super().append(node_id)
-        self._known.add(node_id)
-
-    def __contains__(self, node_id: object) -> bool:
-        return node_id in self._known
+        self[node_id] = None
 
 
 class MapNetwork(Network):
@@ -91,6 +83,10 @@ class MapNetwork(Network):
     def __init__(self, model: MapModel) -> None:
         super().__init__(directed=True, heading=model.title, cdn_resources="in_line")
         self.model = model
+        self.groups = model.node_legend
+        """The legend's node groups (a node's ``group`` is one's key), computed once."""
+        self.kinds = model.edge_legend
+        """The legend's relationship kinds (an edge's ``kind`` is one's key)."""
         self.node_ids = _NodeIds()
         # pyvis's set_template_dir builds its own Environment, without autoescaping: ours
         self.path = "map.html"
@@ -203,8 +199,8 @@ class MapNetwork(Network):
         data = payload(self)
         self.html = self.templateEnv.get_template(self.path).render(
             model=model,
-            node_legend=model.node_legend,
-            edge_legend=model.edge_legend,
+            node_legend=self.groups,
+            edge_legend=self.kinds,
             edge_rows=model.edge_legend_rows(),
             data_json=Markup(script_json(data)),
             served=data["served"],
@@ -228,8 +224,8 @@ def payload(net: MapNetwork) -> dict[str, Any]:
     """The network's data as compact columns (one array per attribute): pyvis's one dict
     per element would double the file, and ``map.js`` builds vis's elements itself."""
     model = net.model
-    groups = model.node_legend
-    kinds = model.edge_legend
+    groups = net.groups
+    kinds = net.kinds
     group_index = {e.key: i for i, e in enumerate(groups)}
     kind_index = {e.key: i for i, e in enumerate(kinds)}
     index = {node_id: i for i, node_id in enumerate(net.node_ids)}
