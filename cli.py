@@ -18,8 +18,9 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from govgraph.graph.core.config import STORE_ENV
 from govgraph.graph.errors import GovgraphError, QueryError
-from govgraph.graph.store import DEFAULT_STORE, STORE_ENV, Store, open_store
+from govgraph.graph.store import DEFAULT_STORE, Store, open_store
 from govgraph.loaders.pipeline import LoadReport
 
 app = typer.Typer(
@@ -173,14 +174,18 @@ def serve(
         listen,
         run_workers,
     )
+    from govgraph.api.settings import Settings
+    from govgraph.graph.core.config import current
 
+    config = current()  # read once, handed down: the app's settings and the header deadline
     try:
-        headers_due = header_timeout or header_timeout_setting()
+        settings = Settings.from_config(config)
+        headers_due = header_timeout or header_timeout_setting(config)
         st = _open(store)
         if workers > 1:
             check_shareable(st)
             sock = listen(host, port)  # bound before the banner: a taken port fails clearly
-    except GovgraphError as exc:
+    except (GovgraphError, ValueError) as exc:
         raise _fail(exc) from None
     base = f"http://{host}:{port}"
     out.print(f"govgraph serving {st.url} ({st.count():,} triples)")
@@ -192,11 +197,11 @@ def serve(
     if workers > 1:
         out.print(f"  {workers} worker processes")
         st.close()
-        run_workers(st.url, sock, workers, headers_due)
+        run_workers(st.url, sock, workers, headers_due, settings)
         return
     try:
         uvicorn.run(
-            create_app(st),
+            create_app(st, settings=settings),
             host=host,
             port=port,
             log_level="warning",

@@ -49,6 +49,7 @@ from govgraph.api.search_page import search_endpoint
 from govgraph.api.serving import ArtefactCache, Conditional, PinVersion, StoreUnavailable
 from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
+from govgraph.graph.core.config import Config, current
 from govgraph.graph.errors import GovgraphError, NotAcceptable
 from govgraph.graph.front import FrontCache
 from govgraph.graph.overlaps import FindingsCache
@@ -191,9 +192,15 @@ def operation_problem(query: str | None, name: str | None, max_tokens: int) -> s
 
 
 def create_app(
-    store: Store | None = None, *, settings: Settings | None = None, threads: int | None = None
+    store: Store | None = None,
+    *,
+    settings: Settings | None = None,
+    threads: int | None = None,
+    config: Config | None = None,
 ) -> Starlette:
-    settings = settings or Settings.from_env()
+    """The app over ``store``; its settings are ``settings``, else those of ``config`` (the
+    configuration the caller read once), else the environment's now."""
+    settings = settings or Settings.from_config(config or current())
     settings.check()
     store = store if store is not None else open_store()
     schema = build_schema(settings)

@@ -17,8 +17,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import anyio
-from jinja2 import Environment, FileSystemLoader
-from rdflib import URIRef
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
@@ -26,7 +24,7 @@ from starlette.templating import Jinja2Templates
 from govgraph.api.negotiation import best, named, page_kind
 from govgraph.graph.errors import NotAcceptable
 from govgraph.graph.front import FrontCache, Landscape
-from govgraph.ontology import model
+from govgraph.visualisations.templating import make_environment
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 """A route handler: every page module's endpoints are built as closures of this type."""
@@ -35,14 +33,10 @@ HTML = "text/html"
 JSON = "application/json"
 CSV = "text/csv"
 
-ENV = Environment(
-    loader=FileSystemLoader(str(resources.files("govgraph.api").joinpath("templates"))),
-    autoescape=True,
+ENV = make_environment(
+    str(resources.files("govgraph.api").joinpath("templates")), trim_blocks=False
 )
-ENV.filters["urlencode_params"] = lambda params: urlencode(params)
-ENV.globals["label"] = lambda iri: model.label(URIRef(iri)) if iri else ""
-ENV.filters["sentence"] = lambda text: text[:1].upper() + text[1:] if text else text
-"""Capital first letter only: Jinja's ``capitalize`` lowers the rest ("Inspectorateorregulator")."""
+"""The pages' environment: the one construction, with the pages' folder and whitespace."""
 TEMPLATES = Jinja2Templates(env=ENV)
 
 NAV = (

@@ -11,7 +11,6 @@ process does.
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 from functools import partial
 from typing import Any
@@ -20,12 +19,13 @@ import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.supervisors import Multiprocess
 
+from govgraph.api.settings import Settings
+from govgraph.graph.core.config import HEADER_TIMEOUT_ENV, Config, current
 from govgraph.graph.errors import GovgraphError, StoreError
 from govgraph.graph.store import Store, open_store
 
 DEFAULT_HEADER_TIMEOUT = 10.0
 """Seconds a client has to send a request's line and headers (``GOVGRAPH_HEADER_TIMEOUT``)."""
-HEADER_TIMEOUT_ENV = "GOVGRAPH_HEADER_TIMEOUT"
 _TIMEOUT_BODY = b"request headers not received in time\n"
 _TIMEOUT_RESPONSE = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\n"
@@ -61,7 +61,7 @@ def check_shareable(store: Store) -> None:
         )
 
 
-def serving_app(store_url: str | None = None) -> ASGIApp:
+def serving_app(store_url: str | None = None, settings: Settings | None = None) -> ASGIApp:
     """The app over ``store_url`` (else ``$GOVGRAPH_STORE``, else the default store), a
     versioned store opened read-only so ``govgraph load`` can publish beside it."""
     from govgraph.api.app import create_app
@@ -70,18 +70,24 @@ def serving_app(store_url: str | None = None) -> ASGIApp:
     store = open_store(store_url)
     if isinstance(store, VersionedStore):
         store.read_only = True
-    return create_app(store)
+    return create_app(store, settings=settings)
 
 
 class WorkerConfig(uvicorn.Config):
     """uvicorn's config, which it pickles into each spawned worker, carrying the store and
-    the header deadline with it: nothing passes through ``os.environ``. The app is built in
+    the header deadline with it: nothing passes through the process environment. The app is built in
     the worker, when uvicorn loads the config there."""
 
-    def __init__(self, store_url: str, header_timeout: float, **options: Any) -> None:
+    def __init__(
+        self,
+        store_url: str,
+        header_timeout: float,
+        settings: Settings | None = None,
+        **options: Any,
+    ) -> None:
         self.store_url = store_url
         self.header_timeout = header_timeout
-        super().__init__(partial(serving_app, store_url), factory=True, **options)
+        super().__init__(partial(serving_app, store_url, settings), factory=True, **options)
 
     def load(self) -> None:
         self.http = http_protocol(self.header_timeout)
@@ -93,6 +99,7 @@ def run_workers(
     sock: socket.socket,
     workers: int,
     header_timeout: float = DEFAULT_HEADER_TIMEOUT,
+    settings: Settings | None = None,
 ) -> None:
     """Serve on ``sock`` (from :func:`listen`) with ``workers`` processes, each opening
     ``store_url`` read-only."""
@@ -100,6 +107,7 @@ def run_workers(
     config = WorkerConfig(
         store_url,
         header_timeout,
+        settings,
         host=host,
         port=port,
         workers=workers,
@@ -182,10 +190,10 @@ def header_timeout(protocol: HeaderTimeoutProtocol) -> float:
     return header_timeout_setting()
 
 
-def header_timeout_setting() -> float:
+def header_timeout_setting(config: Config | None = None) -> float:
     """``$GOVGRAPH_HEADER_TIMEOUT`` seconds, else 10; GovgraphError when it is not a
     positive number."""
-    raw = os.environ.get(HEADER_TIMEOUT_ENV, "").strip()
+    raw = (config or current()).header_timeout
     if not raw:
         return DEFAULT_HEADER_TIMEOUT
     try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+from govgraph.graph.core.config import Config, current
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,15 @@ class Settings:
     """Seconds a busy server asks a client to wait (the Retry-After header)."""
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    def from_config(cls, config: Config) -> Settings:
+        """Settings from the ``GOVGRAPH_<FIELD>`` variables of a configuration read once."""
+        return cls.from_env(config.variables)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Settings from ``GOVGRAPH_<FIELD>`` variables (``GOVGRAPH_MAX_DEPTH=8``,
         ``GOVGRAPH_CORS_ORIGINS=https://a.example,https://b.example``), then overrides."""
-        env = os.environ if environ is None else environ
+        env = current().variables if environ is None else environ
         values: dict[str, Any] = {}
         for f in fields(cls):
             raw = env.get(f"GOVGRAPH_{f.name.upper()}")

@@ -10,7 +10,6 @@ old graph or the new one, never a mix, and a failed load leaves the store as it 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import uuid
 from abc import ABC, abstractmethod
@@ -21,6 +20,8 @@ from typing import ClassVar
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from govgraph.graph.core.config import STORE_ENV as STORE_ENV  # its name, kept here too
+from govgraph.graph.core.config import current
 from govgraph.graph.errors import QueryError, StoreError
 from govgraph.ontology.terms import GRAPH, PREFIXES
 
@@ -29,7 +30,6 @@ Triple = tuple[Node, Node, Node]
 
 DEFAULT_STORE = "oxigraph+versions:.govgraph/store"
 """Versioned, so `govgraph load` can replace the landscape under a running server."""
-STORE_ENV = "GOVGRAPH_STORE"
 
 PARAM = "urn:govgraph:param:"
 """Placeholder IRIs in .rq files: ``VALUES ?org { <urn:govgraph:param:org> }``."""
@@ -231,7 +231,7 @@ def open_store(url: str | None = None, *, read_only: bool = False) -> Store:
     ``read_only`` opens an embedded store without taking its lock, so that several server
     processes can read it; only safe when nothing writes it meanwhile (versions never are).
     """
-    url = url or os.environ.get(STORE_ENV) or DEFAULT_STORE
+    url = url or current().store or DEFAULT_STORE
     if url == "memory:":
         from govgraph.graph.oxigraph_store import OxigraphStore
 

@@ -12,7 +12,6 @@ always see a consistent landscape.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 import tempfile
 import time
@@ -24,6 +23,7 @@ from pathlib import Path, PurePath
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from govgraph.graph.core.config import current
 from govgraph.graph.errors import GovgraphError, SourceError, StoreError
 from govgraph.graph.queries import query
 from govgraph.graph.store import Store, graph_to_ntriples
@@ -129,7 +129,7 @@ def provenance(info: SourceInfo, loaded_at: str) -> Graph:
 
 
 def _quiet() -> bool:
-    return bool(os.environ.get("CI")) or not sys.stderr.isatty()
+    return current().ci or not sys.stderr.isatty()
 
 
 def load_sources(

@@ -35,6 +35,7 @@ from rdflib.exceptions import ParserError
 from rdflib.namespace import SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from govgraph.graph.core.config import MAX_STREAM_BYTES_ENV
 from govgraph.graph.core.text import short_repr, text_problem
 from govgraph.graph.core.xsd import lexical_problem
 from govgraph.graph.errors import SourceError
@@ -67,7 +68,6 @@ FORMATS: dict[str, str] = {
 STREAMED: dict[str, ox.RdfFormat] = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES}
 """The formats parsed as a stream by Oxigraph; the others go through rdflib in memory."""
 
-MAX_STREAM_BYTES_ENV = "GOVGRAPH_MAX_STREAM_BYTES"
 DEFAULT_MAX_STREAM_BYTES = 16 * 1024**3
 """16 GiB per streamed file (Turtle, N-Triples): memory does not grow with the file, so
 this only guards the disk, which holds the file's checked copy and the store beside it."""

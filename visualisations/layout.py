@@ -24,6 +24,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from govgraph.graph.core.config import CACHE_ENV as CACHE_ENV  # its name, kept here too
+from govgraph.graph.core.config import current
+
 Point = tuple[float, float]
 Positions = dict[str, Point]
 
@@ -31,7 +34,6 @@ VERSION = "7"
 """Bump when an algorithm changes, so cached layouts are not reused."""
 EDGE_LENGTH = 80.0
 """Median edge length in pixels at scale 1."""
-CACHE_ENV = "GOVGRAPH_CACHE"
 DEFAULT_CACHE = Path(".govgraph/cache")
 _MEMORY: dict[str, Positions] = {}
 _MEMORY_MAX = 32
@@ -223,7 +225,7 @@ def layout_key(
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE) / "layouts"
+    return Path(current().cache or DEFAULT_CACHE) / "layouts"
 
 
 def cached(key: str, compute: Callable[[], Positions]) -> Positions:

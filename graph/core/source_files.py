@@ -10,10 +10,10 @@ import os
 import stat
 from pathlib import Path
 
+from govgraph.graph.core.config import MAX_SOURCE_BYTES_ENV, current
 from govgraph.graph.core.text import short_repr
 from govgraph.graph.errors import SourceError
 
-MAX_SOURCE_BYTES_ENV = "GOVGRAPH_MAX_SOURCE_BYTES"
 DEFAULT_MAX_SOURCE_BYTES = 64 * 1024 * 1024
 """64 MiB per file: thirty times the largest public dataset govgraph reads (2 MB), and
 small enough that parsing it in memory stays well within a laptop's RAM."""
@@ -40,7 +40,7 @@ def max_source_bytes() -> int:
 
 def byte_limit(env: str, default: int) -> int:
     """A size limit in bytes: the environment variable ``env`` if set, else ``default``."""
-    raw = os.environ.get(env, "").strip()
+    raw = current().variable(env)
     if not raw:
         return default
     try:
