@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Literal as Kind
+from typing import TypeGuard
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -172,7 +173,7 @@ def _closure(direct: dict[URIRef, set[URIRef]]) -> dict[URIRef, frozenset[URIRef
     return out
 
 
-def _in_gg(iri: Node) -> bool:
+def _in_gg(iri: Node) -> TypeGuard[URIRef]:
     return isinstance(iri, URIRef) and str(iri).startswith(str(GG))
 
 
@@ -182,9 +183,10 @@ def _disjoint_pairs(graph: Graph) -> frozenset[frozenset[URIRef]]:
         if isinstance(a, URIRef) and isinstance(b, URIRef):
             pairs.add(frozenset((a, b)))
     for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = [
-            m for m in Collection(graph, graph.value(node, OWL.members)) if isinstance(m, URIRef)
-        ]
+        head = graph.value(node, OWL.members)
+        if head is None:
+            continue
+        members = [m for m in Collection(graph, head) if isinstance(m, URIRef)]
         pairs.update(frozenset((x, y)) for i, x in enumerate(members) for y in members[i + 1 :])
     return frozenset(pairs)
 
@@ -242,14 +244,15 @@ def build_model(graph: Graph) -> Model:
     }
 
     kinds: dict[URIRef, PropertyKind] = {}
-    for rdf_type, kind in (
+    declared: tuple[tuple[URIRef, PropertyKind], ...] = (
         (OWL.ObjectProperty, "object"),
         (OWL.DatatypeProperty, "datatype"),
         (OWL.AnnotationProperty, "annotation"),
-    ):
-        for p in graph.subjects(RDF.type, rdf_type):
-            if _in_gg(p):
-                kinds[p] = kind  # type: ignore[index,assignment]
+    )
+    for rdf_type, kind in declared:
+        for term in graph.subjects(RDF.type, rdf_type):
+            if _in_gg(term):
+                kinds[term] = kind
     prop_supers: dict[URIRef, set[URIRef]] = {}
     for p, s in graph.subject_objects(RDFS.subPropertyOf):
         if isinstance(p, URIRef) and isinstance(s, URIRef):
@@ -297,22 +300,26 @@ def build_model(graph: Graph) -> Model:
             name=local_name(str(i)),
             label=label_of(i),
             comment=_text(graph, i, RDFS.comment),
-            types=tuple(sorted(t for t in graph.objects(i, RDF.type) if t != OWL.NamedIndividual)),  # type: ignore[misc]
+            types=tuple(
+                sorted(
+                    t
+                    for t in graph.objects(i, RDF.type)
+                    if isinstance(t, URIRef) and t != OWL.NamedIndividual
+                )
+            ),
             colour=_text(graph, i, GG.mapColour) or None,
         )
-        for i in sorted(graph.subjects(RDF.type, OWL.NamedIndividual))
-        if _in_gg(i)
+        for i in sorted(i for i in graph.subjects(RDF.type, OWL.NamedIndividual) if _in_gg(i))
     }
 
     datatypes: dict[URIRef, OntDatatype] = {}
-    for d in sorted(graph.subjects(RDF.type, RDFS.Datatype)):
-        if _in_gg(d):
-            members: tuple[URIRef, ...] = ()
-            for eq in graph.objects(d, OWL.equivalentClass):
-                members = _classes_of(graph, eq)
-            datatypes[d] = OntDatatype(
-                d, local_name(str(d)), label_of(d), _text(graph, d, RDFS.comment), members
-            )  # type: ignore[arg-type]
+    for d in sorted(d for d in graph.subjects(RDF.type, RDFS.Datatype) if _in_gg(d)):
+        members: tuple[URIRef, ...] = ()
+        for eq in graph.objects(d, OWL.equivalentClass):
+            members = _classes_of(graph, eq)
+        datatypes[d] = OntDatatype(
+            d, local_name(str(d)), label_of(d), _text(graph, d, RDFS.comment), members
+        )
 
     version = graph.value(ONTOLOGY_IRI, OWL.versionIRI)
     return Model(
