@@ -154,7 +154,8 @@ class Hop_:
 
     @strawberry.field(description="Where the relationship is stated.")
     async def sources(self, info: Ctx) -> list[Source]:
-        return await self.relationship.sources(info)
+        found: list[Source] = await self.relationship.sources(info)
+        return found
 
 
 Hop_.__strawberry_definition__.name = "Hop"  # type: ignore[attr-defined]

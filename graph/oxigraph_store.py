@@ -12,7 +12,7 @@ import io
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -49,7 +49,16 @@ _RDF_FORMATS = {
 }
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+"""A term as pyoxigraph gives it; an RDF-star triple term is refused (none is stored)."""
+
+
+@overload
+def to_rdflib(term: OxTerm) -> Node: ...
+@overload
+def to_rdflib(term: None) -> None: ...
+def to_rdflib(term: OxTerm | None) -> Node | None:
+    """The rdflib term for a pyoxigraph term (None for None); a StoreError for a triple term."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -91,7 +100,7 @@ def rows_of(result: object) -> list[Row]:
         for name in names:
             value = solution[name]
             if value is not None:
-                row[name] = to_rdflib(value)  # type: ignore[assignment]
+                row[name] = to_rdflib(value)
         rows.append(row)
     return rows
 
@@ -122,10 +131,7 @@ def triples_of(result: object) -> list[Triple]:
     """CONSTRUCT or DESCRIBE triples (from the engine, or parsed from an endpoint)."""
     if isinstance(result, ox.QuerySolutions | ox.QueryBoolean) or not hasattr(result, "__iter__"):
         raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-    return [
-        (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
-        for t in result
-    ]
+    return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
 
 
 class OxigraphResults:
@@ -317,7 +323,7 @@ class OxigraphStore(OxigraphResults, Store):
             fmt = _RDF_FORMATS.get(rdf_media_type)
             if fmt is None:
                 raise QueryError(f"cannot serialise a graph result as {rdf_media_type}")
-            return result.serialize(format=fmt)  # type: ignore[no-any-return]
+            return result.serialize(format=fmt) or b""  # None only when given an output
         fmt_r = _RESULT_FORMATS.get(media_type)
         if fmt_r is None:
             raise QueryError(f"cannot serialise query results as {media_type}")
@@ -332,7 +338,7 @@ class OxigraphStore(OxigraphResults, Store):
 
     def graph_triples(self, graph: URIRef) -> Iterator[Triple]:
         for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))):
-            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))  # type: ignore[misc]
+            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
 
     def count(self, graph: URIRef | None = None) -> int:
         """Triples in one named graph, or distinct triples in the default graph (the merge)."""

@@ -339,7 +339,7 @@ class RemoteStore(OxigraphResults, Store):
             {"g": [graph]},
         )
         for t in result:  # type: ignore[attr-defined]
-            yield (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
+            yield (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
 
     def count(self, graph: URIRef | None = None) -> int:
         if graph is None:
@@ -379,7 +379,7 @@ class RemoteStore(OxigraphResults, Store):
                 bind_values(
                     "ASK { <urn:govgraph:param:s> <urn:govgraph:param:p> ?o "
                     "VALUES ?o { <urn:govgraph:param:o> } }",
-                    {"s": [s], "p": [p], "o": [o]},  # type: ignore[list-item]
+                    {"s": [s], "p": [p], "o": [o]},
                 ),
                 _JSON,
             )

@@ -124,9 +124,11 @@ class Model:
         return any(frozenset((x, y)) in self.disjoint for x in left for y in right if x != y)
 
     def label(self, iri: Node) -> str:
-        term = self.classes.get(iri) or self.properties.get(iri)  # type: ignore[call-overload]
-        if term is None:
-            term = self.individuals.get(iri) or self.datatypes.get(iri)  # type: ignore[call-overload]
+        term: OntClass | OntProperty | OntIndividual | OntDatatype | None = None
+        if isinstance(iri, URIRef):  # the tables are keyed by URIRef: a plain str misses
+            term = self.classes.get(iri) or self.properties.get(iri)
+            if term is None:
+                term = self.individuals.get(iri) or self.datatypes.get(iri)
         return term.label if term is not None else local_name(str(iri))
 
 
@@ -375,12 +377,16 @@ def properties() -> list[OntProperty]:
 
 def get_class(iri: Node) -> OntClass:
     """The class ``iri``; KeyError if the ontology does not define it."""
-    return model().classes[iri]  # type: ignore[index]
+    if not isinstance(iri, URIRef):
+        raise KeyError(iri)
+    return model().classes[iri]
 
 
 def get_property(iri: Node) -> OntProperty:
     """The property ``iri``; KeyError if the ontology does not define it."""
-    return model().properties[iri]  # type: ignore[index]
+    if not isinstance(iri, URIRef):
+        raise KeyError(iri)
+    return model().properties[iri]
 
 
 def organisation_classes() -> list[OntClass]:
@@ -423,7 +429,7 @@ def accountability_direction(iri: Node) -> tuple[URIRef, bool] | None:
     """For a kind on an accountability line, the kind read in the accountable direction and
     whether the edge must be flipped to read that way (``directs`` -> ``directedBy``, True);
     None for kinds that are not accountability."""
-    prop = model().properties.get(iri)  # type: ignore[call-overload]
+    prop = model().properties.get(iri) if isinstance(iri, URIRef) else None
     if prop is None:
         return None
     if prop.is_accountability_kind:
@@ -439,13 +445,17 @@ def label(iri: Node) -> str:
 
 
 def comment(iri: Node) -> str:
-    term = model().classes.get(iri) or model().properties.get(iri)  # type: ignore[call-overload]
+    if not isinstance(iri, URIRef):
+        return ""
+    term = model().classes.get(iri) or model().properties.get(iri)
     return term.comment if term is not None else ""
 
 
 def colour(iri: Node) -> str | None:
+    if not isinstance(iri, URIRef):
+        return None
     m = model()
-    term = m.classes.get(iri) or m.properties.get(iri) or m.individuals.get(iri)  # type: ignore[call-overload]
+    term = m.classes.get(iri) or m.properties.get(iri) or m.individuals.get(iri)
     return term.colour if term is not None else None
 
 
