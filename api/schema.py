@@ -158,7 +158,7 @@ class Hop_:
         return found
 
 
-Hop_.__strawberry_definition__.name = "Hop"  # type: ignore[attr-defined]
+Hop_.__strawberry_definition__.name = "Hop"  # type: ignore[attr-defined]  # set by @strawberry.type
 
 
 @strawberry.type(description="One line upward, from the entity asked about to a top.")

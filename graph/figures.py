@@ -36,8 +36,8 @@ def list_figures(
             parts.append(query(f"figures_filter_{name}"))
             values[name] = [value]
     text = query("figures").replace("  #FILTERS\n", "".join(parts))
-    rows = store.select(text + f"\nLIMIT {MAX_FIGURES}", values)  # type: ignore[arg-type]
-    return [r["f"] for r in rows]  # type: ignore[misc]
+    rows = store.select(text + f"\nLIMIT {MAX_FIGURES}", values)
+    return [f for r in rows if isinstance(f := r["f"], URIRef)]
 
 
 def figures_about(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, list[URIRef]]:

@@ -294,7 +294,7 @@ class Browse:
             value = getattr(view, key)
             if not str(value).isdigit() or int(value) < 1:
                 raise QueryError(f"{key} must be a whole number from 1, not {value!r}")
-            view = replace(view, **{key: int(value)})
+        view = replace(view, page=int(view.page), size=int(view.size))
         if view.size not in PAGE_SIZES:
             raise QueryError(f"size must be one of {', '.join(map(str, PAGE_SIZES))}")
         if view.type is not None and GG[view.type] not in model.model().classes:

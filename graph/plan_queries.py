@@ -57,8 +57,8 @@ def list_actions(
             parts.append(query(f"action_filter_{fragment}"))
             values[name] = [value]
     text = with_filters("action_list", parts)
-    rows = store.select(text + f"\nLIMIT {MAX_LIST}", values)  # type: ignore[arg-type]
-    return [r["a"] for r in rows]  # type: ignore[misc]
+    rows = store.select(text + f"\nLIMIT {MAX_LIST}", values)
+    return [a for r in rows if isinstance(a := r["a"], URIRef)]
 
 
 def entities_of(store: Store, classes: Sequence[URIRef]) -> list[EntityRecord]:

@@ -31,7 +31,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import httpx
 import pyoxigraph as ox
-from rdflib import BNode, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from govgraph.graph.errors import QueryError, StoreError
@@ -393,7 +393,7 @@ class RemoteStore(OxigraphResults, Store):
             self._union_checked = True
 
     # --- writing -------------------------------------------------------------------
-    def replace_graph(self, graph: URIRef, data: object) -> int:
+    def replace_graph(self, graph: URIRef, data: Graph | bytes | Path) -> int:
         """Swap the graph in one request, so that one server transaction does it all.
 
         ``load=update`` (default): ``DROP; CREATE; INSERT DATA { GRAPH <g> { ... } }`` as one
@@ -413,7 +413,7 @@ class RemoteStore(OxigraphResults, Store):
                 self._replace_via_gsp(graph, stream)
             self._post_update(self._bump_update())
             return self.count(graph)
-        payload = graph_to_ntriples(data)  # type: ignore[arg-type]
+        payload = graph_to_ntriples(data)
         if self.endpoints.load == "gsp" or len(payload) > self.endpoints.max_update:
             self._replace_via_gsp(graph, payload)
             self._post_update(self._bump_update())
@@ -430,7 +430,7 @@ class RemoteStore(OxigraphResults, Store):
                 raise StoreError(f"the endpoint refused the new version of {graph}: {exc}") from exc
         if isinstance(data, bytes | Path):
             return self.count(graph)
-        return len(data)  # type: ignore[arg-type]
+        return len(data)
 
     def _replace_via_gsp(self, graph: URIRef, payload: bytes | BinaryIO) -> None:
         target, staging = _iri(graph), _iri(staging_graph(graph))

@@ -51,11 +51,11 @@ def copy_store(store: Store) -> OxigraphStore:
             if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX):
                 out._store.remove_graph(g)
         return out
-    for g in store.graphs():
+    for graph_iri in store.graphs():
         graph = Graph()
-        for triple in store.graph_triples(g):
+        for triple in store.graph_triples(graph_iri):
             graph.add(triple)
-        out.replace_graph(g, graph)
+        out.replace_graph(graph_iri, graph)
     return out
 
 

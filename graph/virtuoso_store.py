@@ -170,4 +170,4 @@ class VirtuosoStore(RemoteStore):
 def _rewrite(json_body: bytes, media_type: str) -> bytes:
     """A SPARQL JSON answer in another results format, written by pyoxigraph."""
     parsed = ox.parse_query_results(json_body, format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=_REWRITTEN[media_type])  # type: ignore[union-attr,return-value]
+    return parsed.serialize(format=_REWRITTEN[media_type]) or b""  # None only given an output

@@ -379,7 +379,7 @@ class _Reader:
         self.register.concepts.append(
             Concept(
                 ident,
-                schemes[scheme_id],  # type: ignore[index]
+                schemes[scheme_id],
                 r.text("name") or "",
                 [a for a, _ in r.texts("aliases")],
                 r.text("description", required=False),
@@ -520,7 +520,7 @@ class _Reader:
                 f"unknown relationship kind {short_repr(kind_name)}: expected one of "
                 + ", ".join(sorted(kinds)),
             )
-        prop = kinds[kind_name]  # type: ignore[index]
+        prop = kinds[kind_name]
         ends = {}
         for end, allowed in (("subject", prop.domain), ("object", prop.range)):
             value = r.text(end)

@@ -11,6 +11,7 @@ turned into a ``datetime.date``. The schema is documented at the top of the bund
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from pathlib import Path
 
 import yaml
@@ -50,7 +51,7 @@ class _Reader:
         )
 
     def mapping(
-        self, node: yaml.Node, field: str, required: set[str], optional: set[str] = frozenset()
+        self, node: yaml.Node, field: str, required: set[str], optional: Set[str] = frozenset()
     ) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, field, "expected a mapping of field: value")

@@ -256,9 +256,9 @@ def build_model(graph: Graph) -> Model:
             if _in_gg(term):
                 kinds[term] = kind
     prop_supers: dict[URIRef, set[URIRef]] = {}
-    for p, s in graph.subject_objects(RDFS.subPropertyOf):
-        if isinstance(p, URIRef) and isinstance(s, URIRef):
-            prop_supers.setdefault(p, set()).add(s)
+    for sub_p, super_p in graph.subject_objects(RDFS.subPropertyOf):
+        if isinstance(sub_p, URIRef) and isinstance(super_p, URIRef):
+            prop_supers.setdefault(sub_p, set()).add(super_p)
     super_props = _closure(prop_supers)
     inverses: dict[URIRef, URIRef] = {}
     for a, b in graph.subject_objects(OWL.inverseOf):

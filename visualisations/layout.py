@@ -199,9 +199,9 @@ def layered_layout(
         per_sub = math.ceil(len(row) / subs)
         for i, n in enumerate(row):
             sub, col = divmod(i, per_sub)
-            a = (col - (per_sub - 1) / 2) * along + (along / 2 if sub % 2 else 0.0)
-            b = offset + sub * sub_gap
-            out[n] = (a, b) if direction == "UD" else (b, a)
+            u = (col - (per_sub - 1) / 2) * along + (along / 2 if sub % 2 else 0.0)
+            v = offset + sub * sub_gap
+            out[n] = (u, v) if direction == "UD" else (v, u)
         offset += level_gap + (subs - 1) * sub_gap
     return {n: (round(x, 1), round(y, 1)) for n, (x, y) in out.items()}
 
