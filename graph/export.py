@@ -103,7 +103,7 @@ def network(store: Store) -> nx.MultiDiGraph:
             iri, {"label": str(row["name"]), "iri": iri, "entity_id": _short(iri)}
         )
         if "type" in row:
-            types.setdefault(iri, set()).add(row["type"])  # type: ignore[arg-type]
+            types.setdefault(iri, set()).add(row["type"])  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
         if "alias" in row:
             aliases.setdefault(iri, set()).add(str(row["alias"]))
         for key in ("start", "end"):

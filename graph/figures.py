@@ -46,7 +46,7 @@ def figures_about(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, list[URI
     if not iris:
         return out
     for row in store.select(query("figures_about"), {"ids": list(dict.fromkeys(iris))}):
-        out.setdefault(row["e"], []).append(row["f"])  # type: ignore[arg-type]
+        out.setdefault(row["e"], []).append(row["f"])  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
     for found in out.values():
         found.sort()
     return out

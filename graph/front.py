@@ -177,7 +177,7 @@ def read_landscape(store: Store) -> Landscape:
     """Read the front door's view of the store (a handful of queries)."""
     version = data_version(store)
     iris = [r["e"] for r in store.select(query("front_organisations"))]
-    records = get_entities(store, iris)  # type: ignore[arg-type]
+    records = get_entities(store, iris)  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
     props = (GG.operatesIn, GG.hasInterestIn, GG.servesClientGroup)
     values = property_values(store, list(records), props)
     linked = {str(v) for by in values.values() for vs in by.values() for v in vs}

@@ -98,7 +98,7 @@ def page_keys(
     text = with_filters("organisation_list", parts) + f"\nLIMIT {first + 1}"
     rows = store.select(text, values)
     keys = [(r["e"], str(r["key"])) for r in rows[:first]]
-    return keys, len(rows) > first  # type: ignore[return-value]
+    return keys, len(rows) > first  # type: ignore[return-value]  # rows are typed Node; the query binds IRIs here
 
 
 def list_organisations(

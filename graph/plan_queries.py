@@ -66,7 +66,7 @@ def entities_of(store: Store, classes: Sequence[URIRef]) -> list[EntityRecord]:
     rows = store.select(
         query("entities_of_class") + f"\nLIMIT {MAX_LIST}", {"classes": list(classes)}
     )
-    iris: list[URIRef] = [r["e"] for r in rows]  # type: ignore[misc]
+    iris: list[URIRef] = [r["e"] for r in rows]  # type: ignore[misc]  # rows are typed Node; the query binds IRIs here
     found = get_entities(store, iris)
     return [found[i] for i in iris if i in found]
 

@@ -249,8 +249,13 @@ def _violation(data: Graph, shapes: Graph, results: Graph, result: Node, years: 
         prop = "(value)"
 
     message = str(results.value(result, _sh("resultMessage")) or "does not conform")
-    if component in _SH_COUNTS and isinstance(path, URIRef) and focus is not None:
-        message = _count_message(shapes, shape, len(set(data.objects(focus, path))))  # type: ignore[arg-type]
+    if (
+        component in _SH_COUNTS
+        and isinstance(path, URIRef)
+        and focus is not None
+        and shape is not None
+    ):
+        message = _count_message(shapes, shape, len(set(data.objects(focus, path))))
     elif component == _SH_ORDER and focus is not None:
         subject = focus.n3() if isinstance(focus, URIRef) else ""
         start = years.get((subject, "startDate"), _show(value))

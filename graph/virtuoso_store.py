@@ -39,7 +39,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from govgraph.graph.errors import QueryError, StoreError
 from govgraph.graph.remote_store import RemoteStore
@@ -129,7 +129,8 @@ class VirtuosoStore(RemoteStore):
             "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
             f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({skip})) }} }}"
         )
-        return int(row["n"]) if "n" in row else 0  # type: ignore[call-overload]
+        n = row.get("n")
+        return int(n) if isinstance(n, Literal) else 0
 
     def query_serialized(
         self, query: str, media_type: str, rdf_media_type: str = "text/turtle"

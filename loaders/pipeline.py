@@ -81,12 +81,14 @@ def resolver_from_store(store: Store, exclude: URIRef | None = None) -> Resolver
     rows = store.select(query("entity_names"), bound)
     # preferred names first (a stable sort), so the label is one whatever the engine's order
     for row in sorted(rows, key=lambda r: "pref" not in r):
-        names.setdefault(row["e"], []).append(str(row["name"]))  # type: ignore[arg-type]
+        entity = row["e"]
+        names.setdefault(entity, []).append(str(row["name"]))  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
     codes: dict[URIRef, list[tuple[str, str]]] = {}
     for row in store.select(query("entity_codes"), bound):
         scheme = CODE_SCHEMES.get(str(row["p"]))
         if scheme:
-            codes.setdefault(row["e"], []).append((scheme, str(row["code"])))  # type: ignore[arg-type]
+            code = (scheme, str(row["code"]))
+            codes.setdefault(row["e"], []).append(code)  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
     # places first: a council and its area share a GSS code, which must name the council
     for iri in sorted(names.keys() | codes.keys(), key=lambda i: (not is_not_body(i), i)):
         resolver.add(iri, names.get(iri, []), codes.get(iri, []))

@@ -399,7 +399,8 @@ def _converted(graph: Graph, text: str, path: Path) -> Iterator[ox.Triple]:
                 [str(triple[2])[:40]],
                 str(triple[1]),
             )
-        yield ox.Triple(*(to_ox(term) for term in triple))  # type: ignore[arg-type]
+        # to_ox may give a literal: no parser puts one in subject or predicate position
+        yield ox.Triple(*(to_ox(term) for term in triple))  # type: ignore[arg-type]  # see above
 
 
 def _parse_in_memory(text: str, fmt: str, path: Path) -> Graph:

@@ -23,6 +23,10 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # at run time igraph is imported where a layout is computed
+    import igraph
 
 Point = tuple[float, float]
 Positions = dict[str, Point]
@@ -74,8 +78,8 @@ def force_layout(
     return _pack(blocks, EDGE_LENGTH * 1.2, isolated)
 
 
-def _component(graph: object, comp: list[int], nodes: Sequence[str]) -> Positions:
-    sub = graph.subgraph(comp)  # type: ignore[attr-defined]
+def _component(graph: igraph.Graph, comp: list[int], nodes: Sequence[str]) -> Positions:
+    sub = graph.subgraph(comp)
     if len(comp) == 2:
         coords = [(0.0, 0.0), (EDGE_LENGTH, 0.0)]
     else:
