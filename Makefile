@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: setup run load serve test test-fast lint format bench bench-issue20 bench-load bench-virtuoso bench-search bench-overlaps bench-maps bench-map-walks loadtest browser-deps system-deps clean
+.PHONY: setup run load serve test test-fast lint typecheck format bench bench-issue20 bench-load bench-virtuoso bench-search bench-overlaps bench-maps bench-map-walks loadtest browser-deps system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,22 +26,31 @@ load: setup
 serve: setup
 	$(BIN)/govgraph serve --host $(HOST) --port $(PORT)
 
-## test: set up, lint, and run the whole test suite
-test: setup
+## test: set up, lint, type-check, and run the whole test suite
+test: setup typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 ## test-fast: lint and the fast tier (no browser, reasoner, server or child process; under 2
 ## minutes on two cores): what to run while working; `make test` stays the whole suite
-test-fast: setup
+test-fast: setup typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 -q -m "not slow" $(PYTEST_ARGS)
 
-lint: setup
+lint: setup typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## typecheck: mypy on the package ([tool.mypy] in pyproject.toml). The repository root *is* the
+## package, so mypy runs from a directory in the venv holding a `govgraph` link to the root;
+## no network, and its cache stays in the venv
+TYPECHECK_DIR := $(VENV)/typecheck
+typecheck: setup
+	mkdir -p $(TYPECHECK_DIR)
+	ln -sfn $(CURDIR) $(TYPECHECK_DIR)/govgraph
+	cd $(TYPECHECK_DIR) && $(abspath $(BIN))/mypy --config-file $(CURDIR)/pyproject.toml -p govgraph
 
 format: setup
 	$(BIN)/ruff format .

@@ -129,7 +129,7 @@ def load(
     _print_report(report)
     if report.failed:
         raise typer.Exit(code=1)
-    if report.validation is not None and not report.validation.conforms:  # type: ignore[attr-defined]
+    if report.validation is not None and not report.validation.conforms:
         err.print(
             Text.assemble(
                 ("error:", "red"),
@@ -561,10 +561,10 @@ def _print_report(report: LoadReport) -> None:
     )
     if report.validation is not None:
         v = report.validation
-        if v.conforms:  # type: ignore[attr-defined]
+        if v.conforms:
             out.print("SHACL: conforms (no violations)")
         else:
-            lines = v.lines()  # type: ignore[attr-defined]
+            lines = v.lines()
             out.print(f"SHACL: {len(lines)} violation(s)")
             for line in lines:
                 out.print(f"  {line}", highlight=False)

@@ -4,23 +4,27 @@ findings, ``compare(a:, b:, c:)`` and ``reportingLines``. Thin wrappers of graph
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import strawberry
 
+from govgraph.api.enums import by_value, ontology_enum
 from govgraph.graph.compare import Comparison as ComparisonRecord
 from govgraph.graph.entities import entity_id
 from govgraph.graph.overlap_recommend import ACTIONS
 
-RecommendedAction = strawberry.enum(
-    Enum(
+if TYPE_CHECKING:
+
+    class RecommendedAction(Enum): ...
+
+else:
+    RecommendedAction = ontology_enum(
         "RecommendedAction",
-        {k.upper().replace("-", "_"): k for k in ACTIONS},  # type: ignore[misc]
-    ),
-    description="What a recommendation suggests (docs/overlaps.md, Recommendations).",
-)
-_ACTION = {m.value: m for m in RecommendedAction}  # type: ignore[attr-defined]
+        {k.upper().replace("-", "_"): k for k in ACTIONS},
+        "What a recommendation suggests (docs/overlaps.md, Recommendations).",
+    )
+_ACTION = by_value(RecommendedAction)
 
 
 @strawberry.type(description="The parts of a recommendation's score, each between 0 and 1.")
@@ -39,7 +43,7 @@ class Signal:
 
 @strawberry.type(description="What to do about a cluster of overlapping bodies, and why.")
 class Recommendation:
-    action: RecommendedAction  # type: ignore[valid-type]
+    action: RecommendedAction
     action_label: str
     confidence: float
     reason: str = strawberry.field(description="One sentence a person can read aloud.")

@@ -9,7 +9,7 @@ from typing import Any
 
 from anyio import CapacityLimiter
 from cross_web import HTTPException
-from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode, parse
+from graphql import GraphQLError, OperationDefinitionNode, parse
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.schema import BaseSchema
+from strawberry.types import ExecutionResult
 
 from govgraph.api import persisted
 from govgraph.api.artefacts import (
@@ -167,7 +168,8 @@ def graphql_media(accept: str | None) -> str:
 
 def _request_error(result: ExecutionResult) -> bool:
     """Errors raised before execution (no field was resolved: no path on any error)."""
-    return result.data is None and bool(result.errors) and all(not e.path for e in result.errors)
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(not e.path for e in errors)
 
 
 def operation_problem(query: str | None, name: str | None, max_tokens: int) -> str | None:

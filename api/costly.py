@@ -86,11 +86,12 @@ class Costly:
         computed in a confined child and remembered."""
         version = await anyio.to_thread.run_sync(data_version, store)
         key = (id(store), version, fn.__module__, fn.__qualname__, *args)
-        found = self.recent.get(key)
-        if found is None:
-            found = await self.call(what, fn, store, *args)
-            self.recent.put(key, found)
-        return found  # type: ignore[no-any-return]
+        cached: T | None = self.recent.get(key)
+        if cached is not None:
+            return cached
+        found = await self.call(what, fn, store, *args)
+        self.recent.put(key, found)
+        return found
 
     async def run_bytes(self, what: str, work: Callable[[], bytes], limits: Limits) -> bytes:
         """``work()``'s bytes from a confined child (no pickling: an answer as served)."""

@@ -179,8 +179,10 @@ def limits_rule(
                     cond = sel.type_condition
                     target = self.schema.get_type(cond.name.value) if cond else parent
                     found = self.walk(sel.selection_set, target or parent, inside, visiting)
-                else:
+                elif isinstance(sel, FragmentSpreadNode):
                     found = self.spread(sel, parent, inside, visiting)
+                else:  # GraphQL has no fourth kind of selection
+                    continue
                 height = max(height, found.height)
                 aliases = min(aliases + found.aliases, 10**6)
                 cost = min(cost + found.cost, cap)
@@ -300,14 +302,16 @@ class Limits(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        context.graphql_document = self.shared.parse(context.query, **context.parse_options)
+        if context.query:  # strawberry refuses an operation without one before parsing
+            context.graphql_document = self.shared.parse(context.query, **context.parse_options)
         yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        context.pre_execution_errors = self.shared.validate(
-            context.schema._schema, context.graphql_document, context.validation_rules
-        )
+        if context.graphql_document is not None:  # a parse error ends the operation first
+            context.pre_execution_errors = self.shared.validate(
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )
         yield
 
 

@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from govgraph.api.costly import error_response
 from govgraph.api.negotiation import ENTITY, ONTOLOGY, RESOURCE, choose
-from govgraph.api.pages import json_response, landscape, render
+from govgraph.api.pages import Endpoint, json_response, landscape, render
 from govgraph.graph.core.text import text_problem
 from govgraph.graph.entities import describe, entity_id, iri_for
 from govgraph.graph.errors import GovgraphError, NotFound, QueryError
@@ -160,7 +160,7 @@ def _group_and_page(request: Request) -> tuple[str | None, int]:
     return group, int(page)
 
 
-def entity_endpoint(store: Store, findings: FindingsCache):  # type: ignore[no-untyped-def]
+def entity_endpoint(store: Store, findings: FindingsCache) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         slug = request.path_params["slug"]
         headers = {"Vary": "Accept"}
@@ -279,7 +279,7 @@ RESOURCE_KINDS = {
 }
 
 
-def resource_endpoint(store: Store, namespace: str):  # type: ignore[no-untyped-def]
+def resource_endpoint(store: Store, namespace: str) -> Endpoint:
     """Every IRI the data mints dereferences: /source/{name} and /graph/{name} answer what
     the landscape states about the source or graph (HTML, or RDF by negotiation)."""
     kind_label, lead = RESOURCE_KINDS[namespace]

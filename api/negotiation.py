@@ -109,7 +109,7 @@ def best(accept: str | None, kind: Kind) -> str:
         # an alias and its target may both be named: the more specific wording stands
         if media not in ranked or value.lower() == media:
             ranked[media] = quality
-    match = MIMEAccept(list(ranked.items())).best_match(kind.offered, default=None)
+    match = MIMEAccept(list(ranked.items())).best_match(kind.offered)
     if match is None:
         raise NotAcceptable(
             f"nothing in the Accept header ({accept.strip()[:200]}) is offered here: "

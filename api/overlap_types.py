@@ -10,10 +10,12 @@ there are in all.
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import strawberry
 
 from govgraph.api.advisor_types import Recommendation
+from govgraph.api.enums import by_value, ontology_enum
 from govgraph.api.types import Source
 from govgraph.graph.errors import QueryError
 from govgraph.graph.findings import Finding as FindingRecord
@@ -26,11 +28,17 @@ MAX_LIST = 500
 SUBJECTS, EVIDENCE = 20, 10
 """Default page sizes: what a table row shows; the JSON report has them all."""
 
-FindingKind = strawberry.enum(
-    Enum("FindingKind", {k.upper().replace("-", "_"): k for k in KINDS}),  # type: ignore[misc]
-    description="The kinds of overlap finding (see docs/overlaps.md).",
-)
-_KIND_BY_VALUE = {member.value: member for member in FindingKind}  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+
+    class FindingKind(Enum): ...
+
+else:
+    FindingKind = ontology_enum(
+        "FindingKind",
+        {k.upper().replace("-", "_"): k for k in KINDS},
+        "The kinds of overlap finding (see docs/overlaps.md).",
+    )
+_KIND_BY_VALUE = by_value(FindingKind)
 
 
 def _page(first: int, what: str) -> int:
@@ -62,7 +70,7 @@ class FindingFact:
 @strawberry.type(description="An overlap or anomaly, with the evidence behind it.")
 class Finding:
     id: strawberry.ID = strawberry.field(description="Stable across runs: kind and subjects.")
-    kind: FindingKind  # type: ignore[valid-type]
+    kind: FindingKind
     kind_label: str
     score: float = strawberry.field(description="Comparable within a kind; higher matters more.")
     explanation: str

@@ -54,7 +54,8 @@ NAV = (
 
 def front(request: Request) -> FrontCache:
     """The app's cache of the landscape the pages read (one per app, like FindingsCache)."""
-    return request.app.state.front  # type: ignore[no-any-return]
+    cache: FrontCache = request.app.state.front  # starlette's state holds Any
+    return cache
 
 
 async def landscape(request: Request) -> Landscape:

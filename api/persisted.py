@@ -54,7 +54,7 @@ def resolve(body: Any) -> Any:
             known = ", ".join(persisted_queries())
             raise HTTPException(400, f"Unknown persisted query id {qid!r}; known: {known}")
     else:
-        digest = persisted.get("sha256Hash")  # type: ignore[union-attr]
+        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
         text = _by_hash().get(digest) if isinstance(digest, str) else None
         if text is None:
             raise HTTPException(400, "PersistedQueryNotFound: not in the allow-list")

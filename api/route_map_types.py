@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING
 
 import strawberry
 from rdflib import URIRef
 
+from govgraph.api.enums import by_value, ontology_enum
 from govgraph.api.overlap_types import FindingFact, FindingSubject
 from govgraph.api.types import Source
 from govgraph.graph import route_maps as rm
@@ -22,18 +23,21 @@ from govgraph.graph.route_checks import KINDS
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG, ID, slug_of
 
-ProgressStatus: Any = strawberry.enum(
-    Enum(  # type: ignore[misc]
+if TYPE_CHECKING:
+
+    class ProgressStatus(Enum): ...
+
+else:
+    ProgressStatus = ontology_enum(
         "ProgressStatus",
         {
             re.sub(r"(?<!^)(?=[A-Z])", "_", model.local_name(str(i.iri))).upper(): str(i.iri)
             for i in model.model().individuals.values()
             if GG.ProgressStatus in i.types
         },
-    ),
-    description="How far a commitment or milestone has got at a date (gg:ProgressStatus).",
-)
-_STATUS = {m.value: m for m in ProgressStatus}
+        "How far a commitment or milestone has got at a date (gg:ProgressStatus).",
+    )
+_STATUS = by_value(ProgressStatus)
 
 
 def _id(iri: str) -> strawberry.ID:
@@ -61,7 +65,7 @@ class Responsibility:
 @strawberry.type(description="A status recorded for a commitment or milestone at a date.")
 class StatusAt:
     date: str
-    status: ProgressStatus  # type: ignore[valid-type]
+    status: ProgressStatus
     label: str
 
 

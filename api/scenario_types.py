@@ -8,10 +8,11 @@ API and the CLI accept exactly the same changes and fail with the same messages.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
+from govgraph.api.enums import by_value, ontology_enum
 from govgraph.api.overlap_types import FindingFact, FindingSubject
 from govgraph.api.types import Source
 from govgraph.graph.errors import QueryError
@@ -68,11 +69,17 @@ class ScenarioChangeInput:
     )
 
 
-ImpactCategory = strawberry.enum(
-    Enum("ImpactCategory", {k.upper().replace("-", "_"): k for k in CATEGORIES}),  # type: ignore[misc]
-    description="The kinds of change an impact lists (headings in the impact report).",
-)
-_CATEGORY_BY_VALUE = {m.value: m for m in ImpactCategory}  # type: ignore[attr-defined]
+if TYPE_CHECKING:
+
+    class ImpactCategory(Enum): ...
+
+else:
+    ImpactCategory = ontology_enum(
+        "ImpactCategory",
+        {k.upper().replace("-", "_"): k for k in CATEGORIES},
+        "The kinds of change an impact lists (headings in the impact report).",
+    )
+_CATEGORY_BY_VALUE = by_value(ImpactCategory)
 
 
 @strawberry.type(description="One count of the landscape (bodies, groups, ...).")
@@ -83,7 +90,7 @@ class ImpactCount:
 
 @strawberry.type(description="One change a scenario makes, with the facts it rests on.")
 class ImpactChange:
-    category: ImpactCategory  # type: ignore[valid-type]
+    category: ImpactCategory
     category_label: str
     summary: str
     subjects: list[FindingSubject]

@@ -95,7 +95,7 @@ class OrganisationConnection:
 
 @strawberry.input(description="Filters on organisations; all given filters must hold.")
 class OrganisationFilter:
-    type: OrganisationType | None = None  # type: ignore[valid-type]
+    type: OrganisationType | None = None
     policy_area: strawberry.ID | None = strawberry.field(default=None, description="Its id.")
     operates_in: strawberry.ID | None = strawberry.field(
         default=None, description="The id of a council or health board area."
@@ -125,8 +125,8 @@ def decode_cursor(cursor: str) -> str:
 @strawberry.type(description="One step of a chain or path, read from `from` to `to`.")
 class Hop_:
     depth: int = strawberry.field(description="1 for the first step.")
-    kind: RelationshipKind = strawberry.field(description="The kind as stated.")  # type: ignore[valid-type]
-    reads_as: RelationshipKind = strawberry.field(  # type: ignore[valid-type]
+    kind: RelationshipKind = strawberry.field(description="The kind as stated.")
+    reads_as: RelationshipKind = strawberry.field(
         description="The kind read from `from` to `to` (directedBy for a stated directs)."
     )
     relationship: Relationship
@@ -154,10 +154,11 @@ class Hop_:
 
     @strawberry.field(description="Where the relationship is stated.")
     async def sources(self, info: Ctx) -> list[Source]:
-        return await self.relationship.sources(info)
+        found: list[Source] = await self.relationship.sources(info)
+        return found
 
 
-Hop_.__strawberry_definition__.name = "Hop"  # type: ignore[attr-defined]
+Hop_.__strawberry_definition__.name = "Hop"  # type: ignore[attr-defined]  # set by @strawberry.type
 
 
 @strawberry.type(description="One line upward, from the entity asked about to a top.")
@@ -209,7 +210,7 @@ class TypeCount:
 
 @strawberry.type
 class KindCount:
-    kind: RelationshipKind  # type: ignore[valid-type]
+    kind: RelationshipKind
     label: str
     count: int
 
@@ -240,7 +241,7 @@ class Query:
     async def overlaps(
         self,
         info: Ctx,
-        kind: list[FindingKind] | None = None,  # type: ignore[valid-type]
+        kind: list[FindingKind] | None = None,
         min_score: float = 0.0,
         first: int = 100,
         as_of: Annotated[
@@ -382,9 +383,9 @@ class Query:
         self,
         info: Ctx,
         priority_area: strawberry.ID | None = None,
-        assessment: AssessmentStatus | None = None,  # type: ignore[valid-type]
+        assessment: AssessmentStatus | None = None,
         lead_organisation: strawberry.ID | None = None,
-        lead_tier: LeadTier | None = None,  # type: ignore[valid-type]
+        lead_tier: LeadTier | None = None,
     ) -> list[Action]:
         status = URIRef(assessment.value) if assessment is not None else None
         tier = URIRef(lead_tier.value) if lead_tier is not None else None
@@ -412,7 +413,7 @@ class Query:
         info: Ctx,
         due_before: str | None = None,
         responsible: strawberry.ID | None = None,
-        status: ProgressStatus | None = None,  # type: ignore[valid-type]
+        status: ProgressStatus | None = None,
         as_of: str | None = None,
     ) -> list[RouteMapItem]:
         cut, when = check_due_before(due_before), check_date(as_of)

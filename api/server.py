@@ -130,7 +130,7 @@ def _base_protocol() -> type[asyncio.Protocol]:
     return HttpToolsProtocol
 
 
-class HeaderTimeoutProtocol(_base_protocol()):  # type: ignore[misc]
+class HeaderTimeoutProtocol(_base_protocol()):  # type: ignore[misc]  # base picked at import
     """uvicorn's HTTP protocol (httptools when installed, else h11, as its ``auto`` picks)
     with a deadline on request headers, which uvicorn 0.54 lacks: a client that opens a
     connection, or finishes a keep-alive response, and then trickles a request line (the
@@ -146,7 +146,7 @@ class HeaderTimeoutProtocol(_base_protocol()):  # type: ignore[misc]
     _header_timer: asyncio.TimerHandle | None = None
     _waiting_cycle: object = None
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:
         super().connection_made(transport)
         self._start_header_timer()
 

@@ -22,6 +22,7 @@ from govgraph.api.negotiation import (
     named,
     page_kind,
 )
+from govgraph.api.pages import Endpoint
 from govgraph.graph.errors import (
     GovgraphError,
     NotAcceptable,
@@ -341,7 +342,7 @@ def _about(request: Request, costly: Costly, headers: dict[str, str]) -> Respons
     return Response(body, media_type=media, headers=headers)
 
 
-def sparql_endpoint(store: Store, costly: Costly):  # type: ignore[no-untyped-def]
+def sparql_endpoint(store: Store, costly: Costly) -> Endpoint:
     warm_up()
 
     async def endpoint(request: Request) -> Response:

@@ -68,7 +68,7 @@ class Entity:
     name: str = strawberry.field(description="Preferred name (skos:prefLabel or rdfs:label).")
     aliases: list[str] = strawberry.field(description="Other names and abbreviations.")
     description: str | None
-    entity_type: EntityType | None = strawberry.field(  # type: ignore[valid-type]
+    entity_type: EntityType | None = strawberry.field(
         description="Its most specific ontology class."
     )
     type_label: str | None = strawberry.field(description="The ontology label of its class.")
@@ -92,10 +92,10 @@ class Entity:
     async def relationships(
         self,
         info: Ctx,
-        kind: list[RelationshipKind] | None = None,  # type: ignore[valid-type]
+        kind: list[RelationshipKind] | None = None,
         direction: Direction | None = None,
         as_of: str | None = None,
-        status: list[StatementStatus] | None = None,  # type: ignore[valid-type]
+        status: list[StatementStatus] | None = None,
     ) -> list[Relationship]:
         out = await self._relationships(info, kind, direction, as_of, status)
         if len(out) > MAX_RELATIONSHIPS:
@@ -114,10 +114,10 @@ class Entity:
         info: Ctx,
         first: int = 50,
         after: str | None = None,
-        kind: list[RelationshipKind] | None = None,  # type: ignore[valid-type]
+        kind: list[RelationshipKind] | None = None,
         direction: Direction | None = None,
         as_of: str | None = None,
-        status: list[StatementStatus] | None = None,  # type: ignore[valid-type]
+        status: list[StatementStatus] | None = None,
     ) -> RelationshipConnection:
         if first < 0 or first > MAX_RELATIONSHIPS:
             raise QueryError(f"first must be between 0 and {MAX_RELATIONSHIPS}")
@@ -232,7 +232,7 @@ async def entity_of(info: Ctx, iri: str | None) -> Entity | None:
 
 @strawberry.type(description="A body, board, group or other organisation in the landscape.")
 class Organisation(Entity):
-    type: OrganisationType | None  # type: ignore[valid-type]
+    type: OrganisationType | None
     start_date: str | None = strawberry.field(description="When it was established, if known.")
     end_date: str | None = strawberry.field(description="When it ended, if it has.")
 
@@ -310,7 +310,7 @@ class Commitment(Entity):
 @strawberry.type(description="A judgement of how far work on an action has progressed.")
 class Assessment(Entity):
     @strawberry.field
-    async def status(self, info: Ctx) -> AssessmentStatus | None:  # type: ignore[valid-type]
+    async def status(self, info: Ctx) -> AssessmentStatus | None:
         values = await _linked(info, self.iri, GG.assessmentStatus)
         return STATUS_BY_IRI.get(values[0]) if values else None
 
@@ -345,7 +345,7 @@ class Action(Entity):
         )
 
     @strawberry.field(description="The status its latest assessment gives.")
-    async def assessment(self, info: Ctx) -> AssessmentStatus | None:  # type: ignore[valid-type]
+    async def assessment(self, info: Ctx) -> AssessmentStatus | None:
         iris = await _linked(info, self.iri, GG.hasAssessment)
         if not iris:
             return None
@@ -365,7 +365,7 @@ class Action(Entity):
     async def leads(
         self,
         info: Ctx,
-        tier: list[LeadTier] | None = None,  # type: ignore[valid-type]
+        tier: list[LeadTier] | None = None,
     ) -> list[Lead]:
         iris = await _linked(info, self.iri, GG.leadAssignment)
         found = await info.context.links.load_many([URIRef(i) for i in iris])
@@ -418,8 +418,8 @@ class Action(Entity):
 
 @strawberry.type(description="A body named for a plan action, in one tier, as a source states.")
 class Lead:
-    tier: LeadTier  # type: ignore[valid-type]
-    status: StatementStatus  # type: ignore[valid-type]
+    tier: LeadTier
+    status: StatementStatus
     assignment_iri: strawberry.Private[str]
     entity_iri: strawberry.Private[str]
 
@@ -461,7 +461,7 @@ class Figure(Entity):
         return values[0] if values else None
 
     @strawberry.field(description="Stated, or planned, recommended or requested.")
-    async def status(self, info: Ctx) -> StatementStatus:  # type: ignore[valid-type]
+    async def status(self, info: Ctx) -> StatementStatus:
         values = await _linked(info, self.iri, GG.status)
         return STATEMENT_STATUS_BY_IRI[values[0] if values else STATED]
 
@@ -475,14 +475,14 @@ class Figure(Entity):
     description="A relationship a source states, seen from one of its ends, with its status."
 )
 class Relationship:
-    kind: RelationshipKind  # type: ignore[valid-type]
+    kind: RelationshipKind
     kind_label: str
     direction: Direction
     start: str | None
     end: str | None
     statutory_basis: str | None
     role: str | None
-    status: StatementStatus = strawberry.field(  # type: ignore[valid-type]
+    status: StatementStatus = strawberry.field(
         description="STATED (in force), or PLANNED, RECOMMENDED or REQUESTED."
     )
     record: strawberry.Private[RelationshipRecord]

@@ -42,7 +42,7 @@ def accountability_chain(store: Store, iri: URIRef, as_of: str | None = None) ->
     text = with_kinds(query("chain_edges"), upward=upward_kinds())
     wanted: dict[tuple[str, str, str], tuple[str, str, str]] = {}
     inferred: set[tuple[str, str, str]] = set()
-    for row in store.select(text, {"ids": reached}):  # type: ignore[dict-item]
+    for row in store.select(text, {"ids": reached}):
         lower, kind, upper = str(row["e"]), str(row["p"]), str(row["o"])
         stated = (lower, kind, upper)
         if str(row["g"]) == str(INFERRED_GRAPH):
@@ -160,7 +160,7 @@ def _hop(source: str, target: str, rec: RelationshipRecord) -> Hop:
     against the statement."""
     if rec.subject == source:
         return Hop(source, target, rec, rec.kind)
-    prop = model.model().properties.get(URIRef(rec.kind))  # type: ignore[call-overload]
+    prop = model.model().properties.get(URIRef(rec.kind))
     inverse = prop.inverse if prop is not None and prop.inverse is not None else None
     if prop is not None and prop.is_symmetric:
         inverse = prop.iri

@@ -408,6 +408,8 @@ def _date_known(text: str, facts: Facts) -> bool:
         return True  # "5th February": the year is elsewhere, and the day alone says little
     y = int(year) + (2000 if len(year) == 2 else 0)
     m = month_number(month)
+    if m is None:  # not reached: _DATE only matches month names
+        return False
     if day is None:
         return any(d.startswith(f"{y:04d}-{m:02d}") for d in facts.dates) or facts.has_year(y)
     try:

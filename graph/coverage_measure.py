@@ -98,10 +98,10 @@ def measure(store: Store, books: list[Ledger], index: SearchIndex | None = None)
                 if held:
                     statuses.count(GG[rel.status.capitalize()] in held, what)
             for figure in section.figures:
-                key = figure.id or f"{book.document}:{figure.text}"
-                if key in seen_figures:
+                figure_key = figure.id or f"{book.document}:{figure.text}"
+                if figure_key in seen_figures:
                     continue
-                seen_figures.add(key)
+                seen_figures.add(figure_key)
                 node = figure.id is not None and store.ask(
                     query("coverage_figure"), {"f": [ID[f"figure/{figure.id}"]]}
                 )

@@ -66,7 +66,7 @@ def get_entities(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, EntityRec
     found: dict[URIRef, dict[str, list[str]]] = {}
     for row in rows:
         e = row["e"]
-        slot = found.setdefault(e, {})  # type: ignore[arg-type]
+        slot = found.setdefault(e, {})  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
         for key, value in row.items():
             if key != "e":
                 values = slot.setdefault(key, [])
@@ -109,7 +109,8 @@ def property_values(
     text = with_kinds(query("property_values"), properties=list(properties))
     rows = store.select(text, {"ids": list(dict.fromkeys(iris))})
     for row in rows:
-        values = out.setdefault(row["s"], {}).setdefault(row["p"], [])  # type: ignore[arg-type]
+        subject, prop = row["s"], row["p"]
+        values = out.setdefault(subject, {}).setdefault(prop, [])  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
         if row["o"] not in values:
             values.append(row["o"])
     for by_prop in out.values():
@@ -131,7 +132,7 @@ def get_sources(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, list[Sourc
             locator=str(row["locator"]) if "locator" in row else None,
             url=str(row["url"]) if "url" in row else None,
         )
-        refs = out.setdefault(row["s"], [])  # type: ignore[arg-type]
+        refs = out.setdefault(row["s"], [])  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
         if ref not in refs:
             refs.append(ref)
     for refs in out.values():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 
 import networkx as nx
 from rdflib import Graph, URIRef
@@ -102,7 +103,7 @@ def network(store: Store) -> nx.MultiDiGraph:
             iri, {"label": str(row["name"]), "iri": iri, "entity_id": _short(iri)}
         )
         if "type" in row:
-            types.setdefault(iri, set()).add(row["type"])  # type: ignore[arg-type]
+            types.setdefault(iri, set()).add(row["type"])  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
         if "alias" in row:
             aliases.setdefault(iri, set()).add(str(row["alias"]))
         for key in ("start", "end"):
@@ -120,7 +121,7 @@ def network(store: Store) -> nx.MultiDiGraph:
     for row in store.select(query("export_edges"), {"predicates": predicates}):
         s, p, o = str(row["s"]), row["p"], str(row["o"])
         if s in nodes and o in nodes:
-            graph.add_edge(s, o, kind=model.local_name(p), label=model.label(p))
+            graph.add_edge(s, o, kind=model.local_name(str(p)), label=model.label(p))
     return graph
 
 
@@ -177,7 +178,9 @@ def _short(iri: str) -> str:
     return iri[len(str(ID)) :] if iri.startswith(str(ID)) else iri
 
 
-def _write(writer: object, graph: nx.MultiDiGraph) -> bytes:
+def _write(
+    writer: Callable[[nx.MultiDiGraph, io.BytesIO], object], graph: nx.MultiDiGraph
+) -> bytes:
     buffer = io.BytesIO()
-    writer(graph, buffer)  # type: ignore[operator]
+    writer(graph, buffer)
     return buffer.getvalue()

@@ -36,8 +36,8 @@ def list_figures(
             parts.append(query(f"figures_filter_{name}"))
             values[name] = [value]
     text = query("figures").replace("  #FILTERS\n", "".join(parts))
-    rows = store.select(text + f"\nLIMIT {MAX_FIGURES}", values)  # type: ignore[arg-type]
-    return [r["f"] for r in rows]  # type: ignore[misc]
+    rows = store.select(text + f"\nLIMIT {MAX_FIGURES}", values)
+    return [f for r in rows if isinstance(f := r["f"], URIRef)]
 
 
 def figures_about(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, list[URIRef]]:
@@ -46,7 +46,7 @@ def figures_about(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, list[URI
     if not iris:
         return out
     for row in store.select(query("figures_about"), {"ids": list(dict.fromkeys(iris))}):
-        out.setdefault(row["e"], []).append(row["f"])  # type: ignore[arg-type]
+        out.setdefault(row["e"], []).append(row["f"])  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
     for found in out.values():
         found.sort()
     return out

@@ -177,7 +177,7 @@ def read_landscape(store: Store) -> Landscape:
     """Read the front door's view of the store (a handful of queries)."""
     version = data_version(store)
     iris = [r["e"] for r in store.select(query("front_organisations"))]
-    records = get_entities(store, iris)  # type: ignore[arg-type]
+    records = get_entities(store, iris)  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
     props = (GG.operatesIn, GG.hasInterestIn, GG.servesClientGroup)
     values = property_values(store, list(records), props)
     linked = {str(v) for by in values.values() for vs in by.values() for v in vs}
@@ -294,7 +294,7 @@ class Browse:
             value = getattr(view, key)
             if not str(value).isdigit() or int(value) < 1:
                 raise QueryError(f"{key} must be a whole number from 1, not {value!r}")
-            view = replace(view, **{key: int(value)})
+        view = replace(view, page=int(view.page), size=int(view.size))
         if view.size not in PAGE_SIZES:
             raise QueryError(f"size must be one of {', '.join(map(str, PAGE_SIZES))}")
         if view.type is not None and GG[view.type] not in model.model().classes:

@@ -18,7 +18,7 @@ No SPARQL, no store: it writes N-Triples.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -26,6 +26,9 @@ from rdflib import Graph
 
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG, ID, SRC
+
+Pick = Callable[..., str]
+"""Picks a body of one of the classes named (``pick("Board", "Committee")``)."""
 
 T = TypeVar("T")
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -370,7 +373,9 @@ def _sample(
     return out
 
 
-def _lines(w: _Writer, rnd: random.Random, cls: str, o: str, pick, gov: str, parl: str) -> None:  # type: ignore[no-untyped-def]
+def _lines(
+    w: _Writer, rnd: random.Random, cls: str, o: str, pick: Pick, gov: str, parl: str
+) -> None:
     """The accountability and other lines of one organisation, by its class."""
     if cls == "DirectorateGeneral":
         w.relate(o, "subOrganisationOf", gov)
@@ -527,7 +532,7 @@ def _care_services(
             w.t(provider, _gg("provides"), s)
 
 
-def _plan(w: _Writer, rnd: random.Random, orgs: list[tuple[str, str]], pick, n: int) -> None:  # type: ignore[no-untyped-def]
+def _plan(w: _Writer, rnd: random.Random, orgs: list[tuple[str, str]], pick: Pick, n: int) -> None:
     plan = _iri(f"{ID}plan/synthetic")
     w.t(plan, RDF_TYPE, _gg("Plan"))
     w.t(plan, PREF, _lit("Synthetic Plan"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from rdflib import Literal, URIRef
 
@@ -232,8 +233,8 @@ def interests(store: Store) -> list[tuple[str, str, bool]]:
     """(agent, policy area, is a formal remit) for every interest in a policy area."""
     rows = store.select(query("map_interests"))
     out = {
-        (str(r["agent"]), str(r["area"])): isinstance(r.get("remit"), Literal)
-        and bool(r["remit"].toPython())  # type: ignore[union-attr]
+        (str(r["agent"]), str(r["area"])): isinstance(remit := r.get("remit"), Literal)
+        and bool(remit.toPython())
         for r in rows
     }
     return [(a, p, remit) for (a, p), remit in sorted(out.items())]
@@ -245,30 +246,38 @@ def client_groups(store: Store) -> list[tuple[str, str]]:
     return sorted({(str(r["agent"]), str(r["group"])) for r in rows})
 
 
+class _Action(TypedDict):
+    """One action's rows gathered: its area, (date, status) by assessment, and leads."""
+
+    area: str
+    assessments: dict[str, tuple[str, str]]
+    leads: list[str]
+
+
 def actions(store: Store) -> list[ActionFacts]:
     """Every plan action with its priority area, latest assessment status and leads."""
-    by_action: dict[str, dict[str, object]] = {}
+    by_action: dict[str, _Action] = {}
     for r in store.select(query("map_actions")):
         a = by_action.setdefault(
             str(r["action"]),
             {"area": str(r["area"]), "assessments": {}, "leads": []},
         )
         if "assessment" in r:
-            date = str(r["date"]) if "date" in r else ""
-            a["assessments"][str(r["assessment"])] = (date, str(r["status"]))  # type: ignore[index]
+            when = str(r["date"]) if "date" in r else ""
+            a["assessments"][str(r["assessment"])] = (when, str(r["status"]))
         if "lead" in r:
-            _append(a["leads"], str(r["lead"]))  # type: ignore[arg-type]
+            _append(a["leads"], str(r["lead"]))
     out: list[ActionFacts] = []
     for iri, a in sorted(by_action.items()):
-        assessed = sorted(a["assessments"].values())  # type: ignore[attr-defined]
+        assessed = sorted(a["assessments"].values())
         date, status = assessed[-1] if assessed else (None, None)
         out.append(
             ActionFacts(
                 iri,
-                str(a["area"]),
+                a["area"],
                 status,
                 date or None,
-                tuple(sorted(a["leads"])),  # type: ignore[call-overload]
+                tuple(sorted(a["leads"])),
             )
         )
     return out

@@ -83,7 +83,8 @@ def get_organisation(store: Store, id_or_iri: str) -> OrganisationRecord | None:
 def count_organisations(store: Store, filter: Filter | None = None) -> int:
     parts, values = (filter or Filter()).bindings(store)
     row = store.select_one(with_filters("organisation_list_count", parts), values)
-    return int(row["n"].toPython()) if "n" in row else 0  # type: ignore[union-attr]
+    n = row.get("n")
+    return int(n.toPython()) if isinstance(n, Literal) else 0
 
 
 def page_keys(
@@ -97,7 +98,7 @@ def page_keys(
     text = with_filters("organisation_list", parts) + f"\nLIMIT {first + 1}"
     rows = store.select(text, values)
     keys = [(r["e"], str(r["key"])) for r in rows[:first]]
-    return keys, len(rows) > first  # type: ignore[return-value]
+    return keys, len(rows) > first  # type: ignore[return-value]  # rows are typed Node; the query binds IRIs here
 
 
 def list_organisations(

@@ -95,7 +95,8 @@ def lines(facts: Facts) -> list[Line]:
     """Every stated accountability line, read upwards (computed once per facts)."""
     if "lines" not in facts.derived:
         facts.derived["lines"] = _lines(facts)
-    return facts.derived["lines"]  # type: ignore[no-any-return]
+    found: list[Line] = facts.derived["lines"]
+    return found
 
 
 def _lines(facts: Facts) -> list[Line]:

@@ -163,7 +163,8 @@ class Facts:
             kinds = [k for k in relationship_kind_iris() if k != GG.provides]
             links = ((s, o) for kind in kinds for s, o, _ in self.pairs(kind))
             self.derived["scotland"] = one_hop(core, links)
-        return self.derived["scotland"]  # type: ignore[no-any-return]
+        found: set[str] = self.derived["scotland"]
+        return found
 
     def edge_sources(
         self, s: str, p: str, o: str, graphs: Sequence[str] = ()

@@ -113,14 +113,16 @@ def _overseeing(facts: Facts) -> dict[str, list[Line]]:
             if ln.kind in OVERSIGHT:
                 index[ln.upper].append(ln)
         facts.derived["overseeing"] = index
-    return facts.derived["overseeing"]  # type: ignore[no-any-return]
+    found: dict[str, list[Line]] = facts.derived["overseeing"]
+    return found
 
 
 def _answering(facts: Facts) -> set[str]:
     """The bodies with a stated line upward (computed once per facts)."""
     if "answering" not in facts.derived:
         facts.derived["answering"] = {ln.lower for ln in lines(facts)}
-    return facts.derived["answering"]  # type: ignore[no-any-return]
+    found: set[str] = facts.derived["answering"]
+    return found
 
 
 def _oversight(facts: Facts, members: list[str]) -> tuple[str, list[str], list[Lazy]] | None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
+from rdflib.term import Identifier
 
 from govgraph.graph.errors import GovgraphError
 from govgraph.graph.ontology_graph import ontology_ntriples
@@ -70,8 +71,11 @@ def disjoint_clashes(data: Graph) -> list[str]:
     """Entities whose asserted classes (or their ancestors) are declared disjoint."""
     m = model()
     lines: list[str] = []
-    for entity in sorted(set(data.subjects(RDF.type, None))):
-        types = sorted(t for t in data.objects(entity, RDF.type) if t in m.classes)
+    entities = {e for e in data.subjects(RDF.type, None) if isinstance(e, Identifier)}
+    for entity in sorted(entities):
+        types = sorted(
+            t for t in data.objects(entity, RDF.type) if isinstance(t, URIRef) and t in m.classes
+        )
         for a, b in combinations(types, 2):
             if isinstance(a, URIRef) and isinstance(b, URIRef) and m.are_disjoint(a, b):
                 name = data.value(entity, SKOS.prefLabel)

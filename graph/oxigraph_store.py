@@ -12,10 +12,10 @@ import io
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, overload
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -49,7 +49,16 @@ _RDF_FORMATS = {
 }
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+"""A term as pyoxigraph gives it; an RDF-star triple term is refused (none is stored)."""
+
+
+@overload
+def to_rdflib(term: OxTerm) -> Node: ...
+@overload
+def to_rdflib(term: None) -> None: ...
+def to_rdflib(term: OxTerm | None) -> Node | None:
+    """The rdflib term for a pyoxigraph term (None for None); a StoreError for a triple term."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -64,6 +73,18 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | N
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     raise StoreError(f"unsupported term {term!r}")
+
+
+@overload
+def plain(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> ox.NamedNode | ox.BlankNode: ...
+@overload
+def plain(term: OxTerm) -> ox.NamedNode | ox.BlankNode | ox.Literal: ...
+def plain(term: OxTerm) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """``term`` as the store holds it: an RDF-star triple term is a StoreError (none is
+    stored, but pyoxigraph's types admit one wherever a subject or object may stand)."""
+    if isinstance(term, ox.Triple):
+        raise StoreError(f"unsupported term {term!r}")
+    return term
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -91,7 +112,7 @@ def rows_of(result: object) -> list[Row]:
         for name in names:
             value = solution[name]
             if value is not None:
-                row[name] = to_rdflib(value)  # type: ignore[assignment]
+                row[name] = to_rdflib(value)
         rows.append(row)
     return rows
 
@@ -122,10 +143,7 @@ def triples_of(result: object) -> list[Triple]:
     """CONSTRUCT or DESCRIBE triples (from the engine, or parsed from an endpoint)."""
     if isinstance(result, ox.QuerySolutions | ox.QueryBoolean) or not hasattr(result, "__iter__"):
         raise QueryError("expected a CONSTRUCT or DESCRIBE query")
-    return [
-        (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
-        for t in result
-    ]
+    return [(to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in result]
 
 
 class OxigraphResults:
@@ -176,13 +194,13 @@ calls of 16 MiB (about 10^5 triples) keep it near 150 MB whatever the source's s
 some cost in time (bench/ and docs/deployment.md, "Loading large files")."""
 
 
-def _chunks(data: object) -> Iterator[bytes]:
+def _chunks(data: Graph | bytes | Path) -> Iterator[bytes]:
     """The N-Triples of ``data`` in pieces of about :data:`BULK_CHUNK_BYTES`, cut between
     lines (an N-Triples statement is one line); a file is read piece by piece."""
     if isinstance(data, Path):
         stream: BinaryIO = data.open("rb")
     else:
-        stream = io.BytesIO(graph_to_ntriples(data))  # type: ignore[arg-type]
+        stream = io.BytesIO(graph_to_ntriples(data))
     carry = b""
     with stream:
         while block := stream.read(BULK_CHUNK_BYTES):
@@ -317,11 +335,13 @@ class OxigraphStore(OxigraphResults, Store):
             fmt = _RDF_FORMATS.get(rdf_media_type)
             if fmt is None:
                 raise QueryError(f"cannot serialise a graph result as {rdf_media_type}")
-            return result.serialize(format=fmt)  # type: ignore[no-any-return]
+            return result.serialize(format=fmt) or b""  # None only when given an output
         fmt_r = _RESULT_FORMATS.get(media_type)
         if fmt_r is None:
             raise QueryError(f"cannot serialise query results as {media_type}")
-        return result.serialize(format=fmt_r)  # type: ignore[attr-defined,no-any-return]
+        if not isinstance(result, ox.QuerySolutions | ox.QueryBoolean):  # not reached
+            raise QueryError("expected a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+        return result.serialize(format=fmt_r) or b""  # None only when given an output
 
     def graphs(self) -> list[URIRef]:
         return sorted(
@@ -332,7 +352,7 @@ class OxigraphStore(OxigraphResults, Store):
 
     def graph_triples(self, graph: URIRef) -> Iterator[Triple]:
         for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph))):
-            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))  # type: ignore[misc]
+            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
 
     def count(self, graph: URIRef | None = None) -> int:
         """Triples in one named graph, or distinct triples in the default graph (the merge)."""
@@ -343,12 +363,13 @@ class OxigraphStore(OxigraphResults, Store):
         else:
             where = "{ SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"
         rows = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
-        for row in rows:  # type: ignore[union-attr]
-            return int(row["n"].value)
+        if isinstance(rows, ox.QuerySolutions):  # always, for a SELECT
+            for row in rows:
+                return int(row["n"].value)
         return 0
 
     # --- writing -------------------------------------------------------------------
-    def replace_graph(self, graph: URIRef, data: object) -> int:
+    def replace_graph(self, graph: URIRef, data: Graph | bytes | Path) -> int:
         """Bulk-load the new version, then make it the graph in one transaction.
 
         ``bulk_load`` runs 3-4x faster than a transactional ``load`` on disk but is not
@@ -410,7 +431,9 @@ class OxigraphStore(OxigraphResults, Store):
             f"FILTER (?other NOT IN ({others})) }} }} ; "
         )
 
-    def _bulk_load(self, data: object, graph: ox.NamedNode, *, merge: bool = False) -> None:
+    def _bulk_load(
+        self, data: Graph | bytes | Path, graph: ox.NamedNode, *, merge: bool = False
+    ) -> None:
         """``merge`` also adds each piece to the default graph (a first load: the triples
         are new to their graph, and adding one the merge holds already changes nothing)."""
         for chunk in _chunks(data):
@@ -418,7 +441,7 @@ class OxigraphStore(OxigraphResults, Store):
             if merge:
                 self._store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES, to_graph=_DEFAULT)
 
-    def _first_load(self, target: ox.NamedNode, data: object) -> None:
+    def _first_load(self, target: ox.NamedNode, data: Graph | bytes | Path) -> None:
         journal = self.journal_path
         if journal is not None:  # a file, not a quad: a write to RocksDB would slow bulk_load
             with open(journal, "w", encoding="utf-8") as f:

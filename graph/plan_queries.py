@@ -57,8 +57,8 @@ def list_actions(
             parts.append(query(f"action_filter_{fragment}"))
             values[name] = [value]
     text = with_filters("action_list", parts)
-    rows = store.select(text + f"\nLIMIT {MAX_LIST}", values)  # type: ignore[arg-type]
-    return [r["a"] for r in rows]  # type: ignore[misc]
+    rows = store.select(text + f"\nLIMIT {MAX_LIST}", values)
+    return [a for r in rows if isinstance(a := r["a"], URIRef)]
 
 
 def entities_of(store: Store, classes: Sequence[URIRef]) -> list[EntityRecord]:
@@ -66,7 +66,7 @@ def entities_of(store: Store, classes: Sequence[URIRef]) -> list[EntityRecord]:
     rows = store.select(
         query("entities_of_class") + f"\nLIMIT {MAX_LIST}", {"classes": list(classes)}
     )
-    iris: list[URIRef] = [r["e"] for r in rows]  # type: ignore[misc]
+    iris: list[URIRef] = [r["e"] for r in rows]  # type: ignore[misc]  # rows are typed Node; the query binds IRIs here
     found = get_entities(store, iris)
     return [found[i] for i in iris if i in found]
 

@@ -25,7 +25,8 @@ def relationship_kinds() -> tuple[URIRef, ...]:
 def accountability_line_kinds() -> tuple[tuple[URIRef, ...], tuple[URIRef, ...]]:
     """Kinds stating an accountability line read upward as stated (reportsTo...), and
     kinds stating one from above (directs...), which read upward when flipped."""
-    up, down = [], []
+    up: list[URIRef] = []
+    down: list[URIRef] = []
     for kind in relationship_kinds():
         direction = model.accountability_direction(kind)
         if direction is not None:

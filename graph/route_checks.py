@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 import networkx as nx
+from rdflib import URIRef
 
 from govgraph.graph.core.dates import parse_date
 from govgraph.graph.findings import Fact, Finding, Subject, sort_findings
@@ -92,7 +93,7 @@ def collective_only(data: RouteMaps, as_of: str) -> list[Finding]:
                         c,
                         data,
                         f"{r.name} ({ontology.label(GG.Collective)}) is "
-                        f"{ontology.label(r.tier)} for '{c.text}'",
+                        f"{ontology.label(URIRef(r.tier))} for '{c.text}'",
                     )
                     for r in c.responsible
                 ),

@@ -113,7 +113,10 @@ def run_isolated(work: Callable[[], bytes], limits: Limits) -> bytes:
 def call_isolated(fn: Callable[..., T], *args: Any, limits: Limits, **kwargs: Any) -> T:
     """``fn(*args, **kwargs)`` computed in a confined child; the result comes back pickled
     (the child is a fork of this process, so what it sends is trusted like our own)."""
-    return pickle.loads(run_isolated(lambda: pickle.dumps(fn(*args, **kwargs), protocol=5), limits))
+    result: T = pickle.loads(
+        run_isolated(lambda: pickle.dumps(fn(*args, **kwargs), protocol=5), limits)
+    )
+    return result
 
 
 def _child(work: Callable[[], bytes], limits: Limits, fd: int) -> None:

@@ -57,6 +57,7 @@ from govgraph.graph.core.schema import validate
 from govgraph.graph.core.text import short_repr
 from govgraph.graph.core.yaml_reader import MarkedDict, MarkedList, read_yaml
 from govgraph.graph.errors import NotFound, SourceError
+from govgraph.graph.oxigraph_store import plain
 from govgraph.graph.queries import query
 from govgraph.graph.records import SourceRef
 from govgraph.graph.scenario_schema import Abolish, Change, Merge, Move, Rename, ScenarioFile
@@ -405,11 +406,11 @@ def _resolve_step(step: Step, names: _Names, store: Store) -> ResolvedStep:
                 names.removed[s] = step.number
         return ResolvedStep(step, subjects, target, is_new)
     if step.op == "abolish":
-        target = names.resolve(step.target, step, "transfer_functions_to") if step.target else None
-        if target == subjects[0]:
+        heir = names.resolve(step.target, step, "transfer_functions_to") if step.target else None
+        if heir == subjects[0]:
             raise names.error("a body cannot transfer its functions to itself", step, field)
         names.removed[subjects[0]] = step.number
-        return ResolvedStep(step, subjects, target)
+        return ResolvedStep(step, subjects, heir)
     if step.op == "move":
         assert step.target is not None
         target = names.resolve(step.target, step, "under")
@@ -565,7 +566,7 @@ def _value(engine: ox.Store, s: str, p: URIRef) -> list[ox.Quad]:
 def _rel_info(engine: ox.Store, rel: ox.NamedNode | ox.BlankNode) -> tuple[str, str, str]:
     def one(p: URIRef) -> str:
         for q in engine.quads_for_pattern(rel, _node(str(p)), None):
-            return str(q.object.value)
+            return str(plain(q.object).value)
         return ""
 
     return one(GG.subject), one(GG.relationshipKind), one(GG.object)
@@ -584,7 +585,7 @@ def _absorb(
 
     rels: set[ox.NamedNode | ox.BlankNode] = set()
     for q in sorted(mentions(engine, old), key=str):
-        s, p, o, g = q.subject, q.predicate.value, q.object, q.graph_name
+        s, p, o, g = plain(q.subject), q.predicate.value, plain(q.object), q.graph_name
         engine.remove(q)
         if p in (str(GG.subject), str(GG.object)):
             rels.add(s)  # judged below, whole
@@ -612,10 +613,10 @@ def _absorb(
             engine.add(ox.Quad(s, q.predicate, _node(new), g))
             done["statements re-pointed"] += 1
     for rel in sorted(rels, key=str):
-        s, kind, o = _rel_info(engine, rel)
+        start, kind, end = _rel_info(engine, rel)
         lower = _lower_side(kind)
-        was_place = (lower == "s" and s == new) or (lower == "o" and o == new)
-        if s == o or (not keep_place and was_place):
+        was_place = (lower == "s" and start == new) or (lower == "o" and end == new)
+        if start == end or (not keep_place and was_place):
             for q in list(engine.quads_for_pattern(rel, None, None)):
                 if q.graph_name != _node(str(INFERRED_GRAPH)):
                     engine.remove(q)
@@ -641,8 +642,8 @@ def _apply(engine: ox.Store, r: ResolvedStep, resolved: ResolvedScenario) -> Ste
         if r.target_is_new:
             first = r.subjects[0]
             for q in _value(engine, first, RDF.type):
-                if str(q.object.value).startswith(str(GG)):
-                    _add(engine, r.target, RDF.type, q.object.value)
+                if str(plain(q.object).value).startswith(str(GG)):
+                    _add(engine, r.target, RDF.type, plain(q.object).value)
             _add(engine, r.target, SKOS.prefLabel, step.target or "", literal=True)
         merged = {s for s in r.subjects if s != r.target}
         for s in r.subjects:
@@ -663,7 +664,7 @@ def _apply(engine: ox.Store, r: ResolvedStep, resolved: ResolvedScenario) -> Ste
         body = r.subjects[0]
         for q in _value(engine, body, SKOS.prefLabel):
             engine.remove(q)
-            _add(engine, body, SKOS.altLabel, q.object.value, literal=True)
+            _add(engine, body, SKOS.altLabel, plain(q.object).value, literal=True)
         _add(engine, body, SKOS.prefLabel, step.new_name or "", literal=True)
     else:
         assert r.target is not None and step.type is not None
@@ -692,7 +693,7 @@ def _move(engine: ox.Store, body: str, parent: str, step: Step) -> Counter[str]:
             engine.remove(q)
             done["accountability lines removed"] += 1
         elif p in (str(GG.subject), str(GG.object)):
-            s, kind, o = _rel_info(engine, q.subject)
+            s, kind, o = _rel_info(engine, plain(q.subject))
             up = _upward_side(kind)
             if up is not None and (s if up == "s" else o) == body:
                 for rq in list(engine.quads_for_pattern(q.subject, None, None)):

@@ -55,11 +55,11 @@ def copy_store(store: Store) -> OxigraphStore:
             if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX):
                 out._store.remove_graph(g)
         return out
-    for name in store.graphs():
+    for graph_iri in store.graphs():
         graph = Graph()
-        for triple in store.graph_triples(name):
+        for triple in store.graph_triples(graph_iri):
             graph.add(triple)
-        out.replace_graph(name, graph)
+        out.replace_graph(graph_iri, graph)
     return out
 
 

@@ -8,6 +8,7 @@ one line naming the entity, the property and what was expected.
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -72,7 +73,7 @@ class Violation:
     path: str | None = None
     value: str | None = None
 
-    @property
+    @builtins.property  # the field ``property`` shadows the builtin in this class body
     def short_id(self) -> str:
         return self.entity[len(BASE) :] if self.entity.startswith(BASE) else self.entity
 
@@ -199,7 +200,7 @@ def _sh(name: str) -> URIRef:
 
 
 def _name(data: Graph, node: Node) -> str:
-    names = sorted(str(n) for n in data.objects(node, SKOS.prefLabel) if isinstance(n, Literal))  # type: ignore[arg-type]
+    names = sorted(str(n) for n in data.objects(node, SKOS.prefLabel) if isinstance(n, Literal))
     if names:
         return names[0]
     iri = str(node)
@@ -217,8 +218,8 @@ def _show(term: Node | None) -> str | None:
 
 def _count_message(shapes: Graph, shape: Node, found: int) -> str:
     low, high = shapes.value(shape, _sh("minCount")), shapes.value(shape, _sh("maxCount"))
-    lo = int(low) if isinstance(low, Literal) else None  # type: ignore[call-overload]
-    hi = int(high) if isinstance(high, Literal) else None  # type: ignore[call-overload]
+    lo = int(low) if isinstance(low, Literal) else None
+    hi = int(high) if isinstance(high, Literal) else None
     if lo is not None and lo == hi:
         want = f"exactly {lo}"
     elif lo is not None and hi is not None:
@@ -248,8 +249,13 @@ def _violation(data: Graph, shapes: Graph, results: Graph, result: Node, years: 
         prop = "(value)"
 
     message = str(results.value(result, _sh("resultMessage")) or "does not conform")
-    if component in _SH_COUNTS and isinstance(path, URIRef) and focus is not None:
-        message = _count_message(shapes, shape, len(set(data.objects(focus, path))))  # type: ignore[arg-type]
+    if (
+        component in _SH_COUNTS
+        and isinstance(path, URIRef)
+        and focus is not None
+        and shape is not None
+    ):
+        message = _count_message(shapes, shape, len(set(data.objects(focus, path))))
     elif component == _SH_ORDER and focus is not None:
         subject = focus.n3() if isinstance(focus, URIRef) else ""
         start = years.get((subject, "startDate"), _show(value))

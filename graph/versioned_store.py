@@ -277,8 +277,8 @@ class VersionedStore(Store):
             self._current = None
             self._key = None
 
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        if exc_type is not None:
+    def __exit__(self, *exc: object) -> None:
+        if exc and exc[0] is not None:  # (type, value, traceback) of an exception
             self.abort()
         self.close()
 

@@ -39,7 +39,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from govgraph.graph.errors import QueryError, StoreError
 from govgraph.graph.remote_store import RemoteStore
@@ -129,7 +129,8 @@ class VirtuosoStore(RemoteStore):
             "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
             f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({skip})) }} }}"
         )
-        return int(row["n"]) if "n" in row else 0  # type: ignore[call-overload]
+        n = row.get("n")
+        return int(n) if isinstance(n, Literal) else 0
 
     def query_serialized(
         self, query: str, media_type: str, rdf_media_type: str = "text/turtle"
@@ -170,4 +171,4 @@ class VirtuosoStore(RemoteStore):
 def _rewrite(json_body: bytes, media_type: str) -> bytes:
     """A SPARQL JSON answer in another results format, written by pyoxigraph."""
     parsed = ox.parse_query_results(json_body, format=ox.QueryResultsFormat.JSON)
-    return parsed.serialize(format=_REWRITTEN[media_type])  # type: ignore[union-attr,return-value]
+    return parsed.serialize(format=_REWRITTEN[media_type]) or b""  # None only given an output

@@ -144,12 +144,13 @@ class _Parser:
 
     def parse(self) -> Plan:
         title = next((h[1] for h in map(_heading, self.lines) if h and h[0] == 1), "")
+        published = self.published()
         plan = Plan(
             id=PLAN_ID,
             name=PLAN_NAME,
             document=self.file,
             title=clean(title),
-            published=self.published(),
+            published=published,
             publisher=ASSESSOR,
         )
         start = self.areas_start()
@@ -178,7 +179,7 @@ class _Parser:
                     f"action '{name}' is listed under '{area_name}' but has no '## {name}' section",
                     line,
                 )
-            plan.actions.append(self.action(found, name, area_name, ids, plan.published))
+            plan.actions.append(self.action(found, name, area_name, ids, published))
         return plan
 
     def published(self) -> str:
@@ -234,13 +235,13 @@ class _Parser:
         listed: list[tuple[str, str, int]] = []
         index = start
         while index < len(self.lines):
-            line = self.lines[index]
-            h = _heading(line)
+            row = self.lines[index]
+            h = _heading(row)
             if h and h[0] == 1 and name_key(h[1]) != name_key(AREAS_SECTION):
                 break
             if h and h[0] == 2:
                 areas.append((clean(h[1]), index + 1))
-            elif areas and (bullet := _BULLET.match(line)):
+            elif areas and (bullet := _BULLET.match(row)):
                 name = clean(bullet.group(1))
                 if name:
                     listed.append((name, areas[-1][0], index + 1))
@@ -339,6 +340,9 @@ class _Parser:
                 "assessment",
             )
         status_line, status_text = found.assessment
+        status = assessment_status(status_text)
+        if status is None:  # not reached: the reader keeps only lines that state a status
+            raise self.error(f"action '{name}': unreadable assessment", status_line, "assessment")
         leads, supporting = lead_names(clean_lines(found.sections.get("leads", [])))
         if not leads:
             raise self.error(
@@ -361,7 +365,7 @@ class _Parser:
             milestones=milestones,
             links=_links(found, ids, name_key(name)),
             assessment=Assessment(
-                status=assessment_status(status_text),  # type: ignore[arg-type]
+                status=status,
                 date=published,
                 assessor=ASSESSOR,
                 text=status_text,

@@ -83,8 +83,10 @@ def read_csv(path: Path, required: Sequence[str], notes: LoadNotes | None = None
         except StopIteration:
             found = None if clean else find_text_problem(text)
             if found is not None:  # not in any cell: say where in the file it is
-                line, column = line_column(text, found[0])
-                raise SourceError(found[1], file=str(path), line=line, column=column) from None
+                at_line, at_column = line_column(text, found[0])
+                raise SourceError(
+                    found[1], file=str(path), line=at_line, column=at_column
+                ) from None
             return
         except csv.Error as exc:
             raise SourceError(f"malformed CSV row: {exc}", file=str(path), line=start) from None

@@ -10,7 +10,7 @@ documents are made from these models. Lists in a file are optional unless marked
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -274,5 +274,7 @@ FILE_MODELS: dict[str, type[Record]] = {
 
 def item_model(file_model: type[BaseModel], key: str) -> type[Record]:
     """The model of the items of the list ``key`` of a file."""
-    annotation = file_model.model_fields[key].annotation
-    return annotation.__args__[0]  # type: ignore[union-attr]
+    (item,) = get_args(file_model.model_fields[key].annotation)
+    if not (isinstance(item, type) and issubclass(item, Record)):
+        raise TypeError(f"{file_model.__name__}.{key} is not a list of records")
+    return item

@@ -259,6 +259,10 @@ def _values(cell: str, separator: str | None) -> list[str]:
 class GenericCsvLoader(Loader):
     """A CSV of bodies described by a column-to-property mapping."""
 
+    mapping_path: Path
+    csv_path: Path | None
+    """None until a mapping file read on its own names its CSV."""
+
     kind: ClassVar[str] = "csv"
 
     def __init__(self, path: Path, mapping_path: Path | None = None) -> None:

@@ -19,9 +19,11 @@ from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from govgraph.graph.core.config import current
 from govgraph.graph.errors import GovgraphError, SourceError, StoreError
@@ -31,6 +33,9 @@ from govgraph.loaders.base import Loader, SourceInfo, licence_iris
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import is_not_body, literal_date
 from govgraph.ontology.terms import GG, GRAPH, INFERRED_GRAPH, PROV, SRC
+
+if TYPE_CHECKING:  # at run time validation is imported only when it runs
+    from govgraph.graph.validation import ValidationReport
 
 CODE_SCHEMES: dict[str, str] = {
     str(GG.gssCode): "gss",
@@ -59,8 +64,8 @@ class LoadReport:
     ontology_triples: int = 0
     inferred_triples: int = 0
     total_quads: int = 0
-    validation: object | None = None
-    """A :class:`govgraph.graph.validation.ValidationReport`, when validation ran."""
+    validation: ValidationReport | None = None
+    """The SHACL report, when validation ran."""
 
     @property
     def failed(self) -> list[SourceResult]:
@@ -76,12 +81,14 @@ def resolver_from_store(store: Store, exclude: URIRef | None = None) -> Resolver
     rows = store.select(query("entity_names"), bound)
     # preferred names first (a stable sort), so the label is one whatever the engine's order
     for row in sorted(rows, key=lambda r: "pref" not in r):
-        names.setdefault(row["e"], []).append(str(row["name"]))  # type: ignore[arg-type]
+        entity = row["e"]
+        names.setdefault(entity, []).append(str(row["name"]))  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
     codes: dict[URIRef, list[tuple[str, str]]] = {}
     for row in store.select(query("entity_codes"), bound):
         scheme = CODE_SCHEMES.get(str(row["p"]))
         if scheme:
-            codes.setdefault(row["e"], []).append((scheme, str(row["code"])))  # type: ignore[arg-type]
+            code = (scheme, str(row["code"]))
+            codes.setdefault(row["e"], []).append(code)  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
     # places first: a council and its area share a GSS code, which must name the council
     for iri in sorted(names.keys() | codes.keys(), key=lambda i: (not is_not_body(i), i)):
         resolver.add(iri, names.get(iri, []), codes.get(iri, []))
@@ -107,8 +114,8 @@ def provenance(info: SourceInfo, loaded_at: str) -> Graph:
         g.add((s, PROV.wasDerivedFrom, iri))
     if info.origin and not info.origin.startswith(("https://", "http://")):
         g.add((s, DCTERMS.identifier, Literal(PurePath(info.origin).name)))
-    for iri in licence_iris(info.licence):
-        g.add((s, DCTERMS.license, URIRef(iri)))
+    for licence in licence_iris(info.licence):
+        g.add((s, DCTERMS.license, URIRef(licence)))
     if info.publisher:
         g.add((s, DCTERMS.publisher, Literal(info.publisher)))
     rights = info.attribution or ("" if licence_iris(info.licence) else info.licence)
@@ -180,7 +187,7 @@ def _message(loader: Loader, exc: Exception) -> str:
 
 def _read_source(
     loader: Loader, resolver: Resolver, info: SourceInfo, loaded_at: str, spool: Path
-) -> tuple[Graph | Path, set[object]]:
+) -> tuple[Graph | Path, set[Node]]:
     """The source's triples with their provenance, and its labelled subjects.
 
     A loader that can write N-Triples (a large RDF file) writes them to a file in ``spool``
@@ -236,7 +243,7 @@ def _check_distinct_graphs(
 
 
 def _load_one(
-    store: Store, loader: Loader, info: SourceInfo | SourceResult, known: set[object]
+    store: Store, loader: Loader, info: SourceInfo | SourceResult, known: set[Node]
 ) -> SourceResult:
     """Load one source; ``known`` (entities already stored) gains the source's entities."""
     started = time.perf_counter()

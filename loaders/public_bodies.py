@@ -79,12 +79,12 @@ def independence_date(text: str) -> Literal | None:
                 f"no such date {short_repr(m[0])} ({exc}); expected DD/MM/YYYY"
             ) from None
     if m := re.fullmatch(r"([0-9]{4})\s*[-/ ]?\s*-?\s*([0-9]{1,2}|[A-Za-z]+)?\s*-?", value):
-        year, month = m[1], m[2]
-        if not month:
-            return Literal(year, datatype=XSD.gYear)
-        number = int(month) if month.isdigit() else month_number(month)
+        year_text, month_text = m[1], m[2]
+        if not month_text:
+            return Literal(year_text, datatype=XSD.gYear)
+        number = int(month_text) if month_text.isdigit() else month_number(month_text)
         if number and 1 <= number <= 12:
-            return Literal(f"{year}-{number:02d}", datatype=XSD.gYearMonth)
+            return Literal(f"{year_text}-{number:02d}", datatype=XSD.gYearMonth)
     return None
 
 

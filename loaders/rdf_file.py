@@ -109,7 +109,7 @@ class RdfFileLoader(Loader):
 
     def triples(self, resolver: Resolver) -> Iterator[Triple]:
         for t in self.checked():
-            yield (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))  # type: ignore[misc]
+            yield (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
 
     def write_ntriples(self, out: BinaryIO) -> set[str]:
         """Stream the checked triples to ``out``; memory holds one parser buffer and the
@@ -129,6 +129,7 @@ class RdfFileLoader(Loader):
         """The file's triples, each checked (see the module docstring); the first bad one
         raises a SourceError with its place. Refuses a file with no triples at all."""
         fmt = self.format
+        locate: _TextSearch | _FileSearch
         if fmt in STREAMED:
             triples = _stream(self.path, fmt)
             locate = _FileSearch(self.path)
@@ -239,7 +240,12 @@ def _stream(path: Path, fmt: str) -> Iterator[ox.Triple]:
         raise SourceError(f"cannot read file: {exc.strerror or exc}", file=str(path)) from None
     with handle:
         reader = _Reader(path, handle, limit)
-        parser = ox.parse(reader, STREAMED[fmt], without_named_graphs=True, rename_blank_nodes=True)
+        parser = ox.parse(
+            reader,  # type: ignore[arg-type]  # file-like: pyoxigraph only calls read()
+            STREAMED[fmt],
+            without_named_graphs=True,
+            rename_blank_nodes=True,
+        )
         try:
             for quad in parser:
                 yield quad.triple
@@ -393,7 +399,8 @@ def _converted(graph: Graph, text: str, path: Path) -> Iterator[ox.Triple]:
                 [str(triple[2])[:40]],
                 str(triple[1]),
             )
-        yield ox.Triple(*(to_ox(term) for term in triple))  # type: ignore[arg-type]
+        # to_ox may give a literal: no parser puts one in subject or predicate position
+        yield ox.Triple(*(to_ox(term) for term in triple))  # type: ignore[arg-type]  # see above
 
 
 def _parse_in_memory(text: str, fmt: str, path: Path) -> Graph:
@@ -420,11 +427,12 @@ def _parse_in_memory(text: str, fmt: str, path: Path) -> Graph:
     except SourceError:
         raise
     except SAXParseException as exc:
+        at = exc.getColumnNumber()
         raise SourceError(
             f"{fmt} syntax error: {exc.getMessage()}",
             file=str(path),
             line=exc.getLineNumber(),
-            column=exc.getColumnNumber() + 1,
+            column=None if at is None else at + 1,
         ) from None
     except IndexError:  # rdflib's N3 parser runs off the end of a cut-short file
         raise SourceError(

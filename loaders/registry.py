@@ -33,8 +33,8 @@ def loader_class(kind: str) -> type[Loader]:
         known = ", ".join(sorted(LOADERS))
         raise SourceError(f"unknown source kind '{kind}': use one of {known}") from None
     module, _, name = target.partition(":")
-    cls = getattr(import_module(module), name)
-    assert issubclass(cls, Loader)
+    cls: object = getattr(import_module(module), name)
+    assert isinstance(cls, type) and issubclass(cls, Loader)
     return cls
 
 

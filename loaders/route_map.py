@@ -9,7 +9,7 @@ each action's leads and supporting bodies as their responsibilities.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from pathlib import Path
 
 from rdflib import RDF, RDFS, Literal, URIRef
@@ -135,7 +135,7 @@ def rows_to_tables(rows: dict[str, list[dict[str, str]]], file: str) -> Tables:
     }
 
 
-def book_triples(book: RouteMapBook, shared: set[URIRef] = frozenset()) -> Iterator[Triple]:
+def book_triples(book: RouteMapBook, shared: Set[URIRef] = frozenset()) -> Iterator[Triple]:
     """The route maps as triples, every row cited. Items in ``shared`` already exist in
     another graph (Plan 21-24's), which holds their type, text and due date."""
     documents: set[URIRef] = set()

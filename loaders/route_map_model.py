@@ -210,7 +210,7 @@ def parse_route_maps(
         date = _date(row["date"]) if row.text("date") else None
         rm.positions.append(Position(kind.value, row.need("text").value, date, _cite(row)))
     items: dict[str, Item] = {}
-    for table, kind in (("commitments", GG.Commitment), ("milestones", GG.Milestone)):
+    for table, item_kind in (("commitments", GG.Commitment), ("milestones", GG.Milestone)):
         for row in tables.get(table, []):
             cell = row.need("id")
             if _id(cell) in items:
@@ -220,11 +220,11 @@ def parse_route_maps(
                 cell.value,
                 iris.get(cell.value, entity(f"route-map/{map_id}/{cell.value}")),
                 map_id,
-                kind,
+                item_kind,
                 row.need("text").value,
                 _cite(row),
             )
-            if kind == GG.Milestone:
+            if item_kind == GG.Milestone:
                 item.due = _date(row["due"]) if row.text("due") else None
                 item.due_as_written = row.text("due_as_written")
                 if row.text("commitment"):

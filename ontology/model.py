@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Literal as Kind
+from typing import TypeGuard
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -123,9 +124,11 @@ class Model:
         return any(frozenset((x, y)) in self.disjoint for x in left for y in right if x != y)
 
     def label(self, iri: Node) -> str:
-        term = self.classes.get(iri) or self.properties.get(iri)  # type: ignore[call-overload]
-        if term is None:
-            term = self.individuals.get(iri) or self.datatypes.get(iri)  # type: ignore[call-overload]
+        term: OntClass | OntProperty | OntIndividual | OntDatatype | None = None
+        if isinstance(iri, URIRef):  # the tables are keyed by URIRef: a plain str misses
+            term = self.classes.get(iri) or self.properties.get(iri)
+            if term is None:
+                term = self.individuals.get(iri) or self.datatypes.get(iri)
         return term.label if term is not None else local_name(str(iri))
 
 
@@ -172,7 +175,7 @@ def _closure(direct: dict[URIRef, set[URIRef]]) -> dict[URIRef, frozenset[URIRef
     return out
 
 
-def _in_gg(iri: Node) -> bool:
+def _in_gg(iri: Node) -> TypeGuard[URIRef]:
     return isinstance(iri, URIRef) and str(iri).startswith(str(GG))
 
 
@@ -182,9 +185,10 @@ def _disjoint_pairs(graph: Graph) -> frozenset[frozenset[URIRef]]:
         if isinstance(a, URIRef) and isinstance(b, URIRef):
             pairs.add(frozenset((a, b)))
     for node in graph.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = [
-            m for m in Collection(graph, graph.value(node, OWL.members)) if isinstance(m, URIRef)
-        ]
+        head = graph.value(node, OWL.members)
+        if head is None:
+            continue
+        members = [m for m in Collection(graph, head) if isinstance(m, URIRef)]
         pairs.update(frozenset((x, y)) for i, x in enumerate(members) for y in members[i + 1 :])
     return frozenset(pairs)
 
@@ -242,18 +246,19 @@ def build_model(graph: Graph) -> Model:
     }
 
     kinds: dict[URIRef, PropertyKind] = {}
-    for rdf_type, kind in (
+    declared: tuple[tuple[URIRef, PropertyKind], ...] = (
         (OWL.ObjectProperty, "object"),
         (OWL.DatatypeProperty, "datatype"),
         (OWL.AnnotationProperty, "annotation"),
-    ):
-        for p in graph.subjects(RDF.type, rdf_type):
-            if _in_gg(p):
-                kinds[p] = kind  # type: ignore[index,assignment]
+    )
+    for rdf_type, kind in declared:
+        for term in graph.subjects(RDF.type, rdf_type):
+            if _in_gg(term):
+                kinds[term] = kind
     prop_supers: dict[URIRef, set[URIRef]] = {}
-    for p, s in graph.subject_objects(RDFS.subPropertyOf):
-        if isinstance(p, URIRef) and isinstance(s, URIRef):
-            prop_supers.setdefault(p, set()).add(s)
+    for sub_p, super_p in graph.subject_objects(RDFS.subPropertyOf):
+        if isinstance(sub_p, URIRef) and isinstance(super_p, URIRef):
+            prop_supers.setdefault(sub_p, set()).add(super_p)
     super_props = _closure(prop_supers)
     inverses: dict[URIRef, URIRef] = {}
     for a, b in graph.subject_objects(OWL.inverseOf):
@@ -297,22 +302,26 @@ def build_model(graph: Graph) -> Model:
             name=local_name(str(i)),
             label=label_of(i),
             comment=_text(graph, i, RDFS.comment),
-            types=tuple(sorted(t for t in graph.objects(i, RDF.type) if t != OWL.NamedIndividual)),  # type: ignore[misc]
+            types=tuple(
+                sorted(
+                    t
+                    for t in graph.objects(i, RDF.type)
+                    if isinstance(t, URIRef) and t != OWL.NamedIndividual
+                )
+            ),
             colour=_text(graph, i, GG.mapColour) or None,
         )
-        for i in sorted(graph.subjects(RDF.type, OWL.NamedIndividual))
-        if _in_gg(i)
+        for i in sorted(i for i in graph.subjects(RDF.type, OWL.NamedIndividual) if _in_gg(i))
     }
 
     datatypes: dict[URIRef, OntDatatype] = {}
-    for d in sorted(graph.subjects(RDF.type, RDFS.Datatype)):
-        if _in_gg(d):
-            members: tuple[URIRef, ...] = ()
-            for eq in graph.objects(d, OWL.equivalentClass):
-                members = _classes_of(graph, eq)
-            datatypes[d] = OntDatatype(
-                d, local_name(str(d)), label_of(d), _text(graph, d, RDFS.comment), members
-            )  # type: ignore[arg-type]
+    for d in sorted(d for d in graph.subjects(RDF.type, RDFS.Datatype) if _in_gg(d)):
+        members: tuple[URIRef, ...] = ()
+        for eq in graph.objects(d, OWL.equivalentClass):
+            members = _classes_of(graph, eq)
+        datatypes[d] = OntDatatype(
+            d, local_name(str(d)), label_of(d), _text(graph, d, RDFS.comment), members
+        )
 
     version = graph.value(ONTOLOGY_IRI, OWL.versionIRI)
     return Model(
@@ -368,12 +377,16 @@ def properties() -> list[OntProperty]:
 
 def get_class(iri: Node) -> OntClass:
     """The class ``iri``; KeyError if the ontology does not define it."""
-    return model().classes[iri]  # type: ignore[index]
+    if not isinstance(iri, URIRef):
+        raise KeyError(iri)
+    return model().classes[iri]
 
 
 def get_property(iri: Node) -> OntProperty:
     """The property ``iri``; KeyError if the ontology does not define it."""
-    return model().properties[iri]  # type: ignore[index]
+    if not isinstance(iri, URIRef):
+        raise KeyError(iri)
+    return model().properties[iri]
 
 
 def organisation_classes() -> list[OntClass]:
@@ -416,7 +429,7 @@ def accountability_direction(iri: Node) -> tuple[URIRef, bool] | None:
     """For a kind on an accountability line, the kind read in the accountable direction and
     whether the edge must be flipped to read that way (``directs`` -> ``directedBy``, True);
     None for kinds that are not accountability."""
-    prop = model().properties.get(iri)  # type: ignore[call-overload]
+    prop = model().properties.get(iri) if isinstance(iri, URIRef) else None
     if prop is None:
         return None
     if prop.is_accountability_kind:
@@ -432,13 +445,17 @@ def label(iri: Node) -> str:
 
 
 def comment(iri: Node) -> str:
-    term = model().classes.get(iri) or model().properties.get(iri)  # type: ignore[call-overload]
+    if not isinstance(iri, URIRef):
+        return ""
+    term = model().classes.get(iri) or model().properties.get(iri)
     return term.comment if term is not None else ""
 
 
 def colour(iri: Node) -> str | None:
+    if not isinstance(iri, URIRef):
+        return None
     m = model()
-    term = m.classes.get(iri) or m.properties.get(iri) or m.individuals.get(iri)  # type: ignore[call-overload]
+    term = m.classes.get(iri) or m.properties.get(iri) or m.individuals.get(iri)
     return term.colour if term is not None else None
 
 

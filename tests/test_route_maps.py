@@ -271,6 +271,18 @@ def test_check_commitment_only_a_generic_collective() -> None:
     assert collective_only(_data(mixed), "2026-01-01") == []
 
 
+def test_collective_finding_names_the_tier_by_its_label() -> None:
+    """The tier is an IRI held as text: its ontology label, not the IRI's local name (the
+    lookup took the text for an unknown term, which mypy caught)."""
+    only = Item("urn:x:c1", "commitment", MAP, "c1", responsible=[COUNCILS, BOARDS])
+    texts = [e.text for e in collective_only(_data(only), "2026-01-01")[0].evidence]
+    assert texts == [
+        "Local authorities (collective) is lead tier for 'c1' (route map 'Care')",
+        "Health boards (collective) is supporting for 'c1' (route map 'Care')",
+    ]
+    assert not any("LeadTier" in t or "SupportingTier" in t for t in texts)
+
+
 def test_check_dependency_cycle() -> None:
     a, b, c = _m("a", depends_on=["urn:x:b"]), _m("b", depends_on=["urn:x:c"]), _m("c")
     assert dependency_cycles(_data(a, b, c), "2026-01-01") == []

@@ -118,7 +118,7 @@ def sources(store: Store) -> list[Source]:
     return [Source(s.title, s.issued, s.loaded) for s in q.sources(store)]
 
 
-def subtitle(nodes: int, edges: int, srcs: list[Source], as_of: str | None) -> str:
+def subtitle(nodes: int, edges: int, srcs: Sequence[Source], as_of: str | None) -> str:
     """Counts, the date of the data and the number of sources, as one plain line."""
     parts = [f"{nodes:,} nodes, {edges:,} links"]
     issued = [s.issued[:10] for s in srcs if s.issued]

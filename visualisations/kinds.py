@@ -245,8 +245,8 @@ def accountability(store: Store, req: MapRequest) -> MapModel:
     nodes = x.nodes_for(store, list(levels), req.as_of)
     if focus not in nodes:
         raise NotFound(f"no entity {focus} (or it did not exist at the date asked for)")
-    for n in nodes.values():
-        n.level = levels[n.id]
+    for node in nodes.values():
+        node.level = levels[node.id]
     edges = x.within(lines, set(nodes))
     _count_hidden(nodes, lines, hidden)
     _weigh(nodes, edges)

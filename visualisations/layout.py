@@ -23,6 +23,10 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # at run time igraph is imported where a layout is computed
+    import igraph
 
 from govgraph.graph.core.config import CACHE_ENV as CACHE_ENV  # its name, kept here too
 from govgraph.graph.core.config import current
@@ -76,8 +80,8 @@ def force_layout(
     return _pack(blocks, EDGE_LENGTH * 1.2, isolated)
 
 
-def _component(graph: object, comp: list[int], nodes: Sequence[str]) -> Positions:
-    sub = graph.subgraph(comp)  # type: ignore[attr-defined]
+def _component(graph: igraph.Graph, comp: list[int], nodes: Sequence[str]) -> Positions:
+    sub = graph.subgraph(comp)
     if len(comp) == 2:
         coords = [(0.0, 0.0), (EDGE_LENGTH, 0.0)]
     else:
@@ -201,9 +205,9 @@ def layered_layout(
         per_sub = math.ceil(len(row) / subs)
         for i, n in enumerate(row):
             sub, col = divmod(i, per_sub)
-            a = (col - (per_sub - 1) / 2) * along + (along / 2 if sub % 2 else 0.0)
-            b = offset + sub * sub_gap
-            out[n] = (a, b) if direction == "UD" else (b, a)
+            u = (col - (per_sub - 1) / 2) * along + (along / 2 if sub % 2 else 0.0)
+            v = offset + sub * sub_gap
+            out[n] = (u, v) if direction == "UD" else (v, u)
         offset += level_gap + (subs - 1) * sub_gap
     return {n: (round(x, 1), round(y, 1)) for n, (x, y) in out.items()}
 

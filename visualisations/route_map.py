@@ -142,7 +142,7 @@ def timeline_svg(data: RouteMaps, map_iri: str, as_of: str | None) -> str:
     for i in items:
         if i.year is not None and (i.kind == "milestone" or levels[i.iri] not in heads):
             heads[levels[i.iri]] = str(i.year)
-    boxes: dict[str, tuple[float, float, float, list[str], Item]] = {}
+    boxes: dict[str, tuple[int, float, int, list[str], Item]] = {}  # x, y, height, lines
     height = 0.0
     for n, lvl in enumerate(columns):
         x = 10 + n * (BOX_W + COL_GAP)

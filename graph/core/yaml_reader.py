@@ -20,14 +20,17 @@ and item starts. Dates stay text in both, so an impossible one is reported at it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from govgraph.graph.core.source_files import read_source_text
 from govgraph.graph.core.text import short_repr, text_problem
 from govgraph.graph.errors import SourceError
+
+T = TypeVar("T")
 
 Mark = tuple[int, int]
 """1-based (line, column)."""
@@ -53,8 +56,12 @@ class MarkedList(list[Any]):
 
 
 def node_mark(node: yaml.Node | yaml.Event) -> Mark:
-    """The 1-based (line, column) where a node or event starts."""
-    return node.start_mark.line + 1, node.start_mark.column + 1
+    """The 1-based (line, column) where a node or event starts ((0, 0) when unknown: the
+    parser marks every node and event it makes)."""
+    mark = node.start_mark
+    if mark is None:
+        return (0, 0)
+    return mark.line + 1, mark.column + 1
 
 
 class _Loader(yaml.SafeLoader):
@@ -71,13 +78,14 @@ class _Loader(yaml.SafeLoader):
     def fail(self, message: str, mark: Mark, field: str | None = None) -> SourceError:
         return SourceError(message, file=self.file, line=mark[0], column=mark[1], field=field)
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            node = self.anchors.get(event.anchor)
-            if event.anchor in self.open_anchors:
+            name = event.anchor or ""
+            node = self.anchors.get(name)
+            if name in self.open_anchors:
                 raise self.fail(
-                    f"alias *{event.anchor[:40]} refers to the collection it is in",
+                    f"alias *{name[:40]} refers to the collection it is in",
                     node_mark(event),
                 )
             if node is not None:
@@ -85,7 +93,7 @@ class _Loader(yaml.SafeLoader):
                 if self.expanded > MAX_ALIAS_EXPANSION:
                     raise self.fail(
                         f"YAML aliases expand to more than {MAX_ALIAS_EXPANSION:,} values "
-                        f"(at *{event.anchor[:40]}): write the values out instead",
+                        f"(at *{name[:40]}): write the values out instead",
                         node_mark(event),
                     )
             return super().compose_node(parent, index)
@@ -98,7 +106,8 @@ class _Loader(yaml.SafeLoader):
         finally:
             self.open_anchors.discard(anchor)
 
-    def compose_scalar_node(self, anchor: str | None) -> yaml.ScalarNode:
+    def compose_scalar_node(self, anchor: Any) -> yaml.ScalarNode:
+        # ``anchor`` is the anchor's name (str | None); types-PyYAML declares it a dict
         node = super().compose_scalar_node(anchor)
         problem = text_problem(node.value)
         if problem:
@@ -161,10 +170,12 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> MarkedList:
     return out
 
 
-_Loader.add_constructor(
-    "tag:yaml.org,2002:timestamp",
-    lambda loader, node: loader.construct_scalar(node),  # an explicit !!timestamp stays text
-)
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> str:
+    """An explicit !!timestamp stays text."""
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -178,7 +189,8 @@ def read_yaml(path: Path) -> Any:
 def compose_yaml(text: str, file: str | None = None) -> yaml.Node | None:
     """The checked node tree of the single document in ``text`` (None when it is empty);
     any problem is a SourceError at its line and column in ``file``."""
-    return _read(text, file, construct=False)
+    node: yaml.Node | None = _read(text, file, construct=False)
+    return node
 
 
 def load_yaml(text: str, file: str | None = None) -> Any:
@@ -198,7 +210,7 @@ def _read(text: str, file: str | None, *, construct: bool) -> Any:
         loader.dispose()
 
 
-def _reading(text: str, file: str | None, step: Any) -> Any:
+def _reading(text: str, file: str | None, step: Callable[[], T]) -> T:
     """Run one step of the reader, turning the YAML library's errors into SourceErrors."""
     try:
         return step()
