@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 
 import strawberry
 
-from govgraph.graph.compare import Comparison as ComparisonRecord
-from govgraph.graph.entities import entity_id
-from govgraph.graph.overlap_recommend import ACTIONS
+from govgraph.graph.analysis.compare import Comparison as ComparisonRecord
+from govgraph.graph.analysis.overlap_recommend import ACTIONS
+from govgraph.graph.facts.entities import entity_id
 
 RecommendedAction = strawberry.enum(
     Enum(

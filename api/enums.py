@@ -9,7 +9,7 @@ from typing import Any
 
 import strawberry
 
-from govgraph.graph.organisations import organisation_classes
+from govgraph.graph.facts.organisations import organisation_classes
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
 

@@ -24,8 +24,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
 from govgraph.api.negotiation import best, named, page_kind
-from govgraph.graph.errors import NotAcceptable
-from govgraph.graph.front import FrontCache, Landscape
+from govgraph.graph.analysis.front import FrontCache, Landscape
+from govgraph.graph.core.errors import NotAcceptable
 from govgraph.ontology import model
 
 Endpoint = Callable[[Request], Awaitable[Response]]

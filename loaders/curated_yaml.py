@@ -3,7 +3,7 @@
 Policy teams edit these files by hand, so every complaint must point at the line to fix.
 The YAML loader below builds mappings and lists that remember where they start and where
 each key and value sits; :class:`Record` turns a mapping into checked Python values and
-raises :class:`~govgraph.graph.errors.SourceError` with file, line, column and field.
+raises :class:`~govgraph.graph.core.errors.SourceError` with file, line, column and field.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from govgraph.graph.core.dates import Date, parse_date
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.ids import is_slug
 from govgraph.graph.core.text import short_repr
 from govgraph.graph.core.yaml_reader import Mark, MarkedDict, MarkedList, load_yaml
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import read_source_text
 
 

@@ -24,9 +24,9 @@ from pathlib import Path, PurePath
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from govgraph.graph.errors import GovgraphError, SourceError, StoreError
-from govgraph.graph.queries import query
-from govgraph.graph.store import Store, graph_to_ntriples
+from govgraph.graph.core.errors import GovgraphError, SourceError, StoreError
+from govgraph.graph.storage.queries import query
+from govgraph.graph.storage.store import Store, graph_to_ntriples
 from govgraph.loaders.base import Loader, SourceInfo, licence_iris
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import is_not_body, literal_date
@@ -60,7 +60,7 @@ class LoadReport:
     inferred_triples: int = 0
     total_quads: int = 0
     validation: object | None = None
-    """A :class:`govgraph.graph.validation.ValidationReport`, when validation ran."""
+    """A :class:`govgraph.graph.checks.validation.ValidationReport`, when validation ran."""
 
     @property
     def failed(self) -> list[SourceResult]:
@@ -141,8 +141,8 @@ def load_sources(
     on_source: Callable[[SourceResult], None] | None = None,
 ) -> LoadReport:
     """Load each source into its own graph, then refresh the ontology and inferences."""
-    from govgraph.graph.ontology_graph import load_ontology
-    from govgraph.graph.reasoning import materialise
+    from govgraph.graph.checks.ontology_graph import load_ontology
+    from govgraph.graph.checks.reasoning import materialise
 
     report = LoadReport()
     infos = [_info(loader) for loader in loaders]
@@ -165,7 +165,7 @@ def load_sources(
             report.inferred_triples = store.count(INFERRED_GRAPH)
     report.total_quads = store.count()
     if validate:
-        from govgraph.graph.validation import validate as run_validation
+        from govgraph.graph.checks.validation import validate as run_validation
 
         report.validation = run_validation(store)
     return report

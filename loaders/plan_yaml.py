@@ -16,9 +16,9 @@ from pathlib import Path
 import yaml
 
 from govgraph.graph.core.dates import parse_date
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.ids import SLUG
 from govgraph.graph.core.yaml_reader import compose_yaml
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import read_source_text
 from govgraph.loaders.plan_model import (
     Action,

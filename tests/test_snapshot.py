@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import pytest
 from rdflib import BNode, Graph, URIRef
 
-from govgraph.graph.errors import QueryError
-from govgraph.graph.ontology_graph import load_ontology
-from govgraph.graph.reasoning import materialise
-from govgraph.graph.snapshot import as_of, copy_store
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.analysis.snapshot import as_of, copy_store
+from govgraph.graph.checks.ontology_graph import load_ontology
+from govgraph.graph.checks.reasoning import materialise
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.storage.store import Store, open_store
 from govgraph.ontology.terms import GG, GRAPH, ID, INFERRED_GRAPH
 from tests.conftest import FIXTURES
 

@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.text import short_repr, text_problem
-from govgraph.graph.errors import SourceError
 
 Mark = tuple[int, int]
 """1-based (line, column)."""

@@ -1,0 +1,380 @@
+"""Find entities by what people call them: one index per data version behind the site's
+search page, the header's suggestions, GraphQL ``search`` and name lookups in the CLI.
+
+Names and aliases are compared through the one name normaliser
+(:mod:`govgraph.graph.core.names`), so case, accents, '&'/'and', punctuation, word order
+and written-out abbreviations ("IJB") do not matter. Hits are ranked by how they match:
+
+1. the exact name, 2. an exact alias (COSLA, SCRA), 3. the start of a name, 4. the start of
+an alias, 5. every word of the query starts a word of a name or alias, in any order;
+and, only when nothing matches so, 6. a close spelling (rapidfuzz), offered as "did you
+mean". Within a rank: bodies of the Scottish landscape before the rest, care services
+(a long tail of thousands) and change events last, then shorter names, then alphabetical.
+
+The index is built once per data version from two scans and answers from memory, so a
+query costs what its hits cost, not what the graph costs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import threading
+import weakref
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rdflib import URIRef
+
+from govgraph.graph.analysis.overlaps import data_version
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.core.names import name_key, search_words
+from govgraph.graph.facts.entities import normalise
+from govgraph.graph.facts.map_queries import scope_core
+from govgraph.graph.storage.queries import query
+from govgraph.graph.storage.store import Store
+from govgraph.ontology import model
+from govgraph.ontology.terms import GG
+
+MAX_QUERY = 200
+"""Longest search text, in characters."""
+MAX_HITS = 100
+"""Most hits one search returns."""
+FUZZY_CUTOFF = 80.0
+"""Lowest rapidfuzz WRatio (0-100) that still counts as "did you mean"."""
+CLOSE_WORD = 3
+"""Shortest query word used to find the names a close spelling is looked for among."""
+CLOSE_WORD_CUTOFF = 70.0
+"""Lowest rapidfuzz ratio (0-100) of a vocabulary word to a query word that makes the names
+holding it candidates for "did you mean"."""
+STOP_WORDS = frozenset({"and", "of", "the", "for", "in"})
+"""Words a query may hold that need not appear in a name ("Perth & Kinross")."""
+
+RANKS = ("name", "alias", "name prefix", "alias prefix", "words", "close spelling")
+"""How a hit matched, best first (the index into this tuple is the rank)."""
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    heading: str
+    classes: tuple[URIRef, ...]
+
+
+GROUPS = (
+    Group("bodies", "Bodies and groups", (GG.Organisation,)),
+    Group("posts", "Posts and people", (GG.Post, GG.Person, GG.Collective)),
+    Group("funds", "Funds and programmes", (GG.Fund, GG.Programme)),
+    Group("actions", "Plan actions", (GG.Plan, GG.PlanPhase, GG.PriorityArea, GG.Action)),
+    Group("topics", "Policy areas and client groups", (GG.PolicyArea, GG.ClientGroup)),
+    Group("places", "Places", (GG.Area,)),
+    Group("services", "Care services", (GG.CareService,)),
+)
+"""Result groups, in the order a results page shows them; each gathers the members of its
+ontology classes (subclasses included). Anything else falls in "Other"."""
+OTHER = Group("other", "Other", ())
+LAST = (GROUPS[-1], OTHER)
+"""Groups ranked after the rest within a kind of match: care services (thousands, named
+after their providers) and other entities (change events such as "... set up")."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    name: str
+    kind: str
+    """The ontology label of the entity's most specific class."""
+    group: Group
+    rank: int
+    """An index into :data:`RANKS`."""
+    matched: str
+    """The name or alias that matched."""
+
+    @property
+    def how(self) -> str:
+        return RANKS[self.rank]
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    total: int
+    """Hits in all, before ``first`` cut the list."""
+    did_you_mean: str | None = None
+    """When nothing matched as written: the name of the closest spelling."""
+    group_counts: dict[str, int] = field(default_factory=dict)
+    """Hits per group key, before any group filter: what each "only show" link would give."""
+
+    def grouped(self) -> list[tuple[Group, list[Hit]]]:
+        by_key: dict[str, list[Hit]] = defaultdict(list)
+        for hit in self.hits:
+            by_key[hit.group.key].append(hit)
+        return [(g, by_key[g.key]) for g in (*GROUPS, OTHER) if by_key.get(g.key)]
+
+
+@dataclass
+class _Entry:
+    iri: str
+    name: str
+    kind: str
+    group: Group
+    order: tuple[int, int, int, str]
+    """In scope first, care services last, shorter names, then alphabetical."""
+    aliases: list[str] = field(default_factory=list)
+
+
+class SearchIndex:
+    """Every named entity's names, aliases and words, ready to be matched in memory."""
+
+    def __init__(self, entries: list[_Entry]) -> None:
+        self._entries = entries
+        self._exact: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+        keyed: list[tuple[str, int, int, str]] = []
+        postings: dict[str, set[int]] = defaultdict(set)
+        for i, entry in enumerate(entries):
+            for alias_rank, text in ((0, entry.name), *((1, a) for a in entry.aliases)):
+                key = name_key(text)
+                if not key:
+                    continue
+                self._exact[key].append((alias_rank, i, text))
+                keyed.append((key, alias_rank, i, text))
+                for word in search_words(text):
+                    postings[word].add(i)
+        keyed.sort()
+        self._folded = ["\n".join(normalise(t) for t in (e.name, *e.aliases)) for e in entries]
+        """Each entity's names and aliases as the list's search filter reads them (lower
+        case, accents and apostrophes gone, punctuation kept), one per line."""
+        self._keys = [k[0] for k in keyed]
+        self._keyed = keyed
+        self._key_of_entry: dict[int, list[int]] = defaultdict(list)
+        for n, (_, _, i, _) in enumerate(keyed):
+            self._key_of_entry[i].append(n)
+        self._vocabulary = sorted(postings)
+        self._postings = postings
+        self._choices = {n: key for n, key in enumerate(self._keys)}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def search(
+        self, text: str, *, first: int = 20, groups: Iterable[str] | None = None
+    ) -> SearchResult:
+        """Hits for ``text``, best first, at most ``first``; a QueryError for a text over
+        :data:`MAX_QUERY` characters or ``first`` outside 0 to :data:`MAX_HITS`."""
+        if len(text) > MAX_QUERY:
+            raise QueryError(f"the search text is longer than {MAX_QUERY} characters")
+        if not 0 <= first <= MAX_HITS:
+            raise QueryError(f"first must be between 0 and {MAX_HITS}")
+        text = text.strip()
+        wanted = set(groups) if groups else None
+        known = {g.key for g in (*GROUPS, OTHER)}
+        if wanted is not None and wanted - known:
+            raise QueryError(
+                f"unknown result group {sorted(wanted - known)[0]!r}: expected one of "
+                + ", ".join(sorted(known))
+            )
+        best: dict[int, tuple[int, str]] = {}
+        key = name_key(text)
+        if key:
+            self._match_exact(key, best)
+            self._match_prefix(key, best)
+            self._match_words(text, best)
+        did_you_mean = None
+        scores: dict[int, float] = {}
+        if not best and key:
+            did_you_mean = self._match_close(key, best, scores)
+        counts: dict[str, int] = defaultdict(int)
+        for i in best:
+            counts[self._entries[i].group.key] += 1
+        kept = [
+            kv for kv in best.items() if wanted is None or self._entries[kv[0]].group.key in wanted
+        ]
+        page = heapq.nsmallest(  # only the page is ordered: a short prefix can match 10^4
+            first,
+            kept,
+            key=lambda kv: (kv[1][0], -scores.get(kv[0], 0.0), self._entries[kv[0]].order),
+        )
+        words = _content_words(text)
+        hits = [
+            self._hit(i, rank, matched or self._matched_text(self._entries[i], words))
+            for i, (rank, matched) in page
+        ]
+        return SearchResult(text, hits, len(kept), did_you_mean, dict(counts))
+
+    def all_names(self) -> list[tuple[str, str, str]]:
+        """(IRI, kind, name or alias as written) for every name the index holds, for the
+        coverage check."""
+        return [
+            (entry.iri, entry.group.key, text)
+            for entry in self._entries
+            for text in (entry.name, *entry.aliases)
+        ]
+
+    def containing(self, text: str) -> list[str]:
+        """IRIs of the entities whose name or alias contains ``text`` (the organisations
+        list's ``search`` filter), both sides folded by ``entities.normalise``: one pass over
+        keys built once per data version, instead of eleven REPLACEs per label in SPARQL."""
+        term = normalise(text).strip()
+        if not term:
+            return []
+        return [e.iri for e, f in zip(self._entries, self._folded, strict=True) if term in f]
+
+    def lookup(self, text: str) -> list[Hit]:
+        """Entities whose name or alias is exactly ``text`` (as the name key reads it)."""
+        found: dict[int, tuple[int, str]] = {}
+        self._match_exact(name_key(text), found)
+        return [self._hit(i, r, m) for i, (r, m) in sorted(found.items(), key=lambda kv: kv[1])]
+
+    # --- matching --------------------------------------------------------------------
+    def _offer(self, best: dict[int, tuple[int, str]], i: int, rank: int, matched: str) -> None:
+        if i not in best or rank < best[i][0]:
+            best[i] = (rank, matched)
+
+    def _match_exact(self, key: str, best: dict[int, tuple[int, str]]) -> None:
+        for alias_rank, i, text in self._exact.get(key, ()):
+            self._offer(best, i, alias_rank, text)
+
+    def _match_prefix(self, key: str, best: dict[int, tuple[int, str]]) -> None:
+        j = bisect.bisect_left(self._keys, key)
+        while j < len(self._keys) and self._keys[j].startswith(key):
+            _, alias_rank, i, text = self._keyed[j]
+            self._offer(best, i, 2 + alias_rank, text)
+            j += 1
+
+    def _match_words(self, text: str, best: dict[int, tuple[int, str]]) -> None:
+        found: set[int] | None = None
+        for word in dict.fromkeys(_content_words(text)):
+            matches: set[int] = set()
+            j = bisect.bisect_left(self._vocabulary, word)
+            while j < len(self._vocabulary) and self._vocabulary[j].startswith(word):
+                matches |= self._postings[self._vocabulary[j]]
+                j += 1
+            found = matches if found is None else found & matches
+            if not found:
+                return
+        for i in found or ():
+            self._offer(best, i, 4, "")  # which name matched is worked out for the page only
+
+    def _matched_text(self, entry: _Entry, words: list[str]) -> str:
+        for text in (entry.name, *entry.aliases):
+            have = search_words(text)
+            if all(any(h.startswith(w) for h in have) for w in words):
+                return text
+        return entry.name
+
+    def _match_close(
+        self, key: str, best: dict[int, tuple[int, str]], scores: dict[int, float]
+    ) -> str | None:
+        close = process.extract(
+            key,
+            self._close_choices(key),
+            scorer=fuzz.WRatio,
+            score_cutoff=FUZZY_CUTOFF,
+            limit=MAX_HITS,
+        )
+        for _, score, n in close:
+            _, _, i, text = self._keyed[n]
+            if score > scores.get(i, 0.0):
+                scores[i] = score
+                best[i] = (5, text)
+        if not scores:
+            return None
+        top = max(scores, key=lambda i: (scores[i], -self._entries[i].order[0]))
+        return self._entries[top].name
+
+    def _close_choices(self, key: str) -> dict[int, str]:
+        """The names a close spelling is looked for among: those with a word spelled like a
+        word of the query (the vocabulary is far smaller than the names, and a cheap
+        ratio finds its near words), so the costly comparison runs on the few names that
+        can match, not on every name. Every name when no word of the query is close to one
+        of the vocabulary (short words, run-together words)."""
+        entries: set[int] = set()
+        for word in {w for w in key.split() if len(w) >= CLOSE_WORD}:
+            near = process.extract(
+                word,
+                self._vocabulary,
+                scorer=fuzz.ratio,
+                score_cutoff=CLOSE_WORD_CUTOFF,
+                limit=None,
+            )
+            for found, _, _ in near:
+                entries |= self._postings[found]
+        if not entries or len(entries) * 2 > len(self._entries):
+            return self._choices
+        return {n: self._keys[n] for i in entries for n in self._key_of_entry[i]}
+
+    def _hit(self, i: int, rank: int, matched: str) -> Hit:
+        e = self._entries[i]
+        return Hit(e.iri, e.name, e.kind, e.group, rank, matched)
+
+
+def build_index(store: Store) -> SearchIndex:
+    """The index of every named entity in ``store``: two scans and the Scottish scope."""
+    names: dict[str, str] = {}
+    aliases: dict[str, list[str]] = defaultdict(list)
+    for row in store.select(query("search_names")):
+        iri, text = str(row["e"]), str(row["name"])
+        if str(row["k"]) == "p":
+            names.setdefault(iri, text)
+        elif text not in aliases[iri]:
+            aliases[iri].append(text)
+    types: dict[str, set[URIRef]] = defaultdict(set)
+    for row in store.select(query("search_types")):
+        types[str(row["e"])].add(URIRef(str(row["t"])))
+    core = scope_core(store)
+    entries = []
+    for iri, name in names.items():
+        classes = types.get(iri, set())
+        group = _group_of(classes)
+        specific = model.most_specific(classes)
+        kind = model.label(specific) if specific is not None else "entity"
+        order = (0 if iri in core else 1, 1 if group in LAST else 0, len(name), name)
+        entries.append(_Entry(iri, name, kind, group, order, aliases.get(iri, [])))
+    return SearchIndex(entries)
+
+
+def _content_words(text: str) -> list[str]:
+    words = search_words(text)
+    return [w for w in words if w not in STOP_WORDS] or words
+
+
+def _group_of(classes: set[URIRef]) -> Group:
+    ontology = model.model()
+    known = {c.iri for c in model.classes()}
+    every = set(classes).union(*(ontology.ancestors(c) for c in classes if c in known))
+    for group in GROUPS:
+        if every & set(group.classes):
+            return group
+    return OTHER
+
+
+class _Indexes:
+    """The index of each open store's current data version, rebuilt when a load changes the
+    version and forgotten with the store: the site's search page, its suggestions, GraphQL
+    ``search`` and the maps' focus by name all read the same one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: weakref.WeakKeyDictionary[Store, tuple[str, SearchIndex]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, store: Store) -> SearchIndex:
+        store = getattr(store, "wrapped", store)  # a per-request view: the store it wraps
+        version = data_version(store)
+        with self._lock:
+            held = self._held.get(store)
+            if held is None or held[0] != version:
+                held = self._held[store] = (version, build_index(store))
+            return held[1]
+
+
+_INDEXES = _Indexes()
+
+
+def index_for(store: Store) -> SearchIndex:
+    """The search index of ``store`` as it stands (built on first use after each load)."""
+    return _INDEXES.get(store)
