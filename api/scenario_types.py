@@ -148,7 +148,8 @@ class ScenarioImpact:
 def scenario_data(changes: list[ScenarioChangeInput], name: str | None) -> Scenario:
     """The changes parsed as the scenario a YAML file would hold (unset fields left out, so
     the scenario parser names what is missing), before any costly work: the parser refuses
-    more than :data:`~govgraph.graph.analysis.scenario.MAX_CHANGES` changes, as it does for a file."""
+    more than :data:`~govgraph.graph.analysis.scenario.MAX_CHANGES` changes, as it does for a
+    file."""
     if not changes:
         raise QueryError("a scenario needs at least one change")
     steps = [_step(i, c) for i, c in enumerate(changes, 1)]

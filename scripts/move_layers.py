@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,7 +234,8 @@ def move() -> None:
         folder.mkdir(exist_ok=True)
         init = folder / "__init__.py"
         if not init.exists():
-            init.write_text(f'"""{doc}"""\n', "utf-8")
+            body = textwrap.fill(doc, 92)
+            init.write_text(f'"""{body}\n"""\n' if "\n" in body else f'"""{body}"""\n', "utf-8")
             subprocess.run(["git", "add", str(init)], cwd=ROOT, check=True)
     for name, layer in MOVES.items():
         if (graph / f"{name}.py").exists():

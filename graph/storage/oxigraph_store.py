@@ -161,7 +161,8 @@ def _in_child() -> None:
 
 
 os.register_at_fork(after_in_child=_in_child)
-"""The SPARQL endpoint answers ad-hoc queries in a forked child (:mod:`govgraph.graph.storage.sandbox`).
+"""The SPARQL endpoint answers ad-hoc queries in a forked child
+(:mod:`govgraph.graph.storage.sandbox`).
 A child forked while another thread is inside RocksDB inherits that thread's mutexes locked
 with no thread left to unlock them: 13 of 300 children hung when forked beside six querying
 threads (one SPARQL request in 30 under the load test). A child therefore reads an on-disk
@@ -209,7 +210,8 @@ class OxigraphStore(OxigraphResults, Store):
     of the named graphs, in the same transaction, and queries read it directly. A store
     written before this (an empty default graph beside data) is merged when opened for
     writing, and read as the union meanwhile. ``merged=False`` keeps the old union reading
-    for the in-memory copies that what-ifs edit quad by quad (:mod:`govgraph.graph.analysis.snapshot`).
+    for the in-memory copies that what-ifs edit quad by quad
+    (:mod:`govgraph.graph.analysis.snapshot`).
     """
 
     def __init__(self, path: Path | None, *, read_only: bool = False, merged: bool = True) -> None:

@@ -15,7 +15,8 @@ indentation, so reformatting a file cannot silently drop every filter."""
 @cache
 def query(name: str) -> str:
     """The text of ``queries/<name>.rq``."""
-    return resources.files("govgraph.graph").joinpath("queries", f"{name}.rq").read_text("utf-8")
+    folder = resources.files("govgraph.graph.storage").joinpath("queries")
+    return folder.joinpath(f"{name}.rq").read_text("utf-8")
 
 
 def with_filters(name: str, fragments: list[str]) -> str:
@@ -43,7 +44,7 @@ class Example:
 def examples() -> tuple[Example, ...]:
     """The example queries the SPARQL page offers (``queries/examples/*.rq``, in file-name
     order); each file's first comment line is its title."""
-    folder = resources.files("govgraph.graph").joinpath("queries", "examples")
+    folder = resources.files("govgraph.graph.storage").joinpath("queries", "examples")
     out = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".rq"):
