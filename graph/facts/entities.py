@@ -6,7 +6,6 @@ turn a nested request into a fixed number of store calls whatever the size of th
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 from rdflib import URIRef
@@ -47,15 +46,6 @@ def check_date(value: str | None) -> str | None:
     except ValueError as exc:
         raise QueryError(f"asOf must be a date as YYYY-MM-DD, YYYY-MM or YYYY: {exc}") from None
     return value
-
-
-def normalise(text: str) -> str:
-    """The key of the organisations list's ``search`` filter (a substring of a name or
-    alias): lower case, accents and apostrophes removed, punctuation kept, so a name full of
-    punctuation is found exactly (graph/facts/search.py, SearchIndex.containing)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return plain.lower().replace("'", "").replace("\u2019", "")
 
 
 def get_entities(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, EntityRecord]:

@@ -9,7 +9,8 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from govgraph.graph.core.errors import QueryError
-from govgraph.graph.facts.entities import check_date, get_entities, iri_for, normalise
+from govgraph.graph.core.names import substring_key
+from govgraph.graph.facts.entities import check_date, get_entities, iri_for
 from govgraph.graph.facts.records import OrganisationRecord, Page
 from govgraph.graph.storage.queries import query, with_filters
 from govgraph.graph.storage.store import Store
@@ -59,7 +60,7 @@ class Filter:
         if self.search is not None:
             if len(self.search) > MAX_SEARCH:
                 raise QueryError(f"search is longer than {MAX_SEARCH} characters")
-            if normalise(self.search).strip():
+            if substring_key(self.search).strip():
                 from govgraph.graph.facts.search import index_for
 
                 parts.append(query("organisation_filter_ids"))

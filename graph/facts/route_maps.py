@@ -234,9 +234,7 @@ class RouteMapsCache:
         self._data: RouteMaps | None = None
 
     def get(self, store: Store) -> RouteMaps:
-        from govgraph.graph.analysis.overlaps import data_version
-
-        version = data_version(store)
+        version = store.data_version()
         with self._lock:
             if self._data is None or version != self._version:
                 self._data = read_route_maps(store)

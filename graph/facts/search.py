@@ -28,10 +28,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rdflib import URIRef
 
-from govgraph.graph.analysis.overlaps import data_version
 from govgraph.graph.core.errors import QueryError
-from govgraph.graph.core.names import name_key, search_words
-from govgraph.graph.facts.entities import normalise
+from govgraph.graph.core.names import name_key, search_words, substring_key
 from govgraph.graph.facts.map_queries import scope_core
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store
@@ -144,7 +142,7 @@ class SearchIndex:
                 for word in search_words(text):
                     postings[word].add(i)
         keyed.sort()
-        self._folded = ["\n".join(normalise(t) for t in (e.name, *e.aliases)) for e in entries]
+        self._folded = ["\n".join(substring_key(t) for t in (e.name, *e.aliases)) for e in entries]
         """Each entity's names and aliases as the list's search filter reads them (lower
         case, accents and apostrophes gone, punctuation kept), one per line."""
         self._keys = [k[0] for k in keyed]
@@ -217,7 +215,7 @@ class SearchIndex:
         """IRIs of the entities whose name or alias contains ``text`` (the organisations
         list's ``search`` filter), both sides folded by ``entities.normalise``: one pass over
         keys built once per data version, instead of eleven REPLACEs per label in SPARQL."""
-        term = normalise(text).strip()
+        term = substring_key(text).strip()
         if not term:
             return []
         return [e.iri for e, f in zip(self._entries, self._folded, strict=True) if term in f]
@@ -364,7 +362,7 @@ class _Indexes:
 
     def get(self, store: Store) -> SearchIndex:
         store = getattr(store, "wrapped", store)  # a per-request view: the store it wraps
-        version = data_version(store)
+        version = store.data_version()
         with self._lock:
             held = self._held.get(store)
             if held is None or held[0] != version:
