@@ -26,10 +26,11 @@ load: setup
 serve: setup
 	$(BIN)/govgraph serve --host $(HOST) --port $(PORT)
 
-## test: set up, lint, and run the whole test suite
+## test: set up, lint (ruff and the import contracts), and run the whole test suite
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 ## test-fast: lint and the fast tier (no browser, reasoner, server or child process; under 2
@@ -37,11 +38,14 @@ test: setup
 test-fast: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 -q -m "not slow" $(PYTEST_ARGS)
 
+## lint: ruff, and the layers' import contracts (pyproject.toml [tool.importlinter])
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format .
