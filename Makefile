@@ -119,4 +119,4 @@ system-deps:
 browser-deps: system-deps
 
 clean:
-	rm -rf $(VENV) .govgraph build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) .govgraph build *.egg-info .pytest_cache .ruff_cache .import_linter_cache
