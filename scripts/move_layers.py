@@ -7,6 +7,9 @@ the old paths while it happened:
     python scripts/move_layers.py                 # git mv every module, then rewrite
     python scripts/move_layers.py --rewrite-only  # only rewrite old paths to new (idempotent)
 
+After merging a branch written at the old paths, the full run is safe too: it moves only
+modules still at an old place (one the branch added, such as ``PENDING``'s) and rewrites.
+
 The rewrite covers imports (``from govgraph.graph.store import Store``, ``from govgraph.graph
 import entities, chains``), every dotted ``govgraph.graph.<module>`` string (monkeypatch
 targets, docstrings, docs), file paths (``graph/store.py``, ``graph/queries/*.rq``) and the
@@ -96,11 +99,16 @@ MOVES: dict[str, str] = {
     "coverage_sections": "analysis",
     "route_checks": "analysis",
     "front": "analysis",
+    "scenario_schema": "analysis",  # added at the old place by the schemas branch
     # tools
     "generate": "tools",
     "export": "tools",
 }
 """Old module (``govgraph.graph.<name>``) -> its layer (``govgraph.graph.<layer>.<name>``)."""
+
+PENDING = frozenset({"scenario_schema"})
+"""Modules another branch adds at the old place while the move happens: the full run moves
+them once they are merged (it moves only what exists, so running it again is safe)."""
 
 DIRECTORY_MOVES = {"queries": "storage"}
 """Old folder of data files under graph/ -> its layer (the .rq files beside queries.py)."""
@@ -243,8 +251,14 @@ def move() -> None:
         if (graph / f"{name}.py").exists():
             git_mv(f"graph/{name}.py", f"graph/{layer}/{name}.py")
     for folder, layer in DIRECTORY_MOVES.items():
-        if (graph / folder).is_dir():
+        old = graph / folder
+        if not (graph / layer / folder).exists() and old.is_dir():
             git_mv(f"graph/{folder}", f"graph/{layer}/{folder}")
+            continue
+        for path in sorted(p for p in old.rglob("*") if p.is_file()):  # files added since
+            target = graph / layer / path.relative_to(graph)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            git_mv(str(path.relative_to(ROOT)), str(target.relative_to(ROOT)))
 
 
 def leftovers() -> list[str]:
