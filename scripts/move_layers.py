@@ -6,9 +6,13 @@ the old paths while it happened:
 
     python scripts/move_layers.py                 # git mv every module, then rewrite
     python scripts/move_layers.py --rewrite-only  # only rewrite old paths to new (idempotent)
+    python scripts/move_layers.py --resolve       # in a merge: settle the move's conflicts
 
-After merging a branch written at the old paths, the full run is safe too: it moves only
-modules still at an old place (one the branch added, such as ``PENDING``'s) and rewrites.
+Merging a branch written at the old paths (rehearsed on the diffs, mypy and schemas
+branches): ``git merge BRANCH``; ``--resolve`` settles every conflict where one side only
+moved paths (it takes the other side, rewritten); resolve what it lists by hand; then the
+full run, which moves only modules still at an old place (one the branch added, such as
+``PENDING``'s) and rewrites the new code the merge brought in cleanly; commit.
 
 The rewrite covers imports (``from govgraph.graph.store import Store``, ``from govgraph.graph
 import entities, chains``), every dotted ``govgraph.graph.<module>`` string (monkeypatch
@@ -223,13 +227,80 @@ def tidy(paths: list[Path]) -> None:
     """ruff's import sort and format on the rewritten Python files (a split import or a
     longer path can leave them unsorted or over-long)."""
     py = [str(p) for p in paths if p.suffix == ".py"]
-    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    ruff = _ruff()
     if not py or ruff is None:
         return
     subprocess.run(
         [ruff, "check", "--fix", "--select", "I", "--force-exclude", "-q", *py], cwd=ROOT
     )
     subprocess.run([ruff, "format", "--force-exclude", "-q", *py], cwd=ROOT, check=True)
+
+
+def _ruff() -> str | None:
+    return shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+
+
+def tidy_text(text: str, rel: str) -> str:
+    """``text`` as :func:`tidy` would leave the file ``rel`` (a Python file: imports sorted
+    and formatted by ruff; anything else as it is)."""
+    ruff = _ruff()
+    if not rel.endswith(".py") or ruff is None:
+        return text
+    for args in (["check", "--fix", "--select", "I", "-q", "--exit-zero"], ["format", "-q"]):
+        done = subprocess.run(
+            [ruff, *args, "--stdin-filename", rel, "-"],
+            cwd=ROOT,
+            input=text.encode("utf-8"),
+            capture_output=True,
+        )
+        if done.returncode == 0:
+            text = done.stdout.decode("utf-8")
+    return text
+
+
+def _blob(sha: str) -> str:
+    return subprocess.run(
+        ["git", "cat-file", "blob", sha], cwd=ROOT, check=True, capture_output=True
+    ).stdout.decode("utf-8")
+
+
+def resolve() -> list[str]:
+    """Settle merge conflicts the move alone caused; the conflicted files left to a person.
+
+    During ``git merge`` of this branch with one written at the old paths, a file in
+    conflict whose one side is nothing but the other's common ancestor moved (rewritten and
+    tidied) takes the other side's text, rewritten. Anything else (both sides really
+    edited) is listed, untouched."""
+    listing = subprocess.run(
+        ["git", "ls-files", "-u", "-z"], cwd=ROOT, check=True, capture_output=True
+    ).stdout.decode()
+    stages: dict[str, dict[int, str]] = {}
+    for entry in filter(None, listing.split("\0")):
+        meta, rel = entry.split("\t", 1)
+        _mode, sha, stage = meta.split()
+        stages.setdefault(rel, {})[int(stage)] = sha
+    left = []
+    for rel, by_stage in sorted(stages.items()):
+        if set(by_stage) != {1, 2, 3}:
+            left.append(rel)
+            continue
+        try:
+            base, ours, theirs = (_blob(by_stage[i]) for i in (1, 2, 3))
+        except UnicodeDecodeError:
+            left.append(rel)
+            continue
+        moved = tidy_text(rewrite_text(base), rel)
+        if moved == theirs:
+            text = ours
+        elif moved == ours:
+            text = theirs
+        else:
+            left.append(rel)
+            continue
+        (ROOT / rel).write_text(tidy_text(rewrite_text(text), rel), "utf-8")
+        subprocess.run(["git", "add", rel], cwd=ROOT, check=True)
+        print(f"resolved {rel}")
+    return left
 
 
 def git_mv(src: str, dst: str) -> None:
@@ -280,7 +351,16 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only rewrite old module paths to new ones (idempotent); move nothing",
     )
+    parser.add_argument(
+        "--resolve",
+        action="store_true",
+        help="during a merge: settle the conflicts the move alone caused, list the rest",
+    )
     args = parser.parse_args(argv)
+    if args.resolve:
+        for rel in resolve():
+            print(f"still in conflict (resolve by hand): {rel}", file=sys.stderr)
+        return 0
     if not args.rewrite_only:
         move()
     changed = rewrite_all()
