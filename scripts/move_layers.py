@@ -240,15 +240,22 @@ def _ruff() -> str | None:
     return shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
 
 
+RUFF_SETTINGS = ["--isolated", "--line-length", "100", "--target-version", "py311"]
+"""pyproject.toml's ruff settings, given on the command line: in a merge pyproject.toml may
+itself be in conflict, and ruff refuses to read it then."""
+RUFF_SORT = ["--config", "lint.isort.known-first-party=['govgraph']", "--select", "I", "--fix"]
+RUFF_SORT += ["--exit-zero"]
+
+
 def tidy_text(text: str, rel: str) -> str:
     """``text`` as :func:`tidy` would leave the file ``rel`` (a Python file: imports sorted
     and formatted by ruff; anything else as it is)."""
     ruff = _ruff()
     if not rel.endswith(".py") or ruff is None:
         return text
-    for args in (["check", "--fix", "--select", "I", "-q", "--exit-zero"], ["format", "-q"]):
+    for args in (["check", *RUFF_SETTINGS, *RUFF_SORT], ["format", *RUFF_SETTINGS]):
         done = subprocess.run(
-            [ruff, *args, "--stdin-filename", rel, "-"],
+            [ruff, *args, "-q", "--stdin-filename", rel, "-"],
             cwd=ROOT,
             input=text.encode("utf-8"),
             capture_output=True,
