@@ -13,7 +13,7 @@ from typing import Any
 from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.yaml_reader import MarkedDict, MarkedList, load_yaml
 
-LEDGER_DIR = Path(__file__).resolve().parents[1] / "data" / "curated" / "coverage"
+LEDGER_DIR = Path(__file__).resolve().parents[2] / "data" / "curated" / "coverage"
 """The bundled ledgers, one per seed document (``<document stem>.yaml``)."""
 STATUSES = ("stated", "planned", "recommended", "requested")
 TIERS = ("lead", "key-ongoing-role", "commissioner", "linked-partner")
