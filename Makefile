@@ -26,10 +26,11 @@ load: setup
 serve: setup
 	$(BIN)/govgraph serve --host $(HOST) --port $(PORT)
 
-## test: set up, lint, type-check, and run the whole test suite
+## test: set up, lint (ruff, the type checker and the import contracts), and run the whole suite
 test: setup typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 -q $(PYTEST_ARGS)
 
 ## test-fast: lint and the fast tier (no browser, reasoner, server or child process; under 2
@@ -37,11 +38,14 @@ test: setup typecheck
 test-fast: setup typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 -q -m "not slow" $(PYTEST_ARGS)
 
+## lint: ruff, the type checker (mypy) and the layers' import contracts ([tool.importlinter])
 lint: setup typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 ## typecheck: mypy on the package ([tool.mypy] in pyproject.toml). The repository root *is* the
 ## package, so mypy runs from a directory in the venv holding a `govgraph` link to the root;
@@ -124,4 +128,4 @@ system-deps:
 browser-deps: system-deps
 
 clean:
-	rm -rf $(VENV) .govgraph build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) .govgraph build *.egg-info .pytest_cache .ruff_cache .import_linter_cache

@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.text import Text
 
 from govgraph.graph.core.config import STORE_ENV
-from govgraph.graph.errors import GovgraphError, QueryError
-from govgraph.graph.store import DEFAULT_STORE, Store, open_store
+from govgraph.graph.core.errors import GovgraphError, QueryError
+from govgraph.graph.storage.store import DEFAULT_STORE, Store, open_store
 from govgraph.loaders.pipeline import LoadReport
 
 app = typer.Typer(
@@ -83,7 +83,7 @@ def _view(st: Store, as_of: str | None) -> Iterator[Store]:
     if not as_of:
         yield st
         return
-    from govgraph.graph.snapshot import as_of as cut
+    from govgraph.graph.analysis.snapshot import as_of as cut
 
     snapshot = cut(st, as_of)
     try:
@@ -243,7 +243,7 @@ def validate(store: StoreOption = None) -> None:
     """Check the stored data against the SHACL shapes; one line per violation.
 
     Exits 1 when there are violations."""
-    from govgraph.graph.validation import validate as run_validation
+    from govgraph.graph.checks.validation import validate as run_validation
 
     try:
         with _open(store) as st:
@@ -271,7 +271,7 @@ def coverage(
 ) -> None:
     """List the capitalised names and numbers in each document that resolve to no entity or
     figure and that its coverage ledger does not list as left out; exits 1 when any remain."""
-    from govgraph.graph.coverage import check_documents
+    from govgraph.graph.analysis.coverage import check_documents
 
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
@@ -302,8 +302,8 @@ def export(
 ) -> None:
     """Export the landscape: the RDF of every source (ttl, nt, jsonld), or the network of
     entities and stated links for Gephi (graphml, gexf) and spreadsheets (csv)."""
-    from govgraph.graph.export import FORMATS
-    from govgraph.graph.export import export as run_export
+    from govgraph.graph.tools.export import FORMATS
+    from govgraph.graph.tools.export import export as run_export
 
     if fmt not in FORMATS:
         raise _fail(ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}"))
@@ -404,7 +404,7 @@ def report_overlaps(
     store: StoreOption = None,
 ) -> None:
     """Overlaps and anomalies in the landscape, each finding with its evidence and sources."""
-    from govgraph.graph.overlaps import Settings, compute_findings
+    from govgraph.graph.analysis.overlaps import Settings, compute_findings
     from govgraph.visualisations.reports import MEDIA_TYPES, render
 
     if fmt not in MEDIA_TYPES:
@@ -451,7 +451,7 @@ def report_diff(
 ) -> None:
     """How the landscape changed between two dates: bodies and lines that began or ended,
     and the change events dated in between, each with its sources."""
-    from govgraph.graph.impact import date_diff
+    from govgraph.graph.analysis.impact import date_diff
     from govgraph.visualisations.diff_map import build_diff_map
     from govgraph.visualisations.impact_report import render_impact
 
@@ -484,8 +484,8 @@ def scenario(
     """What-if: apply a scenario (merge, abolish, move, rename, add) to a copy of the
     landscape and report its impact. The stored landscape is never changed; an unknown
     or ambiguous name fails with exit code 2 and writes nothing."""
-    from govgraph.graph.impact import scenario_impact
-    from govgraph.graph.scenario import load_scenario
+    from govgraph.graph.analysis.impact import scenario_impact
+    from govgraph.graph.analysis.scenario import load_scenario
     from govgraph.visualisations.diff_map import build_diff_map
     from govgraph.visualisations.impact_report import render_impact
 
@@ -582,7 +582,7 @@ def generate(
 ) -> None:
     """Write a synthetic landscape (invented, realistic in shape) as N-Triples, for scale
     tests and benchmarks: load it with `govgraph load rdf:FILE.nt`."""
-    from govgraph.graph.generate import generate as make
+    from govgraph.graph.tools.generate import generate as make
 
     landscape = make(organisations, seed)
     data = landscape.ntriples()
@@ -602,7 +602,7 @@ def generate(
 def schema_models() -> dict[str, Any]:
     """Every hand-edited YAML schema by the name ``govgraph schema`` takes: the curated
     register's files (``curated-<file>``), the plan, scenarios and route maps."""
-    from govgraph.graph.scenario_schema import ScenarioFile
+    from govgraph.graph.analysis.scenario_schema import ScenarioFile
     from govgraph.loaders.curated_schema import FILE_MODELS
     from govgraph.loaders.plan_schema import PlanFile
     from govgraph.loaders.route_map_schema import RouteMapFile

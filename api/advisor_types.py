@@ -10,9 +10,9 @@ from urllib.parse import urlencode
 import strawberry
 
 from govgraph.api.enums import by_value, ontology_enum
-from govgraph.graph.compare import Comparison as ComparisonRecord
-from govgraph.graph.entities import entity_id
-from govgraph.graph.overlap_recommend import ACTIONS
+from govgraph.graph.analysis.compare import Comparison as ComparisonRecord
+from govgraph.graph.analysis.overlap_recommend import ACTIONS
+from govgraph.graph.facts.entities import entity_id
 
 if TYPE_CHECKING:
 

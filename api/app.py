@@ -50,12 +50,12 @@ from govgraph.api.search_page import search_endpoint
 from govgraph.api.serving import ArtefactCache, Conditional, PinVersion, StoreUnavailable
 from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
+from govgraph.graph.analysis.front import FrontCache
+from govgraph.graph.analysis.overlaps import FindingsCache
 from govgraph.graph.core.config import Config, current
-from govgraph.graph.errors import GovgraphError, NotAcceptable
-from govgraph.graph.front import FrontCache
-from govgraph.graph.overlaps import FindingsCache
-from govgraph.graph.route_maps import RouteMapsCache
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.core.errors import GovgraphError, NotAcceptable
+from govgraph.graph.facts.route_maps import RouteMapsCache
+from govgraph.graph.storage.store import Store, open_store
 
 STATIC = resources.files("govgraph.api").joinpath("static")
 TEMPLATES = resources.files("govgraph.api").joinpath("templates")

@@ -11,11 +11,11 @@ from starlette.responses import HTMLResponse, Response
 
 from govgraph.api.costly import Costly, error_response
 from govgraph.api.pages import Endpoint
+from govgraph.graph.analysis.overlaps import FindingsCache, Settings, check_kinds, filter_findings
+from govgraph.graph.core.errors import GovgraphError, QueryError
 from govgraph.graph.core.numbers import decimal_number, whole_number
-from govgraph.graph.entities import check_date
-from govgraph.graph.errors import GovgraphError, QueryError
-from govgraph.graph.overlaps import FindingsCache, Settings, check_kinds, filter_findings
-from govgraph.graph.store import Store
+from govgraph.graph.facts.entities import check_date
+from govgraph.graph.storage.store import Store
 from govgraph.visualisations.csp import file_policy
 from govgraph.visualisations.maps import render_map
 from govgraph.visualisations.reports import MEDIA_TYPES, render, report_policy
@@ -101,8 +101,8 @@ def overlaps_endpoint(store: Store, cache: FindingsCache, costly: Costly) -> End
 def findings_in(store: Store, day: str, scope: str) -> list[Any]:
     """Findings with orphans looked for in ``scope``, at ``day`` ('' for the landscape as
     loaded): a snapshot cut and analysed, so costly work."""
-    from govgraph.graph.overlaps import compute_findings
-    from govgraph.graph.snapshot import as_of
+    from govgraph.graph.analysis.overlaps import compute_findings
+    from govgraph.graph.analysis.snapshot import as_of
 
     if not day:
         return compute_findings(store, settings=Settings(scope=scope))
@@ -116,7 +116,7 @@ def findings_in(store: Store, day: str, scope: str) -> list[Any]:
 def diff_with_map(store: Store, date_from: str, date_to: str) -> tuple[Any, Any]:
     """``(impact, difference map)`` between two dates, map nodes linked to their pages:
     two snapshots of the landscape and their analyses, so it runs in a costly child."""
-    from govgraph.graph.impact import date_diff
+    from govgraph.graph.analysis.impact import date_diff
     from govgraph.visualisations.diff_map import build_diff_map
     from govgraph.visualisations.model import entity_path
 
@@ -198,11 +198,11 @@ def diff_map_endpoint(store: Store, costly: Costly) -> Endpoint:
 def recommendation_impact(store: Store, finding_id: str) -> tuple[Any, Any]:
     """``(impact, difference map)`` of applying a recommendation's scenario (its merge or
     fold into the parent) to a copy of the landscape: costly, so it runs in a child."""
-    from govgraph.graph.entities import entity_id
-    from govgraph.graph.errors import NotFound
-    from govgraph.graph.impact import scenario_impact
-    from govgraph.graph.overlaps import compute_findings
-    from govgraph.graph.scenario import parse_scenario
+    from govgraph.graph.analysis.impact import scenario_impact
+    from govgraph.graph.analysis.overlaps import compute_findings
+    from govgraph.graph.analysis.scenario import parse_scenario
+    from govgraph.graph.core.errors import NotFound
+    from govgraph.graph.facts.entities import entity_id
     from govgraph.visualisations.diff_map import build_diff_map
     from govgraph.visualisations.model import entity_path
 
@@ -239,7 +239,7 @@ def recommendation_impact(store: Store, finding_id: str) -> tuple[Any, Any]:
 
 def recommendation_endpoint(store: Store, cache: FindingsCache, costly: Costly) -> Endpoint:
     """``/reports/recommendations/{id}``: what applying a recommendation would change."""
-    from govgraph.graph.errors import NotFound
+    from govgraph.graph.core.errors import NotFound
 
     async def endpoint(request: Request) -> Response:
         finding = request.path_params["finding"]

@@ -1,5 +1,5 @@
 """``/compare?a=&b=[&c=]``: two or three bodies side by side, with JSON and CSV twins; the
-same comparison GraphQL ``compare`` answers (:mod:`govgraph.graph.compare`)."""
+same comparison GraphQL ``compare`` answers (:mod:`govgraph.graph.analysis.compare`)."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from govgraph.api.pages import (
     landscape,
     render,
 )
-from govgraph.graph.compare import ROWS, compare
-from govgraph.graph.entities import entity_id, iri_for
-from govgraph.graph.errors import GovgraphError, QueryError
+from govgraph.graph.analysis.compare import ROWS, compare
+from govgraph.graph.core.errors import GovgraphError, QueryError
+from govgraph.graph.facts.entities import entity_id, iri_for
 
 LIMIT = 25
 """Items per cell on the page; the JSON and CSV carry them all."""

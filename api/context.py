@@ -21,15 +21,15 @@ from strawberry.dataloader import DataLoader
 
 from govgraph.api.costly import Costly
 from govgraph.api.settings import Settings
-from govgraph.graph import entities
-from govgraph.graph.figures import figures_about
-from govgraph.graph.findings import Finding
-from govgraph.graph.overlaps import FindingsCache
-from govgraph.graph.plan_queries import ACTION_LINKS, ASSESSMENT_LINKS, LEAD_LINKS
-from govgraph.graph.records import EntityRecord, RelationshipRecord, SourceRef
-from govgraph.graph.relationships import relationships_of
-from govgraph.graph.route_maps import RouteMapsCache
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.findings import Finding
+from govgraph.graph.analysis.overlaps import FindingsCache
+from govgraph.graph.facts import entities
+from govgraph.graph.facts.figures import figures_about
+from govgraph.graph.facts.plan_queries import ACTION_LINKS, ASSESSMENT_LINKS, LEAD_LINKS
+from govgraph.graph.facts.records import EntityRecord, RelationshipRecord, SourceRef
+from govgraph.graph.facts.relationships import relationships_of
+from govgraph.graph.facts.route_maps import RouteMapsCache
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import GG, SCHEMA
 
 T = TypeVar("T")

@@ -1,5 +1,5 @@
 """Costly work (ad-hoc SPARQL, date diffs, snapshots, scenarios) run the one bounded way:
-a slot from the app's :class:`~govgraph.graph.sandbox.Gate`, then a confined child with a
+a slot from the app's :class:`~govgraph.graph.storage.sandbox.Gate`, then a confined child with a
 deadline and a memory cap, awaited from a worker thread so the event loop stays free."""
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from govgraph.api.settings import Settings
-from govgraph.graph.errors import (
+from govgraph.graph.analysis.overlaps import data_version
+from govgraph.graph.core.errors import (
     GovgraphError,
     NotAcceptable,
     NotFound,
@@ -24,9 +25,8 @@ from govgraph.graph.errors import (
     StoreError,
     UnsupportedMediaType,
 )
-from govgraph.graph.overlaps import data_version
-from govgraph.graph.sandbox import MB, Busy, Gate, Limits, call_isolated, run_isolated
-from govgraph.graph.store import Store
+from govgraph.graph.storage.sandbox import MB, Busy, Gate, Limits, call_isolated, run_isolated
+from govgraph.graph.storage.store import Store
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 import strawberry
 from rdflib import URIRef
 
-from govgraph.graph.organisations import organisation_classes
+from govgraph.graph.facts.organisations import organisation_classes
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
 

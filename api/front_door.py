@@ -24,10 +24,18 @@ from govgraph.api.pages import (
     landscape,
     render,
 )
-from govgraph.graph.errors import GovgraphError
-from govgraph.graph.front import BROWSE_PARAMS, LINES, SCOPES, SORTS, Browse, Landscape, browse
-from govgraph.graph.overlaps import GROUPS, FindingsCache
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.front import (
+    BROWSE_PARAMS,
+    LINES,
+    SCOPES,
+    SORTS,
+    Browse,
+    Landscape,
+    browse,
+)
+from govgraph.graph.analysis.overlaps import GROUPS, FindingsCache
+from govgraph.graph.core.errors import GovgraphError
+from govgraph.graph.storage.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
 

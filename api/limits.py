@@ -38,7 +38,7 @@ from strawberry.schema.schema import validate_document
 
 from govgraph.api.persisted import persisted_queries
 from govgraph.api.settings import Settings
-from govgraph.graph.errors import GovgraphError
+from govgraph.graph.core.errors import GovgraphError
 
 SIZE_ARGUMENTS = {"first": 500, "depth": 3, "maxLength": 8}
 """Arguments that bound a list, with the largest value each accepts (used for variables)."""

@@ -19,11 +19,8 @@ from starlette.responses import PlainTextResponse, Response
 from govgraph.api.costly import error_response
 from govgraph.api.negotiation import ENTITY, ONTOLOGY, RESOURCE, choose
 from govgraph.api.pages import Endpoint, json_response, landscape, render
-from govgraph.graph.core.text import text_problem
-from govgraph.graph.entities import describe, entity_id, iri_for
-from govgraph.graph.errors import GovgraphError, NotFound, QueryError
-from govgraph.graph.findings import Finding
-from govgraph.graph.front import (
+from govgraph.graph.analysis.findings import Finding
+from govgraph.graph.analysis.front import (
     GROUP_PAGE,
     GROUP_PREVIEW,
     EntityView,
@@ -31,11 +28,14 @@ from govgraph.graph.front import (
     entity_view,
     reading,
 )
-from govgraph.graph.organisations import organisation_classes
-from govgraph.graph.overlaps import KINDS, FindingsCache
-from govgraph.graph.queries import query
-from govgraph.graph.relationships import accountability_line_kinds
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.overlaps import KINDS, FindingsCache
+from govgraph.graph.core.errors import GovgraphError, NotFound, QueryError
+from govgraph.graph.core.text import text_problem
+from govgraph.graph.facts.entities import describe, entity_id, iri_for
+from govgraph.graph.facts.organisations import organisation_classes
+from govgraph.graph.facts.relationships import accountability_line_kinds
+from govgraph.graph.storage.queries import query
+from govgraph.graph.storage.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.model import local_name
 from govgraph.ontology.terms import BASE, PREFIXES, ontology_path

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from govgraph.graph.errors import NotAcceptable, QueryError
+from govgraph.graph.core.errors import NotAcceptable, QueryError
 
 HTML = "text/html"
 JSON = "application/json"

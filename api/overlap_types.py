@@ -17,10 +17,10 @@ import strawberry
 from govgraph.api.advisor_types import Recommendation
 from govgraph.api.enums import by_value, ontology_enum
 from govgraph.api.types import Source
-from govgraph.graph.errors import QueryError
-from govgraph.graph.findings import Finding as FindingRecord
-from govgraph.graph.overlap_facts import MAX_SOURCES
-from govgraph.graph.overlaps import KINDS
+from govgraph.graph.analysis.findings import Finding as FindingRecord
+from govgraph.graph.analysis.overlap_facts import MAX_SOURCES
+from govgraph.graph.analysis.overlaps import KINDS
+from govgraph.graph.core.errors import QueryError
 
 MAX_FINDINGS = 1000
 MAX_LIST = 500

@@ -22,8 +22,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
 from govgraph.api.negotiation import best, named, page_kind
-from govgraph.graph.errors import NotAcceptable
-from govgraph.graph.front import FrontCache, Landscape
+from govgraph.graph.analysis.front import FrontCache, Landscape
+from govgraph.graph.core.errors import NotAcceptable
 from govgraph.visualisations.templating import make_environment
 
 Endpoint = Callable[[Request], Awaitable[Response]]

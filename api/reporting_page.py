@@ -1,5 +1,5 @@
 """``/reports/reporting-lines``: who reports to whom, about what, how often, on what basis
-(:mod:`govgraph.graph.reporting`), as a page with CSV and JSON twins; GraphQL
+(:mod:`govgraph.graph.analysis.reporting`), as a page with CSV and JSON twins; GraphQL
 ``reportingLines`` answers the same lines."""
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from govgraph.api.pages import (
     landscape,
     render,
 )
-from govgraph.graph.entities import entity_id
-from govgraph.graph.errors import GovgraphError
-from govgraph.graph.overlaps import FindingsCache
-from govgraph.graph.reporting import reporting_lines
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.overlaps import FindingsCache
+from govgraph.graph.analysis.reporting import reporting_lines
+from govgraph.graph.core.errors import GovgraphError
+from govgraph.graph.facts.entities import entity_id
+from govgraph.graph.storage.store import Store
 from govgraph.visualisations.maps import resolve_focus
 
 COLUMNS = ["reporter", "line", "receiver", "about", "frequency", "basis", "sources", "flags"]

@@ -15,12 +15,12 @@ from starlette.responses import Response
 from govgraph.api.costly import error_response
 from govgraph.api.linked_data import HTML, JSON
 from govgraph.api.pages import choose, json_response, render
-from govgraph.graph.entities import check_date
-from govgraph.graph.errors import GovgraphError, NotFound
-from govgraph.graph.findings import Finding
-from govgraph.graph.route_checks import KINDS, check_route_maps
-from govgraph.graph.route_maps import Item, RouteMap, RouteMaps, RouteMapsCache
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.findings import Finding
+from govgraph.graph.analysis.route_checks import KINDS, check_route_maps
+from govgraph.graph.core.errors import GovgraphError, NotFound
+from govgraph.graph.facts.entities import check_date
+from govgraph.graph.facts.route_maps import Item, RouteMap, RouteMaps, RouteMapsCache
+from govgraph.graph.storage.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG, ID, slug_of
 from govgraph.visualisations.route_map import timeline_svg

@@ -1,5 +1,5 @@
-"""GraphQL types for route maps: thin wrappers over :mod:`govgraph.graph.route_maps` and the
-checks of :mod:`govgraph.graph.route_checks`. Every list is bounded by the route maps
+"""GraphQL types for route maps: thin wrappers over :mod:`govgraph.graph.facts.route_maps` and the
+checks of :mod:`govgraph.graph.analysis.route_checks`. Every list is bounded by the route maps
 themselves (hundreds of rows)."""
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from rdflib import URIRef
 from govgraph.api.enums import by_value, ontology_enum
 from govgraph.api.overlap_types import FindingFact, FindingSubject
 from govgraph.api.types import Source
-from govgraph.graph import route_maps as rm
+from govgraph.graph.analysis.findings import Finding
+from govgraph.graph.analysis.route_checks import KINDS
 from govgraph.graph.core.dates import parse_date
-from govgraph.graph.entities import check_date
-from govgraph.graph.errors import QueryError
-from govgraph.graph.findings import Finding
-from govgraph.graph.route_checks import KINDS
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.facts import route_maps as rm
+from govgraph.graph.facts.entities import check_date
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG, ID, slug_of
 

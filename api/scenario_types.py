@@ -1,7 +1,7 @@
 """GraphQL types for what-ifs (``scenario(changes:)``) and the landscape at a date.
 
 A scenario's changes arrive as ``ScenarioChangeInput`` objects, are turned into the same
-mappings a scenario YAML file holds and parsed by :mod:`govgraph.graph.scenario`, so the
+mappings a scenario YAML file holds and parsed by :mod:`govgraph.graph.analysis.scenario`, so the
 API and the CLI accept exactly the same changes and fail with the same messages.
 """
 
@@ -15,12 +15,12 @@ import strawberry
 from govgraph.api.enums import by_value, ontology_enum
 from govgraph.api.overlap_types import FindingFact, FindingSubject
 from govgraph.api.types import Source
-from govgraph.graph.errors import QueryError
-from govgraph.graph.findings import Finding as FindingRecord
-from govgraph.graph.impact_model import CATEGORIES, Change, Impact
-from govgraph.graph.overlaps import compute_findings
-from govgraph.graph.scenario import Scenario, parse_scenario
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.findings import Finding as FindingRecord
+from govgraph.graph.analysis.impact_model import CATEGORIES, Change, Impact
+from govgraph.graph.analysis.overlaps import compute_findings
+from govgraph.graph.analysis.scenario import Scenario, parse_scenario
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.storage.store import Store
 from govgraph.visualisations.impact_report import change_facts
 
 ORIGIN = "GraphQL scenario"
@@ -155,7 +155,8 @@ class ScenarioImpact:
 def scenario_data(changes: list[ScenarioChangeInput], name: str | None) -> Scenario:
     """The changes parsed as the scenario a YAML file would hold (unset fields left out, so
     the scenario parser names what is missing), before any costly work: the parser refuses
-    more than :data:`~govgraph.graph.scenario.MAX_CHANGES` changes, as it does for a file."""
+    more than :data:`~govgraph.graph.analysis.scenario.MAX_CHANGES` changes, as it does for a
+    file."""
     if not changes:
         raise QueryError("a scenario needs at least one change")
     steps = [_step(i, c) for i, c in enumerate(changes, 1)]
@@ -199,7 +200,7 @@ def _step(i: int, c: ScenarioChangeInput) -> dict[str, Any]:
 def run_scenario(store: Store, plan: Scenario, before: list[FindingRecord]) -> ScenarioImpact:
     """Resolve and apply the scenario to a copy of ``store``; the impact (the
     worker-thread half of the ``scenario`` field)."""
-    from govgraph.graph.impact import scenario_impact
+    from govgraph.graph.analysis.impact import scenario_impact
 
     impact, after = scenario_impact(store, plan, findings_before=before)
     after.close()
@@ -208,7 +209,7 @@ def run_scenario(store: Store, plan: Scenario, before: list[FindingRecord]) -> S
 
 def findings_as_of(store: Store, day: str) -> list[FindingRecord]:
     """Findings of the landscape at a date: a snapshot cut and analysed, so costly work."""
-    from govgraph.graph.snapshot import as_of
+    from govgraph.graph.analysis.snapshot import as_of
 
     snapshot = as_of(store, day)
     try:

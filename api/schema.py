@@ -60,15 +60,16 @@ from govgraph.api.types import (
     sources_of,
     wrap,
 )
-from govgraph.graph import chains, figures, plan_queries, route_checks
-from govgraph.graph import organisations as orgs
-from govgraph.graph.compare import compare as compare_bodies
-from govgraph.graph.entities import check_date, get_entities, iri_for
-from govgraph.graph.errors import GovgraphError, QueryError
-from govgraph.graph.overlaps import filter_findings
-from govgraph.graph.records import Chain, Hop
-from govgraph.graph.reporting import reporting_lines
-from govgraph.graph.scenario import MAX_CHANGES
+from govgraph.graph.analysis import chains, route_checks
+from govgraph.graph.analysis.compare import compare as compare_bodies
+from govgraph.graph.analysis.overlaps import filter_findings
+from govgraph.graph.analysis.reporting import reporting_lines
+from govgraph.graph.analysis.scenario import MAX_CHANGES
+from govgraph.graph.core.errors import GovgraphError, QueryError
+from govgraph.graph.facts import figures, plan_queries
+from govgraph.graph.facts import organisations as orgs
+from govgraph.graph.facts.entities import check_date, get_entities, iri_for
+from govgraph.graph.facts.records import Chain, Hop
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
 

@@ -1,5 +1,5 @@
 """``/search``: the site's search page, its JSON and CSV twins, and the data behind the
-header's suggestions. One index per data version (:func:`~govgraph.graph.search.index_for`)
+header's suggestions. One index per data version (:func:`~govgraph.graph.facts.search.index_for`)
 serves the page, the suggestions and GraphQL ``search`` alike."""
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from govgraph.api.pages import (
     landscape,
     render,
 )
+from govgraph.graph.core.errors import GovgraphError, QueryError
 from govgraph.graph.core.numbers import whole_number
-from govgraph.graph.entities import entity_id
-from govgraph.graph.errors import GovgraphError, QueryError
-from govgraph.graph.search import GROUPS, OTHER, SearchResult, index_for
+from govgraph.graph.facts.entities import entity_id
+from govgraph.graph.facts.search import GROUPS, OTHER, SearchResult, index_for
 
 PAGE = 50
 """Hits on the HTML page: enough for any name, and the rest are a link away."""

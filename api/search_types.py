@@ -6,7 +6,7 @@ import anyio
 import strawberry
 
 from govgraph.api.types import Ctx, Entity, entities_of
-from govgraph.graph.search import RANKS, SearchResult, index_for
+from govgraph.graph.facts.search import RANKS, SearchResult, index_for
 
 
 @strawberry.type(description="One entity a search found, and how it matched.")

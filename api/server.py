@@ -21,8 +21,8 @@ from uvicorn.supervisors import Multiprocess
 
 from govgraph.api.settings import Settings
 from govgraph.graph.core.config import HEADER_TIMEOUT_ENV, Config, current
-from govgraph.graph.errors import GovgraphError, StoreError
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.core.errors import GovgraphError, StoreError
+from govgraph.graph.storage.store import Store, open_store
 
 DEFAULT_HEADER_TIMEOUT = 10.0
 """Seconds a client has to send a request's line and headers (``GOVGRAPH_HEADER_TIMEOUT``)."""
@@ -50,8 +50,8 @@ def listen(host: str, port: int) -> socket.socket:
 
 def check_shareable(store: Store) -> None:
     """Workers open the store themselves: it must be one several processes can read."""
-    from govgraph.graph.remote_store import RemoteStore
-    from govgraph.graph.versioned_store import VersionedStore
+    from govgraph.graph.storage.remote_store import RemoteStore
+    from govgraph.graph.storage.versioned_store import VersionedStore
 
     if not isinstance(store, VersionedStore | RemoteStore):
         raise StoreError(
@@ -65,7 +65,7 @@ def serving_app(store_url: str | None = None, settings: Settings | None = None) 
     """The app over ``store_url`` (else ``$GOVGRAPH_STORE``, else the default store), a
     versioned store opened read-only so ``govgraph load`` can publish beside it."""
     from govgraph.api.app import create_app
-    from govgraph.graph.versioned_store import VersionedStore
+    from govgraph.graph.storage.versioned_store import VersionedStore
 
     store = open_store(store_url)
     if isinstance(store, VersionedStore):

@@ -4,7 +4,7 @@ unreachable, and maps and reports made once per data version.
 :func:`govgraph.api.app.create_app` wraps every app in three ASGI middlewares:
 
 * :class:`PinVersion` (inside the security headers): a request reads one version of a
-  :class:`~govgraph.graph.versioned_store.VersionedStore` from its first query to its last,
+  :class:`~govgraph.graph.storage.versioned_store.VersionedStore` from its first query to its last,
   so a reload between two queries of a GraphQL request cannot mix landscapes.
 * :class:`StoreUnavailable` (inside the security headers): a :class:`StoreError` that
   escapes an endpoint (a remote SPARQL engine gone away) is a 503 with the reason and a
@@ -26,9 +26,9 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from govgraph.api.costly import error_response
-from govgraph.graph.errors import StoreError
-from govgraph.graph.store import Store
-from govgraph.graph.versioned_store import VersionedStore
+from govgraph.graph.core.errors import StoreError
+from govgraph.graph.storage.store import Store
+from govgraph.graph.storage.versioned_store import VersionedStore
 
 log = logging.getLogger("govgraph.api")
 
@@ -158,10 +158,10 @@ class ArtefactCache:
 
 async def version_of(store: Store) -> str:
     """The data version this request reads: a versioned store's pinned version, else the
-    digest of the graphs (:func:`govgraph.graph.overlaps.data_version`)."""
+    digest of the graphs (:func:`govgraph.graph.analysis.overlaps.data_version`)."""
     if isinstance(store, VersionedStore) and store.version is not None:
         return store.version
-    from govgraph.graph.overlaps import data_version
+    from govgraph.graph.analysis.overlaps import data_version
 
     return await run_in_threadpool(data_version, store)
 

@@ -23,16 +23,16 @@ from govgraph.api.negotiation import (
     page_kind,
 )
 from govgraph.api.pages import Endpoint
-from govgraph.graph.errors import (
+from govgraph.graph.core.errors import (
     GovgraphError,
     NotAcceptable,
     QueryError,
     QueryTimeout,
     UnsupportedMediaType,
 )
-from govgraph.graph.sandbox import Busy, Limits
-from govgraph.graph.sparql_guard import MAX_QUERY_CHARS, READ_ONLY, check_read_only, warm_up
-from govgraph.graph.store import Store
+from govgraph.graph.storage.sandbox import Busy, Limits
+from govgraph.graph.storage.sparql_guard import MAX_QUERY_CHARS, READ_ONLY, check_read_only, warm_up
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import PREFIXES
 
 RESULT_TYPES = list(SPARQL_RESULTS.offered)
@@ -265,7 +265,7 @@ async def query_page(request: Request, store: Store, costly: Costly) -> Response
     """The query page: a form, example queries, and the answer as a table (or Turtle) with
     links to the same query as CSV, JSON, TSV or Turtle."""
     from govgraph.api.pages import render
-    from govgraph.graph.queries import examples
+    from govgraph.graph.storage.queries import examples
 
     text = request.query_params.get("query", "")
     context: dict[str, object] = {

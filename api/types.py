@@ -29,10 +29,10 @@ from govgraph.api.enums import (
     RelationshipKind,
     StatementStatus,
 )
-from govgraph.graph.entities import check_date
-from govgraph.graph.errors import QueryError
-from govgraph.graph.organisations import organisation_classes
-from govgraph.graph.records import STATED, EntityRecord, RelationshipRecord, SourceRef
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.facts.entities import check_date
+from govgraph.graph.facts.organisations import organisation_classes
+from govgraph.graph.facts.records import STATED, EntityRecord, RelationshipRecord, SourceRef
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG, SCHEMA
 
@@ -288,7 +288,7 @@ class ClientGroup(Entity):
 class PriorityArea(Entity):
     @strawberry.field(description="Its actions.")
     async def actions(self, info: Ctx) -> list[Action]:
-        from govgraph.graph.plan_queries import list_actions
+        from govgraph.graph.facts.plan_queries import list_actions
 
         iris = await info.context.run(list_actions, URIRef(self.iri), None, None)
         return [a for a in await entities_of(info, [str(i) for i in iris]) if isinstance(a, Action)]

@@ -1,7 +1,7 @@
 """The one loader interface: a source becomes triples in its own named graph.
 
 A loader is a small class with one generator method, :meth:`Loader.triples`. It validates
-its input up front and raises :class:`~govgraph.graph.errors.SourceError` naming the file,
+its input up front and raises :class:`~govgraph.graph.core.errors.SourceError` naming the file,
 line, column and field at fault. The pipeline (:mod:`govgraph.loaders.pipeline`) collects
 the triples into a graph, adds the PROV-O description of the source, and swaps the graph
 into the store atomically.
@@ -19,6 +19,7 @@ from typing import BinaryIO, ClassVar
 from rdflib import URIRef
 from rdflib.term import Node
 
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.source_files import (
     DEFAULT_MAX_SOURCE_BYTES,
     MAX_SOURCE_BYTES_ENV,
@@ -33,7 +34,6 @@ from govgraph.graph.core.source_files import (
     read_source_text,
 )
 from govgraph.graph.core.text import short_repr
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.resolve import Resolver
 from govgraph.ontology.terms import GRAPH
 

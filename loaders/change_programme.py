@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.text import find_text_problem, line_column
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, read_source_text
 from govgraph.loaders.change_programme_dates import milestones_in, timetable_entry
 from govgraph.loaders.change_programme_leads import lead_names

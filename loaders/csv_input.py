@@ -21,8 +21,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.text import find_text_problem, line_column, short_repr
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import LoadNotes, check_text_bytes, read_source_bytes
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.text import short_repr
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.curated_dates import EventDates
 from govgraph.loaders.curated_records import (
     Cite,

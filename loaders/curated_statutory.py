@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.ids import is_entity_id
 from govgraph.graph.core.text import short_repr
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple
 from govgraph.loaders.curated_schema import StatutoryFile
 from govgraph.loaders.curated_yaml import Record, file_records

@@ -4,7 +4,7 @@ Policy teams edit these files by hand, so every complaint must point at the line
 :func:`file_records` reads a file with the one YAML reader (which keeps where each key and
 value sits) and checks it against its model (:mod:`govgraph.loaders.curated_schema`),
 reporting every problem of the file at once; :class:`Record` then reads a checked mapping
-field by field and raises :class:`~govgraph.graph.errors.SourceError` with file, line,
+field by field and raises :class:`~govgraph.graph.core.errors.SourceError` with file, line,
 column and field for what the schema cannot check.
 """
 
@@ -16,10 +16,10 @@ from pydantic import BaseModel
 
 from govgraph.graph.core import schema
 from govgraph.graph.core.dates import Date, parse_date
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.ids import is_slug
 from govgraph.graph.core.schema import validate
 from govgraph.graph.core.yaml_reader import Mark, MarkedDict, MarkedList, read_yaml
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.curated_schema import item_model
 
 # --- dates: one parser, in govgraph.graph.core.dates ---------------------------------

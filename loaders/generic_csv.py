@@ -22,9 +22,9 @@ from typing import Any, ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.text import short_repr
 from govgraph.graph.core.yaml_reader import MarkedDict, MarkedList, read_yaml
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple, iri_problem
 from govgraph.loaders.csv_input import FirstLines, Row, read_csv, require
 from govgraph.loaders.registry import graph_claim_problem

@@ -21,9 +21,9 @@ from typing import Any, ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.ids import is_slug
 from govgraph.graph.core.text import nested_text_problem, short_repr
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import (
     Loader,
     SourceInfo,

@@ -28,8 +28,8 @@ from typing import ClassVar
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.text import short_repr
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.base import Loader, SourceInfo, Triple
 from govgraph.loaders.csv_input import FirstLines, Row, read_csv, require
 from govgraph.loaders.resolve import Resolver

@@ -26,16 +26,16 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from govgraph.graph.core.config import current
-from govgraph.graph.errors import GovgraphError, SourceError, StoreError
-from govgraph.graph.queries import query
-from govgraph.graph.store import Store, graph_to_ntriples
+from govgraph.graph.core.errors import GovgraphError, SourceError, StoreError
+from govgraph.graph.storage.queries import query
+from govgraph.graph.storage.store import Store, graph_to_ntriples
 from govgraph.loaders.base import Loader, SourceInfo, licence_iris
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.triples import is_not_body, literal_date
 from govgraph.ontology.terms import GG, GRAPH, INFERRED_GRAPH, PROV, SRC
 
 if TYPE_CHECKING:  # at run time validation is imported only when it runs
-    from govgraph.graph.validation import ValidationReport
+    from govgraph.graph.checks.validation import ValidationReport
 
 CODE_SCHEMES: dict[str, str] = {
     str(GG.gssCode): "gss",
@@ -148,8 +148,8 @@ def load_sources(
     on_source: Callable[[SourceResult], None] | None = None,
 ) -> LoadReport:
     """Load each source into its own graph, then refresh the ontology and inferences."""
-    from govgraph.graph.ontology_graph import load_ontology
-    from govgraph.graph.reasoning import materialise
+    from govgraph.graph.checks.ontology_graph import load_ontology
+    from govgraph.graph.checks.reasoning import materialise
 
     report = LoadReport()
     infos = [_info(loader) for loader in loaders]
@@ -172,7 +172,7 @@ def load_sources(
             report.inferred_triples = store.count(INFERRED_GRAPH)
     report.total_quads = store.count()
     if validate:
-        from govgraph.graph.validation import validate as run_validation
+        from govgraph.graph.checks.validation import validate as run_validation
 
         report.validation = run_validation(store)
     return report

@@ -13,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from govgraph.graph.core.errors import SourceError, SourceErrors
 from govgraph.graph.core.schema import fail, validate
 from govgraph.graph.core.yaml_reader import read_yaml
-from govgraph.graph.errors import SourceError, SourceErrors
 from govgraph.loaders import plan_schema as schema
 from govgraph.loaders.plan_model import (
     Action,

@@ -36,10 +36,10 @@ from rdflib.namespace import SKOS
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from govgraph.graph.core.config import MAX_STREAM_BYTES_ENV
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.text import short_repr, text_problem
 from govgraph.graph.core.xsd import lexical_problem
-from govgraph.graph.errors import SourceError
-from govgraph.graph.oxigraph_store import to_ox, to_rdflib
+from govgraph.graph.storage.oxigraph_store import to_ox, to_rdflib
 from govgraph.loaders.base import (
     Loader,
     SourceInfo,

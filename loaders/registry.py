@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import Path
 
-from govgraph.graph.errors import SourceError
+from govgraph.graph.core.errors import SourceError
 from govgraph.loaders.base import Loader
 
 LOADERS: dict[str, str] = {

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from govgraph.graph.core.dates import parse_date
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.ids import is_slug
 from govgraph.graph.core.text import short_repr
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.plan import resolve_lead
 from govgraph.loaders.resolve import Resolver
 from govgraph.loaders.route_map_tables import Cell, TableRow, Tables

@@ -16,9 +16,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from govgraph.graph.core.errors import SourceError, SourceErrors
 from govgraph.graph.core.schema import validate
 from govgraph.graph.core.yaml_reader import MarkedDict, MarkedList, load_yaml
-from govgraph.graph.errors import SourceError, SourceErrors
 from govgraph.loaders.base import read_source_bytes, read_source_text
 from govgraph.loaders.csv_input import read_csv
 

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))  # tests.bad_input.cases lives beside the package
 
 
 def main(argv: list[str]) -> int:
-    from govgraph.graph.errors import SourceError
+    from govgraph.graph.core.errors import SourceError
     from tests.bad_input.cases import BASES, all_cases, run_case
 
     cases = all_cases()

@@ -33,9 +33,10 @@ from rdflib import URIRef
 from govgraph.api.context import Context
 from govgraph.api.schema import build_schema
 from govgraph.api.settings import Settings
-from govgraph.graph import chains, entities, plan_queries
-from govgraph.graph.relationships import relationships_of
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.analysis import chains
+from govgraph.graph.facts import entities, plan_queries
+from govgraph.graph.facts.relationships import relationships_of
+from govgraph.graph.storage.store import Store, open_store
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG, GRAPH, ID, SRC
 
@@ -121,8 +122,8 @@ def synthetic_ntriples(orgs: int, seed: int = 7) -> Iterator[str]:
 
 
 def build_store(orgs: int, cache: Path) -> Store:
-    from govgraph.graph.ontology_graph import load_ontology
-    from govgraph.graph.reasoning import materialise
+    from govgraph.graph.checks.ontology_graph import load_ontology
+    from govgraph.graph.checks.reasoning import materialise
 
     store = open_store("memory:")
     if not cache.exists():
@@ -174,7 +175,7 @@ def queries(store: Store) -> list[tuple[str, str, Callable[[Store], Any]]]:
         return found, entities.get_entities(s, leads)  # type: ignore[arg-type]
 
     def page(s: Store) -> Any:
-        from govgraph.graph.organisations import page_keys
+        from govgraph.graph.facts.organisations import page_keys
 
         keys, _ = page_keys(s, 20)
         return entities.get_entities(s, [k for k, _ in keys])

@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_store import contract
 
-from govgraph.graph.generate import generate, organisations_for
-from govgraph.graph.ontology_graph import load_ontology
-from govgraph.graph.oxigraph_store import OxigraphStore
-from govgraph.graph.reasoning import materialise
+from govgraph.graph.checks.ontology_graph import load_ontology
+from govgraph.graph.checks.reasoning import materialise
+from govgraph.graph.storage.oxigraph_store import OxigraphStore
+from govgraph.graph.tools.generate import generate, organisations_for
 from govgraph.ontology.terms import GRAPH
 
 

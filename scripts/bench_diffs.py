@@ -45,7 +45,7 @@ LOOKUPS = 21
 
 def bundled_store(work: Path) -> Any:
     """The bundled data loaded into an embedded store on disk under ``work``."""
-    from govgraph.graph.store import open_store
+    from govgraph.graph.storage.store import open_store
     from govgraph.loaders.bundled import bundled_loaders
     from govgraph.loaders.pipeline import load_sources
 
@@ -91,7 +91,7 @@ def figures(
 def _one(store_url: str, a: str, b: str) -> None:
     """One diff in this process (the baseline's code or ours): prints its seconds."""
     from govgraph.api.artefacts import diff_with_map
-    from govgraph.graph.store import open_store
+    from govgraph.graph.storage.store import open_store
     from govgraph.ontology import model
 
     model.model()  # the ontology, read once per process by either version
@@ -146,7 +146,7 @@ def main() -> None:
     load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         if args.store:
-            from govgraph.graph.store import open_store
+            from govgraph.graph.storage.store import open_store
 
             store = open_store(args.store)
         else:

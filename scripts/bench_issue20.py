@@ -68,7 +68,7 @@ def _lookup(store: Any, iri: str) -> object:
 
 @section("data version (item 6)")
 def _version(store: Any, entities: list[str], n: int) -> list[tuple[str, float, float]]:
-    from govgraph.graph.overlaps import data_version
+    from govgraph.graph.analysis.overlaps import data_version
 
     return [("data version", *paired(lambda _: data_version(store), store, entities, n))]
 
@@ -77,7 +77,7 @@ def _version(store: Any, entities: list[str], n: int) -> list[tuple[str, float, 
 def _search(store: Any, entities: list[str], n: int) -> list[tuple[str, float, float]]:
     from bench_search import _variants
 
-    from govgraph.graph.search import index_for
+    from govgraph.graph.facts.search import index_for
 
     index = index_for(store)
     rng = random.Random(7)
@@ -106,7 +106,7 @@ def _maps(store: Any, entities: list[str], n: int) -> list[tuple[str, float, flo
     served once its version is built."""
     from bench_map_walks import _kinds, _uncached
 
-    from govgraph.graph import map_queries as q
+    from govgraph.graph.facts import map_queries as q
     from govgraph.visualisations.kinds import LANDSCAPE_CLASSES
     from govgraph.visualisations.maps import build_map, render_map
 
@@ -137,7 +137,7 @@ def _maps(store: Any, entities: list[str], n: int) -> list[tuple[str, float, flo
 def _chain(store: Any, entities: list[str], n: int) -> list[tuple[str, float, float]]:
     from rdflib import URIRef
 
-    from govgraph.graph.chains import accountability_chain
+    from govgraph.graph.analysis.chains import accountability_chain
 
     return [
         (

@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "load")
     args = parser.parse_args()
 
-    from govgraph.graph.generate import organisations_for
+    from govgraph.graph.tools.generate import organisations_for
 
     shutil.rmtree(args.work, ignore_errors=True)
     args.work.mkdir(parents=True)

@@ -47,10 +47,10 @@ def _p50(fn: Callable[[], object], repeat: int) -> float:
 
 
 def _store(size: str, work: Path) -> object:
-    from govgraph.graph.generate import organisations_for
-    from govgraph.graph.ontology_graph import load_ontology
-    from govgraph.graph.reasoning import materialise
-    from govgraph.graph.store import open_store
+    from govgraph.graph.checks.ontology_graph import load_ontology
+    from govgraph.graph.checks.reasoning import materialise
+    from govgraph.graph.storage.store import open_store
+    from govgraph.graph.tools.generate import organisations_for
     from govgraph.ontology.terms import GRAPH
 
     store = open_store("memory:")
@@ -78,7 +78,7 @@ def _uncached() -> None:
 def measure(size: str, repeat: int, work: Path) -> dict[str, float | int | str]:
     from rdflib import URIRef
 
-    from govgraph.graph import map_queries as q
+    from govgraph.graph.facts import map_queries as q
     from govgraph.visualisations.kinds import LANDSCAPE_CLASSES
     from govgraph.visualisations.maps import build_map, render_map
 

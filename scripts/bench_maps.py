@@ -40,9 +40,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from govgraph.graph.ontology_graph import load_ontology  # noqa: E402
-from govgraph.graph.reasoning import materialise  # noqa: E402
-from govgraph.graph.store import Store, open_store  # noqa: E402
+from govgraph.graph.checks.ontology_graph import load_ontology  # noqa: E402
+from govgraph.graph.checks.reasoning import materialise  # noqa: E402
+from govgraph.graph.storage.store import Store, open_store  # noqa: E402
 from govgraph.ontology import model as ontology  # noqa: E402
 from govgraph.ontology.terms import GG, GRAPH, ID  # noqa: E402
 from govgraph.visualisations import layout  # noqa: E402

@@ -6,7 +6,7 @@
     # everything in one process, in memory
     .venv/bin/python scripts/bench_overlaps.py --orgs 20000
 
-The landscape comes from ``govgraph.graph.generate`` with the ``real`` density by default:
+The landscape comes from ``govgraph.graph.tools.generate`` with the ``real`` density by default:
 about 48 asserted triples and 2.6 stated relationships per organisation. The bundled data
 (``govgraph load``) has 33,687 asserted triples and 2,189 relationships for 964
 organisations, 35 and 2.3 per organisation (15 of the 35 are the care-service records).
@@ -36,10 +36,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from govgraph.graph import generate
-from govgraph.graph.findings import Finding
-from govgraph.graph.overlaps import compute_findings
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.analysis.findings import Finding
+from govgraph.graph.analysis.overlaps import compute_findings
+from govgraph.graph.storage.store import Store, open_store
+from govgraph.graph.tools import generate
 from govgraph.ontology.terms import GRAPH
 
 CHUNK = 500_000

@@ -36,10 +36,10 @@ def _p50(fn: Callable[[], object], repeat: int = 1) -> float:
 
 
 def _store(size: str, work: Path) -> object:
-    from govgraph.graph.generate import organisations_for
-    from govgraph.graph.ontology_graph import load_ontology
-    from govgraph.graph.reasoning import materialise
-    from govgraph.graph.store import open_store
+    from govgraph.graph.checks.ontology_graph import load_ontology
+    from govgraph.graph.checks.reasoning import materialise
+    from govgraph.graph.storage.store import open_store
+    from govgraph.graph.tools.generate import organisations_for
     from govgraph.loaders.bundled import bundled_loaders
     from govgraph.loaders.pipeline import load_sources
     from govgraph.ontology.terms import GRAPH
@@ -73,8 +73,8 @@ def _variants(name: str, rng: random.Random) -> dict[str, str]:
 
 
 def bench(size: str, queries: int, work: Path) -> list[str]:
-    from govgraph.graph import organisations as orgs
-    from govgraph.graph.search import build_index
+    from govgraph.graph.facts import organisations as orgs
+    from govgraph.graph.facts.search import build_index
 
     started = time.perf_counter()
     store = _store(size, work)

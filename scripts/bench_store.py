@@ -92,8 +92,9 @@ def contract(store: Any) -> list[tuple[str, str, Callable[[Any], Any]]]:
     """(name, GraphQL, the graph/ calls its resolvers make) for three contract queries."""
     from rdflib import URIRef
 
-    from govgraph.graph import chains, entities
-    from govgraph.graph.organisations import page_keys
+    from govgraph.graph.analysis import chains
+    from govgraph.graph.facts import entities
+    from govgraph.graph.facts.organisations import page_keys
 
     row = store.select_one(
         "SELECT ?e WHERE { ?e a gg:ExecutiveNDPB ; gg:sponsoredBy ?d ; gg:fundedBy ?f } "
@@ -149,9 +150,9 @@ def graphql_in_process(store: Any, text: str, n: int) -> list[float]:
 def worker_load(args: argparse.Namespace) -> dict[str, Any]:
     from rdflib import URIRef
 
-    from govgraph.graph.ontology_graph import load_ontology
-    from govgraph.graph.reasoning import materialise
-    from govgraph.graph.store import open_store
+    from govgraph.graph.checks.ontology_graph import load_ontology
+    from govgraph.graph.checks.reasoning import materialise
+    from govgraph.graph.storage.store import open_store
 
     data = Path(args.data).read_bytes()
     out: dict[str, Any] = {}
@@ -171,7 +172,7 @@ def worker_load(args: argparse.Namespace) -> dict[str, Any]:
     out["inferred"] = materialise(store)
     out["reasoning_s"] = time.perf_counter() - start
     if args.shacl:
-        from govgraph.graph.validation import validate
+        from govgraph.graph.checks.validation import validate
 
         start = time.perf_counter()
         report = validate(store)
@@ -201,17 +202,17 @@ def worker_serve(args: argparse.Namespace) -> None:
 
     from govgraph.api.app import create_app
     from govgraph.api.settings import Settings
-    from govgraph.graph.store import open_store
+    from govgraph.graph.storage.store import open_store
 
     if args.store and args.store.startswith("oxigraph:"):
-        from govgraph.graph.oxigraph_store import OxigraphStore
+        from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
         store: Any = OxigraphStore(Path(args.store.removeprefix("oxigraph:")), read_only=True)
     elif args.store:
         store = open_store(args.store)
     else:
-        from govgraph.graph.ontology_graph import load_ontology
-        from govgraph.graph.reasoning import materialise
+        from govgraph.graph.checks.ontology_graph import load_ontology
+        from govgraph.graph.checks.reasoning import materialise
 
         store = open_store("memory:")
         from rdflib import URIRef
@@ -290,7 +291,7 @@ def http_latency(
 
 def worker_reopen(args: argparse.Namespace) -> dict[str, Any]:
     start = time.perf_counter()
-    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     imported = time.perf_counter() - start
     start = time.perf_counter()
@@ -302,12 +303,12 @@ def worker_reopen(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def worker_analyses(args: argparse.Namespace) -> dict[str, Any]:
-    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     store = OxigraphStore(Path(args.store.removeprefix("oxigraph:")), read_only=True)
     out: dict[str, Any] = {}
     try:
-        from govgraph.graph.overlaps import compute_findings
+        from govgraph.graph.analysis.overlaps import compute_findings
     except ImportError as exc:
         out["overlaps"] = f"skipped: {exc}"
     else:
@@ -392,7 +393,7 @@ class OxigraphServer:
 
 
 def bench_size(size: int, args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    from govgraph.graph.generate import generate, organisations_for
+    from govgraph.graph.tools.generate import generate, organisations_for
 
     orgs = organisations_for(size)
     data = work / f"landscape-{size}.nt"

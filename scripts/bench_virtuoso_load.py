@@ -36,8 +36,8 @@ def main() -> None:
 
     from rdflib import URIRef
 
-    from govgraph.graph.generate import ntriples, organisations_for
-    from govgraph.graph.virtuoso_store import VirtuosoStore
+    from govgraph.graph.storage.virtuoso_store import VirtuosoStore
+    from govgraph.graph.tools.generate import ntriples, organisations_for
     from tests.backends import start_virtuoso
 
     with tempfile.TemporaryDirectory(prefix="govgraph-bench-virtuoso-") as tmp:

@@ -278,7 +278,7 @@ def free_port() -> int:
 def prepare_store(store: str | None, tmp: Path) -> str:
     if store:
         return store if ":" in store else f"oxigraph:{store}"
-    from govgraph.graph.store import open_store
+    from govgraph.graph.storage.store import open_store
     from govgraph.loaders.bundled import bundled_loaders
     from govgraph.loaders.pipeline import load_sources
 

@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument("--out", default=str(ROOT / "docs" / "images"))
     args = parser.parse_args()
 
-    from govgraph.graph.store import open_store
+    from govgraph.graph.storage.store import open_store
     from govgraph.visualisations.maps import build_map, render_html
 
     sys.path.insert(0, str(ROOT / "tests"))

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.storage.store import Store, open_store
 from tests.live_server import free_port
 
 BACKENDS = ["memory", "embedded", "remote", "virtuoso"]
@@ -227,7 +227,7 @@ class VirtuosoServer:
 
     def clear(self) -> None:
         """Drop every graph but Virtuoso's own, between tests."""
-        from govgraph.graph.virtuoso_store import SYSTEM_GRAPHS
+        from govgraph.graph.storage.virtuoso_store import SYSTEM_GRAPHS
 
         keep = ", ".join(f"<{g}>" for g in SYSTEM_GRAPHS)
         rows = httpx.post(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.storage.store import Store, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -27,8 +27,8 @@ def landscape(store: Store) -> Store:
     """The store holding the tiny fixture landscape, with ontology and inferences."""
     from rdflib import Graph
 
-    from govgraph.graph.ontology_graph import load_ontology
-    from govgraph.graph.reasoning import materialise
+    from govgraph.graph.checks.ontology_graph import load_ontology
+    from govgraph.graph.checks.reasoning import materialise
     from govgraph.ontology.terms import GRAPH
 
     store.replace_graph(GRAPH["fixture"], Graph().parse(FIXTURES / "landscape.ttl"))
@@ -53,7 +53,7 @@ def bundled_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def bundled(bundled_store_path: Path) -> Iterator[Store]:
     """The bundled dataset, opened read-only (tests must not write to it)."""
-    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     s = OxigraphStore(bundled_store_path, read_only=True)
     yield s

@@ -18,7 +18,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 
 
 def free_port() -> int:
@@ -54,9 +54,9 @@ def hostile_landscape() -> Store:
     servers, which cannot use the function-scoped ``landscape`` fixture."""
     from rdflib import Graph
 
-    from govgraph.graph.ontology_graph import load_ontology
-    from govgraph.graph.reasoning import materialise
-    from govgraph.graph.store import open_store
+    from govgraph.graph.checks.ontology_graph import load_ontology
+    from govgraph.graph.checks.reasoning import materialise
+    from govgraph.graph.storage.store import open_store
     from govgraph.ontology.terms import GRAPH
 
     fixtures = Path(__file__).parent / "fixtures"

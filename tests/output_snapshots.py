@@ -103,7 +103,7 @@ def digest(data: bytes) -> str:
 
 
 def main() -> None:
-    from govgraph.graph.store import open_store
+    from govgraph.graph.storage.store import open_store
     from govgraph.loaders.bundled import bundled_loaders
     from govgraph.loaders.pipeline import load_sources
 

@@ -32,7 +32,7 @@ def curated_resolver() -> Resolver:
     if not (CURATED / "organisations.yaml").exists():
         pytest.skip("data/curated/organisations.yaml does not exist yet")
     try:
-        from govgraph.graph.store import open_store
+        from govgraph.graph.storage.store import open_store
         from govgraph.loaders.curated import CuratedLoader  # type: ignore[import-not-found]
         from govgraph.loaders.pipeline import load_sources, resolver_from_store
     except ImportError:

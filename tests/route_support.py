@@ -3,7 +3,7 @@ example route map: what the route-map tests and pages need, in memory."""
 
 from __future__ import annotations
 
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.storage.store import Store, open_store
 from govgraph.loaders.bundled import data_dir
 from govgraph.loaders.curated import CuratedLoader
 from govgraph.loaders.pipeline import load_sources

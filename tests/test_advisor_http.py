@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
 from govgraph.cli import app as cli_app
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 
 GENERATED = re.compile(rb',"generated":"[^"]*"')
 """The one line that differs between two runs (the minute the report was made)."""
@@ -24,7 +24,7 @@ GENERATED = re.compile(rb',"generated":"[^"]*"')
 @pytest.fixture(scope="module")
 def store(bundled_store_path: Path) -> Store:
     """Read-only and not closed (a read-only pyoxigraph store refuses the flush)."""
-    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     return OxigraphStore(bundled_store_path, read_only=True)
 

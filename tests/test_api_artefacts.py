@@ -6,7 +6,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from tests.api_support import data
 from tests.live_server import serving
 
@@ -20,7 +20,7 @@ from tests.live_server import serving
 def store(bundled_store_path: Path) -> Store:
     """The bundled data, read-only. Not closed: OxigraphStore.close() flushes, which a
     read-only pyoxigraph store refuses with a RuntimeError (reported to the lead)."""
-    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     return OxigraphStore(bundled_store_path, read_only=True)
 

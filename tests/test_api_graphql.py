@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 
 
 def gql(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import GG, GRAPH, ID
 
 AGENCY = URIRef(str(ID) + "care-agency")

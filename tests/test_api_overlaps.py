@@ -8,8 +8,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
-from govgraph.graph.overlaps import KINDS
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.overlaps import KINDS
+from govgraph.graph.storage.store import Store
 
 FIELDS = """id kind kindLabel score explanation
     subjects { id name }

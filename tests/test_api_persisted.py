@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from govgraph.api import limits
 from govgraph.api.app import create_app
 from govgraph.api.persisted import persisted_queries
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 
 
 @pytest.fixture

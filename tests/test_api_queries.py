@@ -15,8 +15,8 @@ from govgraph.api.app import create_app
 from govgraph.api.context import Context
 from govgraph.api.schema import schema
 from govgraph.api.settings import Settings
-from govgraph.graph.reasoning import materialise
-from govgraph.graph.store import Store
+from govgraph.graph.checks.reasoning import materialise
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import GRAPH
 from tests.api_support import data, gql
 from tests.conftest import FIXTURES

@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import ID
 from tests.api_support import data, gql
 
@@ -159,7 +159,7 @@ def test_the_diff_map_route_serves_the_difference_map(client: TestClient) -> Non
 
 
 def test_more_than_max_changes_is_refused_as_for_a_file(client: TestClient) -> None:
-    from govgraph.graph.scenario import MAX_CHANGES
+    from govgraph.graph.analysis.scenario import MAX_CHANGES
 
     body = scenario(client, ", ".join([MERGE] * (MAX_CHANGES + 1)), "title")
     assert body["data"] is None

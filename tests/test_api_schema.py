@@ -10,7 +10,7 @@ from govgraph.api.enums import (
 )
 from govgraph.api.schema import build_schema, schema
 from govgraph.api.settings import Settings
-from govgraph.graph.organisations import organisation_classes
+from govgraph.graph.facts.organisations import organisation_classes
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
 

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from tests.api_support import data, gql
 from tests.live_server import serving
 
@@ -125,7 +125,7 @@ def test_typos_get_useful_errors_but_suggestions_only_in_development(landscape: 
 def test_unexpected_errors_are_masked_in_production_only(
     landscape: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from govgraph.graph import entities
+    from govgraph.graph.facts import entities
 
     def broken(*args: object) -> None:
         raise RuntimeError("secret store detail at /srv/store")

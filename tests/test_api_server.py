@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from govgraph.api.server import listen
 from govgraph.cli import app
-from govgraph.graph.errors import GovgraphError
-from govgraph.graph.store import open_store
+from govgraph.graph.core.errors import GovgraphError
+from govgraph.graph.storage.store import open_store
 from govgraph.loaders.pipeline import load_sources
 from govgraph.loaders.registry import loader_for
 from tests.conftest import FIXTURES

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 
 SELECT = "SELECT ?name WHERE { id:care-agency skos:prefLabel ?name }"
 ASK = "ASK { id:north-ijb gg:directs id:north-council }"

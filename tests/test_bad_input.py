@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from govgraph.graph.errors import SourceError
-from govgraph.graph.integrity import dataset_digests
-from govgraph.graph.store import Store
+from govgraph.graph.core.errors import SourceError
+from govgraph.graph.storage.integrity import dataset_digests
+from govgraph.graph.storage.store import Store
 from govgraph.loaders.base import MAX_SOURCE_BYTES_ENV, max_source_bytes
 from govgraph.loaders.registry import LOADERS
 from tests.bad_input.cases import (
@@ -101,7 +101,7 @@ def test_dataset_digests_see_a_leftover_staging_graph(landscape: Store) -> None:
     might leave, which Store.graphs() hides."""
     from rdflib import Graph, Literal, URIRef
 
-    from govgraph.graph.store import STAGING_PREFIX
+    from govgraph.graph.storage.store import STAGING_PREFIX
 
     before = dataset_digests(landscape)
     g = Graph()

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govgraph.graph.errors import SourceError
+from govgraph.graph.core.errors import SourceError
 from tests.bad_input.cases import BASES, Case, run_case
 
 TOKENS = [

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from govgraph.api.app import create_app
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from tests.browser import needs_chromium, offline_page
 from tests.live_server import serving
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import entity
 
 

@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from govgraph.graph.errors import SourceError
+from govgraph.graph.core.errors import SourceError
 from govgraph.loaders.base import LoadNotes
 from govgraph.loaders.change_programme import ChangeProgrammeLoader, parse_change_programme
 from govgraph.loaders.plan import document_iri, plan_triples

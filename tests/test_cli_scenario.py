@@ -210,7 +210,7 @@ def test_a_bad_as_of_date_is_a_clear_error(store_url: str) -> None:
 def test_a_scenario_of_more_than_max_changes_is_refused_at_the_first_extra_change(
     store_url: str, tmp_path: Path
 ) -> None:
-    from govgraph.graph.scenario import MAX_CHANGES
+    from govgraph.graph.analysis.scenario import MAX_CHANGES
 
     steps = "".join(f"  - rename: Group A\n    to: Name {i}\n" for i in range(MAX_CHANGES + 1))
     path = scenario_file(tmp_path, "name: Many\nchanges:\n" + steps)

@@ -121,7 +121,7 @@ def test_values_are_handed_down_from_one_read(monkeypatch: pytest.MonkeyPatch) -
     from govgraph.api.server import header_timeout_setting
     from govgraph.api.settings import Settings
     from govgraph.graph.core.config import Config
-    from govgraph.graph.store import open_store
+    from govgraph.graph.storage.store import open_store
 
     config = Config.from_environ({"GOVGRAPH_MAX_DEPTH": "3", "GOVGRAPH_HEADER_TIMEOUT": "4"})
     monkeypatch.setenv("GOVGRAPH_MAX_DEPTH", "9")

@@ -24,7 +24,7 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 @pytest.fixture(scope="module")
 def http() -> Iterator[httpx.Client]:
-    from govgraph.graph.store import open_store
+    from govgraph.graph.storage.store import open_store
     from govgraph.loaders.pipeline import load_sources
     from govgraph.loaders.registry import loader_for
     from tests.conftest import FIXTURES

@@ -17,8 +17,8 @@ import pytest
 
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
-from govgraph.graph import impact, snapshot
-from govgraph.graph.store import Store
+from govgraph.graph.analysis import impact, snapshot
+from govgraph.graph.storage.store import Store
 from tests.live_server import hostile_landscape, serving
 
 LOOKUP = {"query": '{ organisation(id: "care-agency") { name } }'}

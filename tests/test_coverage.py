@@ -12,12 +12,12 @@ from typer.testing import CliRunner
 
 from govgraph.api.app import create_app
 from govgraph.cli import app
-from govgraph.graph.coverage import Facts, check, check_documents, missing_sections
-from govgraph.graph.coverage_ledger import LEDGER_DIR, ledger_path, read_ledger
-from govgraph.graph.coverage_measure import ledgers, measure
-from govgraph.graph.coverage_sections import layout, sections
-from govgraph.graph.errors import SourceError
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.coverage import Facts, check, check_documents, missing_sections
+from govgraph.graph.analysis.coverage_ledger import LEDGER_DIR, ledger_path, read_ledger
+from govgraph.graph.analysis.coverage_measure import ledgers, measure
+from govgraph.graph.analysis.coverage_sections import layout, sections
+from govgraph.graph.core.errors import SourceError
+from govgraph.graph.storage.store import Store
 from tests.api_support import data
 from tests.conftest import SHARED
 

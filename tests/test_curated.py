@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from govgraph.graph.errors import SourceError
-from govgraph.graph.ontology_graph import load_ontology
-from govgraph.graph.store import Store
+from govgraph.graph.checks.ontology_graph import load_ontology
+from govgraph.graph.core.errors import SourceError
+from govgraph.graph.storage.store import Store
 from govgraph.loaders.curated import CuratedLoader, read_register, register
 from govgraph.loaders.resolve import Resolver
 from govgraph.ontology.terms import GG, GRAPH, ID, entity

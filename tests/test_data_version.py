@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from govgraph.graph.overlaps import data_version
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.analysis.overlaps import data_version
+from govgraph.graph.storage.store import Store, open_store
 from govgraph.ontology.terms import GRAPH
 from tests.backends import any_store, oxigraph_server, virtuoso_server  # noqa: F401 - fixtures
 

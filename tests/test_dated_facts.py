@@ -12,10 +12,10 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from govgraph.graph.errors import SourceError
-from govgraph.graph.organisations import Filter, list_organisations
-from govgraph.graph.records import OrganisationRecord
-from govgraph.graph.store import Store
+from govgraph.graph.core.errors import SourceError
+from govgraph.graph.facts.organisations import Filter, list_organisations
+from govgraph.graph.facts.records import OrganisationRecord
+from govgraph.graph.storage.store import Store
 from govgraph.loaders.curated import CuratedLoader, read_register
 from govgraph.loaders.resolve import Resolver
 from govgraph.ontology.terms import GG, entity

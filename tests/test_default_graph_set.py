@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
-from govgraph.graph.oxigraph_store import OxigraphStore
-from govgraph.graph.store import Store
+from govgraph.graph.storage.oxigraph_store import OxigraphStore
+from govgraph.graph.storage.store import Store
 
 A, B, C = (URIRef(f"urn:test:{n}") for n in "abc")
 P = URIRef("urn:test:p")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from govgraph.graph.findings import Subject
-from govgraph.graph.impact_model import Change, Impact
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.analysis.findings import Subject
+from govgraph.graph.analysis.impact_model import Change, Impact
+from govgraph.graph.storage.store import Store, open_store
 from govgraph.ontology.terms import GRAPH, ID
 from govgraph.visualisations.diff_map import (
     DIFF,

@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import SKOS
 
-from govgraph.graph.export import export, network_csv
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
+from govgraph.graph.tools.export import export, network_csv
 from govgraph.ontology.terms import GRAPH, entity
 
 
@@ -65,9 +65,9 @@ def test_csv_cells_that_look_like_formulas_are_quoted(store: Store) -> None:
         id:minus a gg:Board ; skos:prefLabel "-2" .""",
         format="turtle",
     )
-    from govgraph.graph.export import network
-    from govgraph.graph.ontology_graph import load_ontology
-    from govgraph.graph.reasoning import materialise
+    from govgraph.graph.checks.ontology_graph import load_ontology
+    from govgraph.graph.checks.reasoning import materialise
+    from govgraph.graph.tools.export import network
 
     store.replace_graph(GRAPH["evil"], g)
     load_ontology(store)

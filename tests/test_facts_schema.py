@@ -13,9 +13,9 @@ import pytest
 import yaml
 from rdflib import URIRef
 
-from govgraph.graph.errors import SourceError
-from govgraph.graph.store import Store
-from govgraph.graph.validation import validate
+from govgraph.graph.checks.validation import validate
+from govgraph.graph.core.errors import SourceError
+from govgraph.graph.storage.store import Store
 from govgraph.loaders.curated import CuratedLoader
 from govgraph.loaders.curated_model import VOCABULARY
 from govgraph.loaders.pipeline import load_sources
@@ -394,7 +394,7 @@ RELATIONSHIPS = """query($id: ID!) { entity(id: $id) {
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> object:
     """The example register of every kind and status, loaded once for the GraphQL tests."""
-    from govgraph.graph.store import open_store
+    from govgraph.graph.storage.store import open_store
     from govgraph.loaders.plan import PlanYamlLoader
 
     tmp = tmp_path_factory.mktemp("served")
@@ -546,7 +546,7 @@ def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> object:
     elsewhere would load them."""
     import shutil
 
-    from govgraph.graph.store import open_store
+    from govgraph.graph.storage.store import open_store
     from govgraph.loaders.bundled import BUNDLED, data_dir
     from govgraph.loaders.registry import loader_class
 

@@ -27,8 +27,8 @@ from rdflib.namespace import DCTERMS
 
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
-from govgraph.graph.oxigraph_store import OxigraphStore
-from govgraph.graph.store import STAGING_PREFIX, Store, open_store
+from govgraph.graph.storage.oxigraph_store import OxigraphStore
+from govgraph.graph.storage.store import STAGING_PREFIX, Store, open_store
 from govgraph.loaders.pipeline import load_sources
 from govgraph.loaders.registry import loader_for
 from govgraph.ontology.terms import PROV
@@ -43,7 +43,7 @@ BODY = """@prefix gg: <https://w3id.org/govgraph/ontology#> .
 """
 DRIVER = """
 import os, sys, time
-from govgraph.graph import oxigraph_store as m
+from govgraph.graph.storage import oxigraph_store as m
 
 TRIGGER, READY = os.environ["FAULT_TRIGGER"], os.environ["FAULT_READY"]
 

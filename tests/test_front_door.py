@@ -18,8 +18,8 @@ from starlette.testclient import TestClient
 from govgraph.api.app import create_app
 from govgraph.api.costly import error_response
 from govgraph.api.settings import Settings
-from govgraph.graph.sandbox import Busy
-from govgraph.graph.store import Store
+from govgraph.graph.storage.sandbox import Busy
+from govgraph.graph.storage.store import Store
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 NAV = ["/", "/organisations", "/maps", "/reports/overlaps", "/graphql", "/sparql", "/ontology"]
@@ -37,7 +37,7 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def store(bundled_store_path: Path) -> Store:
-    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     return OxigraphStore(bundled_store_path, read_only=True)
 
@@ -284,8 +284,8 @@ def test_bodies_named_on_pages_link_to_their_entity_pages(client: TestClient) ->
 
 
 def test_an_unreachable_store_is_a_503_page_for_people() -> None:
-    from govgraph.graph.errors import StoreError
-    from govgraph.graph.store import open_store
+    from govgraph.graph.core.errors import StoreError
+    from govgraph.graph.storage.store import open_store
 
     landscape = open_store("memory:")
     app = create_app(landscape, settings=Settings())

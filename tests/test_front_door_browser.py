@@ -11,7 +11,7 @@ import pytest
 
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from tests.browser import needs_chromium, offline_page
 from tests.live_server import serving
 
@@ -30,7 +30,7 @@ SHOTS = {
 
 @pytest.fixture(scope="module")
 def base(bundled_store_path: Path) -> Iterator[str]:
-    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     store: Store = OxigraphStore(bundled_store_path, read_only=True)
     with serving(create_app(store, settings=Settings())) as url:

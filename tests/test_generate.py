@@ -12,7 +12,7 @@ from rdflib.namespace import RDF
 from typer.testing import CliRunner
 
 from govgraph.cli import app
-from govgraph.graph.generate import SHARES, Landscape, generate, ntriples
+from govgraph.graph.tools.generate import SHARES, Landscape, generate, ntriples
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
 
@@ -80,13 +80,13 @@ def test_it_plants_duplicate_remits_subset_memberships_and_cycles(
 
 @pytest.mark.slow
 def test_it_loads_and_conforms_to_the_shapes() -> None:
-    from govgraph.graph.store import open_store
-    from govgraph.graph.validation import validate
+    from govgraph.graph.checks.validation import validate
+    from govgraph.graph.storage.store import open_store
     from govgraph.ontology.terms import GRAPH
 
     with open_store("memory:") as store:
-        from govgraph.graph.ontology_graph import load_ontology
-        from govgraph.graph.reasoning import materialise
+        from govgraph.graph.checks.ontology_graph import load_ontology
+        from govgraph.graph.checks.reasoning import materialise
 
         store.replace_graph(GRAPH["synthetic"], ntriples(150, seed=2))
         load_ontology(store)

@@ -13,7 +13,7 @@ import pytest
 
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from govgraph.visualisations.maps import map_kinds
 from tests.live_server import hostile_landscape, serving, store_digest
 

@@ -17,7 +17,7 @@ import pytest
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
 from govgraph.api.sparql import PAGE_MEDIA, answer
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from tests.live_server import Background, hostile_landscape, serving, store_digest
 
 TIMEOUT = 1.5
@@ -210,7 +210,7 @@ def test_an_answer_does_not_wait_for_other_children_holding_its_pipe(
     import os
     import signal
 
-    from govgraph.graph import sandbox
+    from govgraph.graph.storage import sandbox
 
     real_fork = os.fork
     siblings: list[int] = []

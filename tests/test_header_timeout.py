@@ -21,8 +21,8 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from govgraph.api.server import HEADER_TIMEOUT_ENV, header_timeout_setting, http_protocol
-from govgraph.graph.errors import GovgraphError
-from govgraph.graph.store import open_store
+from govgraph.graph.core.errors import GovgraphError
+from govgraph.graph.storage.store import open_store
 from govgraph.loaders.pipeline import load_sources
 from govgraph.loaders.registry import loader_for
 from tests.conftest import FIXTURES

@@ -7,13 +7,13 @@ from collections import Counter
 
 import pytest
 
-from govgraph.graph.errors import QueryError
-from govgraph.graph.impact import compare, date_diff, scenario_impact
-from govgraph.graph.impact_model import CATEGORIES, Impact
-from govgraph.graph.overlaps import compute_findings
-from govgraph.graph.scenario import load_scenario, parse_scenario
-from govgraph.graph.snapshot import copy_store
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.impact import compare, date_diff, scenario_impact
+from govgraph.graph.analysis.impact_model import CATEGORIES, Impact
+from govgraph.graph.analysis.overlaps import compute_findings
+from govgraph.graph.analysis.scenario import load_scenario, parse_scenario
+from govgraph.graph.analysis.snapshot import copy_store
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import ID
 from tests.conftest import FIXTURES
 from tests.test_snapshot import digests, scenario_store

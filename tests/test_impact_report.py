@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from govgraph.graph.errors import QueryError
-from govgraph.graph.findings import Fact, Finding, Subject
-from govgraph.graph.impact_model import CATEGORIES, Change, Impact
-from govgraph.graph.records import SourceRef
+from govgraph.graph.analysis.findings import Fact, Finding, Subject
+from govgraph.graph.analysis.impact_model import CATEGORIES, Change, Impact
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.facts.records import SourceRef
 from govgraph.ontology.terms import ID
 from govgraph.visualisations.impact_report import FORMATS, category_counts, render_impact
 from govgraph.visualisations.model import MapNode

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from govgraph.graph.integrity import store_digests
-from govgraph.graph.store import Store
+from govgraph.graph.storage.integrity import store_digests
+from govgraph.graph.storage.store import Store
 from govgraph.loaders.bundled import data_dir
 from govgraph.loaders.curated import CuratedLoader
 from govgraph.loaders.pipeline import load_sources
@@ -47,8 +47,8 @@ def test_a_yaml_syntax_error_on_line_7_names_line_7_and_changes_nothing(
 def test_the_bundled_load_reports_every_source_and_conforms_to_the_shapes(
     bundled_store_path: Path,
 ) -> None:
-    from govgraph.graph.oxigraph_store import OxigraphStore
-    from govgraph.graph.validation import validate
+    from govgraph.graph.checks.validation import validate
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     with OxigraphStore(bundled_store_path, read_only=True) as s:
         assert validate(s).conforms
@@ -56,7 +56,7 @@ def test_the_bundled_load_reports_every_source_and_conforms_to_the_shapes(
 
 @pytest.mark.slow
 def test_loading_the_bundled_dataset_twice_leaves_the_same_quad_count(tmp_path: Path) -> None:
-    from govgraph.graph.store import open_store
+    from govgraph.graph.storage.store import open_store
     from govgraph.loaders.bundled import bundled_loaders
 
     with open_store(f"oxigraph:{tmp_path / 'store'}") as s:

@@ -25,11 +25,11 @@ from rdflib.namespace import RDF, SKOS, XSD
 from typer.testing import CliRunner
 
 from govgraph.cli import app
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.text import find_text_problem, text_problem
-from govgraph.graph.errors import SourceError
-from govgraph.graph.integrity import dataset_digests
-from govgraph.graph.store import Store, open_store
-from govgraph.graph.versioned_store import VERSIONS, VersionedStore
+from govgraph.graph.storage.integrity import dataset_digests
+from govgraph.graph.storage.store import Store, open_store
+from govgraph.graph.storage.versioned_store import VERSIONS, VersionedStore
 from govgraph.loaders.base import Loader, SourceInfo, Triple, read_source_bytes
 from govgraph.loaders.pipeline import load_sources
 from govgraph.loaders.rdf_file import RdfFileLoader
@@ -95,7 +95,7 @@ def test_text_problem_accepts_what_xml_and_utf_8_can_hold(value: str) -> None:
 
 
 def test_product_graphs_include_the_scenario_graph() -> None:
-    from govgraph.graph.scenario import SCENARIO_GRAPH
+    from govgraph.graph.analysis.scenario import SCENARIO_GRAPH
 
     assert SCENARIO_GRAPH in PRODUCT_GRAPHS and INFERRED_GRAPH in PRODUCT_GRAPHS
 
@@ -264,7 +264,7 @@ def test_validation_reports_ill_typed_dates_instead_of_crashing(
 ) -> None:
     """The finding: ``"not-a-date"^^xsd:date`` stored with --no-validate made every later
     validation raise TypeError. Now each ill-typed value is a plain-language violation."""
-    from govgraph.graph.validation import validate
+    from govgraph.graph.checks.validation import validate
 
     logging.getLogger("rdflib").setLevel(logging.CRITICAL)
     body = ID["odd-dates"]
@@ -373,7 +373,7 @@ def test_a_published_date_is_stored_with_the_type_its_form_has(
     tmp_path: Path, store: Store, published: str, datatype: object, stored: str
 ) -> None:
     """A mapping's ``published: 2021`` was stored as ``"2021"^^xsd:date``, ill-typed."""
-    from govgraph.graph.validation import ill_typed
+    from govgraph.graph.checks.validation import ill_typed
     from govgraph.loaders.generic_csv import GenericCsvLoader
 
     shutil.copyfile(FIXTURES / "csv" / "example_bodies.csv", tmp_path / "bodies.csv")

@@ -16,8 +16,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from govgraph.graph.errors import SourceError
-from govgraph.graph.store import Store
+from govgraph.graph.core.errors import SourceError
+from govgraph.graph.storage.store import Store
 from govgraph.loaders.base import Loader
 from govgraph.loaders.care_inspectorate import CareInspectorateLoader
 from govgraph.loaders.generic_csv import GenericCsvLoader

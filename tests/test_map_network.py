@@ -11,7 +11,7 @@ import pytest
 from pyvis.network import Network
 from pyvis.options import Options
 
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from govgraph.visualisations import layout
 from govgraph.visualisations.maps import build_map
 from govgraph.visualisations.model import MapEdge, MapModel, MapNode

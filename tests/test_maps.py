@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from govgraph.graph.errors import NotFound, QueryError
-from govgraph.graph.reasoning import materialise
-from govgraph.graph.store import Store
+from govgraph.graph.checks.reasoning import materialise
+from govgraph.graph.core.errors import NotFound, QueryError
+from govgraph.graph.storage.store import Store
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG, GRAPH, ID
 from govgraph.visualisations import layout

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from rdflib import Graph
 
-from govgraph.graph.reasoning import materialise
-from govgraph.graph.store import Store
+from govgraph.graph.checks.reasoning import materialise
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import GRAPH
 from govgraph.visualisations import layout
 from govgraph.visualisations.maps import build_map, render_html

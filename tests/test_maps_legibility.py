@@ -13,9 +13,9 @@ from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from govgraph.cli import app
-from govgraph.graph.errors import NotFound
-from govgraph.graph.overlaps import KINDS
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.overlaps import KINDS
+from govgraph.graph.core.errors import NotFound
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import GG, ID
 from govgraph.visualisations import layout
 from govgraph.visualisations.maps import build_map, map_kinds, render_html

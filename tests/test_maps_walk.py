@@ -11,9 +11,9 @@ import pytest
 from rdflib import URIRef
 from rdflib.term import Node
 
-from govgraph.graph.map_queries import relationship_edges
-from govgraph.graph.queries import query
-from govgraph.graph.store import Row, Store
+from govgraph.graph.facts.map_queries import relationship_edges
+from govgraph.graph.storage.queries import query
+from govgraph.graph.storage.store import Row, Store
 from govgraph.ontology.terms import ID
 from govgraph.visualisations import extract, layout
 from govgraph.visualisations.kinds import LANDSCAPE_CLASSES, MapRequest, out_of_scope
@@ -72,7 +72,7 @@ def test_the_ego_map_reads_only_the_neighbourhood(recording: Recording, scope: s
 def test_the_last_ring_is_read_from_one_side(recording: Recording, scope: str) -> None:
     """A hub's services, at the edge of its ego map, are never read in full (every triple
     of each): only the lines into them, which hold every line among the map's entities."""
-    from govgraph.graph.relationships import with_kinds
+    from govgraph.graph.facts.relationships import with_kinds
     from govgraph.visualisations.kinds import AGGREGATED_CLASSES
 
     model = build_map(recording, "ego", focus="care-inspectorate", depth=1, scope=scope)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from govgraph.graph.ontology_graph import ontology_ntriples
+from govgraph.graph.checks.ontology_graph import ontology_ntriples
 from govgraph.ontology import model as m
 from govgraph.ontology.reference import DEFAULT_PATH, curie, html, markdown
 from govgraph.ontology.terms import GG, ontology_path
@@ -300,7 +300,7 @@ def test_the_ontology_version_stamp_is_the_same_in_every_process() -> None:
     import subprocess
     import sys
 
-    code = "from govgraph.graph.ontology_graph import _stamped; print(_stamped()[0])"
+    code = "from govgraph.graph.checks.ontology_graph import _stamped; print(_stamped()[0])"
     stamps = {
         subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True

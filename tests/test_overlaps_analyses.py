@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from govgraph.graph.errors import QueryError
-from govgraph.graph.findings import Finding, finding_id
-from govgraph.graph.overlaps import FindingsCache, Settings, compute_findings, data_version
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.findings import Finding, finding_id
+from govgraph.graph.analysis.overlaps import FindingsCache, Settings, compute_findings, data_version
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import GRAPH, ID
 
 PREFIXES = """
@@ -406,7 +406,7 @@ def test_min_score_and_kinds_filter(store: Store) -> None:
 
 
 def test_unknown_kind_is_a_clear_error(store: Store) -> None:
-    from govgraph.graph.errors import QueryError
+    from govgraph.graph.core.errors import QueryError
 
     with pytest.raises(QueryError, match="unknown finding kind 'nope'"):
         compute_findings(store, kinds=["nope"])

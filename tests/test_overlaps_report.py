@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from govgraph.graph.analysis.findings import Fact, Finding, Subject, from_dict, to_json
+from govgraph.graph.analysis.overlaps import compute_findings
 from govgraph.graph.core.csv_out import safe_cell
-from govgraph.graph.findings import Fact, Finding, Subject, from_dict, to_json
-from govgraph.graph.overlaps import compute_findings
-from govgraph.graph.records import SourceRef
-from govgraph.graph.store import Store
+from govgraph.graph.facts.records import SourceRef
+from govgraph.graph.storage.store import Store
 from govgraph.visualisations.report_map import network_svg, overlap_map
 from govgraph.visualisations.reports import FORMATS, render
 from tests.browser import needs_chromium, offline_page
@@ -89,7 +89,7 @@ def test_markdown_escapes_only_what_markdown_reads() -> None:
 
 
 def test_unknown_format_is_a_clear_error() -> None:
-    from govgraph.graph.errors import QueryError
+    from govgraph.graph.core.errors import QueryError
 
     with pytest.raises(QueryError, match="unknown report format"):
         render([HOSTILE], "pdf")
@@ -98,7 +98,7 @@ def test_unknown_format_is_a_clear_error() -> None:
 # --- the bundled data -----------------------------------------------------------------
 @pytest.fixture(scope="module")
 def found(bundled_store_path: object) -> list[Finding]:
-    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     store = OxigraphStore(bundled_store_path, read_only=True)  # type: ignore[arg-type]
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from govgraph.graph import owl_check
-from govgraph.graph.owl_check import ReasonerError, check_consistency
-from govgraph.graph.store import Store
+from govgraph.graph.checks import owl_check
+from govgraph.graph.checks.owl_check import ReasonerError, check_consistency
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import GRAPH
 from tests.conftest import FIXTURES
 
@@ -53,7 +53,7 @@ def test_stock_hermit_finds_the_served_ontology_consistent(store: Store, fmt: st
 
     from govgraph.api.app import create_app
     from govgraph.api.settings import Settings
-    from govgraph.graph.owl_check import ontology_is_consistent
+    from govgraph.graph.checks.owl_check import ontology_is_consistent
 
     served = TestClient(create_app(store, settings=Settings())).get(f"/ontology?format={fmt}")
     assert served.status_code == 200

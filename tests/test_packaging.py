@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SUBPACKAGES = ["api", "graph", "loaders", "ontology", "visualisations"]
 DATA_FILES = [
     "govgraph/ontology/govgraph.ttl",
-    "govgraph/graph/queries/organisation_list.rq",
+    "govgraph/graph/storage/queries/organisation_list.rq",
     "govgraph/api/static/graphiql/graphiql.min.js",
     "govgraph/api/templates/graphiql.html",
     "govgraph/data/curated/organisations.yaml",

@@ -8,7 +8,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import SKOS, XSD
 
-from govgraph.graph.errors import SourceError
+from govgraph.graph.core.errors import SourceError
 from govgraph.loaders.plan import PlanYamlLoader
 from govgraph.loaders.plan_model import AssessmentStatus
 from govgraph.loaders.plan_yaml import read_plan_yaml

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from govgraph.graph import queries
-from govgraph.graph.queries import FILTERS_SLOT, query, with_filters
+from govgraph.graph.storage import queries
+from govgraph.graph.storage.queries import FILTERS_SLOT, query, with_filters
 
 
 def test_every_query_file_that_takes_filters_has_exactly_one_slot() -> None:

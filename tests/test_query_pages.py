@@ -12,8 +12,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
-from govgraph.graph.queries import examples
-from govgraph.graph.store import Store
+from govgraph.graph.storage.queries import examples
+from govgraph.graph.storage.store import Store
 from govgraph.ontology import model
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

@@ -16,7 +16,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQ
 
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from tests.live_server import hostile_landscape, serving
 
 SELECT = "PREFIX gg: <https://w3id.org/govgraph/ontology#> SELECT ?s WHERE { ?s a gg:Board }"

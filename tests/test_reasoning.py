@@ -6,9 +6,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from govgraph.graph.ontology_graph import load_ontology
-from govgraph.graph.reasoning import Rules, close_edges, materialise, transitive_closure
-from govgraph.graph.store import Store
+from govgraph.graph.checks.ontology_graph import load_ontology
+from govgraph.graph.checks.reasoning import Rules, close_edges, materialise, transitive_closure
+from govgraph.graph.storage.store import Store
 from govgraph.ontology import model as m
 from govgraph.ontology.terms import GG, GRAPH, ID, INFERRED_GRAPH
 from tests.conftest import FIXTURES
@@ -115,7 +115,7 @@ def test_sparql_path_over_asserted_data_equals_materialised_accountable_to(
             steps.append(f"^<{prop.iri}>" if direction[1] else f"<{prop.iri}>")
     path = "(" + "|".join(sorted(steps)) + ")+"
 
-    from govgraph.graph.store import open_store
+    from govgraph.graph.storage.store import open_store
 
     with open_store("memory:") as asserted_only:
         asserted_only.replace_graph(DATA, data)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from govgraph.graph.findings import Finding
-from govgraph.graph.overlap_recommend import ACTIONS
-from govgraph.graph.overlaps import compute_findings
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.findings import Finding
+from govgraph.graph.analysis.overlap_recommend import ACTIONS
+from govgraph.graph.analysis.overlaps import compute_findings
+from govgraph.graph.storage.store import Store
 from tests.test_overlaps_analyses import DOC, cited, ids, load, named, of
 
 
@@ -202,7 +202,7 @@ def test_every_action_is_documented() -> None:
 # --- the bundled data -----------------------------------------------------------------
 @pytest.fixture(scope="module")
 def found(bundled_store_path: Path) -> list[Finding]:
-    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     store = OxigraphStore(bundled_store_path, read_only=True)
     try:

@@ -20,10 +20,10 @@ import pytest
 
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
-from govgraph.graph.errors import StoreError
-from govgraph.graph.overlap_facts import fetch
-from govgraph.graph.store import open_store
-from govgraph.graph.versioned_store import POINTER, VersionedStore
+from govgraph.graph.analysis.overlap_facts import fetch
+from govgraph.graph.core.errors import StoreError
+from govgraph.graph.storage.store import open_store
+from govgraph.graph.storage.versioned_store import POINTER, VersionedStore
 from govgraph.loaders.pipeline import load_sources
 from govgraph.loaders.registry import loader_for
 from tests.conftest import FIXTURES

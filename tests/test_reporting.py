@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govgraph.graph.reporting import frequency
+from govgraph.graph.analysis.reporting import frequency
 
 
 @pytest.mark.parametrize(

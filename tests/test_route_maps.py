@@ -14,8 +14,7 @@ from rdflib import Graph
 from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
-from govgraph.graph.errors import SourceError
-from govgraph.graph.route_checks import (
+from govgraph.graph.analysis.route_checks import (
     collective_only,
     dependency_cycles,
     due_before_dependency,
@@ -23,7 +22,9 @@ from govgraph.graph.route_checks import (
     milestone_unowned,
     past_due_no_status,
 )
-from govgraph.graph.route_maps import (
+from govgraph.graph.checks.validation import validate
+from govgraph.graph.core.errors import SourceError
+from govgraph.graph.facts.route_maps import (
     Item,
     Responsible,
     RouteMap,
@@ -31,8 +32,7 @@ from govgraph.graph.route_maps import (
     StatusAt,
     read_route_maps,
 )
-from govgraph.graph.store import Store
-from govgraph.graph.validation import validate
+from govgraph.graph.storage.store import Store
 from govgraph.loaders.pipeline import load_sources, resolver_from_store
 from govgraph.loaders.plan_yaml import read_plan_yaml
 from govgraph.loaders.route_map import RouteMapLoader
@@ -84,7 +84,7 @@ def test_example_loads_validates_and_is_marked_as_an_example(routes: Store) -> N
 
 
 def test_shapes_refuse_a_route_map_without_theme_and_a_responsibility_without_tier() -> None:
-    from govgraph.graph.validation import validate_graph
+    from govgraph.graph.checks.validation import validate_graph
 
     bad = Graph().parse(
         data="""@prefix gg: <https://w3id.org/govgraph/ontology#> .

@@ -9,8 +9,7 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import RDF, SKOS
 
-from govgraph.graph.errors import NotFound, SourceError
-from govgraph.graph.scenario import (
+from govgraph.graph.analysis.scenario import (
     ScenarioError,
     applied_scenario,
     apply_scenario,
@@ -18,7 +17,8 @@ from govgraph.graph.scenario import (
     parse_scenario,
     resolve_scenario,
 )
-from govgraph.graph.store import Store
+from govgraph.graph.core.errors import NotFound, SourceError
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import GG, ID
 from tests.conftest import FIXTURES
 from tests.test_snapshot import digests, has, scenario_store

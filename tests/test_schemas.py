@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from govgraph.cli import SCHEMA_DIR, app, schema_models
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.schema import json_schema, validate
 from govgraph.graph.core.yaml_reader import load_yaml
-from govgraph.graph.errors import SourceError
 from govgraph.loaders.bundled import data_dir
 from govgraph.loaders.curated_schema import OrganisationsFile
 

@@ -13,10 +13,10 @@ from rdflib.namespace import RDF, SKOS
 from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
+from govgraph.graph.core.errors import QueryError
 from govgraph.graph.core.names import fold, name_key, search_words
-from govgraph.graph.errors import QueryError
-from govgraph.graph.search import GROUPS, SearchIndex, build_index, index_for
-from govgraph.graph.store import Store
+from govgraph.graph.facts.search import GROUPS, SearchIndex, build_index, index_for
+from govgraph.graph.storage.store import Store
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG, GRAPH, ID
 
@@ -35,7 +35,7 @@ def test_one_name_key_for_every_spelling_of_a_name() -> None:
 
 
 def test_loading_and_scenarios_use_the_same_name_key() -> None:
-    from govgraph.graph import scenario
+    from govgraph.graph.analysis import scenario
     from govgraph.loaders import resolve
 
     assert resolve.normalise is name_key
@@ -143,7 +143,7 @@ PINNED = {
 
 @pytest.fixture(scope="module")
 def bundled_index(bundled_store_path: Path) -> SearchIndex:
-    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     with OxigraphStore(bundled_store_path, read_only=True) as s:
         return build_index(s)
@@ -228,8 +228,8 @@ def test_the_organisations_search_filter_is_answered_by_the_index(
     """#20 item 2: the list's ``search`` filter reads the index of this data version (built
     once), not every label folded by eleven REPLACEs in SPARQL; case and accents still do not
     matter, and what counts (a substring of a name or alias) is unchanged."""
-    from govgraph.graph import search
-    from govgraph.graph.organisations import Filter, list_organisations
+    from govgraph.graph.facts import search
+    from govgraph.graph.facts.organisations import Filter, list_organisations
 
     search.index_for(landscape)
 
@@ -267,7 +267,7 @@ def test_a_close_spelling_is_looked_for_only_among_names_with_a_near_word(
     """#20 item 2: "did you mean" compares the query (costly WRatio) with the names holding a
     word spelled like one of its words, found by a cheap ratio over the vocabulary, not with
     every name of the graph; the suggestion is the same."""
-    from govgraph.graph import search
+    from govgraph.graph.facts import search
 
     index = _index(store)
     compared: list[int] = []

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from govgraph.graph import search
-from govgraph.graph.search import GROUPS, OTHER, SearchIndex, SearchResult, _Entry
+from govgraph.graph.facts import search
+from govgraph.graph.facts.search import GROUPS, OTHER, SearchIndex, SearchResult, _Entry
 
 PINNED = Path(__file__).parent / "snapshots" / "search_answers.json"
 PLACES = ("Glenburn", "Kilwick", "Lochton", "Dunmore", "Ardbank", "Inverside", "Balford")
@@ -130,8 +130,8 @@ def test_bundled_answers_are_the_pinned_ones(bundled_index: SearchIndex, way: st
 
 @pytest.fixture(scope="module")
 def bundled_index(bundled_store_path: Path) -> SearchIndex:
-    from govgraph.graph.oxigraph_store import OxigraphStore
-    from govgraph.graph.search import build_index
+    from govgraph.graph.facts.search import build_index
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     with OxigraphStore(bundled_store_path, read_only=True) as s:
         return build_index(s)
@@ -166,8 +166,8 @@ def record() -> None:
     """Write the pinned answers from the current code (run once, before a change)."""
     import sys
 
-    from govgraph.graph.oxigraph_store import OxigraphStore
-    from govgraph.graph.search import build_index
+    from govgraph.graph.facts.search import build_index
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     synthetic = SearchIndex(synthetic_entries())
     with OxigraphStore(Path(sys.argv[1]), read_only=True) as s:

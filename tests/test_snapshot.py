@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph, URIRef
 
-from govgraph.graph.errors import QueryError
-from govgraph.graph.ontology_graph import load_ontology
-from govgraph.graph.reasoning import materialise
-from govgraph.graph.snapshot import as_of, copy_store
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.analysis.snapshot import as_of, copy_store
+from govgraph.graph.checks.ontology_graph import load_ontology
+from govgraph.graph.checks.reasoning import materialise
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.storage.store import Store, open_store
 from govgraph.ontology.terms import GG, GRAPH, ID, INFERRED_GRAPH
 from tests.conftest import FIXTURES
 
@@ -116,7 +116,7 @@ def test_a_date_diff_cuts_both_dates_from_one_reading_without_copying_the_store(
     """Both snapshots come from one reading of the dated facts and the stated graphs: no
     copy of the whole store (its merged default graph and inferred graph are two thirds
     of it), which took 33 s of a 185 s date diff on the bundled data."""
-    from govgraph.graph import impact, snapshot
+    from govgraph.graph.analysis import impact, snapshot
 
     readings = 0
     real = snapshot.dated
@@ -144,7 +144,7 @@ def test_a_snapshot_of_a_stored_landscape_holds_what_a_copy_cut_at_the_date_hold
 ) -> None:
     """The stated graphs and ontology read once, cut and re-inferred, give every graph of
     the old way (a copy of everything, cut, re-inferred), quad for quad."""
-    from govgraph.graph import snapshot
+    from govgraph.graph.analysis import snapshot
 
     base = snapshot.dated(bundled)
     for day in ("2016-01-01",):
@@ -161,7 +161,7 @@ def test_snapshots_of_a_versioned_store_are_cut_from_its_engine(
 ) -> None:
     """Behind ``oxigraph+versions:`` (the default store) a copy and a date's snapshot are
     dumped from the version being read, not rebuilt as an rdflib graph per source graph."""
-    from govgraph.graph import snapshot
+    from govgraph.graph.analysis import snapshot
 
     url = f"oxigraph+versions:{tmp_path / 'versions'}"
     with open_store(url) as writer:

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from govgraph.api.app import create_app
 from govgraph.api.settings import Settings
 from govgraph.api.sparql import answer
-from govgraph.graph.errors import QueryError
-from govgraph.graph.sandbox import Limits, run_isolated
-from govgraph.graph.sparql_guard import check_read_only, decode_escapes
-from govgraph.graph.store import Store
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.storage.sandbox import Limits, run_isolated
+from govgraph.graph.storage.sparql_guard import check_read_only, decode_escapes
+from govgraph.graph.storage.store import Store
 from tests.live_server import hostile_landscape, serving
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from govgraph.graph.errors import SourceError
-from govgraph.graph.overlaps import compute_findings
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.overlaps import compute_findings
+from govgraph.graph.core.errors import SourceError
+from govgraph.graph.storage.store import Store
 from govgraph.loaders.curated_statutory import StatutoryLinesLoader
 from govgraph.loaders.resolve import Resolver
 from govgraph.ontology.terms import ID

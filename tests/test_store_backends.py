@@ -17,9 +17,9 @@ from rdflib.namespace import RDF, SKOS, XSD
 from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
-from govgraph.graph.errors import QueryError, StoreError
-from govgraph.graph.remote_store import Endpoints, RemoteStore, sparql_safe
-from govgraph.graph.store import STAGING_PREFIX, Store, open_store
+from govgraph.graph.core.errors import QueryError, StoreError
+from govgraph.graph.storage.remote_store import Endpoints, RemoteStore, sparql_safe
+from govgraph.graph.storage.store import STAGING_PREFIX, Store, open_store
 from govgraph.ontology.terms import GG, GRAPH, ID
 from tests.api_support import data
 from tests.backends import (  # noqa: F401 - fixtures
@@ -208,7 +208,7 @@ def test_reloading_is_idempotent_and_replaces_the_old_version(any_store: Store) 
 def test_embedded_store_undoes_a_first_load_that_a_crash_interrupted(tmp_path: Path) -> None:
     import pyoxigraph as ox
 
-    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
 
     path = tmp_path / "store"
     with OxigraphStore(path) as store:
@@ -424,7 +424,7 @@ def test_cli_load_into_a_remote_store_then_serving_answers_like_the_embedded_sto
 
     from govgraph.api.settings import Settings
     from govgraph.cli import app
-    from govgraph.graph.oxigraph_store import OxigraphStore
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
     from tests.live_server import serving
 
     server = request.getfixturevalue(engine)
@@ -478,8 +478,8 @@ def test_the_sparql_endpoint_forwards_to_a_remote_store(
 def test_the_default_store_is_versioned_and_refuses_to_take_over_a_plain_one(
     tmp_path: Path,
 ) -> None:
-    from govgraph.graph.store import DEFAULT_STORE
-    from govgraph.graph.versioned_store import VersionedStore
+    from govgraph.graph.storage.store import DEFAULT_STORE
+    from govgraph.graph.storage.versioned_store import VersionedStore
 
     assert DEFAULT_STORE.startswith("oxigraph+versions:")
     with open_store(f"oxigraph+versions:{tmp_path / 'v'}") as versioned:
@@ -543,7 +543,7 @@ def test_virtuoso_credentials_go_by_digest_to_its_authenticated_endpoints(
 
 
 def test_virtuoso_urls_default_to_its_endpoints_and_the_graph_store_protocol() -> None:
-    from govgraph.graph.virtuoso_store import VirtuosoStore
+    from govgraph.graph.storage.virtuoso_store import VirtuosoStore
 
     with VirtuosoStore("virtuoso+http://h:8890/") as plain:
         e = plain.endpoints

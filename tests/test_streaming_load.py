@@ -15,12 +15,12 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.text import text_problem
 from govgraph.graph.core.xsd import lexical_problem
-from govgraph.graph.errors import SourceError
-from govgraph.graph.generate import ntriples
-from govgraph.graph.integrity import dataset_digests
-from govgraph.graph.store import Store, open_store
+from govgraph.graph.storage.integrity import dataset_digests
+from govgraph.graph.storage.store import Store, open_store
+from govgraph.graph.tools.generate import ntriples
 from govgraph.loaders.base import MAX_SOURCE_BYTES_ENV
 from govgraph.loaders.pipeline import load_sources
 from govgraph.loaders.rdf_file import RdfFileLoader
@@ -108,7 +108,8 @@ def test_streaming_memory_does_not_grow_with_the_file(
     triples pass through Oxigraph's parser and a spooled file, never Python objects all at
     once. (The inferred closure, computed after the sources, reads the store's class and
     relationship pairs; its share is in the benchmark, scripts/bench_load.py.)"""
-    from govgraph.graph import oxigraph_store, reasoning
+    from govgraph.graph.checks import reasoning
+    from govgraph.graph.storage import oxigraph_store
 
     monkeypatch.setattr(reasoning, "materialise", lambda store: 0)
     monkeypatch.setattr(oxigraph_store, "BULK_CHUNK_BYTES", 256 * 1024)  # the file is 3.5 MB

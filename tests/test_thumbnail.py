@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from govgraph.api.app import create_app
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import GG
 from govgraph.visualisations.thumbnail import ROW, Neighbour, ego_svg
 

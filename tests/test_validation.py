@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rdflib import Graph
 
-from govgraph.graph.ontology_graph import load_ontology
-from govgraph.graph.reasoning import materialise
-from govgraph.graph.store import Store
-from govgraph.graph.validation import Violation, comparable_dates, validate
+from govgraph.graph.checks.ontology_graph import load_ontology
+from govgraph.graph.checks.reasoning import materialise
+from govgraph.graph.checks.validation import Violation, comparable_dates, validate
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import GRAPH
 from tests.conftest import FIXTURES
 

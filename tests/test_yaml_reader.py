@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.text import short_repr, text_problem
 from govgraph.graph.core.yaml_reader import (
     MAX_ALIAS_EXPANSION,
@@ -13,7 +14,6 @@ from govgraph.graph.core.yaml_reader import (
     compose_yaml,
     load_yaml,
 )
-from govgraph.graph.errors import SourceError
 from tests.conftest import FIXTURES
 
 BOMB = (FIXTURES / "scenarios" / "alias-bomb.yaml").read_text(encoding="utf-8")

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 
 from rdflib import URIRef
 
-from govgraph.graph import map_queries as q
-from govgraph.graph.impact_model import CATEGORIES, Impact
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.impact_model import CATEGORIES, Impact
+from govgraph.graph.facts import map_queries as q
+from govgraph.graph.storage.store import Store
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import BASE, GG
 from govgraph.visualisations import extract as x

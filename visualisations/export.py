@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 from html import escape
 
-from govgraph.graph.errors import QueryError
+from govgraph.graph.core.errors import QueryError
 from govgraph.visualisations.model import MapEdge, MapModel, MapNode, term_colour
 from govgraph.visualisations.render import render_html
 from govgraph.visualisations.static_svg import static_svg

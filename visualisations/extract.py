@@ -11,9 +11,9 @@ from functools import lru_cache
 
 from rdflib import URIRef
 
-from govgraph.graph import map_queries as q
-from govgraph.graph.entities import check_date
-from govgraph.graph.store import Store
+from govgraph.graph.facts import map_queries as q
+from govgraph.graph.facts.entities import check_date
+from govgraph.graph.storage.store import Store
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG
 from govgraph.visualisations.model import MapEdge, MapNode, Source, most_specific_type

@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 
-from govgraph.graph.errors import QueryError
-from govgraph.graph.findings import Fact
-from govgraph.graph.impact_model import CATEGORIES, Change, Impact
-from govgraph.graph.overlaps import KINDS
+from govgraph.graph.analysis.findings import Fact
+from govgraph.graph.analysis.impact_model import CATEGORIES, Change, Impact
+from govgraph.graph.analysis.overlaps import KINDS
+from govgraph.graph.core.errors import QueryError
 from govgraph.visualisations.csp import file_policy, package_text
 from govgraph.visualisations.markdown import md_text
 from govgraph.visualisations.model import MapModel, entity_path
@@ -72,7 +72,7 @@ COUNT_LABELS = {
     "memberships": "stated memberships",
     "findings": "overlap findings",
 }
-"""What each count of :func:`govgraph.graph.impact.compare` measures, said for a reader."""
+"""What each count of :func:`govgraph.graph.analysis.impact.compare` measures, said for a reader."""
 
 
 def count_rows(impact: Impact) -> list[tuple[str, int | None, int | None]]:

@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 
 from rdflib import URIRef
 
-from govgraph.graph import map_queries as q
-from govgraph.graph.errors import NotFound, QueryError
-from govgraph.graph.overlaps import data_version
-from govgraph.graph.scope import one_hop
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.overlaps import data_version
+from govgraph.graph.analysis.scope import one_hop
+from govgraph.graph.core.errors import NotFound, QueryError
+from govgraph.graph.facts import map_queries as q
+from govgraph.graph.storage.store import Store
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG
 from govgraph.visualisations import extract as x
@@ -165,7 +165,7 @@ def out_of_scope(
     store: Store, scope: str, as_of: str | None = None, *, via_services: bool = False
 ) -> set[str]:
     """Bodies every map leaves out by default: those of the landscape's classes outside
-    the Scottish scope (:mod:`govgraph.graph.scope`, the browse view's rule), such as
+    the Scottish scope (:mod:`govgraph.graph.analysis.scope`, the browse view's rule), such as
     UK-wide directory bodies no stated line ties to the care landscape. Empty for
     ``scope=all``. Posts, people, places and care services are never left out here.
     ``via_services``: a map that draws care services (ego) counts a provider's line to a

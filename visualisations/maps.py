@@ -11,13 +11,13 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from govgraph.graph import map_queries
-from govgraph.graph.errors import NotFound, QueryError
-from govgraph.graph.organisations import iri_for
-from govgraph.graph.overlaps import data_version
-from govgraph.graph.scope import SCOPES
-from govgraph.graph.search import RANKS, Hit, index_for
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.overlaps import data_version
+from govgraph.graph.analysis.scope import SCOPES
+from govgraph.graph.core.errors import NotFound, QueryError
+from govgraph.graph.facts import map_queries
+from govgraph.graph.facts.organisations import iri_for
+from govgraph.graph.facts.search import RANKS, Hit, index_for
+from govgraph.graph.storage.store import Store
 from govgraph.visualisations import clusters, extract, layout
 from govgraph.visualisations.clusters import find_clusters, spread
 from govgraph.visualisations.kinds import KINDS, MapRequest

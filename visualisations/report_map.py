@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from govgraph.graph.findings import Finding
-from govgraph.graph.overlaps import KINDS, Settings, compute_findings
-from govgraph.graph.store import Store
+from govgraph.graph.analysis.findings import Finding
+from govgraph.graph.analysis.overlaps import KINDS, Settings, compute_findings
+from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import BASE, GG
 from govgraph.visualisations import layout
 from govgraph.visualisations.kinds import MapRequest, register
@@ -159,7 +159,7 @@ def overlap_kind(store: Store, req: MapRequest) -> MapModel:
     settings = Settings(scope=req.scope)
     if req.as_of is None:
         return overlap_map(compute_findings(store, settings=settings))
-    from govgraph.graph.snapshot import as_of as cut
+    from govgraph.graph.analysis.snapshot import as_of as cut
 
     snapshot = cut(store, req.as_of)
     try:

@@ -17,11 +17,11 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
+from govgraph.graph.analysis.findings import Finding, to_json
+from govgraph.graph.analysis.overlaps import GROUPS, KINDS
 from govgraph.graph.core.csv_out import csv_bytes
-from govgraph.graph.entities import entity_id
-from govgraph.graph.errors import QueryError
-from govgraph.graph.findings import Finding, to_json
-from govgraph.graph.overlaps import GROUPS, KINDS
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.facts.entities import entity_id
 from govgraph.ontology.terms import ID
 from govgraph.visualisations.csp import file_policy, package_text
 from govgraph.visualisations.markdown import md_text

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from rdflib import URIRef
 
-from govgraph.graph.errors import QueryError
-from govgraph.graph.route_maps import Item, RouteMaps, read_route_maps
-from govgraph.graph.store import Store
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.facts.route_maps import Item, RouteMaps, read_route_maps
+from govgraph.graph.storage.store import Store
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG
 from govgraph.visualisations import extract as x

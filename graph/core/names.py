@@ -3,7 +3,8 @@
 Loading (entity resolution), scenarios and search all compare names through
 :func:`name_key`, so "Perth & Kinross Council", "perth and kinross council" and
 "Perth and Kinross Council" are one key everywhere. Case, accents, apostrophes, '&' versus
-'and', punctuation and spacing never matter.
+'and', punctuation and spacing never matter. The one other key, :func:`substring_key`, is
+for finding text inside a name as written (the organisations list's ``search`` filter).
 """
 
 from __future__ import annotations
@@ -41,6 +42,16 @@ def name_key(name: str) -> str:
     while words and words[0] == "the":
         words = words[1:]
     return " ".join(words)
+
+
+def substring_key(text: str) -> str:
+    """The key of the organisations list's ``search`` filter (a substring of a name or
+    alias): lower case, accents and apostrophes removed, punctuation kept, so a name full of
+    punctuation is found exactly (graph/facts/search.py, SearchIndex.containing). Not
+    :func:`name_key`: a substring must match the name as written, '&' and all."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.lower().replace("'", "").replace("\u2019", "")
 
 
 def search_words(text: str) -> list[str]:

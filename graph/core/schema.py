@@ -28,10 +28,10 @@ from pydantic import (
 )
 
 from govgraph.graph.core.dates import DATE_FORM, parse_date
+from govgraph.graph.core.errors import SourceError, SourceErrors
 from govgraph.graph.core.ids import SLUG
 from govgraph.graph.core.text import short_repr
 from govgraph.graph.core.yaml_reader import Mark
-from govgraph.graph.errors import SourceError, SourceErrors
 
 M = TypeVar("M", bound=BaseModel)
 

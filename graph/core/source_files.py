@@ -11,8 +11,8 @@ import stat
 from pathlib import Path
 
 from govgraph.graph.core.config import MAX_SOURCE_BYTES_ENV, current
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.text import short_repr
-from govgraph.graph.errors import SourceError
 
 DEFAULT_MAX_SOURCE_BYTES = 64 * 1024 * 1024
 """64 MiB per file: thirty times the largest public dataset govgraph reads (2 MB), and

@@ -26,9 +26,9 @@ from typing import Any, TypeVar
 
 import yaml
 
+from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.source_files import read_source_text
 from govgraph.graph.core.text import short_repr, text_problem
-from govgraph.graph.errors import SourceError
 
 T = TypeVar("T")
 

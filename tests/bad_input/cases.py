@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from govgraph.graph.store import Store
+from govgraph.graph.storage.store import Store
 from govgraph.loaders.base import MAX_SOURCE_BYTES_ENV, Loader
 from govgraph.loaders.generic_csv import GenericCsvLoader
 from govgraph.loaders.rdf_file import MAX_STREAM_BYTES_ENV
@@ -564,7 +564,7 @@ _BASE_GRAPHS: dict[str, dict[str, bytes]] = {}
 def base_store(kind: str, work: Path) -> Store:
     """A store holding the fixture landscape and the kind's valid source, with inferences:
     built once per kind, then copied graph by graph into a fresh in-memory store."""
-    from govgraph.graph.store import graph_to_ntriples, open_store
+    from govgraph.graph.storage.store import graph_to_ntriples, open_store
     from govgraph.loaders.pipeline import load_sources
     from govgraph.loaders.rdf_file import RdfFileLoader
 
@@ -594,7 +594,7 @@ def _graph(store: Store, graph: URIRef) -> Graph:
 
 
 def run_case(case: Case, work: Path) -> Outcome:
-    from govgraph.graph.integrity import dataset_digests
+    from govgraph.graph.storage.integrity import dataset_digests
     from govgraph.loaders.pipeline import load_sources, resolver_from_store
 
     store = base_store(case.kind, work)

@@ -1,0 +1,135 @@
+"""Entities of any kind, looked up in batches: names, types, property values and sources.
+
+Every lookup takes a batch of IRIs and answers in one query, so that the API's DataLoaders
+turn a nested request into a fixed number of store calls whatever the size of the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from govgraph.graph.core.dates import EXPECTED, parse_date
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.core.text import short_repr
+from govgraph.graph.facts.records import EntityRecord, SourceRef
+from govgraph.graph.facts.relationships import with_kinds
+from govgraph.graph.storage.queries import query
+from govgraph.graph.storage.store import Store, Triple
+from govgraph.ontology.model import local_name, most_specific
+from govgraph.ontology.terms import ID, entity
+
+
+def iri_for(id_or_iri: str) -> URIRef:
+    """Accept an entity id (``the-promise-scotland``, ``action/governance-structures``) or
+    its full IRI; anything else is a clear error rather than a query."""
+    try:
+        return entity(entity_id(id_or_iri))
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+
+
+def entity_id(iri: str) -> str:
+    return iri[len(str(ID)) :] if iri.startswith(str(ID)) else iri
+
+
+def check_date(value: str | None) -> str | None:
+    """A date filter must be YYYY, YYYY-MM or YYYY-MM-DD naming a real period
+    (:func:`govgraph.graph.core.dates.parse_date`); it is compared as text."""
+    if value is None:
+        return None
+    try:
+        if not isinstance(value, str) or parse_date(value).text != value:
+            raise ValueError(f"expected {EXPECTED}, got {short_repr(value)}")
+    except ValueError as exc:
+        raise QueryError(f"asOf must be a date as YYYY-MM-DD, YYYY-MM or YYYY: {exc}") from None
+    return value
+
+
+def get_entities(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, EntityRecord]:
+    """Records for a batch of IRIs in one query; unknown IRIs are absent from the result."""
+    if not iris:
+        return {}
+    rows = store.select(query("entity_details"), {"ids": list(dict.fromkeys(iris))})
+    found: dict[URIRef, dict[str, list[str]]] = {}
+    for row in rows:
+        e = row["e"]
+        slot = found.setdefault(e, {})  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
+        for key, value in row.items():
+            if key != "e":
+                values = slot.setdefault(key, [])
+                if str(value) not in values:
+                    values.append(str(value))
+    records: dict[URIRef, EntityRecord] = {}
+    for e, slot in found.items():
+        name = _first(slot, "name") or _first(slot, "label") or _first(slot, "description")
+        types = sorted(slot.get("type", ()))
+        if name is None and not types:
+            continue
+        best = most_specific(URIRef(t) for t in types)
+        records[e] = EntityRecord(
+            iri=str(e),
+            id=entity_id(str(e)),
+            name=name or local_name(str(e)),
+            type=str(best) if best else None,
+            types=types,
+            aliases=sorted(slot.get("alias", ())),
+            description=_first(slot, "description"),
+            start=_first(slot, "start"),
+            end=_first(slot, "end"),
+            due=_first(slot, "due"),
+        )
+    return records
+
+
+def _first(slot: dict[str, list[str]], key: str) -> str | None:
+    values = slot.get(key)
+    return min(values) if values else None
+
+
+def property_values(
+    store: Store, iris: Sequence[URIRef], properties: Iterable[URIRef]
+) -> dict[URIRef, dict[URIRef, list[Node]]]:
+    """subject -> property -> values (sorted, distinct) for a batch of subjects."""
+    out: dict[URIRef, dict[URIRef, list[Node]]] = {}
+    if not iris:
+        return out
+    text = with_kinds(query("property_values"), properties=list(properties))
+    rows = store.select(text, {"ids": list(dict.fromkeys(iris))})
+    for row in rows:
+        subject, prop = row["s"], row["p"]
+        values = out.setdefault(subject, {}).setdefault(prop, [])  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
+        if row["o"] not in values:
+            values.append(row["o"])
+    for by_prop in out.values():
+        for values in by_prop.values():
+            values.sort(key=str)
+    return out
+
+
+def get_sources(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, list[SourceRef]]:
+    """The cited sources of each subject (documents with locators), in one query."""
+    out: dict[URIRef, list[SourceRef]] = {}
+    if not iris:
+        return out
+    for row in store.select(query("sources"), {"ids": list(dict.fromkeys(iris))}):
+        doc = str(row["doc"])
+        title = str(row["title"]) if "title" in row else local_name(doc)
+        ref = SourceRef(
+            title=title,
+            locator=str(row["locator"]) if "locator" in row else None,
+            url=str(row["url"]) if "url" in row else None,
+        )
+        refs = out.setdefault(row["s"], [])  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
+        if ref not in refs:
+            refs.append(ref)
+    for refs in out.values():
+        refs.sort(key=lambda r: (r.title, r.locator or ""))
+    return out
+
+
+def describe(store: Store, iri: URIRef) -> list[Triple]:
+    """The asserted triples about an entity, its relationships and its citations."""
+    return store.construct(query("entity_describe"), {"entity": [iri]})

@@ -1,0 +1,113 @@
+"""Organisations (and groups): batched lookups, filters and keyset-paginated lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from govgraph.graph.core.errors import QueryError
+from govgraph.graph.core.names import substring_key
+from govgraph.graph.facts.entities import check_date, get_entities, iri_for
+from govgraph.graph.facts.records import OrganisationRecord, Page
+from govgraph.graph.storage.queries import query, with_filters
+from govgraph.graph.storage.store import Store
+from govgraph.ontology import model
+from govgraph.ontology.terms import GG
+
+MAX_PAGE = 500
+MAX_SEARCH = 200
+"""Longest search term, in characters."""
+
+__all__ = ["MAX_PAGE", "Filter", "get_organisations", "iri_for", "list_organisations"]
+
+
+def organisation_classes() -> list[model.OntClass]:
+    """The classes listed as organisations: gg:Organisation, gg:Group and every class below
+    them (the ontology says a group may also be an organisation), in hierarchy order."""
+    m = model.model()
+    roots = {GG.Organisation, GG.Group}
+    return [c for c in m.classes.values() if c.iri in roots or roots & m.ancestors(c.iri)]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Filters on the organisations list; every value is an IRI, a date or plain text."""
+
+    type: URIRef | None = None
+    policy_area: URIRef | None = None
+    operates_in: URIRef | None = None
+    accountable_to: URIRef | None = None
+    search: str | None = None
+    as_of: str | None = None
+
+    def bindings(self, store: Store) -> tuple[list[str], dict[str, list[Node]]]:
+        """The filter fragments to splice in, and the values they bind; a search is
+        answered by the store's search index and bound as the IRIs it found."""
+        parts: list[str] = []
+        values: dict[str, list[Node]] = {}
+        for name, fragment, value in (
+            ("type", "type", self.type),
+            ("policyArea", "policy_area", self.policy_area),
+            ("operatesIn", "operates_in", self.operates_in),
+            ("accountableTo", "accountable_to", self.accountable_to),
+        ):
+            if value is not None:
+                parts.append(query(f"organisation_filter_{fragment}"))
+                values[name] = [value]
+        if self.search is not None:
+            if len(self.search) > MAX_SEARCH:
+                raise QueryError(f"search is longer than {MAX_SEARCH} characters")
+            if substring_key(self.search).strip():
+                from govgraph.graph.facts.search import index_for
+
+                parts.append(query("organisation_filter_ids"))
+                values["ids"] = [URIRef(i) for i in index_for(store).containing(self.search)]
+        if self.as_of is not None:
+            parts.append(query("organisation_filter_as_of"))
+            values["asOf"] = [Literal(check_date(self.as_of))]
+        return parts, values
+
+
+def get_organisations(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, OrganisationRecord]:
+    """Records for a batch of IRIs in one query; unknown IRIs are absent from the result."""
+    return get_entities(store, iris)
+
+
+def get_organisation(store: Store, id_or_iri: str) -> OrganisationRecord | None:
+    iri = iri_for(id_or_iri)
+    return get_organisations(store, [iri]).get(iri)
+
+
+def count_organisations(store: Store, filter: Filter | None = None) -> int:
+    parts, values = (filter or Filter()).bindings(store)
+    row = store.select_one(with_filters("organisation_list_count", parts), values)
+    n = row.get("n")
+    return int(n.toPython()) if isinstance(n, Literal) else 0
+
+
+def page_keys(
+    store: Store, first: int, after: str | None = None, filter: Filter | None = None
+) -> tuple[list[tuple[URIRef, str]], bool]:
+    """(IRI, sort key) of up to ``first`` organisations after the key ``after``, and
+    whether more follow. The store computes the keys, so pages stay stable under change."""
+    first = max(0, min(first, MAX_PAGE))
+    parts, values = (filter or Filter()).bindings(store)
+    values["after"] = [Literal(after or "")]
+    text = with_filters("organisation_list", parts) + f"\nLIMIT {first + 1}"
+    rows = store.select(text, values)
+    keys = [(r["e"], str(r["key"])) for r in rows[:first]]
+    return keys, len(rows) > first  # type: ignore[return-value]  # rows are typed Node; the query binds IRIs here
+
+
+def list_organisations(
+    store: Store, first: int, after: str | None = None, filter: Filter | None = None
+) -> Page:
+    """A page of organisation records with their cursors and the filtered total."""
+    keys, has_next = page_keys(store, first, after, filter)
+    found = get_organisations(store, [k for k, _ in keys])
+    items = [found[k] for k, _ in keys if k in found]
+    cursors = [c for k, c in keys if k in found]
+    return Page(items, cursors, total=count_organisations(store, filter), has_next=has_next)

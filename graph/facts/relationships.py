@@ -1,0 +1,111 @@
+"""Stated relationships between entities, read from the direct triples and merged with the
+reified gg:Relationship nodes that carry their dates, statutory basis and citations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from rdflib import URIRef
+
+from govgraph.graph.facts.records import STATED, RelationshipRecord
+from govgraph.graph.storage.queries import query
+from govgraph.graph.storage.store import Row, Store
+from govgraph.ontology import model
+
+
+@cache
+def relationship_kinds() -> tuple[URIRef, ...]:
+    """Every relationship kind of the ontology (direct object properties)."""
+    return tuple(p.iri for p in model.relationship_kinds())
+
+
+@cache
+def accountability_line_kinds() -> tuple[tuple[URIRef, ...], tuple[URIRef, ...]]:
+    """Kinds stating an accountability line read upward as stated (reportsTo...), and
+    kinds stating one from above (directs...), which read upward when flipped."""
+    up: list[URIRef] = []
+    down: list[URIRef] = []
+    for kind in relationship_kinds():
+        direction = model.accountability_direction(kind)
+        if direction is not None:
+            (down if direction[1] else up).append(kind)
+    return tuple(up), tuple(down)
+
+
+_IRI = re.compile(r"^https?://[^<>\"{}|^`\\\s]+$")
+
+
+def with_kinds(text: str, **kinds: Sequence[URIRef]) -> str:
+    """Splice lists of ontology relationship kinds into ``#KINDS:name`` markers, as the
+    comma-separated list of a FILTER(?p IN (...)). Only ontology IRIs come here, never
+    user input, and each is checked to be a plain IRI."""
+    for name, iris in kinds.items():
+        for iri in iris:
+            if not _IRI.fullmatch(str(iri)):
+                raise ValueError(f"not a plain IRI: {iri!r}")
+        listed = ", ".join(f"<{iri}>" for iri in iris) or "<urn:govgraph:nothing>"
+        text = text.replace(f"#KINDS:{name}", listed)
+    return text
+
+
+@cache
+def upward_kinds() -> tuple[URIRef, ...]:
+    """The kinds that read upward as stated (gg:accountableTo among them: stated ones are
+    lines, the inferred closure is filtered out by the caller)."""
+    return accountability_line_kinds()[0]
+
+
+def merge_rows(rows: Iterable[Row]) -> dict[str, dict[tuple[str, ...], RelationshipRecord]]:
+    """entity -> record key -> record, merging every graph and reified node of one statement
+    (:attr:`RelationshipRecord.key`: a planned line does not merge into the stated one)."""
+    out: dict[str, dict[tuple[str, ...], RelationshipRecord]] = {}
+    for row in rows:
+        rec = RelationshipRecord(str(row["s"]), str(row["p"]), str(row["o"]))
+        if "rel" in row and "status" in row:
+            rec.status = str(row["status"])
+        by_key = out.setdefault(str(row["e"]), {})
+        rec = by_key.setdefault(rec.key, rec)
+        if "g" in row and str(row["g"]) not in rec.graphs:
+            rec.graphs.append(str(row["g"]))
+        if "rel" in row:
+            node = str(row["rel"])
+            if node not in rec.nodes:
+                rec.nodes.append(node)
+            rec.start = rec.start or _text(row, "start")
+            rec.end = rec.end or _text(row, "end")
+            rec.statutory_basis = rec.statutory_basis or _text(row, "basis")
+            rec.role = rec.role or _text(row, "role")
+    return out
+
+
+def _text(row: Row, key: str) -> str | None:
+    return str(row[key]) if key in row else None
+
+
+def relationships_of(
+    store: Store,
+    iris: Sequence[URIRef],
+    kinds: Sequence[URIRef] | None = None,
+    *,
+    in_force: bool = False,
+) -> dict[URIRef, list[RelationshipRecord]]:
+    """Every relationship a source states for each entity in a batch, in one query, with its
+    status; ``in_force`` keeps only the stated ones (a path must not run along a planned
+    line)."""
+    if not iris:
+        return {}
+    text = with_kinds(query("relationships"), all=list(kinds or relationship_kinds()))
+    rows = store.select(text, {"ids": list(dict.fromkeys(iris))})
+    merged = merge_rows(rows)
+    return {
+        URIRef(e): sorted(
+            (r for r in recs.values() if not in_force or r.status == STATED), key=_order
+        )
+        for e, recs in merged.items()
+    }
+
+
+def _order(rec: RelationshipRecord) -> tuple[str, ...]:
+    return (rec.kind, rec.subject, rec.object, rec.status)

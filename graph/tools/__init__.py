@@ -1,0 +1,1 @@
+"""Tools over the whole store: the synthetic landscape generator and the exports."""
