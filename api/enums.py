@@ -4,6 +4,7 @@ API with no code change (tests/test_api_schema.py fails if one is missing)."""
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, TypeVar
@@ -33,8 +34,11 @@ def _snake(name: str) -> str:
 def ontology_enum(name: str, members: Mapping[str, str], description: str) -> type[Enum]:
     """A GraphQL enum whose members are only known at import time (ontology terms, finding
     kinds). mypy cannot see such members, so each module that makes one also declares the
-    same name as a plain Enum under TYPE_CHECKING: annotations then type-check as enums."""
-    made: type[Enum] = Enum(name, dict(members))  # type: ignore[misc]  # name not a literal
+    same name as a plain Enum under TYPE_CHECKING: annotations then type-check as enums.
+    The enum belongs to the calling module (as ``Enum(...)`` called there would), so its
+    members pickle: scenario results cross process boundaries."""
+    module = sys._getframe(1).f_globals["__name__"]
+    made: type[Enum] = Enum(name, dict(members), module=module)  # type: ignore[misc]  # name not a literal
     return strawberry.enum(made, description=description)
 
 

@@ -75,7 +75,8 @@ class ClientGroupItem(Attribute):
 
 
 def _attributes(item: type[Attribute]) -> Any:
-    one = Annotated[Annotated[item, Tag("<mapping>")] | Annotated[Text, Tag("<text>")], SHAPE]  # type: ignore[valid-type]
+    mapping = Annotated[item, Tag("<mapping>")]  # type: ignore[valid-type]  # a runtime class
+    one = Annotated[mapping | Annotated[Text, Tag("<text>")], SHAPE]
     return Annotated[list[one], BeforeValidator(one_as_list)] | None
 
 
@@ -90,9 +91,9 @@ class Organisation(Record):
     end: Date | None = None
     operates_in: TextList | None = None
     codes: dict[str, Text] | None = None
-    policy_areas: _attributes(PolicyAreaItem) = None  # type: ignore[valid-type]
-    remits: _attributes(RemitItem) = None  # type: ignore[valid-type]
-    client_groups: _attributes(ClientGroupItem) = None  # type: ignore[valid-type]
+    policy_areas: _attributes(PolicyAreaItem) = None  # type: ignore[valid-type]  # made by a call
+    remits: _attributes(RemitItem) = None  # type: ignore[valid-type]  # made by a call
+    client_groups: _attributes(ClientGroupItem) = None  # type: ignore[valid-type]  # made by a call
     sources: Cites
 
 

@@ -41,6 +41,6 @@ ROWS = {table: _row(table) for table in TABLES}
 RouteMapFile: type[BaseModel] = create_model(
     "RouteMapFile",
     __config__=ConfigDict(title="a route map file (tables of rows)", extra="forbid"),
-    **{table: (list[row] | None, None) for table, row in ROWS.items()},  # type: ignore[call-overload,valid-type]
+    **{table: (list[row] | None, None) for table, row in ROWS.items()},  # type: ignore[call-overload,valid-type]  # made by a call
 )
 """A route map in one YAML file: each table a list of rows (docs/route-maps.md)."""

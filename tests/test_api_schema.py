@@ -124,3 +124,24 @@ def test_the_contract_query_names_and_arguments_are_kept() -> None:
 def test_field_suggestions_are_off_in_production_and_on_in_development() -> None:
     assert build_schema(Settings()).config.disable_field_suggestions is True
     assert build_schema(Settings(debug=True)).config.disable_field_suggestions is False
+
+
+def test_enums_made_from_the_ontology_pickle_as_members_of_their_own_module() -> None:
+    """Scenario results are pickled to cross processes; an enum made by a helper used to
+    claim the helper's module, where pickle could not find it."""
+    import pickle
+
+    from govgraph.api import advisor_types, enums, overlap_types, route_map_types, scenario_types
+
+    made = [
+        enums.OrganisationType,
+        enums.RelationshipKind,
+        enums.LeadTier,
+        scenario_types.ImpactCategory,
+        overlap_types.FindingKind,
+        route_map_types.ProgressStatus,
+        advisor_types.RecommendedAction,
+    ]
+    for enum in made:
+        member = next(iter(enum))
+        assert pickle.loads(pickle.dumps(member)) is member, enum
