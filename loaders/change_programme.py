@@ -11,12 +11,12 @@ recognised by keyword. Everything else is read relative to those.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govgraph.graph.core.dates import spelled_day
 from govgraph.graph.core.errors import SourceError
 from govgraph.graph.core.text import find_text_problem, line_column
 from govgraph.loaders.base import Loader, SourceInfo, Triple, read_source_text
@@ -186,14 +186,14 @@ class _Parser:
         for number, line in enumerate(self.lines, start=1):
             match = _PUBLISHED.search(line)
             if match:
-                try:
-                    return dt.datetime.strptime(match.group(1), "%d %B %Y").date().isoformat()
-                except ValueError:
+                day = spelled_day(match.group(1), ("%d %B %Y",))
+                if day is None:
                     raise self.error(
                         f"expected a date such as '25 June 2021', found '{match.group(1)}'",
                         number,
                         "Date of publication",
-                    ) from None
+                    )
+                return day.isoformat()
         raise self.error(
             "expected a 'Date of publication: <day> <month> <year>' line: "
             "assessments are dated by it",

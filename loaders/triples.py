@@ -13,7 +13,6 @@ Helpers yield triples (a loader's ``triples()`` is a generator) and never touch 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -23,7 +22,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from rdflib.term import Node
 
-from govgraph.graph.core.dates import parse_date
+from govgraph.graph.core.dates import parse_date, spelled_day
 from govgraph.graph.core.text import short_repr
 from govgraph.loaders.base import SourceInfo, licence_iris
 from govgraph.loaders.resolve import Resolver
@@ -129,11 +128,8 @@ def literal_date(text: str) -> Literal:
         raise ValueError(f"not a date: {short_repr(text)} (expected ASCII digits)")
     if re.fullmatch(r"[0-9]{4}(-[0-9]{2})?", value):
         return parse_date(value).literal  # ValueError for year 0000 or month 13
-    for fmt in _DATE_FORMATS:
-        try:
-            day = dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
+    day = spelled_day(value, _DATE_FORMATS)
+    if day is not None:
         return Literal(day.isoformat(), datatype=XSD.date)
     raise ValueError(
         f"not a date: {short_repr(text)} (expected YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY, "

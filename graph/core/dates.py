@@ -32,6 +32,21 @@ def month_number(name: str) -> int | None:
     return next((i for i, m in enumerate(MONTH_NAMES, start=1) if m[:3] == key), None)
 
 
+def spelled_day(text: str, spellings: tuple[str, ...]) -> dt.date | None:
+    """The day ``text`` spells in the first of ``spellings`` (``strptime`` formats such as
+    ``"%d/%m/%Y"`` or ``"%d %B %Y"``) that reads it, else None. Only ASCII text is read:
+    ``strptime`` takes any script's digits."""
+    value = text.strip()
+    if not value.isascii():
+        return None
+    for spelling in spellings:
+        try:
+            return dt.datetime.strptime(value, spelling).date()
+        except ValueError:
+            continue
+    return None
+
+
 _FORM = DATE_FORM = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 """The forms a date may be written in: YYYY, YYYY-MM or YYYY-MM-DD."""
 
