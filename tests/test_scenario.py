@@ -215,3 +215,19 @@ def test_add_refuses_a_name_already_in_use(scenario_store: Store):
     sc = parse_scenario({"name": "x", "changes": [{"add": {"name": "BB", "type": "Board"}}]})
     with pytest.raises(ScenarioError, match="already names Board B"):
         resolve_scenario(sc, scenario_store)
+
+
+def test_a_step_that_names_bodies_by_id_reads_with_their_names(scenario_store: Store):
+    """A recommendation's scenario names bodies by id; its impact page must not."""
+    sc = parse_scenario(
+        {
+            "name": "x",
+            "changes": [{"abolish": "board-b", "transfer_functions_to": str(ID["board-a"])}],
+        }
+    )
+    (record,) = applied_scenario(scenario_store, sc).steps
+    assert "abolish Board B, transferring its functions to Board A" in record.text
+    assert "board-b" not in record.text and str(ID) not in record.text
+    by_name = parse_scenario({"name": "x", "changes": [{"move": "BB", "under": "Board A"}]})
+    (record,) = applied_scenario(scenario_store, by_name).steps
+    assert "move BB under Board A" in record.text  # a name as written stays as written
