@@ -110,29 +110,11 @@ def to_json(findings: Iterable[Finding], meta: dict[str, Any] | None = None) -> 
     """Findings as a JSON document with sorted keys, so equal findings give equal bytes.
 
     Written one finding at a time (the same text ``json.dumps(..., sort_keys=True)`` gives
-    for the whole document): a tree of dicts for 10^5 findings would need gigabytes. A
-    fact or subject that backs many findings (one membership, one body) is written once
-    and its text reused: most of the work of a large report."""
-    texts: dict[int, str] = {}
-    kept: list[object] = []  # what the memo's ids point to stays alive while it is used
-
-    def once(item: Fact | Subject) -> str:
-        text = texts.get(id(item))
-        if text is None:
-            text = texts[id(item)] = json.dumps(item.to_dict(), **_JSON)
-            kept.append(item)
-        return text
-
-    dumps = json.JSONEncoder(**_JSON).encode
+    for the whole document): a tree of dicts for 10^5 findings would need gigabytes."""
+    encode = json.JSONEncoder(**_JSON).encode
     parts = ['{"findings":[']
     for i, f in enumerate(findings):
-        parts.append(
-            f'{"," if i else ""}{{"details":{dumps(f.details)},"evidence":['
-            f"{','.join(map(once, f.evidence))}],"
-            f'"explanation":{dumps(f.explanation)},"id":{dumps(f.id)},'
-            f'"identity":{dumps(f.identity)},"kind":{dumps(f.kind)},'
-            f'"score":{dumps(round(f.score, 4))},"subjects":[{",".join(map(once, f.subjects))}]}}'
-        )
+        parts.append(("," if i else "") + encode(f.to_dict()))
     parts.append('],"meta":' + json.dumps(meta or {}, **_JSON) + "}\n")
     return "".join(parts)
 

@@ -19,7 +19,7 @@ from functools import cache, partial
 from typing import Any, NamedTuple
 
 from rdflib import URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import RDF, SKOS
 
 from govgraph.graph.core.names import common_name
 from govgraph.graph.findings import Fact, Subject
@@ -378,7 +378,14 @@ def fetch(store: Store) -> Facts:
     classes = entity_classes()
     kinds = relationship_kind_iris()
     properties = [*kinds, *EDGE_PROPERTIES]
-    jobs = [Job("overlap_types", {"graph": [g], "classes": classes}, iris=True) for g in graphs]
+    present = _few_objects(store, RDF.type)
+    if present is not None:  # of 83 classes, the dozen a landscape uses
+        classes = [c for c in classes if c in set(present)]
+    jobs = [
+        Job("overlap_entities_of", {"graph": [g], "class": [c]}, iris=True)
+        for g in graphs
+        for c in classes
+    ]
     jobs += [Job("overlap_names", {"graph": [g]}) for g in graphs]
     jobs += [
         Job("overlap_edges", {"graph": [g], "property": [prop]}, iris=True)
@@ -415,7 +422,7 @@ def fetch(store: Store) -> Facts:
     results = answers(store, jobs)
 
     for _ in graphs:
-        for e, t in next(results):
+        for e, t in ((e, t) for t in map(str, classes) for (e,) in next(results)):
             t_only = single.get(t)
             if t_only is None:
                 t_only = single[t] = frozenset({t})
