@@ -443,8 +443,8 @@ def fetch(store: Store) -> Facts:
         if found:
             facts.edges[p] = sorted(found)
     kind_of, subject_of, object_of, cited, document_of, locator_of, basis_of = (
-        _values(next(results)) if by_value.get(prop) is None else _grouped(results, by_value[prop])
-        for prop in citation_properties
+        _values(next(results)) if values is None else _grouped(results, values)
+        for values in (by_value.get(prop) for prop in citation_properties)
     )
     for x, bases in basis_of.items():  # a line set by an Act: an expected pattern
         for k in kind_of.get(x, ()):
