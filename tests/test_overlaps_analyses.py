@@ -422,3 +422,35 @@ def test_cache_computes_once_per_data_version(store: Store) -> None:
     load(store, REMIT)
     assert data_version(store) != version
     assert of(cache.get(store), "remit-overlap")
+
+
+def test_all_iri_answers_decode_by_the_fast_path_exactly_as_row_by_row() -> None:
+    """The whole-text decoding of all-IRI answers gives the rows the per-cell decoding
+    gives, and any literal, blank node or empty cell sends an answer to the latter."""
+    from govgraph.graph.analysis.overlap_facts import _decoded, _iri_rows
+
+    iri = "?s\t?o\n<http://a/1>\t<http://b/\u00e9>\n<http://a/2>\t<http://b/3>\n"
+    assert [tuple(r) for r in _decoded(iri.encode())] == [
+        ("http://a/1", "http://b/\u00e9"),
+        ("http://a/2", "http://b/3"),
+    ]
+    assert _iri_rows(iri.partition("\n")[2], 2) is not None
+    for body in (
+        '<http://a/1>\t"x y"\n<http://a/2>\t<http://b/3>\n',
+        "<http://a/1>\t_:b0\n",
+        "<http://a/1>\t\n<http://a/2>\t<http://b/3>\n",
+        "<http://a/1>\t1\n",
+        '"lit"\t<http://a/1>\n',
+    ):
+        assert _iri_rows(body, 2) is None, body
+    mixed = '?s\t?o\n<http://a/1>\t"x\\ty"@en\n<http://a/2>\t<http://b/3>\n'
+    assert [list(r) for r in _decoded(mixed.encode())] == [
+        ["http://a/1", "x\ty"],
+        ["http://a/2", "http://b/3"],
+    ]
+    assert [list(r) for r in _decoded(mixed.encode(), iris=True)] == [["http://a/2", "http://b/3"]]
+    assert list(_decoded(b"?s\t?o\n")) == []
+    assert [tuple(r) for r in _decoded(b"?s\n<http://a/1>\n<http://a/2>\n")] == [
+        ("http://a/1",),
+        ("http://a/2",),
+    ]

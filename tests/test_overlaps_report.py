@@ -244,3 +244,51 @@ def test_csv_quotes_a_cr_inside_a_cell_so_no_row_starts_in_the_middle() -> None:
     assert len(rows) == 2
     assert rows[1][4] == "A\r=1+2; B\nC" and rows[1][6] == "Line one\rline two."
     assert text.endswith("\r\n") and text.count("\r\n") == 2  # rows end in CRLF only
+
+
+COSLA = Subject(
+    "https://w3id.org/govgraph/id/cosla", "COSLA", "", "Convention of Scottish Local Authorities"
+)
+FIRST = Finding(
+    "remit-overlap",
+    (COSLA, Subject("https://w3id.org/govgraph/id/ia", "Improvement Service")),
+    0.9,
+    "COSLA and Improvement Service share 3 policy areas.",
+)
+SECOND = Finding(
+    "membership-overlap",
+    (COSLA, Subject("https://w3id.org/govgraph/id/sg", "Scottish Government")),
+    0.5,
+    "COSLA and Scottish Government share 2 members.",
+)
+LONG = "Convention of Scottish Local Authorities (COSLA)"
+
+
+def test_a_short_name_is_spelt_out_on_its_first_mention_only() -> None:
+    md = render([FIRST, SECOND], "md", timestamp=False).decode()
+    assert md.count(LONG) == 1
+    assert md.index(LONG) < md.index("**COSLA, Scottish Government**")
+    html = render([FIRST, SECOND], "html", timestamp=False).decode()
+    assert html.count(LONG) == 1  # in the executive summary, the first thing read
+    assert html.index(LONG) < html.index("COSLA and Scottish Government share")
+    assert 'title="Convention of Scottish Local Authorities">COSLA<' in html  # hover kept
+
+
+def test_the_json_writer_gives_the_bytes_of_json_dumps_with_sorted_keys() -> None:
+    """Facts and subjects shared by findings are written once and reused: same bytes."""
+    shared = Fact("Shared fact \u00e9.", (SourceRef("Doc", None), SourceRef("Doc 2", "p. 3")))
+    findings = [
+        Finding(
+            "remit-overlap", (COSLA, HOSTILE.subjects[0]), 1 / 3, "x", (shared,), {"b": 1, "a": [2]}
+        ),
+        Finding("orphan", (COSLA,), 2.0, 'y "q"', (shared, HOSTILE.evidence[0]), identity=1),
+    ]
+    expected = (
+        '{"findings":['
+        + ",".join(
+            json.dumps(f.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            for f in findings
+        )
+        + '],"meta":{}}\n'
+    )
+    assert to_json(findings) == expected

@@ -232,3 +232,19 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
     where = [(p.line, p.field) for p in err.value.problems]
     assert where == [(3, "merge"), (6, "when"), (7, "to")]
     assert "3 problems in all" in str(err.value)
+
+
+def test_a_step_that_names_bodies_by_id_reads_with_their_names(scenario_store: Store):
+    """A recommendation's scenario names bodies by id; its impact page must not."""
+    sc = parse_scenario(
+        {
+            "name": "x",
+            "changes": [{"abolish": "board-b", "transfer_functions_to": str(ID["board-a"])}],
+        }
+    )
+    (record,) = applied_scenario(scenario_store, sc).steps
+    assert "abolish Board B, transferring its functions to Board A" in record.text
+    assert "board-b" not in record.text and str(ID) not in record.text
+    by_name = parse_scenario({"name": "x", "changes": [{"move": "BB", "under": "Board A"}]})
+    (record,) = applied_scenario(scenario_store, by_name).steps
+    assert "move BB under Board A" in record.text  # a name as written stays as written

@@ -9,6 +9,7 @@ map in a sandboxed frame for the screen and a static SVG of it for print.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from govgraph.graph.analysis.findings import Finding, to_json
+from govgraph.graph.analysis.findings import Finding, Subject, to_json
 from govgraph.graph.analysis.overlaps import GROUPS, KINDS
 from govgraph.graph.core.csv_out import csv_bytes
 from govgraph.graph.core.errors import QueryError
@@ -95,8 +96,48 @@ def _source_text(f: Finding, i: int) -> str:
     return f"{fact.text} [{refs or 'no source'}]"
 
 
+class Mentions:
+    """Names as a reader meets them down the page: an abbreviation's long form the first
+    time ("Convention of Scottish Local Authorities (COSLA)"), the short name after."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def name(self, s: Subject) -> str:
+        """A subject's name, spelt out if this is its first mention."""
+        if s.long and s.name not in self.seen:
+            self.seen.add(s.name)
+            return f"{s.long} ({s.name})"
+        return s.name
+
+    def names(self, f: Finding) -> str:
+        return ", ".join(self.name(s) for s in f.subjects)
+
+    def text(self, f: Finding, text: str) -> str:
+        """``text`` (about ``f``) with the first mention of each of its subjects' short
+        names spelt out."""
+        for s in f.subjects:
+            if s.long and s.name not in self.seen:
+                found = re.search(rf"(?<!\w){re.escape(s.name)}(?!\w)", text)
+                if found:
+                    self.seen.add(s.name)
+                    text = f"{text[: found.start()]}{s.long} ({s.name}){text[found.end() :]}"
+        return text
+
+
 # --- CSV ------------------------------------------------------------------------------
 def _csv(findings: Sequence[Finding]) -> bytes:
+    texts: dict[int, str] = {}  # a fact backing many findings is written once
+
+    def evidence(f: Finding) -> str:
+        out = []
+        for i, fact in enumerate(f.evidence):
+            text = texts.get(id(fact))
+            if text is None:
+                text = texts[id(fact)] = _source_text(f, i)
+            out.append(text)
+        return " | ".join(out)
+
     return csv_bytes(
         ["id", "kind", "heading", "score", "subjects", "subject_ids", "explanation", "evidence"],
         (
@@ -108,7 +149,7 @@ def _csv(findings: Sequence[Finding]) -> bytes:
                 "; ".join(s.name for s in f.subjects),
                 " ".join(s.id for s in f.subjects),
                 f.explanation,
-                " | ".join(_source_text(f, i) for i in range(len(f.evidence))),
+                evidence(f),
             )
             for f in findings
         ),
@@ -120,6 +161,7 @@ def _csv(findings: Sequence[Finding]) -> bytes:
 
 def _markdown(findings: Sequence[Finding], generated: str | None, covers: str) -> str:
     counts = _counts(findings)
+    said = Mentions()
     lines = [f"# {TITLE}", "", md_text(covers), ""]
     if generated:
         lines += [f"Generated {generated}.", ""]
@@ -135,8 +177,8 @@ def _markdown(findings: Sequence[Finding], generated: str | None, covers: str) -
             lines += ["", f"### {KINDS[k]} ({len(fs)})", ""]
             for f in fs[:MAX_ROWS]:
                 lines.append(
-                    f"- **{md_text(f.names or KINDS[k])}** (score {f.score:.2f}, "
-                    f"`{f.id}`): {md_text(f.explanation)}"
+                    f"- **{md_text(said.names(f) or KINDS[k])}** (score {f.score:.2f}, "
+                    f"`{f.id}`): {md_text(said.text(f, f.explanation))}"
                 )
                 for i in range(min(len(f.evidence), MAX_EVIDENCE)):
                     lines.append(f"  - {md_text(_source_text(f, i))}")
@@ -233,6 +275,7 @@ def _html(
         min_score=(filters or {}).get("min_score", 0),
         scope=(filters or {}).get("scope", "scotland"),
         filtered=_filtered(filters or {}, as_of),
+        said=Mentions(),
     )
 
 

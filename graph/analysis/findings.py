@@ -12,6 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from govgraph.graph.facts.records import SourceRef
@@ -63,8 +64,9 @@ class Finding:
     """How many leading subjects identify the finding (0: all). A body on many groups is
     the same finding when it joins one more: only the body enters the id."""
 
-    @property
+    @cached_property
     def id(self) -> str:
+        """Computed once per finding (sorting, de-duplicating and every format ask for it)."""
         ordered = self.kind in ORDERED_KINDS
         keys = self.subjects[: self.identity] if self.identity else self.subjects
         return finding_id(self.kind, [s.id for s in keys], ordered=ordered)
@@ -109,9 +111,10 @@ def to_json(findings: Iterable[Finding], meta: dict[str, Any] | None = None) -> 
 
     Written one finding at a time (the same text ``json.dumps(..., sort_keys=True)`` gives
     for the whole document): a tree of dicts for 10^5 findings would need gigabytes."""
+    encode = json.JSONEncoder(**_JSON).encode
     parts = ['{"findings":[']
     for i, f in enumerate(findings):
-        parts.append(("," if i else "") + json.dumps(f.to_dict(), **_JSON))
+        parts.append(("," if i else "") + encode(f.to_dict()))
     parts.append('],"meta":' + json.dumps(meta or {}, **_JSON) + "}\n")
     return "".join(parts)
 

@@ -19,7 +19,7 @@ from functools import cache, partial
 from typing import Any, NamedTuple
 
 from rdflib import URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import RDF, SKOS
 
 from govgraph.graph.analysis.findings import Fact, Subject
 from govgraph.graph.analysis.scope import one_hop
@@ -269,7 +269,7 @@ AHEAD = 4
 """Answers held waiting to be decoded: bounds the memory the look-ahead costs."""
 
 
-def answers(store: Store, jobs: Sequence[Job]) -> Iterator[Iterator[list[str]]]:
+def answers(store: Store, jobs: Sequence[Job]) -> Iterator[Iterable[Sequence[str]]]:
     """The decoded rows of each job, in order, the engine running ahead of the decoding.
 
     Each query runs in a copy of the caller's context, so a version pinned for a request
@@ -295,10 +295,15 @@ def answers(store: Store, jobs: Sequence[Job]) -> Iterator[Iterator[list[str]]]:
                 future.cancel()
 
 
-def _decoded(data: bytes, *, iris: bool = False) -> Iterator[list[str]]:
-    lines = data.decode("utf-8").split("\n")
+def _decoded(data: bytes, *, iris: bool = False) -> Iterable[Sequence[str]]:
+    header, _, body = data.decode("utf-8").partition("\n")
     del data
-    for i in range(1, len(lines)):
+    rows = _iri_rows(body, header.count("\t") + 1)
+    return _rows(body.split("\n"), iris) if rows is None else rows
+
+
+def _rows(lines: list[str], iris: bool) -> Iterator[list[str]]:
+    for i in range(len(lines)):
         line = lines[i]
         lines[i] = ""
         if line:
@@ -308,14 +313,56 @@ def _decoded(data: bytes, *, iris: bool = False) -> Iterator[list[str]]:
             yield [decode(cell) for cell in cells]
 
 
+def _iri_rows(body: str, width: int) -> Iterable[tuple[str, ...]] | None:
+    """The rows of a TSV body whose every cell is an IRI (most fetched rows), brackets
+    dropped in a few passes over the whole text instead of a split and a slice per cell;
+    None when some cell is not an IRI. An IRI holds no tab, newline, space or angle
+    bracket, so the cells are all IRIs exactly when, the outer brackets dropped, every tab
+    or newline sits between ``>`` and ``<`` and no bracket is left once those are gone."""
+    body = body.rstrip("\n")
+    if not body:
+        return []
+    if body[0] != "<" or body[-1] != ">" or "\r" in body:
+        return None
+    text = body[1:-1].replace(">\t<", "\n").replace(">\n<", "\n")
+    if "<" in text or ">" in text or "\t" in text or " " in text:
+        return None
+    flat = text.split("\n")
+    if len(flat) % width:
+        return None
+    flat = list(map(sys.intern, flat))  # an IRI recurs in many rows: keep one copy
+    return zip(*(flat[i::width] for i in range(width)), strict=True)
+
+
 def _scan(prop: URIRef) -> Job:
     return Job("overlap_property_scan", {"property": [prop]})
 
 
-def _values(rows: Iterable[list[str]]) -> dict[str, list[str]]:
+def _values(rows: Iterable[Sequence[str]]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
     for s, o in rows:
         found[s].append(o)
+    return found
+
+
+def _few_objects(store: Store, prop: URIRef) -> list[URIRef] | None:
+    """The distinct objects of ``prop`` when all are IRIs (else None: read it by a scan)."""
+    data = store.query_serialized(
+        bind_values(query("overlap_distinct_objects"), {"property": [prop]}), _TSV
+    )
+    rows = _iri_rows(data.decode("utf-8").partition("\n")[2], 1)
+    return None if rows is None else [URIRef(o) for (o,) in rows]
+
+
+def _grouped(
+    results: Iterator[Iterable[Sequence[str]]], values: Sequence[URIRef]
+) -> dict[str, list[str]]:
+    """Subject -> objects from one answer of subjects per object, in ``values`` order."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for value in values:
+        o = sys.intern(str(value))
+        for (s,) in next(results):
+            found[s].append(o)
     return found
 
 
@@ -332,7 +379,14 @@ def fetch(store: Store) -> Facts:
     classes = entity_classes()
     kinds = relationship_kind_iris()
     properties = [*kinds, *EDGE_PROPERTIES]
-    jobs = [Job("overlap_types", {"graph": [g], "classes": classes}, iris=True) for g in graphs]
+    present = _few_objects(store, RDF.type)
+    if present is not None:  # of 83 classes, the dozen a landscape uses
+        classes = [c for c in classes if c in set(present)]
+    jobs = [
+        Job("overlap_entities_of", {"graph": [g], "class": [c]}, iris=True)
+        for g in graphs
+        for c in classes
+    ]
     jobs += [Job("overlap_names", {"graph": [g]}) for g in graphs]
     jobs += [
         Job("overlap_edges", {"graph": [g], "property": [prop]}, iris=True)
@@ -348,7 +402,15 @@ def fetch(store: Store) -> Facts:
         GG.locator,
         GG.statutoryBasis,
     )
-    jobs += [_scan(prop) for prop in citation_properties]
+    by_value = {prop: _few_objects(store, prop) for prop in (GG.relationshipKind, GG.document)}
+    for prop in citation_properties:
+        values = by_value.get(prop)
+        if values is None:
+            jobs.append(_scan(prop))
+        else:
+            jobs += [
+                Job("overlap_subjects_with", {"property": [prop], "object": [v]}) for v in values
+            ]
     jobs.append(_scan(SKOS.altLabel))
     tables = (
         "overlap_documents",
@@ -361,7 +423,7 @@ def fetch(store: Store) -> Facts:
     results = answers(store, jobs)
 
     for _ in graphs:
-        for e, t in next(results):
+        for e, t in ((e, t) for t in map(str, classes) for (e,) in next(results)):
             t_only = single.get(t)
             if t_only is None:
                 t_only = single[t] = frozenset({t})
@@ -382,7 +444,8 @@ def fetch(store: Store) -> Facts:
         if found:
             facts.edges[p] = sorted(found)
     kind_of, subject_of, object_of, cited, document_of, locator_of, basis_of = (
-        _values(next(results)) for _ in citation_properties
+        _values(next(results)) if values is None else _grouped(results, values)
+        for values in (by_value.get(prop) for prop in citation_properties)
     )
     for x, bases in basis_of.items():  # a line set by an Act: an expected pattern
         for k in kind_of.get(x, ()):

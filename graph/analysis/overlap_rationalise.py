@@ -26,7 +26,13 @@ from govgraph.graph.analysis.overlap_accountability import STRUCTURAL, Line, lin
 from govgraph.graph.analysis.overlap_facts import Facts, Lazy, resolve
 from govgraph.graph.analysis.overlap_membership import seats
 from govgraph.graph.analysis.overlap_recommend import PairSignals, attach, recommend
-from govgraph.graph.analysis.overlap_remit import Feature, Profiles, describe, is_body, similarity
+from govgraph.graph.analysis.overlap_remit import (
+    BODY_CLASSES,
+    Feature,
+    Profiles,
+    describe,
+    similarity,
+)
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG
 
@@ -81,10 +87,11 @@ def _parents(facts: Facts) -> dict[str, dict[str, tuple[float, Lazy]]]:
     up: dict[str, dict[str, tuple[float, Lazy]]] = defaultdict(dict)
     for ln in lines(facts):
         up[ln.lower].setdefault(ln.upper, (1.0, ln.ref(facts)))
+    bodies = facts.of_class(*BODY_CLASSES)
     for prop in (*STRUCTURAL, GG.memberOf):
         member = prop == GG.memberOf
         for s, o, g in facts.pairs(prop):
-            if member and not is_body(facts, s):
+            if member and s not in bodies:
                 continue  # a person on a board is a seat, not a parent
             up[s].setdefault(o, (0.7, facts.edge_ref("{s} {p} {o}.", s, str(prop), o, g)))
     return up

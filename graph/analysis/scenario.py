@@ -119,25 +119,29 @@ class Step:
         file = Path(self.origin).name or self.origin
         return f"{file} line {self.line}" if self.line else file
 
-    def describe(self) -> str:
-        """The step in plain words."""
+    def describe(self, shown: Mapping[str, str] | None = None) -> str:
+        """The step in plain words; ``shown`` maps what the step says to what a reader
+        should see (a body's name where the step gave its id)."""
+        n = (lambda x: shown.get(x, x)) if shown else (lambda x: x)
+        subjects = [n(x) for x in self.subjects]
+        target = n(self.target) if self.target else self.target
         if self.op == "merge":
-            return f"merge {_and(self.subjects)} into {self.target}"
+            return f"merge {_and(subjects)} into {target}"
         if self.op == "abolish":
-            if self.target:
-                return f"abolish {self.subjects[0]}, transferring its functions to {self.target}"
-            return f"abolish {self.subjects[0]}"
+            if target:
+                return f"abolish {subjects[0]}, transferring its functions to {target}"
+            return f"abolish {subjects[0]}"
         if self.op == "move":
             how = f" ({model.label(self.kind)})" if self.kind else ""
-            return f"move {self.subjects[0]} under {self.target}{how}"
+            return f"move {subjects[0]} under {target}{how}"
         if self.op == "rename":
-            return f"rename {self.subjects[0]} to {self.new_name}"
+            return f"rename {subjects[0]} to {self.new_name}"
         text = f"add {self.new_name} ({model.label(self.type)})" if self.type else "add"
-        if self.target:
+        if target:
             how = model.label(self.kind or GG.reportsTo)
-            text += f", accountable to {self.target} ({how})"
+            text += f", accountable to {target} ({how})"
         if self.members:
-            text += f", with members {_and(self.members)}"
+            text += f", with members {_and([n(m) for m in self.members])}"
         return text
 
 
@@ -635,10 +639,27 @@ def _notes(counts: Counter[str]) -> tuple[str, ...]:
     return tuple(f"{n} {what}" for what, n in sorted(counts.items()) if n)
 
 
+def _shown(r: ResolvedStep, resolved: ResolvedScenario) -> dict[str, str]:
+    """A body the step names by its id or IRI (a recommendation's scenario does), as its
+    name: a reader of the impact sees "Inverclyde Council", not "inverclyde-council"."""
+    step = r.step
+    pairs = [
+        *zip(step.subjects, r.subjects, strict=False),
+        *zip(step.members, r.members, strict=False),
+    ]
+    if step.target and r.target and not r.target_is_new:
+        pairs.append((step.target, r.target))
+    return {
+        said: resolved.names[iri]
+        for said, iri in pairs
+        if said in (iri, _id(iri)) and iri in resolved.names
+    }
+
+
 def _apply(engine: ox.Store, r: ResolvedStep, resolved: ResolvedScenario) -> StepRecord:
     step = r.step
     name = resolved.scenario.name
-    text = f"Scenario step {step.number} ({step.where}): {step.describe()}"
+    text = f"Scenario step {step.number} ({step.where}): {step.describe(_shown(r, resolved))}"
     source = SourceRef(f"Scenario: {name}", f"step {step.number}, {step.where}")
     touched = {*r.subjects, *(x for x in (r.target, r.parent) if x), *r.members}
     successors: dict[str, str] = {}
