@@ -8,8 +8,6 @@ fetched from off the machine.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from importlib import resources
@@ -23,6 +21,7 @@ from starlette.templating import Jinja2Templates
 
 from govgraph.api.negotiation import best, named, page_kind
 from govgraph.graph.analysis.front import FrontCache, Landscape
+from govgraph.graph.core.csv_out import csv_bytes
 from govgraph.graph.core.errors import NotAcceptable
 from govgraph.visualisations.templating import make_environment
 
@@ -108,14 +107,11 @@ def json_response(data: Any, headers: Mapping[str, str] | None = None) -> Respon
 
 
 def csv_response(columns: Sequence[str], rows: Iterable[Sequence[Any]], filename: str) -> Response:
-    """A table as CSV (lists joined by "; "), offered as a download."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["; ".join(v) if isinstance(v, list | tuple) else v for v in row])
+    """A table as CSV (lists joined by "; "), offered as a download: written by the one CSV
+    writer, so a cell that starts like a formula cannot run in a spreadsheet."""
+    joined = (["; ".join(v) if isinstance(v, list | tuple) else v for v in row] for row in rows)
     headers = {"Vary": "Accept", "Content-Disposition": f'attachment; filename="{filename}"'}
-    return Response(buf.getvalue(), media_type=f"{CSV}; charset=utf-8", headers=headers)
+    return Response(csv_bytes(columns, joined), media_type=f"{CSV}; charset=utf-8", headers=headers)
 
 
 TITLES = {400: "There is a problem with the request", 404: "Page not found"}

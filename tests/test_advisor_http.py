@@ -188,7 +188,8 @@ def test_reporting_lines_flag_several_receivers_and_bodies_with_no_line(
     assert ijb and all(ln["frequency"] == "annually" for ln in ijb if ln["kind"] == "reports to")
     assert any("reports to 2 bodies" in ln["flags"] for ln in ijb)
     assert data["noStatedLine"] and all(x["name"] for x in data["noStatedLine"])
-    csv_text = client.get("/reports/reporting-lines", params={"format": "csv"}).text
+    csv_download = client.get("/reports/reporting-lines", params={"format": "csv"}).content
+    csv_text = csv_download.decode("utf-8-sig")  # as a spreadsheet reads it
     assert csv_text.startswith("reporter,line,receiver,about,frequency")
 
 

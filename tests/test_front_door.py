@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlparse
 
+import httpx
 import pytest
 from starlette.requests import Request
 from starlette.testclient import TestClient
@@ -169,19 +170,31 @@ def test_the_bodies_table_defaults_to_the_scottish_landscape_with_facets(
     assert dated.json()["total"] < 30  # IJBs began in 2015-2016
 
 
+def text_of(response: httpx.Response) -> str:
+    """A CSV download as a spreadsheet reads it (UTF-8 after a byte-order mark)."""
+    return response.content.decode("utf-8-sig")
+
+
+def test_page_downloads_are_written_by_the_one_formula_safe_csv_writer() -> None:
+    from govgraph.api.pages import csv_response
+
+    body = csv_response(["name", "aliases"], [["=HYPERLINK(1)", ["+a", "b"]]], "x.csv").body
+    assert body.decode("utf-8-sig") == "name,aliases\r\n'=HYPERLINK(1),'+a; b\r\n"
+
+
 def test_downloads_hold_exactly_what_is_shown(client: TestClient) -> None:
     params = "type=IntegrationJointBoard&sort=-name&size=25&page=2"
     html = client.get(f"/organisations?{params}").text
     shown = re.findall(r'<tr>\s*<td><a href="/id/([^"]+)"', html)
     as_json = client.get(f"/organisations?{params}&format=json").json()
     by_link = list(
-        csv.DictReader(io.StringIO(client.get(f"/organisations?{params}&format=csv").text))
+        csv.DictReader(io.StringIO(text_of(client.get(f"/organisations?{params}&format=csv"))))
     )
     by_accept = client.get(f"/organisations?{params}", headers={"Accept": "text/csv"})
     assert by_accept.headers["content-type"].startswith("text/csv")
     assert [r["id"] for r in as_json["rows"]] == [r["id"] for r in by_link] == shown
     assert len(shown) == 5 and shown == sorted(shown, reverse=True)
-    assert list(csv.DictReader(io.StringIO(by_accept.text))) == by_link
+    assert list(csv.DictReader(io.StringIO(text_of(by_accept)))) == by_link
     assert f"/organisations?{params}&format=csv" in hrefs(html)
 
 
