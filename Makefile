@@ -37,7 +37,7 @@ test: setup
 test-fast: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 2 -q -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -q -m "not slow" --hypothesis-profile=fast $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
