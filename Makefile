@@ -39,7 +39,7 @@ test-fast: setup typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2 -q -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -q -m "not slow" --hypothesis-profile=fast $(PYTEST_ARGS)
 
 ## lint: ruff, the type checker (mypy) and the layers' import contracts ([tool.importlinter])
 lint: setup typecheck

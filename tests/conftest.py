@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from govgraph.graph.analysis.findings import Finding
 from govgraph.graph.storage.store import Store, open_store
+from tests import hypothesis_profiles  # noqa: F401  (registers the tiers' profiles)
+from tests.shared_build import built_once, private_copy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -37,17 +40,38 @@ def landscape(store: Store) -> Store:
     return store
 
 
-@pytest.fixture(scope="session")
-def bundled_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An embedded store on disk holding the bundled dataset, loaded once per session."""
+def _build_bundled(path: Path) -> None:
+    """Load the bundled dataset into an embedded store at ``path`` (closed afterwards)."""
     from govgraph.loaders.bundled import bundled_loaders
     from govgraph.loaders.pipeline import load_sources
 
-    path = tmp_path_factory.mktemp("bundled") / "store"
     with open_store(f"oxigraph:{path}") as s:
         report = load_sources(s, bundled_loaders(), validate=False, progress=False)
     assert not report.failed, [r.error for r in report.failed]
-    return path
+
+
+@pytest.fixture(scope="session")
+def bundled_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded store on disk holding the bundled dataset: loaded once per run (the
+    xdist workers share one load through the run's common temporary folder), then copied
+    into this worker's own folder."""
+    own = tmp_path_factory.mktemp("bundled") / "store"
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        _build_bundled(own)
+        return own
+    shared = tmp_path_factory.getbasetemp().parent / "bundled-shared" / "store"
+    return private_copy(built_once(shared, _build_bundled), own)
+
+
+@pytest.fixture(scope="session")
+def bundled_findings(bundled_store_path: Path) -> list[Finding]:
+    """The overlap findings of the bundled dataset, computed once per session: they are a
+    pure function of the data, and several modules read them."""
+    from govgraph.graph.analysis.overlaps import compute_findings
+    from govgraph.graph.storage.oxigraph_store import OxigraphStore
+
+    with OxigraphStore(bundled_store_path, read_only=True) as store:
+        return compute_findings(store)
 
 
 @pytest.fixture

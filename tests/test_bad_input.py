@@ -10,7 +10,6 @@ other exception type. The cases are in tests/bad_input/ (see its README.md).
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -41,7 +40,6 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.loads], ids=lambda c: c.id)
 def test_bad_input_names_its_place_and_changes_nothing(case: Case, work: Path) -> None:
-    started = time.perf_counter()
     outcome = run_case(case, work)
 
     assert outcome.error is not None, "the bad input loaded"
@@ -58,7 +56,6 @@ def test_bad_input_names_its_place_and_changes_nothing(case: Case, work: Path) -
         ), "the error names neither a line nor a field"
     for fragment in case.expect:
         assert fragment in outcome.error
-    assert time.perf_counter() - started < 5, "a bad input took too long to refuse"
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.loads], ids=lambda c: c.id)

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from govgraph.graph.core.errors import SourceError
 from tests.bad_input.cases import BASES, Case, run_case
+from tests.hypothesis_profiles import examples
 
 TOKENS = [
     b":",
@@ -112,7 +113,7 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("kind", sorted(BASES))
 @settings(
-    max_examples=25,
+    max_examples=examples(25),
     # The same examples on every run, so CI stays green or red for a reason; set
     # GOVGRAPH_HYPOTHESIS_EXPLORE=1 to draw new ones (that is how the bugs were found).
     derandomize=not os.environ.get("GOVGRAPH_HYPOTHESIS_EXPLORE"),

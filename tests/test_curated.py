@@ -4,6 +4,7 @@ record, and a broken file is reported at the file, line and field to fix."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from rdflib import Graph, URIRef
 
 from govgraph.graph.checks.ontology_graph import load_ontology
 from govgraph.graph.core.errors import SourceError
-from govgraph.graph.storage.store import Store
+from govgraph.graph.storage.store import Store, open_store
 from govgraph.loaders.curated import CuratedLoader, read_register, register
 from govgraph.loaders.resolve import Resolver
 from govgraph.ontology.terms import GG, GRAPH, ID, entity
@@ -30,12 +31,15 @@ def load(store: Store, directory: Path) -> Graph:
     return graph
 
 
-@pytest.fixture
-def curated(store: Store) -> Store:
-    """The real register, with the ontology beside it so that queries can climb classes."""
+@pytest.fixture(scope="module")
+def curated() -> Iterator[Store]:
+    """The real register, with the ontology beside it so that queries can climb classes;
+    loaded once for the module, as the tests only read it."""
+    store = open_store("memory:")
     load_ontology(store)
     load(store, CURATED)
-    return store
+    yield store
+    store.close()
 
 
 def count(store: Store, where: str) -> int:

@@ -7,7 +7,9 @@ tested here without a line of this file changing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import yaml
@@ -21,6 +23,9 @@ from govgraph.loaders.curated_model import VOCABULARY
 from govgraph.loaders.pipeline import load_sources
 from govgraph.ontology import model as ontology
 from govgraph.ontology.terms import GG, ID
+
+if TYPE_CHECKING:
+    from starlette.testclient import TestClient
 
 DOC = "seed.txt"
 STATUSES = list(ontology.individuals_of(GG.StatementStatus))
@@ -100,12 +105,17 @@ def write_register(folder: Path, **extra: list[dict[str, object]]) -> Path:
     return folder
 
 
-@pytest.fixture
-def example(tmp_path: Path, store: Store) -> Store:
-    folder = write_register(tmp_path / "curated")
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The example register of every kind and status, loaded once: its tests only read it."""
+    from govgraph.graph.storage.store import open_store
+
+    folder = write_register(tmp_path_factory.mktemp("example") / "curated")
+    store = open_store("memory:")
     report = load_sources(store, [CuratedLoader(folder)], validate=False, progress=False)
     assert not report.failed, [r.error for r in report.failed]
-    return store
+    yield store
+    store.close()
 
 
 def status_of(store: Store, kind: str) -> str | None:
@@ -387,6 +397,17 @@ def graphql(store: Store, text: str, **variables: object) -> dict[str, object]:
     return data(TestClient(create_app(store)), text, **variables)
 
 
+@pytest.fixture(scope="module")
+def served_client(served: Store) -> TestClient:
+    """One app over :func:`served` for the per-kind questions (an app per question cost more
+    than the question)."""
+    from starlette.testclient import TestClient
+
+    from govgraph.api.app import create_app
+
+    return TestClient(create_app(served))
+
+
 RELATIONSHIPS = """query($id: ID!) { entity(id: $id) {
   relationships { kind status direction counterpart { id } sources { title locator } } } }"""
 
@@ -424,11 +445,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> object:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_kind_is_served_with_its_status_and_source(served: Store, kind: str) -> None:
+def test_every_kind_is_served_with_its_status_and_source(
+    served_client: TestClient, kind: str
+) -> None:
+    from tests.api_support import data
+
     n = KINDS.index(kind)
     subject, obj = ends_for(kind)
     status = STATUSES[n % len(STATUSES)]
-    rels = graphql(served, RELATIONSHIPS, id=subject)["entity"]["relationships"]  # type: ignore[index]
+    rels = data(served_client, RELATIONSHIPS, id=subject)["entity"]["relationships"]  # type: ignore[index]
     mine = [
         r
         for r in rels
@@ -560,6 +585,7 @@ def elsewhere(tmp_path_factory: pytest.TempPathFactory) -> object:
     store.close()
 
 
+@pytest.mark.slow  # a second whole load of the bundled data, from a copy elsewhere
 def test_no_literal_holds_a_local_path(elsewhere: tuple[Store, Path]) -> None:
     import re
 
@@ -577,6 +603,7 @@ def test_no_literal_holds_a_local_path(elsewhere: tuple[Store, Path]) -> None:
     assert leaks == []
 
 
+@pytest.mark.slow  # shares the second whole load above
 def test_every_source_graph_states_its_origin_licence_derivation_and_load(
     elsewhere: tuple[Store, Path],
 ) -> None:

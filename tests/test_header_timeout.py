@@ -100,9 +100,14 @@ def test_half_a_request_line_is_answered_408_and_disconnected(port: int) -> None
 def test_headers_trickled_after_a_kept_alive_response_are_cut_off_too(port: int) -> None:
     with socket.create_connection(("127.0.0.1", port)) as sock:
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        time.sleep(0.05)
+        sock.settimeout(15)
+        reply = b""
+        while b"hello" not in reply:  # the first answer, whole: the connection is kept alive
+            chunk = sock.recv(4096)
+            assert chunk, reply
+            reply += chunk
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # the next request, never finished
-        reply = read_until_closed(sock)
+        reply += read_until_closed(sock)
     assert reply.startswith(b"HTTP/1.1 200 ") and reply.count(b"HTTP/1.1 200 ") == 1
     assert b"HTTP/1.1 408 " in reply
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -544,13 +543,12 @@ def bundled_loaders() -> Iterator[Loader]:
 
 
 @pytest.mark.slow
-def test_all_bundled_directories_load_in_seconds(store: Store) -> None:
-    started = time.perf_counter()
+def test_all_bundled_directories_load_with_every_name_resolved(store: Store) -> None:
+    """How fast they load is for the benchmarks (``make bench-load``), not for a test."""
     resolver = Resolver()
     for loader in bundled_loaders():
         run(loader, resolver, store)
         assert loader.notes.unresolved == [], loader.kind
-    assert time.perf_counter() - started < 15
     # every organisation minted by these sources cites its source
     assert (
         count(

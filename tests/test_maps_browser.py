@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,10 +63,32 @@ def wait_for(page: object, expression: str, timeout: float = 20.0) -> None:
         time.sleep(0.03)
 
 
+def wait_until(check: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    """Poll a check made from Python (a text read from the page, say) until it holds."""
+    end = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.03)
+
+
+_AT_REST = """() => new Promise(done => {
+  const m = govgraphMap, i = m.focused;
+  const at = () => m.network.canvasToDOM(m.network.getPositions([i])[i]);
+  const a = at();
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    const b = at(), r = document.getElementById('map').getBoundingClientRect();
+    done(Math.hypot(a.x - b.x, a.y - b.y) < 0.5 &&
+         Math.hypot(b.x - r.width / 2, b.y - r.height / 2) < 30);
+  }));
+})"""
+"""The focused node is centred and stayed put over two frames: the view's animation to it
+has ended, so the pointer can be put on it."""
+
+
 def open_map(page: object, path: Path) -> None:
     page.goto(path.as_uri())  # type: ignore[attr-defined]
-    wait_for(page, "!!(window.govgraphMap && govgraphMap.drawn && govgraphMap.stable)")
-    page.wait_for_timeout(200)  # type: ignore[attr-defined]
+    wait_settled(page)
 
 
 @pytest.mark.parametrize("kind", sorted(BUNDLED))
@@ -109,9 +131,10 @@ def test_hostile_names_never_execute_in_any_map_kind(
             open_map(page, path)
             page.fill("#map-search", "img src")  # type: ignore[attr-defined]
             page.keyboard.press("Enter")  # type: ignore[attr-defined]
-            page.wait_for_timeout(300)  # type: ignore[attr-defined]
+            wait_until(lambda: "<img" in (page.text_content("#details") or ""), "the details")  # type: ignore[attr-defined]
             details = page.text_content("#details") or ""  # type: ignore[attr-defined]
             assert "<img src=x onerror=alert(1)>" in details, kind
+            wait_for(page, _AT_REST, timeout=10)  # the view animates to the found node
             position = page.evaluate(  # type: ignore[attr-defined]
                 "(() => { const m = govgraphMap; const p = m.network.canvasToDOM("
                 "m.network.getPositions([m.focused])[m.focused]);"
@@ -119,7 +142,7 @@ def test_hostile_names_never_execute_in_any_map_kind(
                 "return {x: r.left + p.x, y: r.top + p.y}; })()"
             )
             page.mouse.move(position["x"], position["y"])  # type: ignore[attr-defined]
-            page.wait_for_timeout(300)  # type: ignore[attr-defined]
+            wait_until(lambda: "<img" in (page.text_content("#tooltip") or ""), "the tooltip")  # type: ignore[attr-defined]
             assert "<img src=x onerror=alert(1)>" in (page.text_content("#tooltip") or ""), kind
             injected = page.evaluate(  # type: ignore[attr-defined]
                 '[document.querySelectorAll(\'img, svg, iframe, b, a[href^="javascript"],'
@@ -159,11 +182,22 @@ _SETTLED = (
 )
 
 
+_SETTLED_FOR_TWO_FRAMES = (
+    "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done("
+    + _SETTLED
+    + "))))"
+)
+
+
+def wait_settled(page: object, timeout: float = 40.0) -> None:
+    """Settled, and still settled two frames later (a redraw it had asked for has run)."""
+    wait_for(page, _SETTLED, timeout=timeout)
+    wait_for(page, _SETTLED_FOR_TWO_FRAMES, timeout=timeout)
+
+
 def open_settled(page: object, url: str) -> None:
     page.goto(url)  # type: ignore[attr-defined]
-    wait_for(page, _SETTLED, timeout=40)
-    page.wait_for_timeout(150)  # type: ignore[attr-defined]
-    wait_for(page, _SETTLED, timeout=10)
+    wait_settled(page)
 
 
 _CUT_OFF = """(() => {
@@ -193,7 +227,8 @@ def test_first_frame_labels_never_overlap(
     assert log.console_errors == [] and log.page_errors == [] and log.blocked == []
 
 
-def _click_node(page: object, node_id: object) -> None:
+def _click_node(page: object, node_id: object, then: str) -> None:
+    """Click a node, then wait until the page's expression ``then`` holds."""
     at = page.evaluate(  # type: ignore[attr-defined]
         "(id) => { const n = govgraphMap.network;"
         " const p = n.canvasToDOM(n.getPositions([id])[id]);"
@@ -202,7 +237,7 @@ def _click_node(page: object, node_id: object) -> None:
         node_id,
     )
     page.mouse.click(at["x"], at["y"])  # type: ignore[attr-defined]
-    page.wait_for_timeout(250)  # type: ignore[attr-defined]
+    wait_for(page, then, timeout=10)
 
 
 def test_a_hubs_cluster_opens_on_click_and_closes_again(bundled: Store, tmp_path: Path) -> None:
@@ -215,11 +250,11 @@ def test_a_hubs_cluster_opens_on_click_and_closes_again(bundled: Store, tmp_path
         first = page.evaluate(drawn)  # type: ignore[attr-defined]
         assert first <= 150
         cluster = page.evaluate("govgraphMap.clusters[0].id")  # type: ignore[attr-defined]
-        _click_node(page, cluster)
+        _click_node(page, cluster, then="govgraphMap.clusterOpen[0]")
         opened = page.evaluate(drawn)  # type: ignore[attr-defined]
         assert opened > first + 500
         assert page.evaluate("govgraphMap.clusterOpen[0]")  # type: ignore[attr-defined]
-        _click_node(page, "close-" + cluster)
+        _click_node(page, "close-" + cluster, then="!govgraphMap.clusterOpen[0]")
         assert page.evaluate(drawn) == first  # type: ignore[attr-defined]
         assert not page.evaluate("govgraphMap.clusterOpen[0]")  # type: ignore[attr-defined]
     assert log.console_errors == [] and log.page_errors == []
@@ -269,12 +304,11 @@ def test_a_copied_map_url_restores_focus_filters_search_and_date(served: str) ->
         page.uncheck(first_group)  # type: ignore[attr-defined]
         page.fill("#map-search", "Inverclyde Council")  # type: ignore[attr-defined]
         page.keyboard.press("Enter")  # type: ignore[attr-defined]
-        page.wait_for_timeout(300)  # type: ignore[attr-defined]
+        wait_for(page, "location.hash.includes('sel=')", timeout=10)
         url = page.url  # type: ignore[attr-defined]
         assert "#" in url and "sel=inverclyde-council" in url and "hide=" in url
         page.goto("about:blank")  # type: ignore[attr-defined]
         open_settled(page, url)
-        page.wait_for_timeout(300)  # type: ignore[attr-defined]
         assert not page.is_checked(first_group)  # type: ignore[attr-defined]
         assert page.evaluate("govgraphMap.selectedLabels()") == ["Inverclyde Council"]  # type: ignore[attr-defined]
         assert page.input_value("#map-search") == "Inverclyde Council"  # type: ignore[attr-defined]

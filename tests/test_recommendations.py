@@ -201,14 +201,8 @@ def test_every_action_is_documented() -> None:
 
 # --- the bundled data -----------------------------------------------------------------
 @pytest.fixture(scope="module")
-def found(bundled_store_path: Path) -> list[Finding]:
-    from govgraph.graph.storage.oxigraph_store import OxigraphStore
-
-    store = OxigraphStore(bundled_store_path, read_only=True)
-    try:
-        return compute_findings(store)
-    finally:
-        store.close()
+def found(bundled_findings: list[Finding]) -> list[Finding]:
+    return bundled_findings
 
 
 def _with(found: list[Finding], *names: str) -> Finding:

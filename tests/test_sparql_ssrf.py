@@ -23,6 +23,7 @@ from govgraph.graph.core.errors import QueryError
 from govgraph.graph.storage.sandbox import Limits, run_isolated
 from govgraph.graph.storage.sparql_guard import check_read_only, decode_escapes
 from govgraph.graph.storage.store import Store
+from tests.hypothesis_profiles import examples
 from tests.live_server import hostile_landscape, serving
 
 
@@ -155,7 +156,7 @@ def service_queries(draw: st.DrawFn, url: str) -> str:
 
 
 @settings(
-    max_examples=60,
+    max_examples=examples(60),
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
