@@ -454,3 +454,14 @@ def test_all_iri_answers_decode_by_the_fast_path_exactly_as_row_by_row() -> None
         ("http://a/1",),
         ("http://a/2",),
     ]
+
+
+def test_findings_leave_the_collector_no_young_objects_to_walk(landscape: Store) -> None:
+    """What the analyses built is long-lived: it goes to the oldest generation at once, so
+    rendering a report at 10^5 bodies does not pay young passes over millions of objects."""
+    import gc
+
+    compute_findings(landscape)
+    young, middle, _ = gc.get_count()
+    assert gc.isenabled()
+    assert young < gc.get_threshold()[0] and middle == 0

@@ -204,6 +204,12 @@ def compute_findings(
         )
     finally:
         if enabled:
+            # what was built is long-lived now: moved straight to the oldest generation, the
+            # collector skips the young passes that would walk millions of objects only to
+            # promote them (a fifth of the rendering time at 10^5 organisations); cyclic
+            # garbage is still found by the next full collection
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
