@@ -18,6 +18,7 @@ from pathlib import Path
 
 from govgraph.graph.core.dates import spelled_day
 from govgraph.graph.core.errors import SourceError
+from govgraph.graph.core.names import singular_key
 from govgraph.graph.core.text import find_text_problem, line_column
 from govgraph.loaders.base import Loader, SourceInfo, Triple, read_source_text
 from govgraph.loaders.change_programme_dates import milestones_in, timetable_entry
@@ -64,14 +65,6 @@ def clean(text: str) -> str:
     text = re.sub(r"^[\s▶●•-]+", "", text)
     text = re.sub(r"\s+([:;,.])", r"\1", text)
     return re.sub(r"\s+", " ", text).strip()
-
-
-def name_key(name: str) -> str:
-    """Comparison key for action and area names: case, punctuation, hyphens and plural -s
-    do not matter ("Children’s Hearing System" = "Children's Hearings System")."""
-    return " ".join(
-        w[:-1] if len(w) > 3 and w.endswith("s") else w for w in normalise(name).split()
-    )
 
 
 def assessment_status(text: str) -> AssessmentStatus | None:
@@ -165,15 +158,15 @@ class _Parser:
                     source=SourceLocator(
                         self.file,
                         f"{AREAS_SECTION} > {area_name}",
-                        page=pages.get(name_key(area_name)),
+                        page=pages.get(singular_key(area_name)),
                         line=area_line,
                     ),
                 )
             )
         texts = self.details(listed, detail_start)
-        ids = {name_key(name): slugify(name) for name, _, _ in listed}
+        ids = {singular_key(name): slugify(name) for name, _, _ in listed}
         for name, area_name, line in listed:
-            found = texts.get(name_key(name))
+            found = texts.get(singular_key(name))
             if found is None:
                 raise self.error(
                     f"action '{name}' is listed under '{area_name}' but has no '## {name}' section",
@@ -204,7 +197,7 @@ class _Parser:
     def areas_start(self) -> int:
         for index, line in enumerate(self.lines):
             h = _heading(line)
-            if h and h[0] == 1 and name_key(h[1]) == name_key(AREAS_SECTION):
+            if h and h[0] == 1 and singular_key(h[1]) == singular_key(AREAS_SECTION):
                 return index
         raise self.error(
             f"no '# {AREAS_SECTION}' section: expected the overview of priority areas "
@@ -221,12 +214,12 @@ class _Parser:
             if h and h[0] == 1:
                 if inside:
                     break
-                inside = name_key(h[1]) == "content"
+                inside = singular_key(h[1]) == "content"
             if not inside:
                 continue
             match = _CONTENTS_ENTRY.match(line)
             if match:
-                pages.setdefault(name_key(match.group(2)), int(match.group(1)))
+                pages.setdefault(singular_key(match.group(2)), int(match.group(1)))
         return pages
 
     def overview(self, start: int) -> tuple[list[tuple[str, int]], list[tuple[str, str, int]], int]:
@@ -237,7 +230,7 @@ class _Parser:
         while index < len(self.lines):
             row = self.lines[index]
             h = _heading(row)
-            if h and h[0] == 1 and name_key(h[1]) != name_key(AREAS_SECTION):
+            if h and h[0] == 1 and singular_key(h[1]) != singular_key(AREAS_SECTION):
                 break
             if h and h[0] == 2:
                 areas.append((clean(h[1]), index + 1))
@@ -257,16 +250,17 @@ class _Parser:
                 raise self.error(f"priority area '{area_name}' lists no actions", line)
         seen: dict[str, int] = {}
         for name, _, line in listed:
-            if name_key(name) in seen:
+            if singular_key(name) in seen:
                 raise self.error(
-                    f"action '{name}' is listed twice (first on line {seen[name_key(name)]})", line
+                    f"action '{name}' is listed twice (first on line {seen[singular_key(name)]})",
+                    line,
                 )
-            seen[name_key(name)] = line
+            seen[singular_key(name)] = line
         return areas, listed, index
 
     def details(self, listed: list[tuple[str, str, int]], start: int) -> dict[str, _ActionText]:
         """Split the detail pages into actions and sub-sections, skipping page headers."""
-        known = {name_key(name) for name, _, _ in listed}
+        known = {singular_key(name) for name, _, _ in listed}
         texts: dict[str, _ActionText] = {}
         current: _ActionText | None = None
         section: str | None = None
@@ -275,8 +269,8 @@ class _Parser:
             if h and h[0] == 1:
                 continue  # page header: the page continues whatever section was open
             if h and h[0] == 2:
-                key = name_key(h[1])
-                if current is not None and key == name_key(current.name):
+                key = singular_key(h[1])
+                if current is not None and key == singular_key(current.name):
                     continue  # the same action, repeated at the top of a new page
                 if key in texts:
                     raise self.error(
@@ -363,7 +357,7 @@ class _Parser:
             leads=leads,
             supporting=supporting,
             milestones=milestones,
-            links=_links(found, ids, name_key(name)),
+            links=_links(found, ids, singular_key(name)),
             assessment=Assessment(
                 status=status,
                 date=published,
@@ -493,7 +487,7 @@ def _links(found: _ActionText, ids: dict[str, str], own: str) -> list[str]:
 def _mention_keys(mention: str) -> list[str]:
     """A mention may name several actions: 'Moving On, Data Mapping and Collection'."""
     parts = [p.strip() for p in mention.split(",") if p.strip()]
-    return [name_key(p) for p in parts]
+    return [singular_key(p) for p in parts]
 
 
 def _match_action(key: str, ids: dict[str, str]) -> str | None:

@@ -54,6 +54,13 @@ def substring_key(text: str) -> str:
     return plain.lower().replace("'", "").replace("\u2019", "")
 
 
+def singular_key(name: str) -> str:
+    """:func:`name_key` with a plural -s dropped from words of four letters or more, for
+    headings a document spells both ways ("Children's Hearing System" and "Children's
+    Hearings System" are one action)."""
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in name_key(name).split())
+
+
 def search_words(text: str) -> list[str]:
     """The words search matches on: :func:`fold`'s words, abbreviations spelled out."""
     out: list[str] = []
