@@ -31,6 +31,7 @@ from govgraph.graph.facts.records import within
 from govgraph.graph.storage.oxigraph_store import OxigraphStore
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import STAGING_PREFIX, Store
+from govgraph.graph.storage.versioned_store import engine_store
 from govgraph.ontology.terms import GG, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 _SUBJECT = ox.NamedNode(str(GG.subject))
@@ -61,21 +62,6 @@ def copy_store(store: Store) -> OxigraphStore:
             graph.add(triple)
         out.replace_graph(graph_iri, graph)
     return out
-
-
-def engine_store(store: Store) -> OxigraphStore | None:
-    """The Oxigraph store that answers ``store``'s reads: the store itself, or the version a
-    versioned store reads now (the one pinned for the request), so a copy is one dump even
-    behind ``oxigraph+versions:`` (the default), not an rdflib graph per source graph."""
-    if isinstance(store, OxigraphStore):
-        return store
-    from govgraph.graph.storage.versioned_store import VersionedStore
-
-    if isinstance(store, VersionedStore):
-        reader = store._reader()
-        if isinstance(reader, OxigraphStore):
-            return reader
-    return None
 
 
 def oxigraph(store: Store) -> ox.Store:

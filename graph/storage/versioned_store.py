@@ -301,3 +301,12 @@ def _fsync_tree(path: Path) -> None:
             finally:
                 os.close(fd)
     _fsync_dir(path)
+
+
+def engine_store(store: Store) -> OxigraphStore | None:
+    """The Oxigraph store that answers ``store``'s reads: the store itself, or the version a
+    versioned store reads now (the one pinned for the request), so a copy is one dump even
+    behind ``oxigraph+versions:`` (the default), not an rdflib graph per source graph."""
+    if isinstance(store, VersionedStore):
+        store = store._reader()
+    return store if isinstance(store, OxigraphStore) else None
