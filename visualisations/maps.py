@@ -18,6 +18,7 @@ from govgraph.graph.facts import map_queries
 from govgraph.graph.facts.organisations import iri_for
 from govgraph.graph.facts.search import RANKS, Hit, index_for
 from govgraph.graph.storage.store import Store
+from govgraph.graph.storage.version_cache import PerVersion
 from govgraph.visualisations import clusters, extract, layout
 from govgraph.visualisations.clusters import find_clusters, spread
 from govgraph.visualisations.kinds import KINDS, MapRequest
@@ -77,22 +78,10 @@ def build_map(
 def _years(store: Store) -> tuple[int, ...]:
     """The years for the date slider, read once per data version: the read scans every
     dated fact, so a small ego map would otherwise cost what the whole graph costs."""
-    key = (id(store), data_version(store))
-    with _YEARS_LOCK:
-        found = _YEARS.get(key)
-    if found is None:
-        found = tuple(map_queries.years(store))
-        with _YEARS_LOCK:
-            _YEARS[key] = found
-            while len(_YEARS) > _YEARS_KEPT:
-                _YEARS.pop(next(iter(_YEARS)))
-    return found
+    return _YEARS.get(store)
 
 
-_YEARS: dict[tuple[int, str], tuple[int, ...]] = {}
-_YEARS_LOCK = threading.Lock()
-_YEARS_KEPT = 8
-"""Stores x data versions whose years are kept (a few integers each)."""
+_YEARS: PerVersion[tuple[int, ...]] = PerVersion(lambda store: tuple(map_queries.years(store)))
 
 
 def _listing(hits: list[Hit]) -> str:

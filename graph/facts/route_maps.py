@@ -8,7 +8,6 @@ millions).
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ from govgraph.graph.core.dates import Date, parse_date
 from govgraph.graph.facts.records import SourceRef
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store
+from govgraph.graph.storage.version_cache import PerVersion
 from govgraph.ontology.terms import GG, slug_of
 
 
@@ -224,19 +224,9 @@ def slug_of_doc(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-class RouteMapsCache:
+class RouteMapsCache(PerVersion[RouteMaps]):
     """The last :func:`read_route_maps` answer, kept while the data version stays the same
     (a request asking for route maps, milestones and checks reads the store once)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._version: str | None = None
-        self._data: RouteMaps | None = None
-
-    def get(self, store: Store) -> RouteMaps:
-        version = store.data_version()
-        with self._lock:
-            if self._data is None or version != self._version:
-                self._data = read_route_maps(store)
-                self._version = version
-            return self._data
+        super().__init__(read_route_maps)

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import threading
-import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +31,7 @@ from govgraph.graph.core.names import name_key, search_words, substring_key
 from govgraph.graph.facts.map_queries import scope_core
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store
+from govgraph.graph.storage.version_cache import PerVersion
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
 
@@ -455,28 +454,9 @@ def _group_of(classes: set[URIRef]) -> Group:
     return OTHER
 
 
-class _Indexes:
-    """The index of each open store's current data version, rebuilt when a load changes the
-    version and forgotten with the store: the site's search page, its suggestions, GraphQL
-    ``search`` and the maps' focus by name all read the same one."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._held: weakref.WeakKeyDictionary[Store, tuple[str, SearchIndex]] = (
-            weakref.WeakKeyDictionary()
-        )
-
-    def get(self, store: Store) -> SearchIndex:
-        store = getattr(store, "wrapped", store)  # a per-request view: the store it wraps
-        version = store.data_version()
-        with self._lock:
-            held = self._held.get(store)
-            if held is None or held[0] != version:
-                held = self._held[store] = (version, build_index(store))
-            return held[1]
-
-
-_INDEXES = _Indexes()
+_INDEXES: PerVersion[SearchIndex] = PerVersion(lambda store: build_index(store))
+"""The index of each open store's current data version: the site's search page, its
+suggestions, GraphQL ``search`` and the maps' focus by name all read the same one."""
 
 
 def index_for(store: Store) -> SearchIndex:
