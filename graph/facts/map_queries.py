@@ -212,28 +212,44 @@ def edges_touching(
     with their dates and cited documents (those of every reified node describing them): one
     ring of a breadth-first walk, the facts map_edges.rq reads for the whole graph, answered
     from the version's line index, so its cost follows the ring's lines, not the graph's.
+    The records are the version's own (:attr:`MapTables.edges`): read them, never change
+    them.
     ``incoming_only``: only those whose object is in ``iris``, for the last ring of a walk,
     whose lines outwards lie beyond the map."""
     tables = map_tables(store)
-    index = tables.lines
+    index, stated = tables.lines, tables.edges
     wanted = set(kinds)
-    stated: set[tuple[str, str, str]] = set()
-    nodes: dict[tuple[str, str, str], set[str]] = {}
+    out: dict[tuple[str, str, str], EdgeFacts] = {}
     for iri in dict.fromkeys(iris):
         for line in index.incoming(iri) if incoming_only else index.around(iri):
-            if line.kind not in wanted:
-                continue
-            key = (line.subject, line.kind, line.object)
-            if line.graphs:
-                stated.add(key)
-            if line.nodes:
-                nodes.setdefault(key, set()).update(line.nodes)
+            if line.kind in wanted:
+                key = (line.subject, line.kind, line.object)
+                e = stated.get(key)
+                if e is not None:
+                    out[key] = e
+    return out
+
+
+def _stated_edges(
+    index: LineIndex, details: dict[str, LineDetails]
+) -> dict[tuple[str, str, str], EdgeFacts]:
+    """(subject, kind, object) -> the map's record of every stated line (a direct triple
+    outside the inferred graph), with the dates and cited documents of every reified node
+    describing it, whatever its status (as map_edges.rq reads them)."""
+    stated: set[tuple[str, str, str]] = set()
+    nodes: dict[tuple[str, str, str], set[str]] = {}
+    for line in index.lines():
+        key = (line.subject, line.kind, line.object)
+        if line.graphs:
+            stated.add(key)
+        if line.nodes:
+            nodes.setdefault(key, set()).update(line.nodes)
     edges: dict[tuple[str, str, str], EdgeFacts] = {}
-    for key in sorted(stated):
+    for key in stated:
         e = edges[key] = EdgeFacts(*key)
         sources: set[str] = set()
         for node in nodes.get(key, ()):
-            d = tables.details.get(node)
+            d = details.get(node)
             if d is None:
                 continue
             if d.start is not None:
@@ -283,6 +299,9 @@ class MapTables:
     def __init__(self, store: Store) -> None:
         self.lines: LineIndex = lines_for(store)
         self.details = _line_details(store)
+        self.edges = _stated_edges(self.lines, self.details)
+        """The map's record of every stated line, by (subject, kind, object): shared, never
+        changed by a caller."""
         self.facts = _every_entity_facts(store)
         self.core = frozenset(_whole_scope_core(store))
         self._members: dict[tuple[str, ...], frozenset[str]] = {}
