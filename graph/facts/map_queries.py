@@ -31,7 +31,7 @@ _BATCH = 5000
 """IRIs per VALUES block: keeps each query text well under a megabyte."""
 
 
-@dataclass
+@dataclass(slots=True)
 class EntityFacts:
     """What a map shows about one entity."""
 
@@ -47,7 +47,7 @@ class EntityFacts:
     """Titles of the documents its citations name."""
 
 
-@dataclass
+@dataclass(slots=True)
 class EdgeFacts:
     """One asserted relationship, with what its reified gg:Relationship adds."""
 
@@ -133,10 +133,21 @@ def entity_facts(store: Store, named: dict[str, str]) -> dict[str, EntityFacts]:
 
 
 def named_entity_facts(store: Store, iris: Sequence[str]) -> dict[str, EntityFacts]:
-    """:func:`entity_facts` of those of ``iris`` that have a preferred name, from the
-    version's :class:`MapTables` (shared records: callers copy what they change)."""
-    facts = map_tables(store).facts
-    return {iri: facts[iri] for iri in dict.fromkeys(iris) if iri in facts}
+    """:func:`entity_facts` of those of ``iris`` that have a preferred name: from the
+    version's :class:`MapTables` when they are built (shared records: callers copy what
+    they change), else read for the batch (the same query, map_node_facts.rq, names and
+    facts in one pass: a snapshot copy or a small map does not pay for the whole graph's)."""
+    tables = _TABLES.peek(store)
+    if tables is not None:
+        facts = tables.facts
+        return {iri: facts[iri] for iri in dict.fromkeys(iris) if iri in facts}
+    text = query("map_node_facts").replace(_IDS, "VALUES ?e { <urn:govgraph:param:ids> }")
+    rows: list[dict[str, str]] = []
+    for batch in _batches(list(dict.fromkeys(iris))):
+        rows.extend(store.select_strings(text, {"ids": batch}))
+    named = {r["e"]: r["value"] for r in rows if r["field"] == "name"}
+    found = {iri: EntityFacts(iri, named[iri]) for iri in dict.fromkeys(iris) if iri in named}
+    return _fold_facts(found, [r for r in rows if r["e"] in found])
 
 
 def _every_entity_facts(store: Store) -> dict[str, EntityFacts]:
