@@ -4,6 +4,8 @@ version is built."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -280,3 +282,46 @@ def test_an_index_of_every_kind_answers_relationships_of_as_the_query_does(
 
 
 _SOME = "SELECT DISTINCT ?e WHERE { ?e a gg:Organisation } ORDER BY ?e LIMIT 300"
+
+
+def _until(condition: Any, client: Any, path: str = "/ontology", seconds: float = 60) -> None:
+    """Send requests until ``condition()`` holds (the warming runs in the background)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the line index was not warmed"
+        assert client.get(path).status_code == 200
+        threading.Event().wait(0.05)
+
+
+def test_the_server_warms_the_index_at_start_and_after_a_reload(landscape: Store) -> None:
+    from starlette.testclient import TestClient
+
+    from govgraph.api.app import create_app
+    from govgraph.api.settings import Settings
+
+    counting = Counting(landscape)
+    with TestClient(create_app(counting, settings=Settings())) as client:
+        _until(lambda: lines_held(counting) is not None, client)
+        extra = f"""@prefix gg: <https://w3id.org/govgraph/ontology#> .
+        <{ID}care-agency> gg:scrutinisedBy <{ID}north-council> ."""
+        landscape.replace_graph(GRAPH["extra"], Graph().parse(data=extra, format="turtle"))
+        assert lines_held(counting) is None
+        _until(lambda: lines_held(counting) is not None, client)
+        counting.queries.clear()
+        chain = '{ accountabilityChain(id: "care-agency") { tops { id } } }'
+        assert client.post("/graphql", json={"query": chain}).status_code == 200
+        assert not any("relationshipKind" in q for q in counting.queries), counting.queries
+
+
+def test_a_server_told_not_to_warm_builds_the_index_on_the_first_chain(landscape: Store) -> None:
+    from starlette.testclient import TestClient
+
+    from govgraph.api.app import create_app
+    from govgraph.api.settings import Settings
+
+    with TestClient(create_app(landscape, settings=Settings(warm_indexes=False))) as client:
+        assert client.get("/ontology").status_code == 200
+        assert lines_held(landscape) is None
+        chain = '{ accountabilityChain(id: "care-agency") { tops { id } } }'
+        assert client.post("/graphql", json={"query": chain}).status_code == 200
+        assert lines_held(landscape) is not None
