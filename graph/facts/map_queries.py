@@ -20,7 +20,8 @@ from typing import NamedTuple, TypedDict
 
 from rdflib import Literal, URIRef
 
-from govgraph.graph.facts.lines import LineIndex, lines_for
+from govgraph.graph.facts.lines import LineIndex, build_lines
+from govgraph.graph.facts.relationships import relationship_kinds
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store
 from govgraph.graph.storage.version_cache import PerVersion
@@ -300,15 +301,16 @@ def _line_details(store: Store) -> dict[str, LineDetails]:
 
 
 class MapTables:
-    """What the maps read about neighbourhoods, held once per data version: the line index
-    (every stated relationship from either end), what the reified nodes add to the lines
+    """What the maps read about neighbourhoods, held once per data version: a line index of
+    every relationship kind (:func:`~govgraph.graph.facts.lines.build_lines`; the chain's
+    own holds the accountability kinds only), what the reified nodes add to the lines
     (dates, cited documents), the facts of every named entity, the Scottish core
     (map_scope_core.rq) and, asked for by classes, the named members of those classes.
     Built on first use after each load (:func:`map_tables`), in one bulk read each, so a walk
     from a focus then reads nothing from the store."""
 
     def __init__(self, store: Store) -> None:
-        self.lines: LineIndex = lines_for(store)
+        self.lines: LineIndex = build_lines(store, relationship_kinds())
         self.details = _line_details(store)
         self.edges = _stated_edges(self.lines, self.details)
         """The map's record of every stated line, by (subject, kind, object): shared, never
