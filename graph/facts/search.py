@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import repeat
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rdflib import URIRef
@@ -83,8 +84,10 @@ LAST = (GROUPS[-1], OTHER)
 after their providers) and other entities (change events such as "... set up")."""
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One entity found (a named tuple: a page makes up to :data:`MAX_HITS` of them, and a
+    frozen dataclass cost several times a tuple to make)."""
+
     iri: str
     name: str
     kind: str
