@@ -12,7 +12,10 @@ options: ``union=server|param`` (how the default graph becomes the union of the 
 graphs: configured on the server, or Oxigraph's ``union-default-graph`` request parameter),
 ``load=update|gsp`` (how :meth:`RemoteStore.replace_graph` writes, see there),
 ``max_update=BYTES`` (bigger sources are staged through the Graph Store Protocol),
-``timeout=SECONDS`` for queries (default 30) and ``load_timeout=SECONDS`` for writes (600).
+``timeout=SECONDS`` for queries (default 30) and ``load_timeout=SECONDS`` for writes (600),
+``last_loads=DIR`` where the copies of the last loads are kept, so that a reload through the
+Graph Store Protocol sends only the lines that changed (default ``$GOVGRAPH_CACHE/loads``;
+``last_loads=`` turns it off; see :mod:`govgraph.graph.storage.last_loads`).
 
 Results come back as SPARQL JSON or N-Triples and are parsed by pyoxigraph, so rows hold the
 same rdflib terms as the embedded store gives.
@@ -20,6 +23,7 @@ same rdflib terms as the embedded store gives.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -35,6 +39,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from govgraph.graph.core.errors import QueryError, StoreError
+from govgraph.graph.storage.last_loads import MAX_DIFF_BYTES, LastLoads, default_folder, line_diff
 from govgraph.graph.storage.oxigraph_store import OxigraphResults, to_rdflib
 from govgraph.graph.storage.store import (
     STAGING_PREFIX,
@@ -53,12 +58,25 @@ from govgraph.graph.storage.store import (
 
 _JSON = "application/sparql-results+json"
 _NT = "application/n-triples"
-_OPTIONS = {"query", "update", "gsp", "union", "load", "max_update", "timeout", "load_timeout"}
+_OPTIONS = {
+    "query",
+    "update",
+    "gsp",
+    "union",
+    "load",
+    "max_update",
+    "timeout",
+    "load_timeout",
+    "last_loads",
+}
 MAX_UPDATE = 100_000_000
 """Largest Update request sent (Oxigraph server refuses bodies over 128 MiB); a bigger source
 is staged through the Graph Store Protocol instead."""
 _RETRYABLE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 """A pooled keep-alive connection the server has closed: one retry on a fresh connection."""
+LOADED_PREDICATE = URIRef("urn:govgraph:loadedDigest")
+"""In VERSION_GRAPH, ``<graph> LOADED_PREDICATE "sha256"``: the digest of the N-Triples the last
+load through govgraph wrote into that graph (see :mod:`~govgraph.graph.storage.last_loads`)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,8 @@ class Endpoints:
     timeout: float = 30.0
     load_timeout: float = 600.0
     auth: tuple[str, str] | None = None
+    last_loads: Path | None = None
+    """Where copies of the last loads are kept (None: reloads never diff)."""
     display: str = ""
     """The URL without its password, for messages."""
 
@@ -118,6 +138,8 @@ class Endpoints:
         auth = None
         if parts.username is not None:
             auth = (unquote(parts.username), unquote(parts.password or ""))
+        folder = options.get("last_loads")
+        last_loads = default_folder() if folder is None else Path(folder) if folder else None
         user = f"{parts.username}:***@" if parts.username else ""
         display = f"{parts.scheme}://{user}{host}{base}" + (
             f"?{parts.query}" if parts.query else ""
@@ -132,6 +154,7 @@ class Endpoints:
             timeout=timeout,
             load_timeout=load_timeout,
             auth=auth,
+            last_loads=last_loads,
             display=display,
         )
 
@@ -153,6 +176,8 @@ class RemoteStore(OxigraphResults, Store):
         self._params = {"union-default-graph": ""} if self.endpoints.union == "param" else {}
         self._union_checked = self.endpoints.union == "param"
         self._lock = threading.Lock()
+        folder = self.endpoints.last_loads
+        self._last_loads = LastLoads(folder) if folder is not None else None
 
     # --- HTTP ----------------------------------------------------------------------
     def _send(
@@ -329,14 +354,27 @@ class RemoteStore(OxigraphResults, Store):
         )
         return str(row["v"]) if "v" in row else digest_version(self)
 
-    def _bump_update(self) -> str:
+    def _bump_update(self, graph: URIRef | None = None, loaded: str | None = None) -> str:
         """The Update that replaces the version token (sent with the write it marks when
-        the write is one Update, so readers see both or neither)."""
+        the write is one Update, so readers see both or neither). Given the graph written,
+        it also replaces that graph's load digest with ``loaded`` (or removes it)."""
         g, s, p = f"<{VERSION_GRAPH}>", f"<{VERSION_SUBJECT}>", f"<{VERSION_PREDICATE}>"
-        return (
-            f"DELETE WHERE {{ GRAPH {g} {{ {s} {p} ?v }} }} ;\n"
-            f'INSERT DATA {{ GRAPH {g} {{ {s} {p} "{new_version_token()}" }} }}'
-        )
+        parts = [
+            f"DELETE WHERE {{ GRAPH {g} {{ {s} {p} ?v }} }}",
+            f'INSERT DATA {{ GRAPH {g} {{ {s} {p} "{new_version_token()}" }} }}',
+        ]
+        if graph is not None:
+            parts.append(self._forget_update(graph))
+            if loaded is not None:
+                d = f"<{LOADED_PREDICATE}>"
+                parts.append(f'INSERT DATA {{ GRAPH {g} {{ {_iri(graph)} {d} "{loaded}" }} }}')
+        return " ;\n".join(parts)
+
+    def _forget_update(self, graph: URIRef) -> str:
+        """The Update that removes a graph's load digest: sent with (or before) any write
+        that leaves the graph other than the last load's copy says."""
+        g, d = f"<{VERSION_GRAPH}>", f"<{LOADED_PREDICATE}>"
+        return f"DELETE WHERE {{ GRAPH {g} {{ {_iri(graph)} {d} ?d }} }}"
 
     def graph_triples(self, graph: URIRef) -> Iterator[Triple]:
         result = self._results(
@@ -410,41 +448,102 @@ class RemoteStore(OxigraphResults, Store):
         Store Protocol, then one Update ``DROP target; ADD staging TO target; DROP staging``,
         for servers that cap the size of an Update request, and for any source bigger than
         ``max_update`` bytes; while the PUT runs, the staging graph is visible in the union
-        default graph (docs/deployment.md).
+        default graph (docs/deployment.md). Either way through the Graph Store Protocol, a
+        reload whose last load is kept here (``last_loads``) is one Update of the lines that
+        changed, when they are few (:meth:`_replace_by_diff`).
         """
         target = _iri(graph)
-        if isinstance(data, Path) and (
-            self.endpoints.load == "gsp" or data.stat().st_size > self.endpoints.max_update
+        gsp = self.endpoints.load == "gsp"
+        if (
+            isinstance(data, Path)
+            and (gsp or data.stat().st_size > self.endpoints.max_update)
+            and (self._last_loads is None or data.stat().st_size > MAX_DIFF_BYTES)
         ):  # a file goes up as a stream: PUT reads it in chunks, never all at once
             with data.open("rb") as stream:
                 self._replace_via_gsp(graph, stream)
-            self._post_update(self._bump_update())
+            self._post_update(self._bump_update(graph))
             return self.count(graph)
         payload = graph_to_ntriples(data)
-        if self.endpoints.load == "gsp" or len(payload) > self.endpoints.max_update:
-            self._replace_via_gsp(graph, payload)
-            self._post_update(self._bump_update())
-        else:
-            head = (
-                f"DROP SILENT GRAPH {target} ;\nCREATE SILENT GRAPH {target} ;\n"
-                f"INSERT DATA {{ GRAPH {target} {{\n"
-            ).encode()
-            try:
-                self._post_update(
-                    head + sparql_safe(payload) + b"\n} } ;\n" + self._bump_update().encode()
-                )
-            except QueryError as exc:
-                raise StoreError(f"the endpoint refused the new version of {graph}: {exc}") from exc
+        if gsp or len(payload) > self.endpoints.max_update:
+            loaded = None
+            if self._last_loads is not None and len(payload) <= MAX_DIFF_BYTES:
+                loaded = hashlib.sha256(payload).hexdigest()
+            count = self._replace_by_diff(graph, payload, loaded) if loaded else None
+            if count is None:
+                self._replace_via_gsp(graph, payload)
+                self._post_update(self._bump_update(graph, loaded))
+                count = self.count(graph)
+            if self._last_loads is not None and loaded is not None:
+                self._last_loads.put(self.endpoints.gsp, str(graph), loaded, payload)
+            return count
+        head = (
+            f"DROP SILENT GRAPH {target} ;\nCREATE SILENT GRAPH {target} ;\n"
+            f"INSERT DATA {{ GRAPH {target} {{\n"
+        ).encode()
+        try:
+            self._post_update(
+                head + sparql_safe(payload) + b"\n} } ;\n" + self._bump_update(graph).encode()
+            )
+        except QueryError as exc:
+            raise StoreError(f"the endpoint refused the new version of {graph}: {exc}") from exc
         if isinstance(data, bytes | Path):
             return self.count(graph)
         return len(data)
+
+    def _replace_by_diff(self, graph: URIRef, payload: bytes, loaded: str) -> int | None:
+        """A reload as one Update: ``DELETE DATA`` of the lines only the last load had,
+        ``INSERT DATA`` of those only ``payload`` has, the new digest and version token; the
+        triple count, or None when the full path must run instead.
+
+        It runs only when the store's digest for the graph names a copy kept here (so the
+        copy is what the graph holds), neither version has a blank node (``DELETE DATA``
+        cannot name one), and the change is smaller than ``max_update`` and half the source.
+        The count afterwards must be the source's: otherwise the graph held something else
+        (changed behind govgraph's back) and the full path puts it right.
+        """
+        if self._last_loads is None or b"_:" in payload:
+            return None
+        row = self.select_one(
+            f"SELECT ?d WHERE {{ GRAPH <{VERSION_GRAPH}> "
+            f"{{ <urn:govgraph:param:g> <{LOADED_PREDICATE}> ?d }} }} LIMIT 1",
+            {"g": [graph]},
+        )
+        before = str(row["d"]) if "d" in row else ""
+        if not before:
+            return None
+        if before == loaded:
+            old: bytes | None = payload
+        else:
+            old = self._last_loads.get(self.endpoints.gsp, str(graph), before)
+        if old is None or b"_:" in old:
+            return None
+        removed, added, expected = line_diff(old, payload)
+        size = sum(len(line) + 1 for line in removed) + sum(len(line) + 1 for line in added)
+        if size > self.endpoints.max_update or size > len(payload) // 2:
+            return None  # a big change: the bulk path costs less than parsing it as Update
+        target = _iri(graph).encode()
+        update = b""
+        if removed:
+            update += b"DELETE DATA { GRAPH " + target + b" {\n"
+            update += sparql_safe(b"\n".join(removed)) + b"\n} } ;\n"
+        if added:
+            update += b"INSERT DATA { GRAPH " + target + b" {\n"
+            update += sparql_safe(b"\n".join(added)) + b"\n} } ;\n"
+        try:
+            self._post_update(update + self._bump_update(graph, loaded).encode())
+        except QueryError as exc:
+            raise StoreError(f"the endpoint refused the new version of {graph}: {exc}") from exc
+        count = self.count(graph)
+        return count if count == expected else None
 
     def _replace_via_gsp(self, graph: URIRef, payload: bytes | BinaryIO) -> None:
         target, staging = _iri(graph), _iri(staging_graph(graph))
         if not self.ask("ASK { GRAPH <urn:govgraph:param:g> { ?s ?p ?o } }", {"g": [graph]}):
             # a first load: PUT straight into the graph. Oxigraph loads a PUT body in one
             # transaction (readers see nothing, then all of it) and skips the copy that an
-            # ADD from staging costs: 4x faster at 10^6 triples.
+            # ADD from staging costs: 4x faster at 10^6 triples. A digest left from before
+            # the graph was emptied goes first: the PUT is not the copy it names.
+            self._post_update(self._forget_update(graph))
             try:
                 self._put(self.endpoints.gsp, graph, payload)
             except QueryError as exc:
@@ -458,7 +557,8 @@ class RemoteStore(OxigraphResults, Store):
             raise StoreError(f"the endpoint refused the new version of {graph}: {exc}") from exc
         self._post_update(
             f"DROP SILENT GRAPH {target} ; CREATE SILENT GRAPH {target} ; "
-            f"ADD SILENT GRAPH {staging} TO GRAPH {target} ; DROP SILENT GRAPH {staging}"
+            f"ADD SILENT GRAPH {staging} TO GRAPH {target} ; DROP SILENT GRAPH {staging} ;\n"
+            + self._forget_update(graph)
         )
 
     def _put(self, url: str, graph: URIRef, payload: bytes | BinaryIO) -> None:
@@ -474,7 +574,7 @@ class RemoteStore(OxigraphResults, Store):
         )
 
     def drop_graph(self, graph: URIRef) -> None:
-        self._post_update(f"DROP SILENT GRAPH {_iri(graph)} ;\n{self._bump_update()}")
+        self._post_update(f"DROP SILENT GRAPH {_iri(graph)} ;\n{self._bump_update(graph)}")
 
     def close(self) -> None:
         self._client.close()

@@ -1,0 +1,180 @@
+"""Reloads into a remote store through the Graph Store Protocol: a source whose last load is
+kept on this disk goes up as one Update of the lines that changed (no PUT, no staging graph,
+no copy), and every case the diff cannot vouch for takes the full path, so that the graph always
+ends up holding exactly the new source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import URIRef
+
+from govgraph.graph.core.errors import StoreError
+from govgraph.graph.storage.last_loads import line_diff
+from govgraph.graph.storage.remote_store import RemoteStore
+from govgraph.graph.storage.store import STAGING_PREFIX, open_store
+from govgraph.ontology.terms import GRAPH
+from tests.backends import (  # noqa: F401 - fixtures
+    OxigraphServer,
+    VirtuosoServer,
+    oxigraph_server,
+    virtuoso_server,
+)
+
+A = GRAPH["source-a"]
+ROWS = 2_000
+
+
+def source(changed: range = range(0), extra: int = 0) -> bytes:
+    """A bnode-free source of ROWS + 1 triples; rows in ``changed`` get a new label."""
+    lines = [b"# a comment line, and a blank one\n", b"\n"]
+    for i in range(ROWS):
+        label = b"renamed" if i in changed else b"body"
+        lines.append(b'<urn:gg:s%d> <urn:gg:label> "%s %d \\u00E9" .\n' % (i, label, i))
+    lines.append(b"<urn:gg:s0> <urn:gg:reportsTo> <urn:gg:s1> .\n")
+    lines += [b"<urn:gg:x%d> <urn:gg:label> <urn:gg:y> .\n" % i for i in range(extra)]
+    return b"".join(lines)
+
+
+def distinct(payload: bytes) -> int:
+    return line_diff(b"", payload)[2]
+
+
+class Sent:
+    """The requests a store's client sends: method and body size."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, int]] = []
+
+    def __call__(self, request: httpx.Request) -> None:
+        try:
+            size = len(request.content)
+        except httpx.RequestNotRead:  # a file streamed up
+            size = -1
+        self.requests.append((request.method, size))
+
+    @property
+    def puts(self) -> int:
+        return sum(1 for method, _ in self.requests if method == "PUT")
+
+    @property
+    def largest(self) -> int:
+        return max((size for _, size in self.requests), default=0)
+
+
+@pytest.fixture(params=["oxigraph_server", "virtuoso_server"])
+def gsp_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RemoteStore]:
+    """A remote store loading through the Graph Store Protocol, its last loads kept in
+    ``tmp_path``; each engine emptied first."""
+    server: OxigraphServer | VirtuosoServer = request.getfixturevalue(request.param)
+    server.clear()
+    url = server.url + ("?load=gsp&" if request.param == "oxigraph_server" else "?")
+    store = open_store(f"{url}last_loads={tmp_path / 'loads'}")
+    assert isinstance(store, RemoteStore)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def spy(store: RemoteStore) -> Sent:
+    sent = Sent()
+    store._client.event_hooks["request"] = [sent]
+    return sent
+
+
+def labels(store: RemoteStore) -> dict[str, str]:
+    return {str(s): str(o) for s, p, o in store.graph_triples(A) if p == URIRef("urn:gg:label")}
+
+
+def test_a_reload_sends_only_the_changed_lines_as_one_update(gsp_store: RemoteStore) -> None:
+    first = source()
+    assert gsp_store.replace_graph(A, first) == distinct(first)
+    version = gsp_store.data_version()
+    sent = spy(gsp_store)
+    revised = source(changed=range(0, ROWS, 100), extra=3)
+    assert gsp_store.replace_graph(A, revised) == distinct(revised)
+    assert sent.puts == 0  # no upload of the whole source, no staging graph
+    assert sent.largest < len(revised) // 10
+    assert labels(gsp_store)["urn:gg:s100"] == "renamed 100 é"
+    assert labels(gsp_store)["urn:gg:s101"] == "body 101 é"
+    assert gsp_store.count(A) == distinct(revised) and gsp_store.graphs() == [A]
+    assert gsp_store.data_version() != version
+
+
+def test_an_unchanged_reload_writes_nothing_but_the_version(gsp_store: RemoteStore) -> None:
+    gsp_store.replace_graph(A, source())
+    sent = spy(gsp_store)
+    assert gsp_store.replace_graph(A, source()) == distinct(source())
+    assert sent.puts == 0 and sent.largest < 2_000
+
+
+def test_a_graph_changed_behind_govgraphs_back_is_put_right_by_the_full_path(
+    gsp_store: RemoteStore,
+) -> None:
+    gsp_store.replace_graph(A, source())
+    gsp_store._post_update(f'INSERT DATA {{ GRAPH <{A}> {{ <urn:gg:z> <urn:gg:label> "z" }} }}')
+    revised = source(changed=range(5))
+    sent = spy(gsp_store)
+    assert gsp_store.replace_graph(A, revised) == distinct(revised)
+    assert sent.puts == 1  # the count after the diff disagreed: the full path ran
+    assert "urn:gg:z" not in labels(gsp_store)
+    assert gsp_store.count(A) == distinct(revised)
+
+
+@pytest.mark.parametrize("case", ["big change", "no copy kept", "blank node", "dropped"])
+def test_reloads_the_diff_cannot_vouch_for_take_the_full_path(
+    gsp_store: RemoteStore, case: str, tmp_path: Path
+) -> None:
+    gsp_store.replace_graph(A, source())
+    revised = source(changed=range(5))
+    if case == "big change":
+        revised = source(changed=range(ROWS))
+    elif case == "no copy kept":
+        for copy in (tmp_path / "loads").rglob("*.nt"):
+            copy.unlink()
+    elif case == "blank node":
+        revised += b"<urn:gg:s0> <urn:gg:cites> _:b1 .\n"
+    elif case == "dropped":
+        gsp_store.drop_graph(A)
+    sent = spy(gsp_store)
+    assert gsp_store.replace_graph(A, revised) == distinct(revised)
+    assert sent.puts == 1
+    assert gsp_store.count(A) == distinct(revised)
+    assert not any(str(g).startswith(STAGING_PREFIX) for g in gsp_store.graphs())
+
+
+def test_a_refused_diff_leaves_the_graph_as_it_was(gsp_store: RemoteStore) -> None:
+    first = source()
+    gsp_store.replace_graph(A, first)
+    before = labels(gsp_store)
+    broken = source(changed=range(3)) + b"<urn:gg:s> <urn:gg:label> not rdf .\n"
+    sent = spy(gsp_store)
+    with pytest.raises(StoreError, match="source-a"):
+        gsp_store.replace_graph(A, broken)
+    assert sent.puts == 0  # refused as one Update: nothing of it was applied
+    assert labels(gsp_store) == before and gsp_store.count(A) == distinct(first)
+    revised = source(changed=range(4))  # the copy kept is still the graph's: diffs again
+    sent.requests.clear()
+    assert gsp_store.replace_graph(A, revised) == distinct(revised)
+    assert sent.puts == 0
+
+
+def test_a_file_source_is_diffed_too(gsp_store: RemoteStore, tmp_path: Path) -> None:
+    path = tmp_path / "source.nt"
+    path.write_bytes(source())
+    gsp_store.replace_graph(A, path)
+    path.write_bytes(source(changed=range(7)))
+    sent = spy(gsp_store)
+    assert gsp_store.replace_graph(A, path) == distinct(source(changed=range(7)))
+    assert sent.puts == 0
+    assert labels(gsp_store)["urn:gg:s6"] == "renamed 6 é"
+
+
+def test_line_diff_ignores_order_blank_lines_comments_and_repeats() -> None:
+    old = b"<a> <p> <b> .\n# c\n<a> <p> <c> .\n"
+    new = b"\n<a> <p> <d> .  \n<a> <p> <b> .\n<a> <p> <d> .\n"
+    assert line_diff(old, new) == ([b"<a> <p> <c> ."], [b"<a> <p> <d> ."], 2)
