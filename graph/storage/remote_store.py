@@ -74,6 +74,10 @@ MAX_UPDATE = 100_000_000
 is staged through the Graph Store Protocol instead."""
 _RETRYABLE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 """A pooled keep-alive connection the server has closed: one retry on a fresh connection."""
+DATA_BLOCK_LINES = 2_000
+"""Triples per ``DELETE DATA`` / ``INSERT DATA`` block of a reload's diff: Virtuoso 7.2's SPARQL
+parser runs out of stack ("memory exhausted") at about 5,000 in one block; the blocks still go
+as one Update request, one transaction."""
 LOADED_PREDICATE = URIRef("urn:govgraph:loadedDigest")
 """In VERSION_GRAPH, ``<graph> LOADED_PREDICATE "sha256"``: the digest of the N-Triples the last
 load through govgraph wrote into that graph (see :mod:`~govgraph.graph.storage.last_loads`)."""
@@ -499,7 +503,9 @@ class RemoteStore(OxigraphResults, Store):
         copy is what the graph holds), neither version has a blank node (``DELETE DATA``
         cannot name one), and the change is smaller than ``max_update`` and half the source.
         The count afterwards must be the source's: otherwise the graph held something else
-        (changed behind govgraph's back) and the full path puts it right.
+        (changed behind govgraph's back) and the full path puts it right. An Update the engine
+        refuses changed nothing; the full path then runs (and says what is wrong with the
+        source, if anything is).
         """
         if self._last_loads is None or b"_:" in payload:
             return None
@@ -523,16 +529,14 @@ class RemoteStore(OxigraphResults, Store):
             return None  # a big change: the bulk path costs less than parsing it as Update
         target = _iri(graph).encode()
         update = b""
-        if removed:
-            update += b"DELETE DATA { GRAPH " + target + b" {\n"
-            update += sparql_safe(b"\n".join(removed)) + b"\n} } ;\n"
-        if added:
-            update += b"INSERT DATA { GRAPH " + target + b" {\n"
-            update += sparql_safe(b"\n".join(added)) + b"\n} } ;\n"
+        for operation, lines in ((b"DELETE", removed), (b"INSERT", added)):
+            for at in range(0, len(lines), DATA_BLOCK_LINES):
+                block = sparql_safe(b"\n".join(lines[at : at + DATA_BLOCK_LINES]))
+                update += operation + b" DATA { GRAPH " + target + b" {\n" + block + b"\n} } ;\n"
         try:
             self._post_update(update + self._bump_update(graph, loaded).encode())
-        except QueryError as exc:
-            raise StoreError(f"the endpoint refused the new version of {graph}: {exc}") from exc
+        except QueryError:
+            return None  # refused as a whole, so nothing changed: the full path says why
         count = self.count(graph)
         return count if count == expected else None
 
