@@ -528,13 +528,14 @@ class RemoteStore(OxigraphResults, Store):
         if size > self.endpoints.max_update or size > len(payload) // 2:
             return None  # a big change: the bulk path costs less than parsing it as Update
         target = _iri(graph).encode()
-        update = b""
+        update: list[bytes] = []
         for operation, lines in ((b"DELETE", removed), (b"INSERT", added)):
             for at in range(0, len(lines), DATA_BLOCK_LINES):
                 block = sparql_safe(b"\n".join(lines[at : at + DATA_BLOCK_LINES]))
-                update += operation + b" DATA { GRAPH " + target + b" {\n" + block + b"\n} } ;\n"
+                update += [operation, b" DATA { GRAPH ", target, b" {\n", block, b"\n} } ;\n"]
+        update.append(self._bump_update(graph, loaded).encode())
         try:
-            self._post_update(update + self._bump_update(graph, loaded).encode())
+            self._post_update(b"".join(update))
         except QueryError:
             return None  # refused as a whole, so nothing changed: the full path says why
         count = self.count(graph)
