@@ -15,7 +15,8 @@ times each:
 - govgraph's reload of the revision (its last load kept on local disk: one Update of the
   lines that changed, graph/storage/last_loads.py);
 - the full-path reload that every reload took before (``last_loads=`` off: a PUT to a staging
-  graph, then one Update swapping it in), of the source again.
+  graph, then one Update swapping it in), of the source again;
+- a first load as before (``last_loads=`` off: no digest, no copy kept), into an emptied graph.
 
 Prints medians and each ratio baseline / govgraph (>= 0.7 is the #20 target).
 """
@@ -90,7 +91,13 @@ def main() -> None:
                 step()
                 return time.perf_counter() - started
 
-            times: dict[str, list[float]] = {"bulk": [], "first": [], "diff": [], "full": []}
+            times: dict[str, list[float]] = {
+                "bulk": [],
+                "first": [],
+                "diff": [],
+                "full": [],
+                "plain": [],
+            }
             for _ in range(args.rounds):
                 empty()
                 times["bulk"].append(
@@ -108,6 +115,8 @@ def main() -> None:
                 times["diff"].append(timed(lambda: store.replace_graph(graph, revision)))
                 times["full"].append(timed(lambda: full.replace_graph(graph, source)))
                 assert store.count(graph) == triples, (store.count(graph), triples)
+                empty()
+                times["plain"].append(timed(lambda: full.replace_graph(graph, source)))
             store.close()
             full.close()
         finally:
@@ -125,6 +134,7 @@ def main() -> None:
         ("first", "govgraph first load (one GSP PUT)"),
         ("diff", "govgraph reload of the revision (one Update)"),
         ("full", "govgraph reload, full path (staging + swap)"),
+        ("plain", "govgraph first load, no copy kept (before)"),
     ]
     for key, label in rows:
         median = statistics.median(times[key])

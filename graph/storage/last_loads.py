@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +38,12 @@ def default_folder() -> Path:
     return Path(current().cache or DEFAULT_CACHE) / "loads"
 
 
-def digest(payload: bytes) -> str:
-    return hashlib.sha256(payload).hexdigest()
+def file_digest(data: bytes | Path) -> str:
+    """The SHA-256 of N-Triples given as bytes or as a file (read in chunks)."""
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    with data.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -60,9 +65,9 @@ class LastLoads:
         except OSError:
             return None
 
-    def put(self, store: str, graph: str, sha256: str, payload: bytes) -> None:
-        """Keep ``payload`` as the graph's last load, dropping the one before. A folder that
-        cannot be written only costs the next reload its diff."""
+    def put(self, store: str, graph: str, sha256: str, payload: bytes | Path) -> None:
+        """Keep ``payload`` (bytes, or a file copied) as the graph's last load, dropping the
+        one before. A folder that cannot be written only costs the next reload its diff."""
         place = self._place(store, graph)
         try:
             place.mkdir(parents=True, exist_ok=True)
@@ -70,7 +75,11 @@ class LastLoads:
                 return
             fd, tmp = tempfile.mkstemp(dir=place, suffix=".part")
             with os.fdopen(fd, "wb") as out:
-                out.write(payload)
+                if isinstance(payload, Path):
+                    with payload.open("rb") as source:
+                        shutil.copyfileobj(source, out, 1 << 20)
+                else:
+                    out.write(payload)
             os.replace(tmp, place / f"{sha256}.nt")
             for old in place.iterdir():
                 if old.name != f"{sha256}.nt":

@@ -23,7 +23,6 @@ same rdflib terms as the embedded store gives.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 import time
@@ -39,7 +38,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from govgraph.graph.core.errors import QueryError, StoreError
-from govgraph.graph.storage.last_loads import MAX_DIFF_BYTES, LastLoads, default_folder, line_diff
+from govgraph.graph.storage.last_loads import (
+    MAX_DIFF_BYTES,
+    LastLoads,
+    default_folder,
+    file_digest,
+    line_diff,
+)
 from govgraph.graph.storage.oxigraph_store import OxigraphResults, to_rdflib
 from govgraph.graph.storage.store import (
     STAGING_PREFIX,
@@ -79,8 +84,9 @@ DATA_BLOCK_LINES = 2_000
 parser runs out of stack ("memory exhausted") at about 5,000 in one block; the blocks still go
 as one Update request, one transaction."""
 LOADED_PREDICATE = URIRef("urn:govgraph:loadedDigest")
-"""In VERSION_GRAPH, ``<graph> LOADED_PREDICATE "sha256"``: the digest of the N-Triples the last
-load through govgraph wrote into that graph (see :mod:`~govgraph.graph.storage.last_loads`)."""
+"""In VERSION_GRAPH, ``<graph> LOADED_PREDICATE "sha256:count"``: the digest of the N-Triples the
+last load through govgraph wrote into that graph, and the graph's triple count after it (see
+:mod:`~govgraph.graph.storage.last_loads`)."""
 
 
 @dataclass(frozen=True)
@@ -458,28 +464,11 @@ class RemoteStore(OxigraphResults, Store):
         """
         target = _iri(graph)
         gsp = self.endpoints.load == "gsp"
-        if (
-            isinstance(data, Path)
-            and (gsp or data.stat().st_size > self.endpoints.max_update)
-            and (self._last_loads is None or data.stat().st_size > MAX_DIFF_BYTES)
-        ):  # a file goes up as a stream: PUT reads it in chunks, never all at once
-            with data.open("rb") as stream:
-                self._replace_via_gsp(graph, stream)
-            self._post_update(self._bump_update(graph))
-            return self.count(graph)
+        if isinstance(data, Path) and (gsp or data.stat().st_size > self.endpoints.max_update):
+            return self._replace_kept(graph, data)  # a file goes up as a stream, never whole
         payload = graph_to_ntriples(data)
         if gsp or len(payload) > self.endpoints.max_update:
-            loaded = None
-            if self._last_loads is not None and len(payload) <= MAX_DIFF_BYTES:
-                loaded = hashlib.sha256(payload).hexdigest()
-            count = self._replace_by_diff(graph, payload, loaded) if loaded else None
-            if count is None:
-                self._replace_via_gsp(graph, payload)
-                self._post_update(self._bump_update(graph, loaded))
-                count = self.count(graph)
-            if self._last_loads is not None and loaded is not None:
-                self._last_loads.put(self.endpoints.gsp, str(graph), loaded, payload)
-            return count
+            return self._replace_kept(graph, payload)
         head = (
             f"DROP SILENT GRAPH {target} ;\nCREATE SILENT GRAPH {target} ;\n"
             f"INSERT DATA {{ GRAPH {target} {{\n"
@@ -494,39 +483,69 @@ class RemoteStore(OxigraphResults, Store):
             return self.count(graph)
         return len(data)
 
-    def _replace_by_diff(self, graph: URIRef, payload: bytes, loaded: str) -> int | None:
-        """A reload as one Update: ``DELETE DATA`` of the lines only the last load had,
-        ``INSERT DATA`` of those only ``payload`` has, the new digest and version token; the
-        triple count, or None when the full path must run instead.
+    def _replace_kept(self, graph: URIRef, data: bytes | Path) -> int:
+        """Through the Graph Store Protocol: the diff against the last load kept here when it
+        can vouch for it, else the full path; then this load is kept for the next reload."""
+        kept = self._last_loads
+        size = data.stat().st_size if isinstance(data, Path) else len(data)
+        loaded = file_digest(data) if kept is not None and size <= MAX_DIFF_BYTES else None
+        count = self._replace_by_diff(graph, data, loaded) if loaded else None
+        if count is None:
+            if isinstance(data, Path):
+                with data.open("rb") as stream:  # PUT reads it in chunks, never all at once
+                    self._replace_via_gsp(graph, stream)
+            else:
+                self._replace_via_gsp(graph, data)
+            count = self.count(graph)
+            self._post_update(self._bump_update(graph, f"{loaded}:{count}" if loaded else None))
+        if kept is not None and loaded is not None:
+            kept.put(self.endpoints.gsp, str(graph), loaded, data)
+        return count
 
-        It runs only when the store's digest for the graph names a copy kept here (so the
-        copy is what the graph holds), neither version has a blank node (``DELETE DATA``
-        cannot name one), and the change is smaller than ``max_update`` and half the source.
-        The count afterwards must be the source's: otherwise the graph held something else
-        (changed behind govgraph's back) and the full path puts it right. An Update the engine
-        refuses changed nothing; the full path then runs (and says what is wrong with the
-        source, if anything is).
+    def _replace_by_diff(self, graph: URIRef, data: bytes | Path, loaded: str) -> int | None:
+        """A reload as one Update: ``DELETE DATA`` of the lines only the last load had,
+        ``INSERT DATA`` of those only the new source has, the new digest and version token;
+        the triple count, or None when the full path must run instead.
+
+        It runs only when the store's digest for the graph (``sha256:count``) names a copy
+        kept here (so the copy is what the graph holds), neither version has a blank node
+        (``DELETE DATA`` cannot name one), and the change is smaller than ``max_update`` and
+        half the source. The graph's count must be the one recorded beside the digest before,
+        and the source's after: otherwise the graph held something else (changed behind
+        govgraph's back) and the full path puts it right. An Update the engine refuses changed
+        nothing; the full path then runs (and says what is wrong with the source, if anything
+        is). An unchanged source sends only the version token.
         """
-        if self._last_loads is None or b"_:" in payload:
+        if self._last_loads is None:
             return None
         row = self.select_one(
             f"SELECT ?d WHERE {{ GRAPH <{VERSION_GRAPH}> "
             f"{{ <urn:govgraph:param:g> <{LOADED_PREDICATE}> ?d }} }} LIMIT 1",
             {"g": [graph]},
         )
-        before = str(row["d"]) if "d" in row else ""
-        if not before:
+        before, _, recorded = str(row.get("d", "")).partition(":")
+        if not before or not recorded.isdigit() or self.count(graph) != int(recorded):
             return None
         if before == loaded:
-            old: bytes | None = payload
-        else:
-            old = self._last_loads.get(self.endpoints.gsp, str(graph), before)
+            return self._post_diff(graph, [], [], f"{loaded}:{recorded}", int(recorded))
+        old = self._last_loads.get(self.endpoints.gsp, str(graph), before)
         if old is None or b"_:" in old:
             return None
+        payload = data.read_bytes() if isinstance(data, Path) else data
+        if b"_:" in payload:
+            return None
         removed, added, expected = line_diff(old, payload)
+        del old
         size = sum(len(line) + 1 for line in removed) + sum(len(line) + 1 for line in added)
         if size > self.endpoints.max_update or size > len(payload) // 2:
             return None  # a big change: the bulk path costs less than parsing it as Update
+        return self._post_diff(graph, removed, added, f"{loaded}:{expected}", expected)
+
+    def _post_diff(
+        self, graph: URIRef, removed: list[bytes], added: list[bytes], loaded: str, expected: int
+    ) -> int | None:
+        """Send a reload's diff as one Update; the count, or None when the full path must
+        run (the engine refused it, or the count is not ``expected``)."""
         target = _iri(graph).encode()
         update: list[bytes] = []
         for operation, lines in ((b"DELETE", removed), (b"INSERT", added)):
