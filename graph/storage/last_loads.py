@@ -6,15 +6,15 @@ A remote engine deletes a triple at about the cost of loading one (Virtuoso 7.2:
 atomically costs two to three bulk loads, whichever way it is done; and reading the old graph
 back to compare costs as much as loading it. But the N-Triples that govgraph last loaded are
 known: this module keeps a copy of them, named by their SHA-256, and the store records that
-digest beside the data (in the version graph, in the same Update as each write). When the
+digest and the graph's count beside the data (in the version graph; any write that leaves the
+graph other than the copy says removes them in the same Update). When the
 digest the store holds names a copy on this disk, the copy is exactly what the graph holds,
 and the reload is one Update of ``DELETE DATA`` / ``INSERT DATA`` for the lines that differ.
 
-Any write through govgraph replaces or removes the digest atomically with the data; a store
-whose digest names no copy here (another machine loaded it, the cache was cleared) simply takes
-the full path. A graph changed by hand behind govgraph's back is caught by the count check
-that follows every diff (the full path then runs), except for an edit that keeps the count:
-clear the cache folder after such an edit.
+A store whose digest names no copy here (another machine loaded it, the cache was cleared)
+simply takes the full path. A graph changed by hand behind govgraph's back is caught by the
+count checks before and after every diff (the full path then runs), except for an edit that
+keeps the count: clear the cache folder after such an edit.
 """
 
 from __future__ import annotations
