@@ -76,8 +76,8 @@ bench-issue20: setup
 bench-load: setup
 	$(BIN)/python scripts/bench_load.py $(BENCH_LOAD_ARGS)
 
-## bench-virtuoso: govgraph's load into a Virtuoso of its own against Virtuoso's bulk loader
-## (ld_dir + rdf_loader_run) on the same 10^6-triple file (BENCH_VIRTUOSO_ARGS="--triples 100000")
+## bench-virtuoso: govgraph's loads and reloads into a Virtuoso of its own against Virtuoso's bulk
+## loader (ld_dir + rdf_loader_run) on the same 10^6-triple file (BENCH_VIRTUOSO_ARGS="--triples 100000")
 bench-virtuoso: setup
 	$(BIN)/python scripts/bench_virtuoso_load.py $(BENCH_VIRTUOSO_ARGS)
 

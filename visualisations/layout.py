@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # at run time igraph is imported where a layout is computed
     import igraph
 
 from govgraph.graph.core.config import CACHE_ENV as CACHE_ENV  # its name, kept here too
+from govgraph.graph.core.config import DEFAULT_CACHE as CACHE_FOLDER
 from govgraph.graph.core.config import current
 
 Point = tuple[float, float]
@@ -38,7 +39,7 @@ VERSION = "7"
 """Bump when an algorithm changes, so cached layouts are not reused."""
 EDGE_LENGTH = 80.0
 """Median edge length in pixels at scale 1."""
-DEFAULT_CACHE = Path(".govgraph/cache")
+DEFAULT_CACHE = Path(CACHE_FOLDER)
 _MEMORY: dict[str, Positions] = {}
 _MEMORY_MAX = 32
 

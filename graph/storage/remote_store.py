@@ -12,7 +12,10 @@ options: ``union=server|param`` (how the default graph becomes the union of the 
 graphs: configured on the server, or Oxigraph's ``union-default-graph`` request parameter),
 ``load=update|gsp`` (how :meth:`RemoteStore.replace_graph` writes, see there),
 ``max_update=BYTES`` (bigger sources are staged through the Graph Store Protocol),
-``timeout=SECONDS`` for queries (default 30) and ``load_timeout=SECONDS`` for writes (600).
+``timeout=SECONDS`` for queries (default 30) and ``load_timeout=SECONDS`` for writes (600),
+``last_loads=DIR`` where the copies of the last loads are kept, so that a reload through the
+Graph Store Protocol sends only the lines that changed (default ``$GOVGRAPH_CACHE/loads``;
+``last_loads=`` turns it off; see :mod:`govgraph.graph.storage.last_loads`).
 
 Results come back as SPARQL JSON or N-Triples and are parsed by pyoxigraph, so rows hold the
 same rdflib terms as the embedded store gives.
@@ -35,6 +38,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from govgraph.graph.core.errors import QueryError, StoreError
+from govgraph.graph.storage.last_loads import (
+    MAX_DIFF_BYTES,
+    LastLoads,
+    default_folder,
+    file_digest,
+    line_diff,
+)
 from govgraph.graph.storage.oxigraph_store import OxigraphResults, to_rdflib
 from govgraph.graph.storage.store import (
     STAGING_PREFIX,
@@ -53,12 +63,30 @@ from govgraph.graph.storage.store import (
 
 _JSON = "application/sparql-results+json"
 _NT = "application/n-triples"
-_OPTIONS = {"query", "update", "gsp", "union", "load", "max_update", "timeout", "load_timeout"}
+_OPTIONS = {
+    "query",
+    "update",
+    "gsp",
+    "union",
+    "load",
+    "max_update",
+    "timeout",
+    "load_timeout",
+    "last_loads",
+}
 MAX_UPDATE = 100_000_000
 """Largest Update request sent (Oxigraph server refuses bodies over 128 MiB); a bigger source
 is staged through the Graph Store Protocol instead."""
 _RETRYABLE = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
 """A pooled keep-alive connection the server has closed: one retry on a fresh connection."""
+DATA_BLOCK_LINES = 2_000
+"""Triples per ``DELETE DATA`` / ``INSERT DATA`` block of a reload's diff: Virtuoso 7.2's SPARQL
+parser runs out of stack ("memory exhausted") at about 5,000 in one block; the blocks still go
+as one Update request, one transaction."""
+LOADED_PREDICATE = URIRef("urn:govgraph:loadedDigest")
+"""In VERSION_GRAPH, ``<graph> LOADED_PREDICATE "sha256:count"``: the digest of the N-Triples the
+last load through govgraph wrote into that graph, and the graph's triple count after it (see
+:mod:`~govgraph.graph.storage.last_loads`)."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +102,8 @@ class Endpoints:
     timeout: float = 30.0
     load_timeout: float = 600.0
     auth: tuple[str, str] | None = None
+    last_loads: Path | None = None
+    """Where copies of the last loads are kept (None: reloads never diff)."""
     display: str = ""
     """The URL without its password, for messages."""
 
@@ -118,6 +148,8 @@ class Endpoints:
         auth = None
         if parts.username is not None:
             auth = (unquote(parts.username), unquote(parts.password or ""))
+        folder = options.get("last_loads")
+        last_loads = default_folder() if folder is None else Path(folder) if folder else None
         user = f"{parts.username}:***@" if parts.username else ""
         display = f"{parts.scheme}://{user}{host}{base}" + (
             f"?{parts.query}" if parts.query else ""
@@ -132,6 +164,7 @@ class Endpoints:
             timeout=timeout,
             load_timeout=load_timeout,
             auth=auth,
+            last_loads=last_loads,
             display=display,
         )
 
@@ -153,6 +186,8 @@ class RemoteStore(OxigraphResults, Store):
         self._params = {"union-default-graph": ""} if self.endpoints.union == "param" else {}
         self._union_checked = self.endpoints.union == "param"
         self._lock = threading.Lock()
+        folder = self.endpoints.last_loads
+        self._last_loads = LastLoads(folder) if folder is not None else None
 
     # --- HTTP ----------------------------------------------------------------------
     def _send(
@@ -329,14 +364,27 @@ class RemoteStore(OxigraphResults, Store):
         )
         return str(row["v"]) if "v" in row else digest_version(self)
 
-    def _bump_update(self) -> str:
+    def _bump_update(self, graph: URIRef | None = None, loaded: str | None = None) -> str:
         """The Update that replaces the version token (sent with the write it marks when
-        the write is one Update, so readers see both or neither)."""
+        the write is one Update, so readers see both or neither). Given the graph written,
+        it also replaces that graph's load digest with ``loaded`` (or removes it)."""
         g, s, p = f"<{VERSION_GRAPH}>", f"<{VERSION_SUBJECT}>", f"<{VERSION_PREDICATE}>"
-        return (
-            f"DELETE WHERE {{ GRAPH {g} {{ {s} {p} ?v }} }} ;\n"
-            f'INSERT DATA {{ GRAPH {g} {{ {s} {p} "{new_version_token()}" }} }}'
-        )
+        parts = [
+            f"DELETE WHERE {{ GRAPH {g} {{ {s} {p} ?v }} }}",
+            f'INSERT DATA {{ GRAPH {g} {{ {s} {p} "{new_version_token()}" }} }}',
+        ]
+        if graph is not None:
+            parts.append(self._forget_update(graph))
+            if loaded is not None:
+                d = f"<{LOADED_PREDICATE}>"
+                parts.append(f'INSERT DATA {{ GRAPH {g} {{ {_iri(graph)} {d} "{loaded}" }} }}')
+        return " ;\n".join(parts)
+
+    def _forget_update(self, graph: URIRef) -> str:
+        """The Update that removes a graph's load digest: sent with (or before) any write
+        that leaves the graph other than the last load's copy says."""
+        g, d = f"<{VERSION_GRAPH}>", f"<{LOADED_PREDICATE}>"
+        return f"DELETE WHERE {{ GRAPH {g} {{ {_iri(graph)} {d} ?d }} }}"
 
     def graph_triples(self, graph: URIRef) -> Iterator[Triple]:
         result = self._results(
@@ -410,41 +458,116 @@ class RemoteStore(OxigraphResults, Store):
         Store Protocol, then one Update ``DROP target; ADD staging TO target; DROP staging``,
         for servers that cap the size of an Update request, and for any source bigger than
         ``max_update`` bytes; while the PUT runs, the staging graph is visible in the union
-        default graph (docs/deployment.md).
+        default graph (docs/deployment.md). Either way through the Graph Store Protocol, a
+        reload whose last load is kept here (``last_loads``) is one Update of the lines that
+        changed, when they are few (:meth:`_replace_by_diff`).
         """
         target = _iri(graph)
-        if isinstance(data, Path) and (
-            self.endpoints.load == "gsp" or data.stat().st_size > self.endpoints.max_update
-        ):  # a file goes up as a stream: PUT reads it in chunks, never all at once
-            with data.open("rb") as stream:
-                self._replace_via_gsp(graph, stream)
-            self._post_update(self._bump_update())
-            return self.count(graph)
+        gsp = self.endpoints.load == "gsp"
+        if isinstance(data, Path) and (gsp or data.stat().st_size > self.endpoints.max_update):
+            return self._replace_kept(graph, data)  # a file goes up as a stream, never whole
         payload = graph_to_ntriples(data)
-        if self.endpoints.load == "gsp" or len(payload) > self.endpoints.max_update:
-            self._replace_via_gsp(graph, payload)
-            self._post_update(self._bump_update())
-        else:
-            head = (
-                f"DROP SILENT GRAPH {target} ;\nCREATE SILENT GRAPH {target} ;\n"
-                f"INSERT DATA {{ GRAPH {target} {{\n"
-            ).encode()
-            try:
-                self._post_update(
-                    head + sparql_safe(payload) + b"\n} } ;\n" + self._bump_update().encode()
-                )
-            except QueryError as exc:
-                raise StoreError(f"the endpoint refused the new version of {graph}: {exc}") from exc
+        if gsp or len(payload) > self.endpoints.max_update:
+            return self._replace_kept(graph, payload)
+        head = (
+            f"DROP SILENT GRAPH {target} ;\nCREATE SILENT GRAPH {target} ;\n"
+            f"INSERT DATA {{ GRAPH {target} {{\n"
+        ).encode()
+        try:
+            self._post_update(
+                head + sparql_safe(payload) + b"\n} } ;\n" + self._bump_update(graph).encode()
+            )
+        except QueryError as exc:
+            raise StoreError(f"the endpoint refused the new version of {graph}: {exc}") from exc
         if isinstance(data, bytes | Path):
             return self.count(graph)
         return len(data)
+
+    def _replace_kept(self, graph: URIRef, data: bytes | Path) -> int:
+        """Through the Graph Store Protocol: the diff against the last load kept here when it
+        can vouch for it, else the full path; then this load is kept for the next reload."""
+        kept = self._last_loads
+        size = data.stat().st_size if isinstance(data, Path) else len(data)
+        loaded = file_digest(data) if kept is not None and size <= MAX_DIFF_BYTES else None
+        count = self._replace_by_diff(graph, data, loaded) if loaded else None
+        if count is None:
+            if isinstance(data, Path):
+                with data.open("rb") as stream:  # PUT reads it in chunks, never all at once
+                    self._replace_via_gsp(graph, stream)
+            else:
+                self._replace_via_gsp(graph, data)
+            count = self.count(graph)
+            self._post_update(self._bump_update(graph, f"{loaded}:{count}" if loaded else None))
+        if kept is not None and loaded is not None:
+            kept.put(self.endpoints.gsp, str(graph), loaded, data)
+        return count
+
+    def _replace_by_diff(self, graph: URIRef, data: bytes | Path, loaded: str) -> int | None:
+        """A reload as one Update: ``DELETE DATA`` of the lines only the last load had,
+        ``INSERT DATA`` of those only the new source has, the new digest and version token;
+        the triple count, or None when the full path must run instead.
+
+        It runs only when the store's digest for the graph (``sha256:count``) names a copy
+        kept here (so the copy is what the graph holds), neither version has a blank node
+        (``DELETE DATA`` cannot name one), and the change is smaller than ``max_update`` and
+        half the source. The graph's count must be the one recorded beside the digest before,
+        and the source's after: otherwise the graph held something else (changed behind
+        govgraph's back) and the full path puts it right. An Update the engine refuses changed
+        nothing; the full path then runs (and says what is wrong with the source, if anything
+        is). An unchanged source sends only the version token.
+        """
+        if self._last_loads is None:
+            return None
+        row = self.select_one(
+            f"SELECT ?d WHERE {{ GRAPH <{VERSION_GRAPH}> "
+            f"{{ <urn:govgraph:param:g> <{LOADED_PREDICATE}> ?d }} }} LIMIT 1",
+            {"g": [graph]},
+        )
+        before, _, recorded = str(row.get("d", "")).partition(":")
+        if not before or not recorded.isdigit() or self.count(graph) != int(recorded):
+            return None
+        if before == loaded:
+            return self._post_diff(graph, [], [], f"{loaded}:{recorded}", int(recorded))
+        old = self._last_loads.get(self.endpoints.gsp, str(graph), before)
+        if old is None or b"_:" in old:
+            return None
+        payload = data.read_bytes() if isinstance(data, Path) else data
+        if b"_:" in payload:
+            return None
+        removed, added, expected = line_diff(old, payload)
+        del old
+        size = sum(len(line) + 1 for line in removed) + sum(len(line) + 1 for line in added)
+        if size > self.endpoints.max_update or size > len(payload) // 2:
+            return None  # a big change: the bulk path costs less than parsing it as Update
+        return self._post_diff(graph, removed, added, f"{loaded}:{expected}", expected)
+
+    def _post_diff(
+        self, graph: URIRef, removed: list[bytes], added: list[bytes], loaded: str, expected: int
+    ) -> int | None:
+        """Send a reload's diff as one Update; the count, or None when the full path must
+        run (the engine refused it, or the count is not ``expected``)."""
+        target = _iri(graph).encode()
+        update: list[bytes] = []
+        for operation, lines in ((b"DELETE", removed), (b"INSERT", added)):
+            for at in range(0, len(lines), DATA_BLOCK_LINES):
+                block = sparql_safe(b"\n".join(lines[at : at + DATA_BLOCK_LINES]))
+                update += [operation, b" DATA { GRAPH ", target, b" {\n", block, b"\n} } ;\n"]
+        update.append(self._bump_update(graph, loaded).encode())
+        try:
+            self._post_update(b"".join(update))
+        except QueryError:
+            return None  # refused as a whole, so nothing changed: the full path says why
+        count = self.count(graph)
+        return count if count == expected else None
 
     def _replace_via_gsp(self, graph: URIRef, payload: bytes | BinaryIO) -> None:
         target, staging = _iri(graph), _iri(staging_graph(graph))
         if not self.ask("ASK { GRAPH <urn:govgraph:param:g> { ?s ?p ?o } }", {"g": [graph]}):
             # a first load: PUT straight into the graph. Oxigraph loads a PUT body in one
             # transaction (readers see nothing, then all of it) and skips the copy that an
-            # ADD from staging costs: 4x faster at 10^6 triples.
+            # ADD from staging costs: 4x faster at 10^6 triples. A digest left from before
+            # the graph was emptied goes first: the PUT is not the copy it names.
+            self._post_update(self._forget_update(graph))
             try:
                 self._put(self.endpoints.gsp, graph, payload)
             except QueryError as exc:
@@ -458,7 +581,8 @@ class RemoteStore(OxigraphResults, Store):
             raise StoreError(f"the endpoint refused the new version of {graph}: {exc}") from exc
         self._post_update(
             f"DROP SILENT GRAPH {target} ; CREATE SILENT GRAPH {target} ; "
-            f"ADD SILENT GRAPH {staging} TO GRAPH {target} ; DROP SILENT GRAPH {staging}"
+            f"ADD SILENT GRAPH {staging} TO GRAPH {target} ; DROP SILENT GRAPH {staging} ;\n"
+            + self._forget_update(graph)
         )
 
     def _put(self, url: str, graph: URIRef, payload: bytes | BinaryIO) -> None:
@@ -474,7 +598,7 @@ class RemoteStore(OxigraphResults, Store):
         )
 
     def drop_graph(self, graph: URIRef) -> None:
-        self._post_update(f"DROP SILENT GRAPH {_iri(graph)} ;\n{self._bump_update()}")
+        self._post_update(f"DROP SILENT GRAPH {_iri(graph)} ;\n{self._bump_update(graph)}")
 
     def close(self) -> None:
         self._client.close()
