@@ -130,9 +130,20 @@ def named_entity_facts(store: Store, iris: Sequence[str]) -> dict[str, EntityFac
     """:func:`entity_facts` of those of ``iris`` that have a preferred name, names and
     facts read in one query (not :func:`names` first: a second pass over a hub's 2,000
     neighbours)."""
+    return fold_named_facts(node_fact_rows(store, iris), iris)
+
+
+def node_fact_rows(store: Store, iris: Sequence[str]) -> list[dict[str, str]]:
+    """The (e, field, value) rows of map_node_facts.rq for ``iris``."""
     rows: list[dict[str, str]] = []
     for batch in _batches(list(dict.fromkeys(iris))):
         rows.extend(store.select_strings(query("map_node_facts"), {"ids": batch}))
+    return rows
+
+
+def fold_named_facts(rows: Sequence[dict[str, str]], iris: Sequence[str]) -> dict[str, EntityFacts]:
+    """:func:`named_entity_facts` from rows of :func:`node_fact_rows` (which it does not
+    change: a date diff folds one reading for each of its dates)."""
     named = {r["e"]: r["value"] for r in rows if r["field"] == "name"}
     facts = {iri: EntityFacts(iri, named[iri]) for iri in dict.fromkeys(iris) if iri in named}
     return _fold_facts(facts, [r for r in rows if r["e"] in facts])
@@ -167,6 +178,17 @@ def _fold_facts(
 def relationship_edges(store: Store, kinds: Iterable[str]) -> list[EdgeFacts]:
     """Every asserted relationship of the given kinds, one record per (subject, kind, object)."""
     rows = store.select_strings(query("map_edges"), {"kinds": [URIRef(k) for k in kinds]})
+    return _sorted_sources(list(_merge_edges(rows, {}).values()))
+
+
+def relationship_edge_rows(store: Store, kinds: Iterable[str]) -> list[dict[str, str]]:
+    """The rows behind :func:`relationship_edges`, each naming the reified node (``r``) its
+    dates and documents come from (map_edges_by_node.rq)."""
+    return store.select_strings(query("map_edges_by_node"), {"kinds": [URIRef(k) for k in kinds]})
+
+
+def merge_edges(rows: Iterable[dict[str, str]]) -> list[EdgeFacts]:
+    """:func:`relationship_edges` from rows of :func:`relationship_edge_rows`."""
     return _sorted_sources(list(_merge_edges(rows, {}).values()))
 
 
