@@ -412,35 +412,45 @@ def _spread(model: MapModel) -> None:
         for n, r in zip(model.nodes, radius, strict=True)
     ]
     grid = _Grid(xy, 2 * max(half) + 1.0, 2 * max(radius) + LABEL_HEIGHT + 1.0)
+    cell = grid.cell
     for _ in range(80):
         moved = False
         for i in range(len(xy)):
-            after = i  # pairs (i, j) with j <= after are done for this sweep
-            while True:
-                for j in grid.near(i, after):
-                    dx, dy = xy[j][0] - xy[i][0], xy[j][1] - xy[i][1]
-                    over_x = half[i] + half[j] - abs(dx)
-                    # each node spans from its top (y - r) to under its label (y + r + label)
-                    upper, lower = (i, j) if dy >= 0 else (j, i)
-                    gap = abs(dy) - radius[upper] - LABEL_HEIGHT - radius[lower]
-                    over_y = -gap
-                    if over_x <= 0 or over_y <= 0:
-                        continue
-                    moved = True
-                    if over_y <= over_x:
-                        step = over_y / 2 * (1 if dy >= 0 else -1)
-                        xy[i][1] -= step
-                        xy[j][1] += step
-                    else:
-                        step = over_x / 2 * (1 if dx >= 0 else -1)
-                        xy[i][0] -= step
-                        xy[j][0] += step
-                    grid.move(i)
-                    grid.move(j)
-                    after = j
-                    break  # i has moved: look again at its neighbours past j
+            p, hi, ri = xy[i], half[i], radius[i]
+            # pairs (i, j) with j <= the last j looked at are done for this sweep; after a
+            # move only i and j have moved, so unless i changed cells the candidates past
+            # j are the rest of this list (a new list only when i changed cells)
+            found, k = grid.near(i, i), 0
+            while k < len(found):
+                j = found[k]
+                k += 1
+                q = xy[j]
+                dx, dy = q[0] - p[0], q[1] - p[1]
+                over_x = hi + half[j] - abs(dx)
+                if over_x <= 0:
+                    continue
+                # each node spans from its top (y - r) to under its label (y + r + label)
+                if dy >= 0:
+                    gap = abs(dy) - ri - LABEL_HEIGHT - radius[j]
                 else:
-                    break
+                    gap = abs(dy) - radius[j] - LABEL_HEIGHT - ri
+                over_y = -gap
+                if over_y <= 0:
+                    continue
+                moved = True
+                if over_y <= over_x:
+                    step = over_y / 2 * (1 if dy >= 0 else -1)
+                    p[1] -= step
+                    q[1] += step
+                else:
+                    step = over_x / 2 * (1 if dx >= 0 else -1)
+                    p[0] -= step
+                    q[0] += step
+                was = cell[i]
+                grid.move(i)
+                grid.move(j)
+                if cell[i] != was:
+                    found, k = grid.near(i, j), 0
         if not moved:
             break
     for n, (px, py) in zip(model.nodes, xy, strict=True):
