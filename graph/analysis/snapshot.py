@@ -28,13 +28,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from govgraph.graph.analysis.overlap_facts import Edge, Facts, fetch, relationship_kind_iris
+from govgraph.graph.analysis.overlap_facts import (
+    EDGE_PROPERTIES,
+    Edge,
+    Facts,
+    fetch,
+    relationship_kind_iris,
+)
 from govgraph.graph.checks.reasoning import materialise
 from govgraph.graph.core.errors import QueryError
 from govgraph.graph.facts import map_queries as mq
@@ -268,6 +274,12 @@ def _remove_relationships(
 _OPERATES_IN = str(GG.operatesIn)
 
 
+@cache
+def _edge_kinds() -> frozenset[str]:
+    """The properties :func:`~govgraph.graph.analysis.overlap_facts.fetch` reads edges of."""
+    return frozenset((*map(str, relationship_kind_iris()), *map(str, EDGE_PROPERTIES)))
+
+
 class Landscape:
     """The stored landscape read once, to be cut at any number of dates (:meth:`at`): no
     in-memory copy, no re-inferring. The dated facts and the analyses' facts are read when
@@ -344,20 +356,43 @@ class Cut:
         return self.landscape.read(("scope",), mq.scope_core) & reasons
 
     def edges(self, kinds: Sequence[str]) -> list[mq.EdgeFacts]:
-        """:func:`~govgraph.graph.facts.map_queries.relationship_edges` on the day."""
-        wanted = set(kinds)
-        every = [*map(str, relationship_kind_iris()), str(GG.leadOrganisation)]
-        read = every if wanted <= set(every) else sorted(wanted)  # the map's kinds: one read
-        key = ("edges", tuple(read))
-        rows = self.landscape.read(key, lambda st: mq.relationship_edge_rows(st, read))
-        kept: list[dict[str, str]] = []
-        for r in rows:
-            s, k, o = r["s"], r["kind"], r["o"]
-            if k not in wanted or s in self.removed or o in self.removed or (s, k, o) in self.gone:
-                continue
-            node = r.get("r")
-            kept.append({"s": s, "kind": k, "o": o} if node in self.removed else r)
-        return mq.merge_edges(kept)
+        """:func:`~govgraph.graph.facts.map_queries.relationship_edges` on the day, from the
+        facts already read: each stated triple once, with the dates of its reified nodes
+        that hold on the day and the titles of the documents they cite."""
+        facts, by_node = self.facts, self.landscape.facts.by_node
+        assert by_node is not None
+        unknown = set(kinds) - _edge_kinds()
+        if unknown:
+            raise ValueError(f"the facts do not hold {sorted(unknown)}")
+        dates: dict[Edge, tuple[list[str], list[str]]] = {}
+        for rel, s, p, o, start, end in self.landscape.relationships:
+            if rel not in self.removed:
+                starts, ends = dates.setdefault((s, p, o), ([], []))
+                if start:
+                    starts.append(start)
+                if end:
+                    ends.append(end)
+        titles: dict[Edge, set[str]] = defaultdict(set)
+        for x, keys, places in by_node.citations:
+            if x not in self.removed:
+                for key in keys:
+                    titles[key].update(facts.documents.get(d) or d for d, _ in places)
+        out: list[mq.EdgeFacts] = []
+        for kind in dict.fromkeys(kinds):
+            for s, o in dict.fromkeys((s, o) for s, o, _ in facts.edges.get(kind, ())):
+                key = (s, kind, o)
+                starts, ends = dates.get(key, ([], []))
+                out.append(
+                    mq.EdgeFacts(
+                        s,
+                        kind,
+                        o,
+                        min(starts) if starts else None,
+                        max(ends) if ends else None,
+                        sorted(titles.get(key, ())),
+                    )
+                )
+        return out
 
     def named_entities_of(self, classes: Sequence[str]) -> set[str]:
         """The named entities of ``classes`` (their closure included) on the day."""

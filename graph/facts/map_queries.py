@@ -181,17 +181,6 @@ def relationship_edges(store: Store, kinds: Iterable[str]) -> list[EdgeFacts]:
     return _sorted_sources(list(_merge_edges(rows, {}).values()))
 
 
-def relationship_edge_rows(store: Store, kinds: Iterable[str]) -> list[dict[str, str]]:
-    """The rows behind :func:`relationship_edges`, each naming the reified node (``r``) its
-    dates and documents come from (map_edges_by_node.rq)."""
-    return store.select_strings(query("map_edges_by_node"), {"kinds": [URIRef(k) for k in kinds]})
-
-
-def merge_edges(rows: Iterable[dict[str, str]]) -> list[EdgeFacts]:
-    """:func:`relationship_edges` from rows of :func:`relationship_edge_rows`."""
-    return _sorted_sources(list(_merge_edges(rows, {}).values()))
-
-
 def _sorted_sources(edges: list[EdgeFacts]) -> list[EdgeFacts]:
     """Cited documents by title, as on nodes: not in whatever order the engine found them."""
     for e in edges:
