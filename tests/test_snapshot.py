@@ -140,6 +140,26 @@ def test_a_date_diff_reads_the_stored_facts_once_and_builds_no_store(
     assert any(c.category == "body-added" for c in result.changes)
 
 
+def test_a_date_diff_map_reads_its_edges_from_the_facts_already_read(
+    scenario_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The difference map of a date diff (``/maps/diff``, the HTML report) draws from the
+    same reading: no store per date, no re-inferring, no second read of every edge."""
+    from govgraph.api.artefacts import diff_with_map
+    from govgraph.graph.analysis import snapshot
+    from govgraph.graph.facts import map_queries
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a store was built, re-inferred or read whole again")
+
+    monkeypatch.setattr(snapshot, "OxigraphStore", forbidden)
+    monkeypatch.setattr(snapshot, "materialise", forbidden)
+    monkeypatch.setattr(map_queries, "relationship_edges", forbidden)
+    monkeypatch.setattr(map_queries, "scope_core", forbidden)
+    impact, model = diff_with_map(scenario_store, "2019-01-01", "2022")
+    assert impact.changes and model.nodes and model.edges
+
+
 def _facts_view(f: object) -> dict[str, object]:
     """The fields of :class:`Facts` the analyses read, citations in a fixed order (an
     engine lists rows in its own order)."""

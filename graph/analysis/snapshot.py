@@ -353,7 +353,7 @@ class Cut:
             for x, _, places in by_node.citations
             if x not in self.removed and any(d in docs for d, _ in places)
         }
-        return self.landscape.read(("scope",), mq.scope_core) & reasons
+        return {e for e in reasons if not e.startswith("_:")}  # IRIs, as the query keeps
 
     def edges(self, kinds: Sequence[str]) -> list[mq.EdgeFacts]:
         """:func:`~govgraph.graph.facts.map_queries.relationship_edges` on the day, from the
