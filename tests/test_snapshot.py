@@ -188,12 +188,14 @@ def _same_as_a_snapshot(store: Store, days: tuple[str, ...]) -> None:
     """Each day's cut reads what the old way (an in-memory copy, cut and re-inferred) gave:
     the analyses' facts, the map's edges, entities, names, node facts, scope and sources."""
     from govgraph.graph.analysis.overlap_facts import fetch
-    from govgraph.graph.analysis.snapshot import Landscape
+    from govgraph.graph.analysis.snapshot import Landscape, dated_rows
     from govgraph.graph.facts import map_queries as q
     from govgraph.visualisations import extract as x
     from govgraph.visualisations.kinds import AGGREGATED_CLASSES, LANDSCAPE_CLASSES
 
     landscape = Landscape(store)
+    # the relationships' rows, assembled from the facts and two scans, are the query's
+    assert sorted(landscape.relationships, key=repr) == sorted(dated_rows(store)[1], key=repr)
     kinds = [*x.relationship_kind_iris(), str(GG.leadOrganisation)]
     classes = [str(c) for c in (*LANDSCAPE_CLASSES, *AGGREGATED_CLASSES)]
     everyone = sorted(landscape.facts.types)

@@ -94,6 +94,8 @@ class NodeCitations:
     """(reified node, stated triple, the Act and section it gives)."""
     citations: tuple[tuple[str, tuple[Edge, ...], tuple[Cited, ...]], ...]
     """(reified node, the triples it states, where it is cited)."""
+    statements: tuple[tuple[str, Edge], ...] = ()
+    """(reified node, a triple it states) for every node, cited or not."""
 
 
 @dataclass
@@ -497,9 +499,16 @@ def fetch(store: Store, *, by_node: bool = False) -> Facts:
             for place in places:
                 if place not in cites:
                     cites.append(place)
-    del kind_of, subject_of, object_of, cited, document_of, locator_of, basis_of
     if by_node:
-        facts.by_node = NodeCitations(tuple(node_bases), tuple(node_citations))
+        statements = tuple(
+            (x, (s, sys.intern(k), o))
+            for x, kinds in kind_of.items()
+            for k in kinds
+            for s in subject_of.get(x, ())
+            for o in object_of.get(x, ())
+        )
+        facts.by_node = NodeCitations(tuple(node_bases), tuple(node_citations), statements)
+    del kind_of, subject_of, object_of, cited, document_of, locator_of, basis_of
     for e, aliases in _values(next(results)).items():  # the name people use: COSLA
         full = facts.names.get(e)
         if full is not None:

@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
 from govgraph.graph.analysis.overlap_facts import (
     EDGE_PROPERTIES,
@@ -193,15 +194,45 @@ RelationshipRow = tuple[str, str, str, str, str | None, str | None]
 def dated_rows(store: Store) -> tuple[tuple[DateRow, ...], tuple[RelationshipRow, ...]]:
     """The dated facts: (entity, what, date) rows of snapshot_dates.rq and (node, subject,
     kind, object, start, end) rows of snapshot_relationships.rq."""
-    dates = tuple(
-        (row["e"], row["what"], row["date"])
-        for row in store.select_strings(query("snapshot_dates"))
-    )
     relationships = tuple(
         (row["rel"], row["s"], row["p"], row["o"], row.get("start"), row.get("end"))
         for row in store.select_strings(query("snapshot_relationships"))
     )
-    return dates, relationships
+    return date_rows(store), relationships
+
+
+def date_rows(store: Store) -> tuple[DateRow, ...]:
+    """The (entity, what, date) rows of snapshot_dates.rq."""
+    return tuple(
+        (row["e"], row["what"], row["date"])
+        for row in store.select_strings(query("snapshot_dates"))
+    )
+
+
+def _relationship_rows(store: Store, facts: Facts) -> tuple[RelationshipRow, ...]:
+    """The rows of snapshot_relationships.rq from the statements of the reified nodes the
+    facts hold, their class and two scans of dates: the engine's join of those patterns
+    took several times as long as the whole rest of the reading of them."""
+    by_node = facts.by_node
+    assert by_node is not None
+    typed = {
+        row["s"]
+        for row in store.select_strings(
+            query("overlap_subjects_with"), {"property": [RDF.type], "object": [GG.Relationship]}
+        )
+    }
+    dates: dict[str, tuple[list[str | None], list[str | None]]] = {}
+    for i, prop in enumerate((GG.startDate, GG.endDate)):
+        for row in store.select_strings(query("overlap_property_scan"), {"property": [prop]}):
+            if row["s"] in typed:
+                dates.setdefault(row["s"], ([], []))[i].append(row["o"])
+    none: tuple[list[str | None], list[str | None]] = ([None], [None])
+    rows: list[RelationshipRow] = []
+    for x, (s, p, o) in by_node.statements:
+        if x in typed:
+            starts, ends = dates.get(x, none)
+            rows += [(x, s, p, o, a, b) for a in starts or [None] for b in ends or [None]]
+    return tuple(rows)
 
 
 def _stated_nquads(store: Store) -> bytes | None:
@@ -287,9 +318,9 @@ class Landscape:
 
     def __init__(self, store: Store) -> None:
         self.store = engine_store(store) or store  # one version of a versioned store
-        base = dated_rows(self.store)
-        self.dates, self.relationships = base
+        self.dates = date_rows(self.store)
         self.facts = fetch(self.store, by_node=True)
+        self.relationships = _relationship_rows(self.store, self.facts)
         self._read: dict[tuple[Any, ...], Any] = {}
 
     def read(self, key: tuple[Any, ...], make: Callable[[Store], T]) -> T:
@@ -355,15 +386,12 @@ class Cut:
         }
         return {e for e in reasons if not e.startswith("_:")}  # IRIs, as the query keeps
 
-    def edges(self, kinds: Sequence[str]) -> list[mq.EdgeFacts]:
-        """:func:`~govgraph.graph.facts.map_queries.relationship_edges` on the day, from the
-        facts already read: each stated triple once, with the dates of its reified nodes
-        that hold on the day and the titles of the documents they cite."""
-        facts, by_node = self.facts, self.landscape.facts.by_node
+    @cached_property
+    def _reified(self) -> tuple[dict[Edge, tuple[list[str], list[str]]], dict[Edge, set[str]]]:
+        """Per stated triple, the start and end dates of its reified nodes that hold on the
+        day, and the titles of the documents they cite (each map edge's dates and sources)."""
+        by_node = self.landscape.facts.by_node
         assert by_node is not None
-        unknown = set(kinds) - _edge_kinds()
-        if unknown:
-            raise ValueError(f"the facts do not hold {sorted(unknown)}")
         dates: dict[Edge, tuple[list[str], list[str]]] = {}
         for rel, s, p, o, start, end in self.landscape.relationships:
             if rel not in self.removed:
@@ -373,10 +401,21 @@ class Cut:
                 if end:
                     ends.append(end)
         titles: dict[Edge, set[str]] = defaultdict(set)
+        documents = self.facts.documents
         for x, keys, places in by_node.citations:
             if x not in self.removed:
                 for key in keys:
-                    titles[key].update(facts.documents.get(d) or d for d, _ in places)
+                    titles[key].update(documents.get(d) or d for d, _ in places)
+        return dates, titles
+
+    def edges(self, kinds: Sequence[str]) -> list[mq.EdgeFacts]:
+        """:func:`~govgraph.graph.facts.map_queries.relationship_edges` on the day, from the
+        facts already read: each stated triple once, with the dates of its reified nodes
+        that hold on the day and the titles of the documents they cite."""
+        unknown = set(kinds) - _edge_kinds()
+        if unknown:
+            raise ValueError(f"the facts do not hold {sorted(unknown)}")
+        facts, (dates, titles) = self.facts, self._reified
         out: list[mq.EdgeFacts] = []
         for kind in dict.fromkeys(kinds):
             for s, o in dict.fromkeys((s, o) for s, o, _ in facts.edges.get(kind, ())):
