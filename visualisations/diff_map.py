@@ -197,15 +197,18 @@ def _edges(side: Landscape) -> list[MapEdge]:
     return x.canonical_edges(side.edges(kinds), None)
 
 
-def _out_of_scope(side: Landscape, scope: str) -> set[str]:
+def _out_of_scope(side: Landscape, scope: str, drawn: list[MapEdge]) -> set[str]:
     """:func:`~govgraph.visualisations.kinds.out_of_scope` of one side, as an ego map
-    judges it (a provider's line to a service in the landscape ties it in)."""
+    judges it (a provider's line to a service in the landscape ties it in), from the
+    side's ``drawn`` edges (:func:`_edges`) less the plan's leads: leadOrganisation has no
+    inverse, so leaving it out of the canonical edges changes no other edge."""
     from govgraph.visualisations.kinds import LANDSCAPE_CLASSES, out_of_scope_among
 
     if scope == "all":
         return set()
     bodies = side.named_entities_of([str(c) for c in LANDSCAPE_CLASSES])
-    edges = x.canonical_edges(side.edges(x.relationship_kind_iris()), None)
+    kinds = set(x.relationship_kind_iris())
+    edges = [e for e in drawn if e.kind in kinds]
     drawable = bodies | side.named_entities_of([str(c) for c in AGGREGATED_CLASSES])
     return out_of_scope_among(bodies, drawable, side.scope_core(), edges)
 
@@ -283,8 +286,8 @@ def build_diff_map(
     hidden = before.named_entities_of(aggregated) | after.named_entities_of(aggregated)
     touched = set(impact.touched)
     # out of scope on the side(s) where it exists, in scope on neither
-    was_out = _out_of_scope(before, scope)
-    now_out = _out_of_scope(after, scope)
+    was_out = _out_of_scope(before, scope, old_edges)
+    now_out = _out_of_scope(after, scope, new_edges)
     bodies = [str(c) for c in LANDSCAPE_CLASSES]
     inside = (before.named_entities_of(bodies) - was_out) | (
         after.named_entities_of(bodies) - now_out
