@@ -8,6 +8,7 @@ request.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,17 +69,47 @@ def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 
-@dataclass(frozen=True)
-class _Measures:
-    """What one walk of a selection set finds, fragments expanded: its depth (introspection
-    fields left out), aliases, estimated cost per unit of the caller's multiplier (capped
-    just above the budget, so a fan-out bomb never builds huge numbers), and how many
-    introspection lists it nests."""
+_Measures = tuple[int, int, int, int]
+"""What one walk of a selection set finds, fragments expanded: its depth (introspection
+fields left out), aliases, estimated cost per unit of the caller's multiplier (capped just
+above the budget, so a fan-out bomb never builds huge numbers), and how many introspection
+lists it nests. Plain tuples: a frozen dataclass per selection cost more than the rule's
+arithmetic."""
+_NOTHING: _Measures = (0, 0, 0, 0)
+_LEAF: _Measures = (0, 0, 1, 0)
+"""A leaf costs itself and each value it may return."""
+_ROOTS = ("__schema", "__type")
 
-    height: int = 0
-    aliases: int = 0
-    cost: int = 0
-    lists: int = 0
+
+@dataclass(frozen=True)
+class _FieldInfo:
+    """What the rule needs of one field of one type, read from the schema once."""
+
+    child: GraphQLNamedType | None
+    """The field's named type (what its selection set selects on)."""
+    defaults: tuple[tuple[str, int, int | None], ...]
+    """Each size argument with its cap and its schema default (None: no integer default)."""
+    plain_list: bool
+    """A list that is not a connection's edges: ``list_estimate`` items when unsized."""
+    costly: tuple[bool, str | None]
+    """Whether it is in :data:`COSTLY_FIELDS`, and the argument that makes it costly."""
+
+
+def _field_info(parent: GraphQLNamedType, name: str, field_def: Any) -> _FieldInfo:
+    field_type = field_def.type
+    named = get_named_type(field_type)
+    defaults = []
+    for arg, cap in SIZE_ARGUMENTS.items():
+        arg_def = field_def.args.get(arg) if field_def.args else None
+        default = getattr(arg_def, "default_value", None)
+        usable = isinstance(default, int) and not isinstance(default, bool)
+        defaults.append((arg, cap, default if usable else None))
+    unwrapped = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
+    plain_list = not named.name.endswith("Edge") and isinstance(unwrapped, GraphQLList)
+    key = (parent.name, name)
+    return _FieldInfo(
+        named, tuple(defaults), plain_list, (key in COSTLY_FIELDS, COSTLY_FIELDS.get(key))
+    )
 
 
 def limits_rule(
@@ -93,9 +124,10 @@ def limits_rule(
     """The depth, alias, cost and introspection limits as one validation rule: a single
     walk of the document, each fragment measured once and remembered (cost is linear in
     the multiplier of the field it is spread under, so a fragment's cost per unit is
-    reused at every spread). Four rules walked the document four times, and strawberry's
-    own limiters re-walk a fragment at every spread (hours of CPU for ten spreads of a
-    fragment spreading another ten times).
+    reused at every spread), and what it needs of each field read from the schema once per
+    schema, not per field of each document. Four rules walked the document four times, and
+    strawberry's own limiters re-walk a fragment at every spread (hours of CPU for ten
+    spreads of a fragment spreading another ten times).
 
     * depth: fields nest at most ``max_depth`` deep per operation;
     * aliases: at most ``max_aliases`` aliased fields in the document, counted as often as
@@ -112,31 +144,41 @@ def limits_rule(
     """
     costly = int(max_cost * COSTLY_SHARE)
     cap = max_cost + 1
+    tables: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], _FieldInfo | None]] = (
+        weakref.WeakKeyDictionary()
+    )
+    """Per schema: (type name, field name) -> what the rule needs of that field."""
 
     class LimitsRule(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
             self.schema = context.schema
+            table = tables.get(self.schema)
+            if table is None:
+                table = tables[self.schema] = {}
+            self.table = table
             self.fragments = _fragments(context.document)
             self.memo: dict[tuple[str, bool], _Measures] = {}
-            aliases, nesting, roots = 0, 0, 0
+            self.roots: set[int] = set()
+            """``__schema`` and ``__type`` fields met by the walk (by node: a fragment
+            walked twice, or spread twice, holds its fields once)."""
+            aliases, nesting = 0, 0
             for op in context.document.definitions:
-                if isinstance(op, FragmentDefinitionNode):
-                    roots += _roots(op.selection_set)
                 if not isinstance(op, OperationDefinitionNode):
                     continue
-                roots += _roots(op.selection_set)
                 root = self.schema.get_root_type(op.operation)
-                found = self.walk(op.selection_set, root, False, frozenset())
-                aliases += found.aliases
-                nesting = max(nesting, found.lists)
+                height, found_aliases, cost, lists = self.walk(
+                    op.selection_set, root, False, frozenset()
+                )
+                aliases += found_aliases
+                nesting = max(nesting, lists)
                 name = op.name.value if op.name else "anonymous"
-                if found.height > max_depth:
+                if height > max_depth:
                     self.report_error(
                         GraphQLError(f"'{name}' exceeds maximum operation depth of {max_depth}", op)
                     )
-                if root is not None and found.cost > max_cost:
-                    shown = f"{found.cost:,}" if found.cost < cap else f"over {max_cost:,}"
+                if root is not None and cost > max_cost:
+                    shown = f"{cost:,}" if cost < cap else f"over {max_cost:,}"
                     self.report_error(
                         GraphQLError(
                             f"query cost {shown} exceeds the limit of {max_cost:,}: ask for "
@@ -154,9 +196,20 @@ def limits_rule(
                         f"at most {MAX_INTROSPECTION_LISTS} are allowed"
                     )
                 )
+            if not (introspection and introspection_roots is not None):
+                return
             # roots are counted per document node: a repeated spread of one fragment
-            # holding __schema is merged into one field by GraphQL, so it runs once
-            if introspection and introspection_roots is not None and roots > introspection_roots:
+            # holding __schema is merged into one field by GraphQL, so it runs once; the
+            # walk met those of the operations and of every fragment it expanded, and a
+            # fragment it never expanded (unused or shadowed: refused anyway) is read here
+            roots = len(self.roots)
+            walked = {name for name, _ in self.memo}
+            for frag in context.document.definitions:
+                if isinstance(frag, FragmentDefinitionNode):
+                    name = frag.name.value
+                    if name not in walked or self.fragments.get(name) is not frag:
+                        roots += _roots(frag.selection_set)
+            if roots > introspection_roots:
                 self.report_error(
                     GraphQLError(
                         f"introspection is limited to {introspection_roots} __schema or "
@@ -183,11 +236,14 @@ def limits_rule(
                     found = self.spread(sel, parent, inside, visiting)
                 else:  # GraphQL has no fourth kind of selection
                     continue
-                height = max(height, found.height)
-                aliases = min(aliases + found.aliases, 10**6)
-                cost = min(cost + found.cost, cap)
-                lists = max(lists, found.lists)
-            return _Measures(height, aliases, cost, lists)
+                if found[0] > height:
+                    height = found[0]
+                if found[1]:
+                    aliases = min(aliases + found[1], 10**6)
+                cost = min(cost + found[2], cap)
+                if found[3] > lists:
+                    lists = found[3]
+            return height, aliases, cost, lists
 
         def spread(
             self,
@@ -198,13 +254,16 @@ def limits_rule(
         ) -> _Measures:
             name = sel.name.value
             key = (name, inside)
-            if key not in self.memo:
+            found = self.memo.get(key)
+            if found is None:
                 frag = self.fragments.get(name)
                 if frag is None or name in visiting:  # unknown or a cycle: other rules report
-                    return _Measures()
+                    return _NOTHING
                 target = self.schema.get_type(frag.type_condition.name.value) or parent
-                self.memo[key] = self.walk(frag.selection_set, target, inside, visiting | {name})
-            return self.memo[key]
+                found = self.memo[key] = self.walk(
+                    frag.selection_set, target, inside, visiting | {name}
+                )
+            return found
 
         def field(
             self,
@@ -214,28 +273,46 @@ def limits_rule(
             visiting: frozenset[str],
         ) -> _Measures:
             name = sel.name.value
+            info = self.info(parent, name)
+            aliases = 0 if sel.alias is None else 1
+            root = name in _ROOTS
+            if root:
+                self.roots.add(id(sel))
+            here = inside or root
+            selections = sel.selection_set
+            if selections is None:
+                inner = _LEAF
+                height = 0
+            else:
+                inner = self.walk(selections, info.child if info else None, here, visiting)
+                height = 0 if name.startswith("__") else 1 + inner[0]
+            own_list = int(inside and selections is not None and name in INTROSPECTION_LISTS)
+            cost = 1
+            if info is not None:
+                listed, argument = info.costly
+                if listed and (
+                    argument is None or any(a.name.value == argument for a in sel.arguments or ())
+                ):
+                    cost += costly
+                cost = min(cost + _size(sel, info, list_estimate) * inner[2], cap)
+            return height, aliases + inner[1], cost, own_list + inner[3]
+
+        def info(self, parent: GraphQLNamedType | None, name: str) -> _FieldInfo | None:
+            """What the rule needs of field ``name`` of ``parent`` (None: not a field of
+            it), read from the schema the first time any document selects it."""
+            type_name = getattr(parent, "name", "")
+            key = (type_name, name)
+            try:
+                return self.table[key]
+            except KeyError:
+                pass
             fields = getattr(parent, "fields", None)
             field_def = fields.get(name) if fields else None
-            aliases = 1 if sel.alias is not None else 0
-            here = inside or name in ("__schema", "__type")
-            child_type = get_named_type(field_def.type) if field_def is not None else None
-            if sel.selection_set is None:  # a leaf costs itself and each value it may return
-                inner = _Measures(cost=1)
-            else:
-                inner = self.walk(sel.selection_set, child_type, here, visiting)
-            leaf = sel.selection_set is None or name.startswith("__")
-            height = 0 if leaf else 1 + inner.height
-            own_list = int(inside and name in INTROSPECTION_LISTS and sel.selection_set is not None)
-            cost = 1
-            if field_def is not None:
-                key = (getattr(parent, "name", ""), name)
-                if key in COSTLY_FIELDS:
-                    argument = COSTLY_FIELDS[key]
-                    given = {arg.name.value for arg in sel.arguments or ()}
-                    if argument is None or argument in given:
-                        cost += costly
-                cost = min(cost + _size(sel, field_def, list_estimate) * inner.cost, cap)
-            return _Measures(height, aliases + inner.aliases, cost, own_list + inner.lists)
+            found = None
+            if field_def is not None and parent is not None:
+                found = _field_info(parent, name, field_def)
+            self.table[key] = found
+            return found
 
     return LimitsRule
 
@@ -246,34 +323,30 @@ def _roots(selections: SelectionSetNode) -> int:
     stack = [selections]
     while stack:
         for sel in stack.pop().selections:
-            if isinstance(sel, FieldNode) and sel.name.value in ("__schema", "__type"):
+            if isinstance(sel, FieldNode) and sel.name.value in _ROOTS:
                 found += 1
             if isinstance(sel, FieldNode | InlineFragmentNode) and sel.selection_set:
                 stack.append(sel.selection_set)
     return found
 
 
-def _size(sel: FieldNode, field_def: Any, list_estimate: int) -> int:
+def _size(sel: FieldNode, info: _FieldInfo, list_estimate: int) -> int:
     """Items one selection may return: its size arguments as given (a variable counts as
     the cap), else their schema defaults (``subjects(first = 20)``)."""
-    field_type = field_def.type
-    given = {arg.name.value: arg.value for arg in sel.arguments or ()}
+    arguments = sel.arguments
+    given = {arg.name.value: arg.value for arg in arguments} if arguments else {}
     size = 1
-    for name, cap in SIZE_ARGUMENTS.items():
-        if name in given:
-            node = given[name]
+    for name, cap, default in info.defaults:
+        node = given.get(name)
+        if node is not None:
             value = int(node.value) if isinstance(node, IntValueNode) else cap
-        else:
-            arg_def = field_def.args.get(name) if field_def.args else None
-            default = getattr(arg_def, "default_value", None)
-            if not isinstance(default, int) or isinstance(default, bool):
-                continue
+        elif default is not None:
             value = default
+        else:
+            continue
         size *= max(1, min(value, cap))
-    if size == 1 and not get_named_type(field_type).name.endswith("Edge"):
-        unwrapped = field_type.of_type if isinstance(field_type, GraphQLNonNull) else field_type
-        if isinstance(unwrapped, GraphQLList):
-            size = list_estimate
+    if size == 1 and info.plain_list:
+        size = list_estimate
     return size
 
 

@@ -230,3 +230,59 @@ def test_the_custom_limits_are_one_validation_rule_walking_the_document_once() -
     assert any("exceeds maximum operation depth" in m for m in messages), messages
     assert any("aliases found" in m for m in messages), messages
     assert any("query cost" in m for m in messages), messages
+
+
+def test_the_limit_rule_walks_the_document_once_with_no_second_pass_for_roots(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """#20 item 4: the ``__schema``/``__type`` fields are counted by the one walk that
+    measures depth, aliases and cost (a second walk of every operation counted them), and
+    the limit is as strict: two roots, one of them behind a fragment spread twice, are
+    refused in production."""
+    from graphql import parse, validate
+
+    from govgraph.api import limits
+    from govgraph.api.schema import build_schema
+    from govgraph.api.settings import Settings
+
+    settings = Settings()
+    ours = [r for r in limits.SharedLimits(settings).rules if r.__module__ == limits.__name__]
+    schema = build_schema(settings)._schema
+    second_walks: list[int] = []
+    roots = limits._roots
+    monkeypatch.setattr(limits, "_roots", lambda s: second_walks.append(1) or roots(s))
+    document = parse(
+        "query A { __schema { queryType { name } } ...F ...F } "
+        "query B { stats { triples } } "
+        'fragment F on Query { __type(name: "Query") { name } }'
+    )
+    messages = [e.message for e in validate(schema, document, ours)]
+    assert second_walks == []
+    assert any("introspection is limited to 1" in m and "found 2" in m for m in messages)
+
+
+def test_the_limit_rule_reads_each_field_of_the_schema_once_per_schema(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What the cost needs of a field (its list size defaults, whether it is a list or
+    costly) is read from the schema once per schema, not again for every field of every
+    document: a second document selecting the same fields reads nothing."""
+    from graphql import parse, validate
+
+    from govgraph.api import limits
+    from govgraph.api.schema import build_schema
+    from govgraph.api.settings import Settings
+
+    settings = Settings()
+    ours = [r for r in limits.SharedLimits(settings).rules if r.__module__ == limits.__name__]
+    schema = build_schema(settings)._schema
+    reads: list[str] = []
+    field_info = limits._field_info
+    monkeypatch.setattr(
+        limits, "_field_info", lambda p, n, d: reads.append(n) or field_info(p, n, d)
+    )
+    text = "query Q%d { organisations(first: 20) { totalCount edges { node { id name } } } }"
+    assert validate(schema, parse(text % 1), ours) == []
+    first = len(reads)
+    assert validate(schema, parse(text % 2), ours) == []
+    assert first > 0 and len(reads) == first

@@ -162,6 +162,45 @@ def test_a_close_spelling_is_compared_with_a_bounded_set_of_names(
     assert compared and max(compared) <= 2 * search.CLOSE_NAMES, compared
 
 
+class _Counted(list[Any]):
+    """A list that counts the items read from it."""
+
+    reads = 0
+
+    def __getitem__(self, key: Any) -> Any:
+        type(self).reads += 1
+        return super().__getitem__(key)
+
+
+def test_a_short_last_word_narrows_by_sets_not_by_reading_each_candidates_words(
+    synthetic: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "kinship c": the "c" starts thousands of names' words; the few names holding
+    "kinship" are narrowed by an intersection with the names of "c" words (kept with the
+    index after its first use), not by reading each candidate's words in Python, which
+    grew with the candidates of the query's rarest word."""
+    first = synthetic.search("kinship c")
+    monkeypatch.setattr(synthetic, "_words_of", _Counted(synthetic._words_of))
+    again = synthetic.search("kinship c")
+    assert _Counted.reads == 0
+    assert [h.name for h in again.hits] == [h.name for h in first.hits]
+    assert {h.name for h in again.hits} == {"Kinship care", "Kinship Care Collaborative"}
+
+
+def test_a_page_names_what_each_hit_matched_without_reading_its_names_again(
+    synthetic: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The words of every name and alias are read once, when the index is built: a search
+    splits only the query into words, whatever the size of its page (each hit's matched
+    name was worked out by splitting its names again, a cost per hit)."""
+    split: list[str] = []
+    words = search.search_words
+    monkeypatch.setattr(search, "search_words", lambda t: split.append(t) or words(t))
+    found = synthetic.search("partnership glenburn")
+    assert len(found.hits) == 20 and all(h.how == "words" for h in found.hits)
+    assert set(split) == {"partnership glenburn"}
+
+
 def record() -> None:
     """Write the pinned answers from the current code (run once, before a change)."""
     import sys

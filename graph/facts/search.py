@@ -22,12 +22,16 @@ import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from rdflib import URIRef
 
-from govgraph.graph.core.errors import QueryError
+from govgraph.graph.core.errors import NotFound, QueryError
 from govgraph.graph.core.names import name_key, search_words, substring_key
+from govgraph.graph.facts import map_queries
+from govgraph.graph.facts.entities import entity_id, iri_for
 from govgraph.graph.facts.map_queries import scope_core
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store
@@ -48,6 +52,9 @@ CLOSE_WORD_CUTOFF = 70.0
 holding it candidates for "did you mean"."""
 CLOSE_NAMES = 200
 """Most names the query is compared with (WRatio) when looking for a close spelling."""
+SHORT_PREFIX = 2
+"""Longest query word whose names (the union of a range of the vocabulary) the index keeps
+once built: such a range holds many words, and the prefixes are few (letters squared)."""
 STOP_WORDS = frozenset({"and", "of", "the", "for", "in"})
 """Words a query may hold that need not appear in a name ("Perth & Kinross")."""
 
@@ -79,8 +86,10 @@ LAST = (GROUPS[-1], OTHER)
 after their providers) and other entities (change events such as "... set up")."""
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One entity found (a named tuple: a page makes up to :data:`MAX_HITS` of them, and a
+    frozen dataclass cost several times a tuple to make)."""
+
     iri: str
     name: str
     kind: str
@@ -139,15 +148,21 @@ class SearchIndex:
         self._exact: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         keyed: list[tuple[str, int, int, str]] = []
         postings: dict[str, set[int]] = defaultdict(set)
+        self._text_words: list[tuple[tuple[str, tuple[str, ...]], ...]] = []
+        """Each entry's name and aliases, each with its search words (read once, here)."""
         for i, entry in enumerate(entries):
+            texts = []
             for alias_rank, text in ((0, entry.name), *((1, a) for a in entry.aliases)):
+                words = tuple(search_words(text))
+                texts.append((text, words))
                 key = name_key(text)
                 if not key:
                     continue
                 self._exact[key].append((alias_rank, i, text))
                 keyed.append((key, alias_rank, i, text))
-                for word in search_words(text):
+                for word in words:
                     postings[word].add(i)
+            self._text_words.append(tuple(texts))
         keyed.sort()
         self._folded = ["\n".join(substring_key(t) for t in (e.name, *e.aliases)) for e in entries]
         """Each entity's names and aliases as the list's search filter reads them (lower
@@ -166,13 +181,12 @@ class SearchIndex:
         self._vocabulary = sorted(postings)
         self._postings = {w: frozenset(v) for w, v in postings.items()}
         self._posting_list = [self._postings[w] for w in self._vocabulary]
+        self._posting_size = {w: len(v) for w, v in self._postings.items()}
         self._reach = [0]
         """Running total of the postings' sizes along the vocabulary."""
         for found in self._posting_list:
             self._reach.append(self._reach[-1] + len(found))
-        self._words_of = [
-            frozenset(w for t in (e.name, *e.aliases) for w in search_words(t)) for e in entries
-        ]
+        self._words_of = [frozenset(w for _, ws in texts for w in ws) for texts in self._text_words]
         by_order = sorted(range(len(entries)), key=lambda i: (entries[i].order, i))
         self._order_pos = [0] * len(entries)
         """Each entry's place in the within-rank order (ties: the first entry first)."""
@@ -186,6 +200,8 @@ class SearchIndex:
             for variant in _one_dropped(word):
                 self._deletions[variant].append(word)
         self._choices = {n: key for n, key in enumerate(self._keys)}
+        self._short: dict[str, frozenset[int]] = {}
+        """The entries of each short query word met so far (:meth:`_short_union`)."""
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -292,13 +308,22 @@ class SearchIndex:
         if rank == 2:
             return entry.name
         if rank == 3:
-            return min((name_key(a), a) for a in entry.aliases if name_key(a).startswith(key))[1]
-        return self._matched_text(entry, words)
+            keyed = self._keyed
+            return min(
+                (keyed[n][0], keyed[n][3])
+                for n in self._key_of_entry[i]
+                if keyed[n][1] == 1 and keyed[n][0].startswith(key)
+            )[1]
+        return self._matched_text(i, words)
 
     def _match_words(self, text: str) -> set[int]:
         """Entries where every word of the query starts a word of a name or alias: the word
-        gathering fewest names first, then each other word narrows those down (by set
-        intersection, or by reading the few candidates' words when its range is wide)."""
+        gathering fewest names first, then each other word narrows those down by set
+        intersection in C (which reads only the smaller side). A word matching one word of
+        the vocabulary is that word's postings; a short word (a range of many words, such as
+        the "c" of "strathbank c") is the union of its range, built once per index and
+        kept; a longer word of many words, when its names are many more than the
+        candidates, is checked against the candidates' own words."""
         spans = []
         for word in dict.fromkeys(_content_words(text)):
             lo, hi = _span(self._vocabulary, word)
@@ -308,25 +333,40 @@ class SearchIndex:
         spans.sort()
         found: set[int] | frozenset[int] | None = None
         for size, lo, hi, word in spans:
-            if found is None:
-                found = set().union(*self._posting_list[lo:hi])
-            elif hi - lo == 1:
-                found = found & self._posting_list[lo]
-            elif size <= 32 * len(found):
-                found = found & set().union(*self._posting_list[lo:hi])
+            if hi - lo == 1:
+                gathered: set[int] | frozenset[int] | None = self._posting_list[lo]
+            elif len(word) <= SHORT_PREFIX:
+                gathered = self._short_union(word, lo, hi)
+            elif found is None or size <= 32 * len(found):
+                gathered = set().union(*self._posting_list[lo:hi])
             else:
+                gathered = None
+            if found is None:
+                found = gathered
+            elif gathered is not None:
+                found = found & gathered
+            else:  # the candidates' own words, each set compared in C
+                near = frozenset(self._vocabulary[lo:hi])
                 words_of = self._words_of
-                found = {i for i in found if any(w.startswith(word) for w in words_of[i])}
+                found = {i for i in found if not near.isdisjoint(words_of[i])}
             if not found:
                 return set()
         return set(found or ())
 
-    def _matched_text(self, entry: _Entry, words: list[str]) -> str:
-        for text in (entry.name, *entry.aliases):
-            have = search_words(text)
+    def _short_union(self, word: str, lo: int, hi: int) -> frozenset[int]:
+        """The entries holding a word that starts with ``word`` (at most
+        :data:`SHORT_PREFIX` letters: a few hundred such prefixes at most), built on first
+        use and kept with the index."""
+        found = self._short.get(word)
+        if found is None:
+            found = self._short[word] = frozenset().union(*self._posting_list[lo:hi])
+        return found
+
+    def _matched_text(self, i: int, words: list[str]) -> str:
+        for text, have in self._text_words[i]:
             if all(any(h.startswith(w) for h in have) for w in words):
                 return text
-        return entry.name
+        return self._entries[i].name
 
     def _match_close(
         self, key: str, best: dict[int, tuple[int, str]], scores: dict[int, float]
@@ -356,22 +396,28 @@ class SearchIndex:
         within-rank order when more remain. Only when no word of the query has such a
         near word (run-together words) does a ratio over the vocabulary pick them, as
         before, or, failing that, every name."""
-        gathered: list[tuple[int, list[str]]] = []
+        gathered: list[tuple[int, set[str]]] = []
+        deletions, postings = self._deletions.get, self._postings.__getitem__
         for word in {w for w in key.split() if len(w) >= CLOSE_WORD}:
-            close = {n for v in _one_dropped(word) for n in self._deletions.get(v, ())}
+            variants = _one_dropped(word)
+            close: set[str] = set().union(*map(deletions, variants, repeat((), len(variants))))
             if close:
-                size = sum(len(self._postings[n]) for n in close)
-                gathered.append((size, sorted(close)))
+                gathered.append((sum(map(self._posting_size.__getitem__, close)), close))
+        sizes = [size for size, _ in gathered]
+        if len(set(sizes)) < len(sizes):  # a tie: the near words, sorted, decide (as ever)
+            gathered.sort(key=lambda g: (g[0], sorted(g[1])))
+        else:
+            gathered.sort(key=lambda g: g[0])
         entries: set[int] = set()
-        for size, near in sorted(gathered):
+        for size, near in gathered:
             if not entries:
-                entries = set().union(*(self._postings[n] for n in near))
+                entries = set().union(*map(postings, near))
                 continue
             if size > 4 * len(entries):  # few candidates left: read their own words
-                holding = set(near)
-                narrowed = {i for i in entries if not holding.isdisjoint(self._words_of[i])}
+                words_of = self._words_of
+                narrowed = {i for i in entries if not near.isdisjoint(words_of[i])}
             else:
-                narrowed = entries & set().union(*(self._postings[n] for n in near))
+                narrowed = entries & set().union(*map(postings, near))
             if narrowed:
                 entries = narrowed
         if not entries:
@@ -462,3 +508,42 @@ suggestions, GraphQL ``search`` and the maps' focus by name all read the same on
 def index_for(store: Store) -> SearchIndex:
     """The search index of ``store`` as it stands (built on first use after each load)."""
     return _INDEXES.get(store)
+
+
+SUGGESTIONS = 8
+"""Closest matches listed when a name is unknown or ambiguous."""
+
+
+def _listing(hits: list[Hit]) -> str:
+    bodies_first = sorted(hits, key=lambda h: h.group.key != "bodies")[:SUGGESTIONS]
+    return "; ".join(f"{h.name} ({entity_id(h.iri)})" for h in bodies_first)
+
+
+def resolve_entity(store: Store, text: str) -> str:
+    """The IRI a map's focus or a report's body names: an entity id or IRI, else a name or
+    alias read by the site's search (one exact or one matching entity). An unknown or
+    ambiguous name raises NotFound or QueryError listing the closest matches, so the user
+    can pick one."""
+    text = text.strip()
+    try:
+        iri = str(iri_for(text))
+    except (ValueError, QueryError):
+        iri = None
+    if iri is not None and map_queries.names(store, [iri]):
+        return iri
+    index = index_for(store)
+    exact = index.lookup(text)
+    if len(exact) == 1:
+        return exact[0].iri
+    if len(exact) > 1:
+        raise QueryError(f"{text!r} names {len(exact)} entities: {_listing(exact)}")
+    found = index.search(text, first=50)
+    # only a name or alias the text starts picks by itself; words in any order or a close
+    # spelling are offered, never taken (stray text must not draw some map)
+    strong = [h for h in found.hits if h.rank <= RANKS.index("alias prefix")]
+    if len(strong) == 1 and found.total == 1:
+        return strong[0].iri
+    if not found.hits:
+        guess = f"; did you mean {found.did_you_mean!r}?" if found.did_you_mean else ""
+        raise NotFound(f"no entity named {text!r}{guess}")
+    raise NotFound(f"no entity named {text!r}; closest matches: {_listing(found.hits)}")
