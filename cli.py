@@ -459,11 +459,7 @@ def report_diff(
     try:
         with _open(store) as st:
             impact, before, after = date_diff(st, date_from, date_to)
-            try:
-                model = build_diff_map(before, after, impact) if fmt == "html" else None
-            finally:
-                before.close()
-                after.close()
+            model = build_diff_map(before, after, impact) if fmt == "html" else None
         text = render_impact(impact, fmt, timestamp=timestamp, diff_map=model)
     except GovgraphError as exc:
         raise _fail(exc, code=2) from None

@@ -114,18 +114,15 @@ def findings_in(store: Store, day: str, scope: str) -> list[Any]:
 
 
 def diff_with_map(store: Store, date_from: str, date_to: str) -> tuple[Any, Any]:
-    """``(impact, difference map)`` between two dates, map nodes linked to their pages:
-    two snapshots of the landscape and their analyses, so it runs in a costly child."""
+    """``(impact, difference map)`` between two dates, map nodes linked to their pages: the
+    landscape on each date cut from one reading of the stored facts, and their analyses,
+    so it runs in a costly child."""
     from govgraph.graph.analysis.impact import date_diff
     from govgraph.visualisations.diff_map import build_diff_map
     from govgraph.visualisations.model import entity_path
 
     impact, before, after = date_diff(store, date_from, date_to)
-    try:
-        model = build_diff_map(before, after, impact)
-    finally:
-        before.close()
-        after.close()
+    model = build_diff_map(before, after, impact)
     for n in model.nodes:
         n.url = entity_path(n.id)
     return impact, model

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Protocol, runtime_checkable
 
 from rdflib import URIRef
 
@@ -143,9 +144,73 @@ def status_of(item: MapNode | MapEdge) -> str:
     return key[len(DIFF) :].partition("/")[0]
 
 
-def _edges(store: Store) -> list[MapEdge]:
+@runtime_checkable
+class Landscape(Protocol):
+    """What the difference map reads of one side: a store (:class:`StoreSide`), or one
+    date of a date diff (:class:`~govgraph.graph.analysis.snapshot.Cut`), cut from one
+    reading of the stored facts."""
+
+    def edges(self, kinds: Sequence[str]) -> list[q.EdgeFacts]: ...
+
+    def named_entities_of(self, classes: Sequence[str]) -> set[str]: ...
+
+    def scope_core(self) -> set[str]: ...
+
+    def names(self, iris: Sequence[str]) -> dict[str, str]: ...
+
+    def entity_facts(self, iris: Sequence[str]) -> dict[str, q.EntityFacts]: ...
+
+    def sources(self) -> list[q.SourceFacts]: ...
+
+
+class StoreSide:
+    """A store as one side of the difference map (a scenario's copy, or the stored one)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def edges(self, kinds: Sequence[str]) -> list[q.EdgeFacts]:
+        return q.relationship_edges(self.store, kinds)
+
+    def named_entities_of(self, classes: Sequence[str]) -> set[str]:
+        return set(q.named_entities_of(self.store, classes))
+
+    def scope_core(self) -> set[str]:
+        return q.scope_core(self.store)
+
+    def names(self, iris: Sequence[str]) -> dict[str, str]:
+        return q.names(self.store, iris)
+
+    def entity_facts(self, iris: Sequence[str]) -> dict[str, q.EntityFacts]:
+        return q.named_entity_facts(self.store, iris)
+
+    def sources(self) -> list[q.SourceFacts]:
+        return q.sources(self.store)
+
+
+def _landscape(side: Store | Landscape) -> Landscape:
+    return side if isinstance(side, Landscape) else StoreSide(side)
+
+
+def _edges(side: Landscape) -> list[MapEdge]:
     kinds = [*x.relationship_kind_iris(), str(GG.leadOrganisation)]
-    return x.canonical_edges(q.relationship_edges(store, kinds), None)
+    return x.canonical_edges(side.edges(kinds), None)
+
+
+def _out_of_scope(side: Landscape, scope: str, drawn: list[MapEdge]) -> set[str]:
+    """:func:`~govgraph.visualisations.kinds.out_of_scope` of one side, as an ego map
+    judges it (a provider's line to a service in the landscape ties it in), from the
+    side's ``drawn`` edges (:func:`_edges`) less the plan's leads: leadOrganisation has no
+    inverse, so leaving it out of the canonical edges changes no other edge."""
+    from govgraph.visualisations.kinds import LANDSCAPE_CLASSES, out_of_scope_among
+
+    if scope == "all":
+        return set()
+    bodies = side.named_entities_of([str(c) for c in LANDSCAPE_CLASSES])
+    kinds = set(x.relationship_kind_iris())
+    edges = [e for e in drawn if e.kind in kinds]
+    drawable = bodies | side.named_entities_of([str(c) for c in AGGREGATED_CLASSES])
+    return out_of_scope_among(bodies, drawable, side.scope_core(), edges)
 
 
 def _context(
@@ -183,43 +248,49 @@ def _context(
 
 
 def _core(
-    touched: set[str], before: Store, after: Store, changed: set[tuple[str, str, str]]
+    touched: set[str], before: Landscape, after: Landscape, changed: set[tuple[str, str, str]]
 ) -> set[str]:
     """Touched entities whose own statements changed: present on one side only, renamed,
     or the subject of a changed link (a finding's bystanders are not core)."""
-    was, now = q.names(before, sorted(touched)), q.names(after, sorted(touched))
+    was, now = before.names(sorted(touched)), after.names(sorted(touched))
     sources = {s for s, _, _ in changed}
     return {t for t in touched if was.get(t) != now.get(t) or t in sources}
 
 
-def _nodes(store: Store, ids: set[str]) -> dict[str, MapNode]:
-    return x.nodes_for(store, sorted(ids), None, str(GG.Organisation))
+def _nodes(side: Landscape, ids: set[str]) -> dict[str, MapNode]:
+    return x.nodes_from_facts(side.entity_facts(sorted(ids)), None, str(GG.Organisation))
 
 
 def build_diff_map(
-    before: Store, after: Store, impact: Impact, *, scope: str = "scotland"
+    before_side: Store | Landscape,
+    after_side: Store | Landscape,
+    impact: Impact,
+    *,
+    scope: str = "scotland",
 ) -> DiffMapModel:
     """The laid-out difference map of ``impact``: what it touches, plus one hop of context
     in the union of both landscapes, in the maps' default scope (UK-wide bodies with no
     stated line to the Scottish care landscape, and posts that only hang off them, are
-    left out unless ``scope`` is ``all``)."""
-    from govgraph.visualisations.kinds import LANDSCAPE_CLASSES, out_of_scope
+    left out unless ``scope`` is ``all``). Each side is a store or a date's
+    :class:`Landscape` (a date diff's, read once for both dates)."""
+    from govgraph.visualisations.kinds import LANDSCAPE_CLASSES
     from govgraph.visualisations.maps import place
 
+    before, after = _landscape(before_side), _landscape(after_side)
     old_edges, new_edges = _edges(before), _edges(after)
     old = {(e.source, e.kind, e.target): e for e in old_edges}
     new = {(e.source, e.kind, e.target): e for e in new_edges}
     changed_keys = set(old) ^ set(new)
     changed_keys |= {k for k in set(old) & set(new) if _dates(old[k]) != _dates(new[k])}
-    hidden = set(q.named_entities_of(before, [str(c) for c in AGGREGATED_CLASSES]))
-    hidden |= set(q.named_entities_of(after, [str(c) for c in AGGREGATED_CLASSES]))
+    aggregated = [str(c) for c in AGGREGATED_CLASSES]
+    hidden = before.named_entities_of(aggregated) | after.named_entities_of(aggregated)
     touched = set(impact.touched)
     # out of scope on the side(s) where it exists, in scope on neither
-    was_out = out_of_scope(before, scope, via_services=True)
-    now_out = out_of_scope(after, scope, via_services=True)
+    was_out = _out_of_scope(before, scope, old_edges)
+    now_out = _out_of_scope(after, scope, new_edges)
     bodies = [str(c) for c in LANDSCAPE_CLASSES]
-    inside = (set(q.named_entities_of(before, bodies)) - was_out) | (
-        set(q.named_entities_of(after, bodies)) - now_out
+    inside = (before.named_entities_of(bodies) - was_out) | (
+        after.named_entities_of(bodies) - now_out
     )
     outside = (was_out | now_out) - inside
     if outside:
@@ -344,35 +415,45 @@ def _spread(model: MapModel) -> None:
         for n, r in zip(model.nodes, radius, strict=True)
     ]
     grid = _Grid(xy, 2 * max(half) + 1.0, 2 * max(radius) + LABEL_HEIGHT + 1.0)
+    cell = grid.cell
     for _ in range(80):
         moved = False
         for i in range(len(xy)):
-            after = i  # pairs (i, j) with j <= after are done for this sweep
-            while True:
-                for j in grid.near(i, after):
-                    dx, dy = xy[j][0] - xy[i][0], xy[j][1] - xy[i][1]
-                    over_x = half[i] + half[j] - abs(dx)
-                    # each node spans from its top (y - r) to under its label (y + r + label)
-                    upper, lower = (i, j) if dy >= 0 else (j, i)
-                    gap = abs(dy) - radius[upper] - LABEL_HEIGHT - radius[lower]
-                    over_y = -gap
-                    if over_x <= 0 or over_y <= 0:
-                        continue
-                    moved = True
-                    if over_y <= over_x:
-                        step = over_y / 2 * (1 if dy >= 0 else -1)
-                        xy[i][1] -= step
-                        xy[j][1] += step
-                    else:
-                        step = over_x / 2 * (1 if dx >= 0 else -1)
-                        xy[i][0] -= step
-                        xy[j][0] += step
-                    grid.move(i)
-                    grid.move(j)
-                    after = j
-                    break  # i has moved: look again at its neighbours past j
+            p, hi, ri = xy[i], half[i], radius[i]
+            # pairs (i, j) with j <= the last j looked at are done for this sweep; after a
+            # move only i and j have moved, so unless i changed cells the candidates past
+            # j are the rest of this list (a new list only when i changed cells)
+            found, k = grid.near(i, i), 0
+            while k < len(found):
+                j = found[k]
+                k += 1
+                q = xy[j]
+                dx, dy = q[0] - p[0], q[1] - p[1]
+                over_x = hi + half[j] - abs(dx)
+                if over_x <= 0:
+                    continue
+                # each node spans from its top (y - r) to under its label (y + r + label)
+                if dy >= 0:
+                    gap = abs(dy) - ri - LABEL_HEIGHT - radius[j]
                 else:
-                    break
+                    gap = abs(dy) - radius[j] - LABEL_HEIGHT - ri
+                over_y = -gap
+                if over_y <= 0:
+                    continue
+                moved = True
+                if over_y <= over_x:
+                    step = over_y / 2 * (1 if dy >= 0 else -1)
+                    p[1] -= step
+                    q[1] += step
+                else:
+                    step = over_x / 2 * (1 if dx >= 0 else -1)
+                    p[0] -= step
+                    q[0] += step
+                was = cell[i]
+                grid.move(i)
+                grid.move(j)
+                if cell[i] != was:
+                    found, k = grid.near(i, j), 0
         if not moved:
             break
     for n, (px, py) in zip(model.nodes, xy, strict=True):
@@ -453,9 +534,9 @@ def _annotate(nodes: dict[str, MapNode], impact: Impact) -> None:
                 node.notes += (f"{CATEGORIES[change.category]}: {change.summary}",)
 
 
-def _sources(before: Store, after: Store) -> list[Source]:
-    out = {s.title: s for s in x.sources(before)}
-    for s in x.sources(after):
+def _sources(before: Landscape, after: Landscape) -> list[Source]:
+    out = {s.title: s for s in x.sources_from(before.sources())}
+    for s in x.sources_from(after.sources()):
         out.setdefault(s.title, s)
     return [out[t] for t in sorted(out, key=str.lower)]
 

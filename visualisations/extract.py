@@ -63,6 +63,13 @@ def nodes_for(
         if isinstance(named, dict)
         else q.named_entity_facts(store, named)
     )
+    return nodes_from_facts(facts, as_of, default_type)
+
+
+def nodes_from_facts(
+    facts: dict[str, q.EntityFacts], as_of: str | None, default_type: str = str(GG.Agent)
+) -> dict[str, MapNode]:
+    """:func:`nodes_for` from facts already read."""
     out: dict[str, MapNode] = {}
     for iri, f in facts.items():
         if not live(f.start, f.end, as_of):
@@ -115,7 +122,11 @@ def within(edges: Iterable[MapEdge], ids: set[str]) -> list[MapEdge]:
 
 
 def sources(store: Store) -> list[Source]:
-    return [Source(s.title, s.issued, s.loaded) for s in q.sources(store)]
+    return sources_from(q.sources(store))
+
+
+def sources_from(found: Iterable[q.SourceFacts]) -> list[Source]:
+    return [Source(s.title, s.issued, s.loaded) for s in found]
 
 
 def subtitle(nodes: int, edges: int, srcs: Sequence[Source], as_of: str | None) -> str:

@@ -178,6 +178,15 @@ def out_of_scope(
     return bodies - _in_scope(store, drawable, edges)
 
 
+def out_of_scope_among(
+    bodies: set[str], drawable: set[str], core: set[str], edges: Iterable[MapEdge]
+) -> set[str]:
+    """:func:`out_of_scope` from what it reads: the landscape's ``bodies``, the
+    ``drawable`` entities, the Scottish ``core`` (map_queries.scope_core) and the
+    canonical relationship edges."""
+    return bodies - one_hop(core & drawable, ((e.source, e.target) for e in edges))
+
+
 def _scope_note(left_out: int) -> tuple[str, ...]:
     if not left_out:
         return ()

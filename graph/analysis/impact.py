@@ -36,7 +36,7 @@ from govgraph.graph.analysis.overlap_accountability import Line, lines
 from govgraph.graph.analysis.overlap_facts import Facts, fetch, label
 from govgraph.graph.analysis.overlaps import findings_from_facts
 from govgraph.graph.analysis.scenario import Scenario, StepRecord, applied_scenario
-from govgraph.graph.analysis.snapshot import dated
+from govgraph.graph.analysis.snapshot import Cut, Landscape
 from govgraph.graph.core.errors import QueryError
 from govgraph.graph.facts.entities import check_date, get_entities, get_sources
 from govgraph.graph.facts.map_queries import scope_core
@@ -87,11 +87,22 @@ def _read(store: Store, findings: list[Finding] | None) -> _Side:
     gc.disable()
     try:
         facts = fetch(store)
+    finally:
+        if enabled:
+            gc.enable()
+    return _side(facts, findings, scope_core(store))
+
+
+def _side(facts: Facts, findings: list[Finding] | None, scope: set[str]) -> _Side:
+    """One landscape from its facts: its findings computed when not given."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
         found = findings if findings is not None else findings_from_facts(facts)
     finally:
         if enabled:
             gc.enable()
-    side = _Side(facts, list(found), scope_core(store))
+    side = _Side(facts, list(found), scope)
     for ln in lines(facts):
         side.lines.setdefault((ln.lower, ln.upper, ln.kind), []).append(ln)
     for p in model.relationship_kinds():
@@ -590,9 +601,11 @@ def events_between(store: Store, date_from: str, date_to: str) -> list[Change]:
     return out
 
 
-def date_diff(store: Store, date_from: str, date_to: str) -> tuple[Impact, Store, Store]:
+def date_diff(store: Store, date_from: str, date_to: str) -> tuple[Impact, Cut, Cut]:
     """The landscape on ``date_from`` against ``date_to``: the impact, with an ``event``
-    change for each change event dated in (from, to], and the two as-of snapshots."""
+    change for each change event dated in (from, to], and the landscape on each date
+    (:class:`~govgraph.graph.analysis.snapshot.Cut`, which the difference map reads). Both
+    are cut from one reading of the stored facts: no copy of the store, no re-inferring."""
     for d in (date_from, date_to):
         if not isinstance(d, str):
             raise QueryError(f"dates must be YYYY-MM-DD, YYYY-MM or YYYY, not {d!r}")
@@ -600,11 +613,11 @@ def date_diff(store: Store, date_from: str, date_to: str) -> tuple[Impact, Store
     n = min(len(date_from), len(date_to))
     if date_from[:n] > date_to[:n]:
         raise QueryError(f"the first date ({date_from}) must not be after the second ({date_to})")
-    base = dated(store)  # both dates are cut from one reading of the dated facts
+    base = Landscape(store)  # both dates are cut from one reading of the stored facts
     before, after = base.at(date_from), base.at(date_to)
     impact = _compare(
-        _read(before, None),
-        _read(after, None),
+        _side(before.facts, None, before.scope_core()),
+        _side(after.facts, None, after.scope_core()),
         title=f"Landscape on {date_from} against {date_to}",
         before_label=f"On {date_from}",
         after_label=f"On {date_to}",

@@ -85,6 +85,19 @@ def _class_closure() -> dict[str, frozenset[str]]:
     return {str(c): frozenset({str(c), *(str(a) for a in m.ancestors(c))}) for c in m.classes}
 
 
+@dataclass(frozen=True)
+class NodeCitations:
+    """The rows :attr:`Facts.edge_citations` and :attr:`Facts.statutory` are built from, by
+    the node that states them, in the order :func:`fetch` read them."""
+
+    bases: tuple[tuple[str, Edge, str], ...]
+    """(reified node, stated triple, the Act and section it gives)."""
+    citations: tuple[tuple[str, tuple[Edge, ...], tuple[Cited, ...]], ...]
+    """(reified node, the triples it states, where it is cited)."""
+    statements: tuple[tuple[str, Edge], ...] = ()
+    """(reified node, a triple it states) for every node, cited or not."""
+
+
 @dataclass
 class Facts:
     """What the graph says, as plain strings, indexed for the analyses."""
@@ -113,6 +126,10 @@ class Facts:
     figures: dict[str, dict[str, str]] = field(default_factory=dict)
     collectives: dict[str, str] = field(default_factory=dict)
     """collective -> the class it stands for ('' when not said)."""
+    by_node: NodeCitations | None = None
+    """What each reified relationship node and each citing entity adds, kept only when
+    asked for (``fetch(store, by_node=True)``): a date diff drops the nodes that do not hold
+    on a day and rebuilds :attr:`edge_citations` and :attr:`statutory` from the rest."""
     derived: dict[str, Any] = field(default_factory=dict)
     """What several analyses derive from the facts (lines, seats), computed once."""
     classes: dict[tuple[URIRef, ...], frozenset[str]] = field(default_factory=dict)
@@ -366,13 +383,16 @@ def _grouped(
     return found
 
 
-def fetch(store: Store) -> Facts:
+def fetch(store: Store, *, by_node: bool = False) -> Facts:
     """Read every fact the analyses use: entities per source graph, edges per source graph
     and property (a row carries only the terms that vary: decoding terms is what a disk
     store spends its time on), and citations as single-property scans joined here (five
     scans cost a third of the engine's join of the same patterns). A few hundred queries
-    whatever the landscape's size, run two at a time."""
+    whatever the landscape's size, run two at a time. ``by_node``: keep
+    :attr:`Facts.by_node` too."""
     facts = Facts()
+    node_bases: list[tuple[str, Edge, str]] = []
+    node_citations: list[tuple[str, tuple[Edge, ...], tuple[Cited, ...]]] = []
     closure = _class_closure()
     single: dict[str, frozenset[str]] = {}
     graphs = source_graphs(store)
@@ -452,6 +472,8 @@ def fetch(store: Store) -> Facts:
             for s in subject_of.get(x, ()):
                 for o in object_of.get(x, ()):
                     facts.statutory[(s, sys.intern(k), o)] = bases[0]
+                    if by_node:
+                        node_bases.append((x, (s, sys.intern(k), o), bases[0]))
     for x, citations in cited.items():
         places = [
             (d, locator)
@@ -464,16 +486,28 @@ def fetch(store: Store) -> Facts:
         if x not in kind_of:
             targets = [facts.entity_citations[x]]
         else:  # a reified relationship: its citations back the stated triple
-            targets = [
-                facts.edge_citations[(s, sys.intern(k), o)]
+            stated = [
+                (s, sys.intern(k), o)
                 for k in kind_of[x]
                 for s in subject_of.get(x, ())
                 for o in object_of.get(x, ())
             ]
+            targets = [facts.edge_citations[key] for key in stated]
+            if by_node:
+                node_citations.append((x, tuple(stated), tuple(places)))
         for cites in targets:
             for place in places:
                 if place not in cites:
                     cites.append(place)
+    if by_node:
+        statements = tuple(
+            (x, (s, sys.intern(k), o))
+            for x, kinds in kind_of.items()
+            for k in kinds
+            for s in subject_of.get(x, ())
+            for o in object_of.get(x, ())
+        )
+        facts.by_node = NodeCitations(tuple(node_bases), tuple(node_citations), statements)
     del kind_of, subject_of, object_of, cited, document_of, locator_of, basis_of
     for e, aliases in _values(next(results)).items():  # the name people use: COSLA
         full = facts.names.get(e)

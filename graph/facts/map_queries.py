@@ -142,10 +142,21 @@ def named_entity_facts(store: Store, iris: Sequence[str]) -> dict[str, EntityFac
     if tables is not None:
         facts = tables.facts
         return {iri: facts[iri] for iri in dict.fromkeys(iris) if iri in facts}
+    return fold_named_facts(node_fact_rows(store, iris), iris)
+
+
+def node_fact_rows(store: Store, iris: Sequence[str]) -> list[dict[str, str]]:
+    """The (e, field, value) rows of map_node_facts.rq for ``iris``."""
     text = query("map_node_facts").replace(_IDS, "VALUES ?e { <urn:govgraph:param:ids> }")
     rows: list[dict[str, str]] = []
     for batch in _batches(list(dict.fromkeys(iris))):
         rows.extend(store.select_strings(text, {"ids": batch}))
+    return rows
+
+
+def fold_named_facts(rows: Sequence[dict[str, str]], iris: Sequence[str]) -> dict[str, EntityFacts]:
+    """:func:`named_entity_facts` from rows of :func:`node_fact_rows` (which it does not
+    change: a date diff folds one reading for each of its dates)."""
     named = {r["e"]: r["value"] for r in rows if r["field"] == "name"}
     found = {iri: EntityFacts(iri, named[iri]) for iri in dict.fromkeys(iris) if iri in named}
     return _fold_facts(found, [r for r in rows if r["e"] in found])
