@@ -1,9 +1,15 @@
 """Benchmark the API on one store, in one run: raw SPARQL (with conversion), in-process
-GraphQL, and HTTP on loopback against a real uvicorn worker, for five contract queries.
+GraphQL, and HTTP on loopback against a real uvicorn worker, for five contract queries; and
+the anchor of #20: a minimal strawberry app (one resolver, a raw single-IRI lookup, no
+limits or middleware) served by the same worker at /minimal, timed alternately with the
+lookup and the accountability chain, whose HTTP p50s are printed as ratios of it.
 
     .venv/bin/python scripts/bench_api.py                 # synthetic store, about 10^6 triples
     .venv/bin/python scripts/bench_api.py --orgs 2000     # smaller, quicker
     .venv/bin/python scripts/bench_api.py --store oxigraph:.govgraph/store   # real data
+    govgraph generate -n 125000 -o big.nt && govgraph load --no-validate \
+        --store oxigraph:/tmp/big rdf:big.nt           # about 10^7 asserted triples, then
+    .venv/bin/python scripts/bench_api.py --store oxigraph:/tmp/big -n 200 --seconds 1
 
 The synthetic landscape is built here (there is no ``govgraph generate`` yet): bodies of
 every organisation class in an accountability tree with cross-links, sponsor and funding
@@ -27,8 +33,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import strawberry
 from anyio import CapacityLimiter
 from rdflib import URIRef
+from strawberry.asgi import GraphQL
 
 from govgraph.api.context import Context
 from govgraph.api.schema import build_schema
@@ -135,8 +143,8 @@ def build_store(orgs: int, cache: Path) -> Store:
 
 
 def open_bench_store(args: argparse.Namespace) -> Store:
-    if args.store:
-        return open_store(args.store)
+    if args.store:  # read-only: the server process opens the same store
+        return open_store(args.store, read_only=True)
     return build_store(args.orgs, Path(args.cache or f"/tmp/govgraph-bench-{args.orgs}.nt"))
 
 
@@ -231,12 +239,12 @@ def in_process(store: Store, text: str, n: int) -> list[float]:
     return asyncio.run(go())
 
 
-def request_bytes(text: str, port: int) -> bytes:
+def request_bytes(text: str, port: int, path: str = "/graphql") -> bytes:
     import json
 
     body = json.dumps({"query": text}).encode()
     head = (
-        f"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
         f"Accept: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
     ).encode()
     return head + body
@@ -292,15 +300,72 @@ def throughput(port: int, request: bytes, seconds: float, connections: int) -> f
     return sum(counts) / seconds
 
 
+@strawberry.type
+class Organisation:
+    """The minimal app's one type."""
+
+    id: strawberry.ID
+    name: str
+    type: str | None
+    aliases: list[str]
+
+
+MINIMAL_LOOKUP = '{ organisation(id: "%s") { id name type aliases } }'
+
+
+def minimal_app(store: Store) -> Any:
+    """A bare strawberry app answering the lookup: one sync resolver, one raw SPARQL query
+    for the body's triples, none of govgraph's limits, loaders or middleware."""
+    label = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    alt = "http://www.w3.org/2004/02/skos/core#altLabel"
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def organisation(self, id: strawberry.ID) -> Organisation | None:
+            rows = store.select(f"SELECT ?p ?o WHERE {{ <{ID}{id}> ?p ?o }}")
+            by: dict[str, list[str]] = {}
+            for row in rows:
+                by.setdefault(str(row["p"]), []).append(str(row["o"]))
+            if label not in by:
+                return None
+            types = by.get(rdf_type, [])
+            return Organisation(
+                id=id, name=by[label][0], type=types[0] if types else None, aliases=by.get(alt, [])
+            )
+
+    return GraphQL(strawberry.Schema(query=Query), graphql_ide=None)
+
+
 def serve(args: argparse.Namespace) -> None:
+    import resource
+
     import uvicorn
 
     from govgraph.api.app import create_app
+    from govgraph.graph.facts.lines import lines_for
 
     store = open_bench_store(args)
-    print("ready", flush=True)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    index = lines_for(store)  # what the server warms in the background at start-up
+    print(
+        f"ready: line index {index.size:,} lines built in {time.perf_counter() - started:.2f} s,"
+        f" peak RSS +{(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024:.0f}"
+        " MB",
+        flush=True,
+    )
+    govgraph, minimal = create_app(store, settings=Settings()), minimal_app(store)
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == "/minimal":
+            await minimal(scope, receive, send)
+        else:
+            await govgraph(scope, receive, send)
+
     uvicorn.run(
-        create_app(store, settings=Settings()),
+        app,
         host="127.0.0.1",
         port=args.serve,
         log_level="warning",
@@ -317,8 +382,10 @@ def start_server(args: argparse.Namespace, port: int) -> subprocess.Popen[str]:
         cmd += ["--cache", args.cache]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
-    if proc.stdout.readline().strip() != "ready":
+    line = proc.stdout.readline().strip()
+    if not line.startswith("ready"):
         raise RuntimeError("the server did not start")
+    print(f"server {line}", flush=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -340,6 +407,7 @@ def main() -> None:
     parser.add_argument("--cache", help="where to keep the synthetic N-Triples")
     parser.add_argument("-n", type=int, default=300, help="repetitions per measurement")
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each req/s run")
+    parser.add_argument("--only", help="the contract queries to time, e.g. lookup,chain")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -367,6 +435,8 @@ def report(store: Store, args: argparse.Namespace, port: int) -> None:
     )
     rows = []
     for name, text, raw in queries(store):
+        if args.only and name not in args.only.split(","):
+            continue
         raw_ms = statistics.median(timed(lambda raw=raw: raw(store), args.n))  # type: ignore[misc]
         gql_ms = statistics.median(in_process(store, text, args.n))
         request = request_bytes(text, port)
@@ -382,6 +452,7 @@ def report(store: Store, args: argparse.Namespace, port: int) -> None:
             f"{name:<14}{raw_ms:>11.3f}{gql_ms:>10.3f}{gql_ms - raw_ms:>10.3f}"
             f"{p50:>10.3f}{p90:>10.3f}{rps1:>10.0f}{rps4:>10.0f}"
         )
+    anchor_ratios(store, args, port)
     print(
         "\ngoals: GraphQL's own cost ≤ 0.5 ms; HTTP p50 ≤ 2 ms for lookups and chains; ≥ 600 req/s"
     )
@@ -395,6 +466,40 @@ def report(store: Store, args: argparse.Namespace, port: int) -> None:
             f"{rps:.0f} req/s [{'met' if rps >= GOALS['rps'] else 'missed'}]"
         )
     print(f"(python {sys.version.split()[0]}, {os.cpu_count()} CPUs, one uvicorn worker, h11)")
+
+
+def anchor_ratios(store: Store, args: argparse.Namespace, port: int) -> None:
+    """The lookup's and the chain's HTTP p50 as ratios of the minimal strawberry app's
+    lookup, the three timed in turn on the same worker (a busy machine slows all alike)."""
+    found = {name: text for name, text, _ in queries(store)}
+    oid = found["lookup"].split('"')[1]
+    requests = {
+        "minimal app lookup": request_bytes(MINIMAL_LOOKUP % oid, port, "/minimal"),
+        "lookup": request_bytes(found["lookup"], port),
+        "chain": request_bytes(found["chain"], port),
+    }
+    clients = {name: RawClient(port) for name in requests}  # keep-alive: used in turn
+    for name, request in requests.items():
+        answer = clients[name].send(request)
+        assert b'"errors"' not in answer and b"null" not in answer[:40], answer[:300]
+    for _ in range(min(20, args.n)):
+        for name, request in requests.items():
+            clients[name].send(request)
+    times: dict[str, list[float]] = {name: [] for name in requests}
+    for _ in range(args.n):
+        for name, request in requests.items():
+            started = time.perf_counter()
+            clients[name].send(request)
+            times[name].append((time.perf_counter() - started) * 1000)
+    p50 = {name: statistics.median(t) for name, t in times.items()}
+    anchor = p50["minimal app lookup"]
+    print(f"\nagainst the minimal strawberry app, timed alternately ({args.n} rounds, HTTP p50):")
+    for name, ms in p50.items():
+        print(f"  {name:<20}{ms:>8.3f} ms  {ms / anchor:>6.2f}x")
+    print(
+        "  #20 item 3 goal: chain ≤ 2x the minimal app's lookup at 10^6 triples, ≤ 3x at 10^7"
+        f" (load average {os.getloadavg()[0]:.2f})"
+    )
 
 
 if __name__ == "__main__":
