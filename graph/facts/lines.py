@@ -31,7 +31,12 @@ from typing import NamedTuple
 from rdflib import URIRef
 
 from govgraph.graph.facts.records import STATED, RelationshipRecord, within
-from govgraph.graph.facts.relationships import accountability_line_kinds
+from govgraph.graph.facts.relationships import (
+    NodeValues,
+    accountability_line_kinds,
+    first_given,
+    least,
+)
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store
 from govgraph.graph.storage.version_cache import PerVersion
@@ -200,50 +205,32 @@ def build_lines(store: Store, kinds: Sequence[URIRef] | None = None) -> LineInde
         if graph is not None and graph not in draft.graphs:
             draft.graphs.append(intern(graph))
         if node is not None:
-            if node not in draft.nodes:
-                draft.nodes.append(node)
-            draft.start = draft.start or row.get("start")
-            draft.end = draft.end or row.get("end")
-            draft.basis = draft.basis or row.get("basis")
-            draft.role = draft.role or row.get("role")
+            values = (row.get("start"), row.get("end"), row.get("basis"), row.get("role"))
+            draft.nodes[node] = least(draft.nodes.get(node), values)
     return LineIndex((d.line() for d in drafts.values()), map(str, kinds))
 
 
 class _Draft:
-    __slots__ = (
-        "basis",
-        "end",
-        "graphs",
-        "kind",
-        "nodes",
-        "object",
-        "role",
-        "start",
-        "status",
-        "subject",
-    )
+    __slots__ = ("graphs", "kind", "nodes", "object", "status", "subject")
 
     def __init__(self, subject: str, kind: str, obj: str, status: str) -> None:
         self.subject, self.kind, self.object, self.status = subject, kind, obj, status
         self.graphs: list[str] = []
-        self.nodes: list[str] = []
-        self.start: str | None = None
-        self.end: str | None = None
-        self.basis: str | None = None
-        self.role: str | None = None
+        self.nodes: dict[str, NodeValues] = {}
 
     def line(self) -> Line:
+        start, end, basis, role = first_given(self.nodes)
         return Line(
             self.subject,
             self.kind,
             self.object,
             self.status,
-            tuple(self.graphs),
-            tuple(self.nodes),
-            self.start,
-            self.end,
-            self.basis,
-            self.role,
+            tuple(sorted(self.graphs)),
+            tuple(sorted(self.nodes)),
+            start,
+            end,
+            basis,
+            role,
         )
 
 

@@ -54,6 +54,7 @@ def merge_rows(rows: Iterable[Row]) -> dict[str, dict[tuple[str, ...], Relations
     """entity -> record key -> record, merging every graph and reified node of one statement
     (:attr:`RelationshipRecord.key`: a planned line does not merge into the stated one)."""
     out: dict[str, dict[tuple[str, ...], RelationshipRecord]] = {}
+    described: dict[int, dict[str, NodeValues]] = {}
     for row in rows:
         rec = RelationshipRecord(str(row["s"]), str(row["p"]), str(row["o"]))
         if "rel" in row and "status" in row:
@@ -63,14 +64,44 @@ def merge_rows(rows: Iterable[Row]) -> dict[str, dict[tuple[str, ...], Relations
         if "g" in row and str(row["g"]) not in rec.graphs:
             rec.graphs.append(str(row["g"]))
         if "rel" in row:
+            nodes = described.setdefault(id(rec), {})
             node = str(row["rel"])
-            if node not in rec.nodes:
-                rec.nodes.append(node)
-            rec.start = rec.start or _text(row, "start")
-            rec.end = rec.end or _text(row, "end")
-            rec.statutory_basis = rec.statutory_basis or _text(row, "basis")
-            rec.role = rec.role or _text(row, "role")
+            values = (_text(row, "start"), _text(row, "end"), _text(row, "basis"))
+            nodes[node] = least(nodes.get(node), (*values, _text(row, "role")))
+    for records in out.values():
+        for rec in records.values():
+            rec.graphs.sort()
+            told = described.get(id(rec))
+            if told:
+                rec.nodes = sorted(told)
+                rec.start, rec.end, rec.statutory_basis, rec.role = first_given(told)
     return out
+
+
+NodeValues = tuple[str | None, str | None, str | None, str | None]
+"""What one reified node says of its statement: start, end, statutory basis, role."""
+
+
+def least(held: NodeValues | None, row: NodeValues) -> NodeValues:
+    """One node's values over its rows: a node may give a field twice (two graphs citing
+    different sections); the least value is kept, whatever the order of the rows."""
+    if held is None:
+        return row
+    start, end, basis, role = (
+        a if b is None else b if a is None else min(a, b) for a, b in zip(held, row, strict=True)
+    )
+    return start, end, basis, role
+
+
+def first_given(nodes: dict[str, NodeValues]) -> NodeValues:
+    """A statement described by several reified nodes: each value from the first node, in
+    IRI order, that gives one, so the answer never hangs on the order an engine returns
+    rows in (Virtuoso and Oxigraph differ)."""
+    ordered = [nodes[n] for n in sorted(nodes)]
+    start, end, basis, role = (
+        next((v[i] for v in ordered if v[i] is not None), None) for i in range(4)
+    )
+    return start, end, basis, role
 
 
 def _text(row: Row, key: str) -> str | None:
