@@ -36,25 +36,36 @@ STORE_RETRY_AFTER = "5"
 
 class RecentResults:
     """The last few results of costly work, keyed by store, data version and arguments:
-    a repeated date diff or snapshot is answered from here, a new one starts a child."""
+    a repeated date diff, snapshot or SPARQL query is answered from here, a new one starts a
+    child. Bounded in entries and, given ``weigh`` (a value's size in bytes), in bytes: a
+    value over a quarter of ``max_bytes`` is not kept."""
 
-    def __init__(self, size: int = 8) -> None:
-        self.size = size
+    def __init__(
+        self, size: int = 8, max_bytes: int = 0, weigh: Callable[[Any], int] | None = None
+    ) -> None:
+        self.size, self.max_bytes, self.weigh = size, max_bytes, weigh
         self._lock = threading.Lock()
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
 
     def get(self, key: Hashable) -> Any | None:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
-                return self._items[key]
+                return self._items[key][0]
         return None
 
     def put(self, key: Hashable, value: Any) -> None:
+        weight = self.weigh(value) if self.weigh is not None else 0
+        if self.max_bytes and weight > self.max_bytes // 4:
+            return
         with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            if key in self._items:
+                self._bytes -= self._items.pop(key)[1]
+            self._items[key] = (value, weight)
+            self._bytes += weight
+            while len(self._items) > self.size or (self.max_bytes and self._bytes > self.max_bytes):
+                self._bytes -= self._items.popitem(last=False)[1][1]
 
 
 @dataclass(frozen=True)
@@ -65,21 +76,34 @@ class Costly:
     work: Limits
     """Limits of one diff, snapshot or scenario."""
     recent: RecentResults = field(default_factory=RecentResults)
+    answers: RecentResults = field(
+        default_factory=lambda: RecentResults(ANSWERS_KEPT, ANSWERS_MAX_BYTES, _answer_bytes)
+    )
+    """SPARQL answers as served, per data version, query text and media types."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Costly:
         memory = settings.child_max_memory_mb * MB
         return cls(
-            gate=Gate(settings.costly_slots, settings.retry_after),
+            gate=Gate(
+                settings.costly_slots,
+                settings.retry_after,
+                wait=settings.costly_wait,
+                queue=settings.costly_queue,
+            ),
             sparql=Limits(settings.sparql_timeout, settings.sparql_max_bytes, memory),
             work=Limits(settings.costly_timeout, settings.costly_max_bytes, memory),
         )
 
     async def call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(*args, **kwargs)`` in a confined child, its result unpickled here."""
+        run = partial(call_isolated, fn, *args, limits=self.work, **kwargs)
+        return await anyio.to_thread.run_sync(self._in_slot, what, run)
+
+    def _in_slot(self, what: str, run: Callable[[], T]) -> T:
+        """``run()`` once a slot is free: on a worker thread, as the gate may wait."""
         with self.gate.slot(what):
-            run = partial(call_isolated, fn, *args, limits=self.work, **kwargs)
-            return await anyio.to_thread.run_sync(run)
+            return run()
 
     async def cached(self, what: str, store: Store, fn: Callable[..., T], *args: Hashable) -> T:
         """``fn(store, *args)`` from :attr:`recent` when this data version has it, else
@@ -95,8 +119,19 @@ class Costly:
 
     async def run_bytes(self, what: str, work: Callable[[], bytes], limits: Limits) -> bytes:
         """``work()``'s bytes from a confined child (no pickling: an answer as served)."""
-        with self.gate.slot(what):
-            return await anyio.to_thread.run_sync(run_isolated, work, limits)
+        return await anyio.to_thread.run_sync(
+            self._in_slot, what, partial(run_isolated, work, limits)
+        )
+
+
+ANSWERS_KEPT = 256
+ANSWERS_MAX_BYTES = 64 * MB
+"""SPARQL answers kept per worker: at most this many and this many bytes (one answer at
+most a quarter of it), the least recently used dropped first."""
+
+
+def _answer_bytes(value: tuple[str, bytes]) -> int:
+    return len(value[1]) + len(value[0])
 
 
 def error_response(
