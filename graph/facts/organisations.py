@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,6 +17,7 @@ from govgraph.graph.facts.entities import check_date, get_entities, iri_for
 from govgraph.graph.facts.records import OrganisationRecord, Page
 from govgraph.graph.storage.queries import query, with_filters
 from govgraph.graph.storage.store import Store
+from govgraph.graph.storage.version_cache import PerVersion
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
 
@@ -82,7 +86,12 @@ def get_organisation(store: Store, id_or_iri: str) -> OrganisationRecord | None:
 
 
 def count_organisations(store: Store, filter: Filter | None = None) -> int:
-    parts, values = (filter or Filter()).bindings(store)
+    """How many organisations and groups pass the filter: from this data version's table,
+    or the store for a date (``as_of``)."""
+    filter = filter or Filter()
+    if filter.as_of is None:
+        return table_for(store).matching(store, filter).count
+    parts, values = filter.bindings(store)
     row = store.select_one(with_filters("organisation_list_count", parts), values)
     n = row.get("n")
     return int(n.toPython()) if isinstance(n, Literal) else 0
@@ -92,14 +101,105 @@ def page_keys(
     store: Store, first: int, after: str | None = None, filter: Filter | None = None
 ) -> tuple[list[tuple[URIRef, str]], bool]:
     """(IRI, sort key) of up to ``first`` organisations after the key ``after``, and
-    whether more follow. The store computes the keys, so pages stay stable under change."""
+    whether more follow. The keys come from the store (``LCASE`` of the name, a tab, the
+    IRI), so pages stay stable under change; without a date they are read once per data
+    version (:class:`OrganisationTable`) and the filters answered in memory."""
     first = max(0, min(first, MAX_PAGE))
-    parts, values = (filter or Filter()).bindings(store)
+    filter = filter or Filter()
+    if filter.as_of is None:
+        rows = table_for(store).matching(store, filter)
+        start = bisect.bisect_right(rows.keys, after or "")
+        page = rows.keys[start : start + first + 1]
+        keys = [(URIRef(rows.iris[start + k]), key) for k, key in enumerate(page[:first])]
+        return keys, len(page) > first
+    parts, values = filter.bindings(store)
     values["after"] = [Literal(after or "")]
     text = with_filters("organisation_list", parts) + f"\nLIMIT {first + 1}"
-    rows = store.select(text, values)
-    keys = [(r["e"], str(r["key"])) for r in rows[:first]]
-    return keys, len(rows) > first  # type: ignore[return-value]  # rows are typed Node; the query binds IRIs here
+    found = store.select(text, values)
+    keys = [(r["e"], str(r["key"])) for r in found[:first]]
+    return keys, len(found) > first  # type: ignore[return-value]  # rows are typed Node; the query binds IRIs here
+
+
+@dataclass(frozen=True)
+class Matching:
+    """The organisations passing one filter, in list order."""
+
+    keys: list[str]
+    iris: list[str]
+    count: int
+    """Distinct organisations (one with two names has two rows)."""
+
+
+FILTERS_KEPT = 256
+"""Filtered lists kept per data version, the least recently used dropped first."""
+
+
+class OrganisationTable:
+    """Every organisation and group of one data version with its sort keys, and what the
+    list filters on (types, policy areas, areas, accountability): two reads when the
+    version is first listed, then each page is a bisection and each filter set
+    intersections, however large the graph."""
+
+    def __init__(self, store: Store) -> None:
+        rows = sorted((r["key"], r["e"]) for r in store.select_strings(query("organisation_table")))
+        self.keys = [k for k, _ in rows]
+        self.iris = [e for _, e in rows]
+        facts: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for r in store.select_strings(query("organisation_table_facts")):
+            facts[(r["f"], r["o"])].add(r["e"])
+        self.facts = {k: frozenset(v) for k, v in facts.items()}
+        self._lock = threading.Lock()
+        self._matching: OrderedDict[Filter, Matching] = OrderedDict()
+
+    def matching(self, store: Store, filter: Filter) -> Matching:
+        """The rows passing ``filter`` (no date: a date is the store's to answer)."""
+        with self._lock:
+            found = self._matching.get(filter)
+            if found is not None:
+                self._matching.move_to_end(filter)
+                return found
+        wanted = self._wanted(store, filter)
+        if wanted is None:
+            found = Matching(self.keys, self.iris, len(set(self.iris)))
+        else:
+            pairs = [(k, e) for k, e in zip(self.keys, self.iris, strict=True) if e in wanted]
+            found = Matching([k for k, _ in pairs], [e for _, e in pairs], len(wanted))
+        with self._lock:
+            self._matching[filter] = found
+            while len(self._matching) > FILTERS_KEPT:
+                self._matching.popitem(last=False)
+        return found
+
+    def _wanted(self, store: Store, filter: Filter) -> set[str] | None:
+        """The organisations every given filter allows, None when none is given."""
+        sets: list[frozenset[str]] = []
+        for name, value in (
+            ("type", filter.type),
+            ("policyArea", filter.policy_area),
+            ("operatesIn", filter.operates_in),
+            ("accountableTo", filter.accountable_to),
+        ):
+            if value is not None:
+                sets.append(self.facts.get((name, str(value)), frozenset()))
+        if filter.search is not None:
+            if len(filter.search) > MAX_SEARCH:
+                raise QueryError(f"search is longer than {MAX_SEARCH} characters")
+            if substring_key(filter.search).strip():
+                from govgraph.graph.facts.search import index_for
+
+                sets.append(frozenset(index_for(store).containing(filter.search)))
+        if not sets:
+            return None
+        listed = set(self.iris)
+        return listed.intersection(*sets)
+
+
+_TABLES: PerVersion[OrganisationTable] = PerVersion(OrganisationTable)
+
+
+def table_for(store: Store) -> OrganisationTable:
+    """The organisations table of ``store``'s current data version (read on first use)."""
+    return _TABLES.get(store)
 
 
 def list_organisations(
