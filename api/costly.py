@@ -4,8 +4,6 @@ deadline and a memory cap, awaited from a worker thread so the event loop stays 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import partial
@@ -25,6 +23,7 @@ from govgraph.graph.core.errors import (
     StoreError,
     UnsupportedMediaType,
 )
+from govgraph.graph.core.recent import Recent
 from govgraph.graph.storage.sandbox import MB, Busy, Gate, Limits, call_isolated, run_isolated
 from govgraph.graph.storage.store import Store
 
@@ -34,38 +33,10 @@ STORE_RETRY_AFTER = "5"
 """Seconds a client should wait when the store is unreachable."""
 
 
-class RecentResults:
-    """The last few results of costly work, keyed by store, data version and arguments:
-    a repeated date diff, snapshot or SPARQL query is answered from here, a new one starts a
-    child. Bounded in entries and, given ``weigh`` (a value's size in bytes), in bytes: a
-    value over a quarter of ``max_bytes`` is not kept."""
-
-    def __init__(
-        self, size: int = 8, max_bytes: int = 0, weigh: Callable[[Any], int] | None = None
-    ) -> None:
-        self.size, self.max_bytes, self.weigh = size, max_bytes, weigh
-        self._lock = threading.Lock()
-        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
-        self._bytes = 0
-
-    def get(self, key: Hashable) -> Any | None:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key][0]
-        return None
-
-    def put(self, key: Hashable, value: Any) -> None:
-        weight = self.weigh(value) if self.weigh is not None else 0
-        if self.max_bytes and weight > self.max_bytes // 4:
-            return
-        with self._lock:
-            if key in self._items:
-                self._bytes -= self._items.pop(key)[1]
-            self._items[key] = (value, weight)
-            self._bytes += weight
-            while len(self._items) > self.size or (self.max_bytes and self._bytes > self.max_bytes):
-                self._bytes -= self._items.popitem(last=False)[1][1]
+RecentResults = Recent
+"""The last few results of costly work, keyed by store, data version and arguments: a
+repeated date diff, snapshot or SPARQL query is answered from here, a new one starts a
+child."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +46,8 @@ class Costly:
     """Limits of one ad-hoc SPARQL query."""
     work: Limits
     """Limits of one diff, snapshot or scenario."""
-    recent: RecentResults = field(default_factory=RecentResults)
-    answers: RecentResults = field(
+    recent: Recent[Any] = field(default_factory=Recent)
+    answers: Recent[tuple[str, bytes]] = field(
         default_factory=lambda: RecentResults(ANSWERS_KEPT, ANSWERS_MAX_BYTES, _answer_bytes)
     )
     """SPARQL answers as served, per data version, query text and media types."""

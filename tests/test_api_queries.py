@@ -269,6 +269,12 @@ def test_concept_lists_and_stats(client: TestClient) -> None:
 
 
 def run(store: Store, query: str) -> tuple[dict[str, Any], int]:
+    """The answer and the store queries it took, with no entity record kept from before
+    (records are kept per data version, #20: these tests count the queries of a cold read)."""
+    from govgraph.graph.facts import entities
+
+    entities._RECORDS.clear()
+
     async def go() -> tuple[dict[str, Any], int]:
         ctx = Context(store=store, limiter=CapacityLimiter(4))
         result = await schema.execute(query, context_value=ctx)
@@ -293,6 +299,23 @@ def test_nested_actions_cost_a_fixed_number_of_store_queries(world: Store) -> No
     # the list; the actions; their links; their sources; the entities they point at; the
     # latest assessments; the leads' sources: one query per level, whatever the count
     assert calls == calls_for_one == 7
+
+
+def test_entity_records_are_read_once_per_data_version(world: Store) -> None:
+    query = NESTED_ACTIONS % ""
+    found, cold = run(world, query)
+
+    async def again() -> tuple[dict[str, Any], int]:
+        ctx = Context(store=world, limiter=CapacityLimiter(4))
+        result = await schema.execute(query, context_value=ctx)
+        return result.data or {}, ctx.store_calls
+
+    same, warm = asyncio.run(again())
+    assert same == found and warm == cold - 2  # the actions and the entities they name
+    extra = Graph()
+    extra.add((GRAPH["extra"], GRAPH["extra"], GRAPH["extra"]))
+    world.replace_graph(GRAPH["extra"], extra)
+    assert asyncio.run(again())[1] == cold  # a load: read again
 
 
 def test_nested_relationships_cost_a_fixed_number_of_store_queries(world: Store) -> None:

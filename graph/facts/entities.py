@@ -7,17 +7,20 @@ turn a nested request into a fixed number of store calls whatever the size of th
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from rdflib import URIRef
 from rdflib.term import Node
 
 from govgraph.graph.core.dates import EXPECTED, parse_date
 from govgraph.graph.core.errors import QueryError
+from govgraph.graph.core.recent import Recent
 from govgraph.graph.core.text import short_repr
 from govgraph.graph.facts.records import EntityRecord, SourceRef
 from govgraph.graph.facts.relationships import with_kinds
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store, Triple
+from govgraph.graph.storage.version_cache import PerVersion
 from govgraph.ontology.model import local_name, most_specific
 from govgraph.ontology.terms import ID, entity
 
@@ -48,11 +51,42 @@ def check_date(value: str | None) -> str | None:
     return value
 
 
+RECORDS_KEPT = 20_000
+"""Entity records kept per open store for its current data version (a few hundred bytes
+each), the least recently used dropped first."""
+
+_RECORDS: PerVersion[Recent[EntityRecord]] = PerVersion(lambda _: Recent(RECORDS_KEPT))
+
+
 def get_entities(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, EntityRecord]:
-    """Records for a batch of IRIs in one query; unknown IRIs are absent from the result."""
+    """Records for a batch of IRIs; unknown IRIs are absent from the result. A record
+    depends on the data version alone, so those read recently come from memory and the
+    rest from one query. Each caller gets its own copy."""
     if not iris:
         return {}
-    rows = store.select(query("entity_details"), {"ids": list(dict.fromkeys(iris))})
+    kept = _RECORDS.get(store)
+    found: dict[URIRef, EntityRecord] = {}
+    missing: list[URIRef] = []
+    for iri in dict.fromkeys(iris):
+        record = kept.get(str(iri))
+        if record is None:
+            missing.append(iri)
+        else:
+            found[iri] = _copy(record)
+    if missing:
+        for iri, record in _read_entities(store, missing).items():
+            kept.put(str(iri), record)
+            found[iri] = _copy(record)
+    return found
+
+
+def _copy(record: EntityRecord) -> EntityRecord:
+    return replace(record, types=list(record.types), aliases=list(record.aliases))
+
+
+def _read_entities(store: Store, iris: list[URIRef]) -> dict[URIRef, EntityRecord]:
+    """Records for a batch of IRIs in one query."""
+    rows = store.select(query("entity_details"), {"ids": iris})
     found: dict[URIRef, dict[str, list[str]]] = {}
     for row in rows:
         e = row["e"]

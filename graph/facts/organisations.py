@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import bisect
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from rdflib.term import Node
 
 from govgraph.graph.core.errors import QueryError
 from govgraph.graph.core.names import substring_key
+from govgraph.graph.core.recent import Recent
 from govgraph.graph.facts.entities import check_date, get_entities, iri_for
 from govgraph.graph.facts.records import OrganisationRecord, Page
 from govgraph.graph.storage.queries import query, with_filters
@@ -148,26 +148,20 @@ class OrganisationTable:
         for r in store.select_strings(query("organisation_table_facts")):
             facts[(r["f"], r["o"])].add(r["e"])
         self.facts = {k: frozenset(v) for k, v in facts.items()}
-        self._lock = threading.Lock()
-        self._matching: OrderedDict[Filter, Matching] = OrderedDict()
+        self._matching: Recent[Matching] = Recent(FILTERS_KEPT)
 
     def matching(self, store: Store, filter: Filter) -> Matching:
         """The rows passing ``filter`` (no date: a date is the store's to answer)."""
-        with self._lock:
-            found = self._matching.get(filter)
-            if found is not None:
-                self._matching.move_to_end(filter)
-                return found
+        found = self._matching.get(filter)
+        if found is not None:
+            return found
         wanted = self._wanted(store, filter)
         if wanted is None:
             found = Matching(self.keys, self.iris, len(set(self.iris)))
         else:
             pairs = [(k, e) for k, e in zip(self.keys, self.iris, strict=True) if e in wanted]
             found = Matching([k for k, _ in pairs], [e for _, e in pairs], len(wanted))
-        with self._lock:
-            self._matching[filter] = found
-            while len(self._matching) > FILTERS_KEPT:
-                self._matching.popitem(last=False)
+        self._matching.put(filter, found)
         return found
 
     def _wanted(self, store: Store, filter: Filter) -> set[str] | None:
