@@ -39,6 +39,16 @@ repeated date diff, snapshot or SPARQL query is answered from here, a new one st
 child."""
 
 
+ANSWERS_KEPT = 256
+ANSWERS_MAX_BYTES = 64 * MB
+"""SPARQL answers kept per worker: at most this many and this many bytes (one answer at
+most a quarter of it), the least recently used dropped first."""
+
+
+def _answer_bytes(value: tuple[str, bytes]) -> int:
+    return len(value[1]) + len(value[0])
+
+
 @dataclass(frozen=True)
 class Costly:
     gate: Gate
@@ -48,7 +58,7 @@ class Costly:
     """Limits of one diff, snapshot or scenario."""
     recent: Recent[Any] = field(default_factory=Recent)
     answers: Recent[tuple[str, bytes]] = field(
-        default_factory=lambda: RecentResults(ANSWERS_KEPT, ANSWERS_MAX_BYTES, _answer_bytes)
+        default_factory=lambda: Recent(ANSWERS_KEPT, ANSWERS_MAX_BYTES, _answer_bytes)
     )
     """SPARQL answers as served, per data version, query text and media types."""
 
@@ -93,16 +103,6 @@ class Costly:
         return await anyio.to_thread.run_sync(
             self._in_slot, what, partial(run_isolated, work, limits)
         )
-
-
-ANSWERS_KEPT = 256
-ANSWERS_MAX_BYTES = 64 * MB
-"""SPARQL answers kept per worker: at most this many and this many bytes (one answer at
-most a quarter of it), the least recently used dropped first."""
-
-
-def _answer_bytes(value: tuple[str, bytes]) -> int:
-    return len(value[1]) + len(value[0])
 
 
 def error_response(

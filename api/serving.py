@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import OrderedDict
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -27,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from govgraph.api.costly import error_response
 from govgraph.graph.core.errors import StoreError
+from govgraph.graph.core.recent import Recent
 from govgraph.graph.storage.store import Store
 from govgraph.graph.storage.versioned_store import VersionedStore
 
@@ -101,15 +101,16 @@ class StoreUnavailable:
 
 
 class ArtefactCache:
-    """Bounded LRU of whole 200 answers to GET /maps/* and /reports/*, keyed by data version."""
+    """Bounded LRU of whole 200 answers to GET /maps/* and /reports/*, keyed by data version,
+    path and query string: room for every ego map of a hundred bodies (about 1 MB each)."""
 
     def __init__(
-        self, app: ASGIApp, store: Store, max_entries: int = 64, max_bytes: int = 128_000_000
+        self, app: ASGIApp, store: Store, max_entries: int = 512, max_bytes: int = 160_000_000
     ) -> None:
         self.app, self.store = app, store
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._entries: OrderedDict[tuple[str, ...], tuple[Message, bytes]] = OrderedDict()
-        self._bytes = 0
+        self._entries: Recent[tuple[Message, bytes]] = Recent(
+            max_entries, max_bytes, lambda held: len(held[1])
+        )
 
     async def _version(self) -> str:
         return await version_of(self.store)
@@ -125,9 +126,8 @@ class ArtefactCache:
         key = (await self._version(), scope["path"], scope.get("query_string", b"").decode())
         hit = self._entries.get(key)
         if hit is not None:
-            self._entries.move_to_end(key)
-            start, body = hit
-            await send(start)
+            start, body = hit  # a copy: outer layers add headers to what they are sent
+            await send({**start, "headers": list(start.get("headers", []))})
             await send({"type": "http.response.body", "body": body})
             return
         start_msg: dict[str, Any] = {}
@@ -135,25 +135,14 @@ class ArtefactCache:
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
-                start_msg.update(message)
+                start_msg.update(message, headers=list(message.get("headers", [])))
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
             await send(message)
 
         await self.app(scope, receive, capture)
         if start_msg.get("status") == 200:
-            self._remember(key, start_msg, b"".join(chunks))
-
-    def _remember(self, key: tuple[str, ...], start: Message, body: bytes) -> None:
-        if len(body) > self.max_bytes // 4:
-            return
-        if key in self._entries:
-            self._bytes -= len(self._entries.pop(key)[1])
-        self._entries[key] = (start, body)
-        self._bytes += len(body)
-        while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-            _, (_, old) = self._entries.popitem(last=False)
-            self._bytes -= len(old)
+            self._entries.put(key, (start_msg, b"".join(chunks)))
 
 
 async def version_of(store: Store) -> str:

@@ -116,8 +116,7 @@ def page_keys(
     values["after"] = [Literal(after or "")]
     text = with_filters("organisation_list", parts) + f"\nLIMIT {first + 1}"
     found = store.select(text, values)
-    keys = [(r["e"], str(r["key"])) for r in found[:first]]
-    return keys, len(found) > first  # type: ignore[return-value]  # rows are typed Node; the query binds IRIs here
+    return [(URIRef(str(r["e"])), str(r["key"])) for r in found[:first]], len(found) > first
 
 
 @dataclass(frozen=True)
