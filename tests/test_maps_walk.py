@@ -8,7 +8,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
-from rdflib import URIRef
 from rdflib.term import Node
 
 from govgraph.graph.facts.map_queries import relationship_edges
@@ -62,39 +61,74 @@ def _whole_graph(texts: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("scope", ["scotland", "all"])
-def test_the_ego_map_reads_only_the_neighbourhood(recording: Recording, scope: str) -> None:
+def test_an_ego_map_reads_nothing_once_its_version_is_read(
+    recording: Recording, scope: str
+) -> None:
+    """#20 item 1: the map tables (line index, line details, entity facts, the Scottish core,
+    class members) are read once per data version; an ego map then walks its neighbourhood
+    in memory: a 500-node hub map issues no batched read and no read of its lines or facts,
+    only the focus's lookup by id and the sources under its title."""
+    build_map(recording, "ego", focus="inverclyde-council", depth=1, scope=scope)  # type: ignore[arg-type]
+    recording.texts.clear()
+    recording.bound.clear()
     model = build_map(recording, "ego", focus="care-inspectorate", depth=1, scope=scope)  # type: ignore[arg-type]
     assert len(model.nodes) > 500
-    assert _whole_graph(recording.texts) == []
+    assert recording.bound == [(query("map_nodes_by_id"), {str(ID["care-inspectorate"])})]
+    assert sorted(recording.texts) == sorted([query("map_nodes_by_id"), query("map_sources")])
+    recording.texts.clear()
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setattr(recording, "data_version", lambda: "a newer version", raising=False)
+    try:
+        again = build_map(recording, "ego", focus="care-inspectorate", depth=1, scope=scope)  # type: ignore[arg-type]
+    finally:
+        monkeypatch.undo()
+    assert query("map_line_details") in recording.texts  # a new version is read afresh
+    assert again.edges == model.edges
+
+
+class _Asked:
+    """A line index that notes which entities' lines are asked for, and from which side."""
+
+    def __init__(self, index: object) -> None:
+        self._index = index
+        self.around: set[str] = set()
+        self.incoming: set[str] = set()
+
+    def around_(self, iri: str) -> object:
+        self.around.add(iri)
+        return self._index.around(iri)  # type: ignore[attr-defined]
+
+    def incoming_(self, iri: str) -> object:
+        self.incoming.add(iri)
+        return self._index.incoming(iri)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("scope", ["scotland", "all"])
-def test_the_last_ring_is_read_from_one_side(recording: Recording, scope: str) -> None:
-    """A hub's services, at the edge of its ego map, are never read in full (every triple
-    of each): only the lines into them, which hold every line among the map's entities."""
-    from govgraph.graph.facts.relationships import with_kinds
+def test_the_walk_reads_only_the_neighbourhood_and_the_last_ring_from_one_side(
+    bundled: Store, scope: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk asks the line index about the entities within ``depth`` of the focus only
+    (the cost follows the neighbourhood, not the graph), and a hub's services, at the edge
+    of its map, only for the lines into them, which hold every line among the map's
+    entities."""
+    from govgraph.graph.facts import map_queries
     from govgraph.visualisations.kinds import AGGREGATED_CLASSES
 
-    model = build_map(recording, "ego", focus="care-inspectorate", depth=1, scope=scope)  # type: ignore[arg-type]
+    tables = map_queries.map_tables(bundled)
+    asked = _Asked(tables.lines)
+    fake = type(
+        "Index",
+        (),
+        {"around": staticmethod(asked.around_), "incoming": staticmethod(asked.incoming_)},
+    )()
+    monkeypatch.setattr(tables, "lines", fake)
+    model = build_map(bundled, "ego", focus="care-inspectorate", depth=1, scope=scope)
     services = {n.id for n in model.nodes if n.type in {str(c) for c in AGGREGATED_CLASSES}}
     assert len(services) > 500
-    kinds = [URIRef(k) for k in extract.relationship_kind_iris()]
-    full = with_kinds(query("map_ring"), kinds=kinds)
-    one_side = with_kinds(query("map_ring_in"), kinds=kinds)
-    read_in_full = set().union(*(ids for text, ids in recording.bound if text == full))
-    read_in = set().union(*(ids for text, ids in recording.bound if text == one_side))
-    assert not read_in_full & services
-    assert services <= read_in
-
-
-def test_names_are_read_with_the_facts(recording: Recording) -> None:
-    """The ego map reads its 500-odd entities' names in the facts query, not in a pass of
-    their own (only the focus is looked up by id)."""
-    model = build_map(recording, "ego", focus="care-inspectorate", depth=1)  # type: ignore[arg-type]
-    assert len(model.nodes) > 500
-    by_name = [ids for text, ids in recording.bound if text == query("map_nodes_by_id")]
-    assert all(len(ids) == 1 for ids in by_name)
-    assert {n.label for n in model.nodes} >= {"Care Inspectorate"}
+    assert not asked.around & services
+    assert services <= asked.incoming
+    reached, _ = _reference_ego(bundled, str(ID["care-inspectorate"]), 1, "all")
+    assert asked.around | asked.incoming <= reached
 
 
 def test_an_ego_page_is_kept_per_data_version(

@@ -1,20 +1,29 @@
 """The graph-side reads behind the network maps: plain rows, no drawing decisions.
 
-Each function runs one ``map_*.rq`` query and returns small frozen records, so the map
-layer (``govgraph.visualisations``) never writes SPARQL and can be tested on records alone.
+Each function runs one ``map_*.rq`` query and returns small records, so the map layer
+(``govgraph.visualisations``) never writes SPARQL and can be tested on records alone.
+
+What a map reads about a neighbourhood (the lines of a ring, which entities are bodies or at
+the Scottish core, the facts of the entities it keeps) is answered from :class:`MapTables`,
+read once per data version (the line index of :mod:`govgraph.graph.facts.lines`, the
+reified nodes' dates and citations, every named entity's facts), so an ego map costs what
+its neighbourhood costs, whatever the size of the graph (issue 20 item 1).
 """
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 from rdflib import Literal, URIRef
 
-from govgraph.graph.facts.relationships import with_kinds
+from govgraph.graph.facts.lines import LineIndex, lines_for
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store
+from govgraph.graph.storage.version_cache import PerVersion
 
 _IDS = "#IDS"
 """Where a whole-graph query takes a batch of entities instead (a VALUES line)."""
@@ -88,24 +97,20 @@ def named_entities_of(store: Store, classes: Iterable[str]) -> dict[str, str]:
 
 def scope_core(store: Store, among: Sequence[str] | None = None) -> set[str]:
     """IRIs at the core of the Scottish care-system landscape (see map_scope_core.rq):
-    all of them, or those of ``among`` (batched, read from the entities' own triples)."""
-    text = query("map_scope_core")
+    all of them, or those of ``among`` (from the version's :class:`MapTables`)."""
     if among is None:
-        return {r["e"] for r in store.select_strings(text.replace(_IDS, ""))}
-    text = text.replace(_IDS, "VALUES ?e { <urn:govgraph:param:ids> }")
-    out: set[str] = set()
-    for batch in _batches(list(dict.fromkeys(among))):
-        out.update(r["e"] for r in store.select_strings(text, {"ids": batch}))
-    return out
+        return _whole_scope_core(store)
+    return set(map_tables(store).core.intersection(among))
+
+
+def _whole_scope_core(store: Store) -> set[str]:
+    return {r["e"] for r in store.select_strings(query("map_scope_core").replace(_IDS, ""))}
 
 
 def kinds_among(store: Store, iris: Sequence[str], classes: Sequence[str]) -> set[str]:
-    """Those of ``iris`` that are named entities of ``classes`` (map_nodes_among.rq)."""
-    text = with_kinds(query("map_nodes_among"), classes=[URIRef(c) for c in classes])
-    out: set[str] = set()
-    for batch in _batches(list(dict.fromkeys(iris))):
-        out.update(r["e"] for r in store.select_strings(text, {"ids": batch}))
-    return out
+    """Those of ``iris`` that are named entities of ``classes`` (subclass members included),
+    from the version's :class:`MapTables`."""
+    return set(map_tables(store).members(store, classes).intersection(iris))
 
 
 def names(store: Store, iris: Sequence[str]) -> dict[str, str]:
@@ -120,21 +125,26 @@ def names(store: Store, iris: Sequence[str]) -> dict[str, str]:
 def entity_facts(store: Store, named: dict[str, str]) -> dict[str, EntityFacts]:
     """Types, aliases, description, dates and cited sources of the named entities."""
     facts = {iri: EntityFacts(iri, name) for iri, name in named.items()}
+    text = query("map_node_facts").replace(_IDS, "VALUES ?e { <urn:govgraph:param:ids> }")
     rows: list[dict[str, str]] = []
     for batch in _batches(list(facts)):
-        rows.extend(store.select_strings(query("map_node_facts"), {"ids": batch}))
+        rows.extend(store.select_strings(text, {"ids": batch}))
     return _fold_facts(facts, rows)
 
 
 def named_entity_facts(store: Store, iris: Sequence[str]) -> dict[str, EntityFacts]:
-    """:func:`entity_facts` of those of ``iris`` that have a preferred name, names and
-    facts read in one query (not :func:`names` first: a second pass over a hub's 2,000
-    neighbours)."""
-    rows: list[dict[str, str]] = []
-    for batch in _batches(list(dict.fromkeys(iris))):
-        rows.extend(store.select_strings(query("map_node_facts"), {"ids": batch}))
-    named = {r["e"]: r["value"] for r in rows if r["field"] == "name"}
-    facts = {iri: EntityFacts(iri, named[iri]) for iri in dict.fromkeys(iris) if iri in named}
+    """:func:`entity_facts` of those of ``iris`` that have a preferred name, from the
+    version's :class:`MapTables` (shared records: callers copy what they change)."""
+    facts = map_tables(store).facts
+    return {iri: facts[iri] for iri in dict.fromkeys(iris) if iri in facts}
+
+
+def _every_entity_facts(store: Store) -> dict[str, EntityFacts]:
+    """The facts of every entity with a preferred name: map_node_facts.rq for all at once."""
+    rows = store.select_strings(query("map_node_facts").replace(_IDS, ""))
+    intern = sys.intern
+    named = {intern(r["e"]): r["value"] for r in rows if r["field"] == "name"}
+    facts = {iri: EntityFacts(iri, name) for iri, name in named.items()}
     return _fold_facts(facts, [r for r in rows if r["e"] in facts])
 
 
@@ -199,21 +209,101 @@ def edges_touching(
     store: Store, iris: Sequence[str], kinds: Sequence[str], *, incoming_only: bool = False
 ) -> dict[tuple[str, str, str], EdgeFacts]:
     """The asserted relationships of the given kinds with an end in ``iris`` (either way),
-    with their dates and cited documents: one ring of a breadth-first walk, read from the
-    subject and object indexes, so its cost follows the ring's lines, not the graph's.
-    ``incoming_only``: only those whose object is in ``iris`` (map_ring_in.rq), for the last
-    ring of a walk, whose lines outwards lie beyond the map."""
-    name = "map_ring_in" if incoming_only else "map_ring"
-    text = with_kinds(query(name), kinds=[URIRef(k) for k in kinds])
-    stated: list[dict[str, str]] = []
-    described: list[dict[str, str]] = []
-    for batch in _batches(list(dict.fromkeys(iris))):
-        for r in store.select_strings(text, {"ids": batch}):
-            (stated if "g" in r else described).append(r)
-    edges = _merge_edges(stated, {})
-    _merge_edges((r for r in described if (r["s"], r["kind"], r["o"]) in edges), edges)
-    _sorted_sources(list(edges.values()))
+    with their dates and cited documents (those of every reified node describing them): one
+    ring of a breadth-first walk, the facts map_edges.rq reads for the whole graph, answered
+    from the version's line index, so its cost follows the ring's lines, not the graph's.
+    ``incoming_only``: only those whose object is in ``iris``, for the last ring of a walk,
+    whose lines outwards lie beyond the map."""
+    tables = map_tables(store)
+    index = tables.lines
+    wanted = set(kinds)
+    stated: set[tuple[str, str, str]] = set()
+    nodes: dict[tuple[str, str, str], set[str]] = {}
+    for iri in dict.fromkeys(iris):
+        for line in index.incoming(iri) if incoming_only else index.around(iri):
+            if line.kind not in wanted:
+                continue
+            key = (line.subject, line.kind, line.object)
+            if line.graphs:
+                stated.add(key)
+            if line.nodes:
+                nodes.setdefault(key, set()).update(line.nodes)
+    edges: dict[tuple[str, str, str], EdgeFacts] = {}
+    for key in sorted(stated):
+        e = edges[key] = EdgeFacts(*key)
+        sources: set[str] = set()
+        for node in nodes.get(key, ()):
+            d = tables.details.get(node)
+            if d is None:
+                continue
+            if d.start is not None:
+                e.start = min(e.start or d.start, d.start)
+            if d.end is not None:
+                e.end = max(e.end or d.end, d.end)
+            sources.update(d.sources)
+        e.sources = sorted(sources)
     return edges
+
+
+class LineDetails(NamedTuple):
+    """What one reified gg:Relationship node says of its line (map_line_details.rq)."""
+
+    start: str | None
+    end: str | None
+    sources: tuple[str, ...]
+
+
+def _line_details(store: Store) -> dict[str, LineDetails]:
+    """node -> its dates (earliest start, latest end) and cited documents' titles."""
+    start: dict[str, str] = {}
+    end: dict[str, str] = {}
+    cited: dict[str, set[str]] = {}
+    for r in store.select_strings(query("map_line_details")):
+        node = r["r"]
+        if "start" in r:
+            start[node] = min(start.get(node, r["start"]), r["start"])
+        if "end" in r:
+            end[node] = max(end.get(node, r["end"]), r["end"])
+        if "source" in r:
+            cited.setdefault(node, set()).add(r["source"])
+    return {
+        node: LineDetails(start.get(node), end.get(node), tuple(sorted(cited.get(node, ()))))
+        for node in start.keys() | end.keys() | cited.keys()
+    }
+
+
+class MapTables:
+    """What the maps read about neighbourhoods, held once per data version: the line index
+    (every stated relationship from either end), what the reified nodes add to the lines
+    (dates, cited documents), the facts of every named entity, the Scottish core
+    (map_scope_core.rq) and, asked for by classes, the named members of those classes.
+    Built on first use after each load (:func:`map_tables`), in one bulk read each, so a walk
+    from a focus then reads nothing from the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.lines: LineIndex = lines_for(store)
+        self.details = _line_details(store)
+        self.facts = _every_entity_facts(store)
+        self.core = frozenset(_whole_scope_core(store))
+        self._members: dict[tuple[str, ...], frozenset[str]] = {}
+        self._lock = threading.Lock()
+
+    def members(self, store: Store, classes: Sequence[str]) -> frozenset[str]:
+        """The named entities of ``classes`` (map_nodes.rq), read once per class list."""
+        key = tuple(sorted(classes))
+        with self._lock:
+            found = self._members.get(key)
+            if found is None:
+                found = self._members[key] = frozenset(named_entities_of(store, key))
+        return found
+
+
+_TABLES: PerVersion[MapTables] = PerVersion(MapTables)
+
+
+def map_tables(store: Store) -> MapTables:
+    """The :class:`MapTables` of ``store``'s current data version (built on first use)."""
+    return _TABLES.get(store)
 
 
 def sources(store: Store) -> list[SourceFacts]:
