@@ -47,7 +47,13 @@ from govgraph.api.reporting_page import reporting_endpoint
 from govgraph.api.route_map_pages import route_map_endpoint, route_maps_endpoint
 from govgraph.api.schema import build_schema
 from govgraph.api.search_page import search_endpoint
-from govgraph.api.serving import ArtefactCache, Conditional, PinVersion, StoreUnavailable
+from govgraph.api.serving import (
+    ArtefactCache,
+    Conditional,
+    PinVersion,
+    StoreUnavailable,
+    WarmLines,
+)
 from govgraph.api.settings import Settings
 from govgraph.api.sparql import sparql_endpoint
 from govgraph.graph.analysis.front import FrontCache
@@ -277,6 +283,8 @@ def create_app(
                 allow_credentials=False,
             )
         )
+    if settings.warm_indexes:
+        middleware.append(Middleware(WarmLines, store=store))
     middleware += [
         Middleware(PinVersion, store=store),
         Middleware(StoreUnavailable),

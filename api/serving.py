@@ -11,12 +11,18 @@ unreachable, and maps and reports made once per data version.
   ``Retry-After``, not a 500. GraphQL already reports it as an error message.
 * :class:`ArtefactCache` (innermost): maps and reports are pure functions of the data and
   the query string, and a map costs 0.2-0.3 s of CPU; they are kept per data version.
+
+and, unless ``warm_indexes`` is off, :class:`WarmLines`: the line index the accountability
+chains walk (:mod:`govgraph.graph.facts.lines`) is built in the background when the server
+starts and when it first sees a new data version, so no chain request pays its build.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -27,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from govgraph.api.costly import error_response
 from govgraph.graph.core.errors import StoreError
 from govgraph.graph.core.recent import Recent
+from govgraph.graph.facts.lines import lines_for, lines_held
 from govgraph.graph.storage.store import Store
 from govgraph.graph.storage.versioned_store import VersionedStore
 
@@ -56,6 +63,50 @@ class PinVersion:
             await self.app(scope, receive, send)
         finally:
             pinned.__exit__(None, None, None)
+
+
+class WarmLines:
+    """Builds the line index of the store's data version in a background thread: at start-up
+    (the lifespan event, or the first request when the server sends none) and when a request
+    finds that a new version has no index yet. Versions are looked at at most once every
+    ``every`` seconds (a remote store's version is a query), and one build runs at a time;
+    a chain that arrives during a build waits for it rather than starting a second."""
+
+    def __init__(self, app: ASGIApp, store: Store, every: float = 1.0) -> None:
+        self.app = app
+        self.store = store
+        self.every = every
+        self._looked = -every
+        self._building = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "lifespan") and time.monotonic() - self._looked >= self.every:
+            self._looked = time.monotonic()
+            self.warm()
+        await self.app(scope, receive, send)
+
+    def warm(self) -> threading.Thread | None:
+        """Start a build unless one is running; the thread, or None when none was started."""
+        if not self._building.acquire(blocking=False):
+            return None
+        thread = threading.Thread(target=self._build, name="govgraph-warm-lines", daemon=True)
+        thread.start()
+        return thread
+
+    def _build(self) -> None:
+        try:
+            if lines_held(self.store) is None:
+                started = time.perf_counter()
+                index = lines_for(self.store)
+                log.info(
+                    "line index built: %d lines in %.1f s",
+                    index.size,
+                    time.perf_counter() - started,
+                )
+        except Exception:  # a chain request builds it again and reports the error
+            log.warning("could not build the line index in the background", exc_info=True)
+        finally:
+            self._building.release()
 
 
 class StoreUnavailable:

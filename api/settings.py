@@ -52,6 +52,9 @@ class Settings:
     """Megabytes a costly request's child process may allocate beyond the server's own."""
     retry_after: int = 5
     """Seconds a busy server asks a client to wait (the Retry-After header)."""
+    warm_indexes: bool = True
+    """Build the line index of each data version in the background (at start-up, and after
+    a reload), so the first accountability chain does not wait for it."""
 
     @classmethod
     def from_config(cls, config: Config) -> Settings:

@@ -1,5 +1,6 @@
-"""Walks over relationships: accountability chains upward, shortest paths between two
-entities, and neighbourhoods. Each walk issues a bounded number of batched queries."""
+"""Walks over relationships: accountability chains upward, walked in memory over the line
+index of the store's data version (no query once it is built); shortest paths between two
+entities and neighbourhoods, each with a bounded number of batched queries."""
 
 from __future__ import annotations
 
@@ -8,18 +9,11 @@ from collections import deque
 from rdflib import URIRef
 
 from govgraph.graph.core.errors import QueryError
+from govgraph.graph.facts.lines import lines_for
 from govgraph.graph.facts.records import Chain, Hop, Neighbourhood, RelationshipRecord
-from govgraph.graph.facts.relationships import (
-    accountability_line_kinds,
-    merge_rows,
-    relationships_of,
-    upward_kinds,
-    with_kinds,
-)
-from govgraph.graph.storage.queries import query
+from govgraph.graph.facts.relationships import relationships_of
 from govgraph.graph.storage.store import Store
 from govgraph.ontology import model
-from govgraph.ontology.terms import INFERRED_GRAPH
 
 Parents = dict[str, tuple[str, RelationshipRecord] | None]
 """entity -> (the entity it was reached from, the relationship crossed); None at an end."""
@@ -33,55 +27,34 @@ MAX_NEIGHBOURS = 500
 
 
 def accountability_chain(store: Store, iri: URIRef, as_of: str | None = None) -> Chain:
-    """Every line upward from ``iri`` to the top, in three queries whatever the depth:
-    what it is accountable to; their upward lines (outgoing triples only, so a body at
-    the top with thousands of lines below it costs nothing); and the stated form of those
-    lines with their reified nodes. Each hop is read in the accountable direction: a stated
-    ``A directs B`` is the hop B -> A, ``kind: directs, readsAs: directedBy``."""
-    reached = [r["e"] for r in store.select(query("chain_reach"), {"start": [iri]})]
-    text = with_kinds(query("chain_edges"), upward=upward_kinds())
-    wanted: dict[tuple[str, str, str], tuple[str, str, str]] = {}
-    inferred: set[tuple[str, str, str]] = set()
-    for row in store.select(text, {"ids": reached}):
-        lower, kind, upper = str(row["e"]), str(row["p"]), str(row["o"])
-        stated = (lower, kind, upper)
-        if str(row["g"]) == str(INFERRED_GRAPH):
-            # an inverse of a line stated from above, or closure noise (accountableTo)
-            inverse = model.get_property(URIRef(kind)).inverse
-            if inverse is None:
-                continue
-            stated = (upper, str(inverse), lower)
-            inferred.add(stated)
-        wanted.setdefault(stated, (lower, upper, kind))
-    subjects = sorted({URIRef(s) for s, _, _ in wanted})
-    kinds = accountability_line_kinds()
-    rows = store.select(
-        with_kinds(query("stated_edges"), all=[*kinds[0], *kinds[1]]), {"subjects": subjects}
-    )
-    found = {k: r for recs in merge_rows(rows).values() for k, r in recs.items()}
+    """Every line upward from ``iri`` to the top, walked in memory over the line index of
+    the store's data version (:func:`govgraph.graph.facts.lines.lines_for`, built once per
+    version): no query once the index is built, whatever the depth or the lines below a
+    hub. Each hop is read in the accountable direction: a stated ``A directs B`` is the hop
+    B -> A, ``kind: directs, readsAs: directedBy``; ``as_of`` keeps the lines in force then."""
+    index = lines_for(store)
+    root = str(iri)
     up: dict[str, list[Hop]] = {}
-    for stated, (lower, upper, kind) in wanted.items():
-        rec = found.get(stated)
-        if rec is None and stated in inferred:
-            continue
-        rec = rec or RelationshipRecord(*stated)
-        if rec.valid_at(as_of):
-            up.setdefault(lower, []).append(Hop(lower, upper, rec, kind))
-    for hops in up.values():
-        hops.sort(key=lambda h: (h.target, h.reads_as))
-    hops, depth = [], {str(iri): 0}
-    queue = deque([str(iri)])
+    hops, depth = [], {root: 0}
+    queue = deque([root])
     while queue:
         node = queue.popleft()
-        for hop in up.get(node, ()):
+        onward = [
+            Hop(node, h.upper, h.line.record(), h.reads_as)
+            for h in index.upward(node)
+            if h.line.valid_at(as_of)
+        ]
+        if onward:
+            up[node] = onward
+        for hop in onward:
             hops.append(
                 Hop(hop.source, hop.target, hop.relationship, hop.reads_as, depth[node] + 1)
             )
             if hop.target not in depth:
                 depth[hop.target] = depth[node] + 1
                 queue.append(hop.target)
-    tops = [n for n in depth if n != str(iri) and not up.get(n)]
-    return Chain(str(iri), hops, _lines(str(iri), up), tops)
+    tops = [n for n in depth if n != root and not up.get(n)]
+    return Chain(root, hops, _lines(root, up), tops)
 
 
 def _lines(root: str, up: dict[str, list[Hop]]) -> list[list[Hop]]:

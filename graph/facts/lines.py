@@ -1,15 +1,20 @@
-"""The line index: every stated relationship of the landscape, held in memory once per data
-version, so a walk along relationships (an accountability chain, a path, a neighbourhood, a
-map's rings) costs what its answer costs, not what the graph costs.
+"""Line indexes: the stated relationships of some kinds, held in memory once per data
+version, so a walk along them (an accountability chain; a map's rings, with the kinds it
+draws) costs what its answer costs, not what the graph costs.
 
-It is built from one bulk read (queries/stated_lines.rq: the direct triples outside the
-inferred graph and the reified gg:Relationship nodes, as plain strings) and holds each
-statement once as a compact :class:`Line`, merged over every graph and reified node stating
-it exactly as :func:`~govgraph.graph.facts.relationships.merge_rows` merges a batch, with
-every IRI interned. Each line is reachable from both ends (:meth:`LineIndex.outgoing`,
-:meth:`LineIndex.incoming`, :meth:`LineIndex.around`), and the accountability lines read
-upward (:meth:`LineIndex.upward`) as the chain reads them: a stated ``A directs B`` is the
-hop ``B -> A`` read as ``directedBy``.
+An index is built from one bulk read (queries/stated_lines.rq: the direct triples outside
+the inferred graph and the reified gg:Relationship nodes of the kinds, as plain strings) and
+holds each statement once as a compact :class:`Line`, merged over every graph and reified
+node stating it exactly as :func:`~govgraph.graph.facts.relationships.merge_rows` merges a
+batch, with every IRI interned. Each line is reachable from both ends
+(:meth:`LineIndex.outgoing`, :meth:`LineIndex.incoming`, :meth:`LineIndex.around`), and the
+accountability lines read upward (:meth:`LineIndex.upward`) as the chain reads them: a
+stated ``A directs B`` is the hop ``B -> A`` read as ``directedBy``.
+
+:func:`lines_for` keeps the index of the accountability lines (the chain's; about an eighth
+of all stated relationships, and the read is what the build costs). Another walk keeps its
+own with ``PerVersion(lambda store: build_lines(store, kinds))``, e.g. every kind
+(:func:`~govgraph.graph.facts.relationships.relationship_kinds`).
 
 Upward hops follow what the chain read from the store before the index (the lines stated
 upward, and the lines stated from above whose inverse the reasoner materialised): a line
@@ -26,7 +31,7 @@ from typing import NamedTuple
 from rdflib import URIRef
 
 from govgraph.graph.facts.records import STATED, RelationshipRecord, within
-from govgraph.graph.facts.relationships import accountability_line_kinds, relationship_kinds
+from govgraph.graph.facts.relationships import accountability_line_kinds
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store
 from govgraph.graph.storage.version_cache import PerVersion
@@ -90,7 +95,9 @@ _NO_HOPS: tuple[UpHop, ...] = ()
 class LineIndex:
     """Every stated relationship of one data version, from either end."""
 
-    def __init__(self, lines: Iterable[Line]) -> None:
+    def __init__(self, lines: Iterable[Line], kinds: Iterable[str]) -> None:
+        self.kinds = frozenset(kinds)
+        """The relationship kinds the index holds (other kinds are not looked for)."""
         out: dict[str, list[Line]] = {}
         into: dict[str, list[Line]] = {}
         for line in lines:
@@ -126,8 +133,9 @@ class LineIndex:
         in_force: bool = False,
     ) -> dict[URIRef, list[RelationshipRecord]]:
         """What :func:`~govgraph.graph.facts.relationships.relationships_of` answers from the
-        store (entity -> its records, sorted; entities with none left out), from memory."""
-        wanted = set(kinds) if kinds is not None else None
+        store (entity -> its records, sorted; entities with none left out), from memory,
+        for the kinds the index holds."""
+        wanted = set(map(str, kinds)) if kinds is not None else None
         found: dict[URIRef, list[RelationshipRecord]] = {}
         for iri in dict.fromkeys(iris):
             lines = [x for x in self.around(iri) if wanted is None or x.kind in wanted]
@@ -162,9 +170,17 @@ def _upward(out: dict[str, tuple[Line, ...]]) -> dict[str, tuple[UpHop, ...]]:
     return {k: tuple(sorted(v, key=lambda h: (h.upper, h.reads_as))) for k, v in up.items()}
 
 
-def build_lines(store: Store) -> LineIndex:
-    """The line index of ``store`` as it stands: one bulk read of every stated relationship."""
-    rows = store.select_strings(query("stated_lines"), {"kinds": list(relationship_kinds())})
+def accountability_kinds() -> tuple[URIRef, ...]:
+    """The kinds of the chain's index: lines stated upward, and from above."""
+    up, down = accountability_line_kinds()
+    return (*up, *down)
+
+
+def build_lines(store: Store, kinds: Sequence[URIRef] | None = None) -> LineIndex:
+    """The line index of ``store`` as it stands, of ``kinds`` (the accountability kinds
+    unless given): one bulk read."""
+    kinds = accountability_kinds() if kinds is None else tuple(kinds)
+    rows = store.select_strings(query("stated_lines"), {"kinds": list(kinds)})
     intern = sys.intern
     drafts: dict[tuple[str, ...], _Draft] = {}
     for row in rows:
@@ -185,7 +201,7 @@ def build_lines(store: Store) -> LineIndex:
             draft.end = draft.end or row.get("end")
             draft.basis = draft.basis or row.get("basis")
             draft.role = draft.role or row.get("role")
-    return LineIndex(d.line() for d in drafts.values())
+    return LineIndex((d.line() for d in drafts.values()), map(str, kinds))
 
 
 class _Draft:
@@ -227,14 +243,15 @@ class _Draft:
 
 
 _LINES: PerVersion[LineIndex] = PerVersion(build_lines)
-"""The line index of each open store's current data version."""
+"""The accountability lines of each open store's current data version."""
 
 
 def lines_for(store: Store) -> LineIndex:
-    """The line index of ``store`` as it stands (built on first use after each load)."""
+    """The accountability lines of ``store`` as it stands (built on first use after each
+    load, or when the server warms it)."""
     return _LINES.get(store)
 
 
 def lines_held(store: Store) -> LineIndex | None:
-    """The line index of ``store``'s current version if it is built, without building it."""
+    """The accountability lines of ``store``'s current version if built, without building."""
     return _LINES.peek(store)

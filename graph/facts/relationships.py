@@ -50,13 +50,6 @@ def with_kinds(text: str, **kinds: Sequence[URIRef]) -> str:
     return text
 
 
-@cache
-def upward_kinds() -> tuple[URIRef, ...]:
-    """The kinds that read upward as stated (gg:accountableTo among them: stated ones are
-    lines, the inferred closure is filtered out by the caller)."""
-    return accountability_line_kinds()[0]
-
-
 def merge_rows(rows: Iterable[Row]) -> dict[str, dict[tuple[str, ...], RelationshipRecord]]:
     """entity -> record key -> record, merging every graph and reified node of one statement
     (:attr:`RelationshipRecord.key`: a planned line does not merge into the stated one)."""
