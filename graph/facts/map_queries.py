@@ -20,7 +20,8 @@ from typing import NamedTuple, TypedDict
 
 from rdflib import Literal, URIRef
 
-from govgraph.graph.facts.lines import LineIndex, lines_for
+from govgraph.graph.facts.lines import LineIndex, build_lines
+from govgraph.graph.facts.relationships import relationship_kinds
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store
 from govgraph.graph.storage.version_cache import PerVersion
@@ -281,7 +282,8 @@ class MapTables:
     from a focus then reads nothing from the store."""
 
     def __init__(self, store: Store) -> None:
-        self.lines: LineIndex = lines_for(store)
+        # every kind the maps draw: the chain's index (lines_for) holds only accountability
+        self.lines: LineIndex = build_lines(store, relationship_kinds())
         self.details = _line_details(store)
         self.facts = _every_entity_facts(store)
         self.core = frozenset(_whole_scope_core(store))
