@@ -27,7 +27,7 @@ from govgraph.graph.facts import entities
 from govgraph.graph.facts.figures import figures_about
 from govgraph.graph.facts.plan_queries import ACTION_LINKS, ASSESSMENT_LINKS, LEAD_LINKS
 from govgraph.graph.facts.records import EntityRecord, RelationshipRecord, SourceRef
-from govgraph.graph.facts.relationships import relationships_of
+from govgraph.graph.facts.relationships import kept_relationships, relationships_of
 from govgraph.graph.facts.route_maps import RouteMapsCache
 from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import GG, SCHEMA
@@ -145,16 +145,30 @@ class Context:
         for rec in records:
             self.entities.prime(URIRef(rec.iri), rec)
 
+    def kept(self, peek: Callable[..., T | None], *args: Any) -> T | None:
+        """``peek(store, *args)`` answered on the event loop, without a worker thread, when
+        it needs only what is kept for the data version (the store's version is itself in
+        memory): None when something must be read."""
+        if not self.store.version_in_memory:
+            return None
+        return peek(self.store, *args)
+
     async def _load_entities(self, keys: Sequence[URIRef]) -> list[EntityRecord | None]:
-        found = await self.run(entities.get_entities, list(keys))
+        found = self.kept(entities.kept_entities, list(keys))
+        if found is None:
+            found = await self.run(entities.get_entities, list(keys))
         return [found.get(k) for k in keys]
 
     async def _load_sources(self, keys: Sequence[URIRef]) -> list[list[SourceRef]]:
-        found = await self.run(entities.get_sources, list(keys))
+        found = self.kept(entities.kept_sources, list(keys))
+        if found is None:
+            found = await self.run(entities.get_sources, list(keys))
         return [found.get(k, []) for k in keys]
 
     async def _load_relationships(self, keys: Sequence[URIRef]) -> list[list[RelationshipRecord]]:
-        found = await self.run(relationships_of, list(keys))
+        found = self.kept(kept_relationships, list(keys))
+        if found is None:
+            found = await self.run(relationships_of, list(keys))
         return [found.get(k, []) for k in keys]
 
     async def _load_figures(self, keys: Sequence[URIRef]) -> list[list[URIRef]]:

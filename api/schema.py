@@ -91,6 +91,9 @@ class OrganisationConnection:
 
     @strawberry.field(description="How many organisations pass the filter (all pages).")
     async def total_count(self, info: Ctx) -> int:
+        kept = info.context.kept(orgs.kept_page, 0, None, self.filter)
+        if kept is not None:
+            return kept[1]
         return await info.context.run(orgs.count_organisations, self.filter)
 
 
@@ -357,7 +360,11 @@ class Query:
             as_of=check_date(as_of),
         )
         key = decode_cursor(after) if after else None
-        keys, has_next = await info.context.run(orgs.page_keys, first, key, flt)
+        kept = info.context.kept(orgs.kept_page, first, key, flt)  # listed: no thread
+        if kept is not None:
+            keys, has_next = kept[0]
+        else:
+            keys, has_next = await info.context.run(orgs.page_keys, first, key, flt)
         nodes = await entities_of(info, [str(k) for k, _ in keys])
         cursor = {str(k): c for k, c in keys}
         edges = [

@@ -230,7 +230,11 @@ async def _run(
     if not store.limits_queries:
         key = None
         if same_answer_each_time(text):
-            version = await anyio.to_thread.run_sync(store.data_version)
+            version = (
+                store.data_version()  # in memory: no thread needed
+                if store.version_in_memory
+                else await anyio.to_thread.run_sync(store.data_version)
+            )
             key = ("sparql", id(store), version, text, media)
             kept: tuple[str, bytes] | None = costly.answers.get(key)
             if kept is not None:

@@ -100,3 +100,40 @@ def test_a_load_is_listed_at_once(landscape: Store) -> None:
     assert before == 0 and count_organisations(landscape, Filter(search="brand new")) == 1
     keys, _ = page_keys(landscape, 500)
     assert body in [k for k, _ in keys]
+
+
+def test_a_warm_filter_page_is_answered_on_the_event_loop(
+    landscape: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once its version is listed and its records read, a page needs no worker thread:
+    every hop to one queues behind the other requests of a busy worker (#20, the load
+    test's p95)."""
+    import asyncio
+
+    from anyio import CapacityLimiter
+
+    from govgraph.api.context import Context
+    from govgraph.api.schema import schema
+
+    text = (
+        "query($s: String) { organisations(filter: {search: $s}, first: 20) { totalCount"
+        " edges { cursor node { id name type sources { title } relationships { kind } } }"
+        " pageInfo { hasNextPage } } }"
+    )
+
+    async def page() -> Any:
+        ctx = Context(store=landscape, limiter=CapacityLimiter(4))
+        result = await schema.execute(text, variable_values={"s": "a"}, context_value=ctx)
+        assert result.errors is None, result.errors
+        return result.data
+
+    cold = asyncio.run(page())
+    assert cold["organisations"]["edges"]
+    hops: list[object] = []
+
+    async def counted(self: Context, fn: Any, *args: Any) -> Any:
+        hops.append(fn)
+        raise AssertionError(f"{fn} went to a worker thread")
+
+    monkeypatch.setattr(Context, "run", counted)
+    assert asyncio.run(page()) == cold and hops == []

@@ -14,13 +14,12 @@ from rdflib.term import Node
 
 from govgraph.graph.core.dates import EXPECTED, parse_date
 from govgraph.graph.core.errors import QueryError
-from govgraph.graph.core.recent import Recent
 from govgraph.graph.core.text import short_repr
 from govgraph.graph.facts.records import EntityRecord, SourceRef
 from govgraph.graph.facts.relationships import with_kinds
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store, Triple
-from govgraph.graph.storage.version_cache import PerVersion
+from govgraph.graph.storage.version_cache import KeptPerVersion
 from govgraph.ontology.model import local_name, most_specific
 from govgraph.ontology.terms import ID, entity
 
@@ -52,10 +51,16 @@ def check_date(value: str | None) -> str | None:
 
 
 RECORDS_KEPT = 20_000
-"""Entity records kept per open store for its current data version (a few hundred bytes
-each), the least recently used dropped first."""
+"""Entity records (and, apiece, their sources) kept per open store for its current data
+version (a few hundred bytes each), the least recently used dropped first."""
 
-_RECORDS: PerVersion[Recent[EntityRecord]] = PerVersion(lambda _: Recent(RECORDS_KEPT))
+
+def _copy(record: EntityRecord) -> EntityRecord:
+    return replace(record, types=list(record.types), aliases=list(record.aliases))
+
+
+_RECORDS: KeptPerVersion[URIRef, EntityRecord] = KeptPerVersion(RECORDS_KEPT, _copy)
+_SOURCES: KeptPerVersion[URIRef, list[SourceRef]] = KeptPerVersion(RECORDS_KEPT, list)
 
 
 def get_entities(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, EntityRecord]:
@@ -64,24 +69,13 @@ def get_entities(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, EntityRec
     rest from one query. Each caller gets its own copy."""
     if not iris:
         return {}
-    kept = _RECORDS.get(store)
-    found: dict[URIRef, EntityRecord] = {}
-    missing: list[URIRef] = []
-    for iri in dict.fromkeys(iris):
-        record = kept.get(str(iri))
-        if record is None:
-            missing.append(iri)
-        else:
-            found[iri] = _copy(record)
-    if missing:
-        for iri, record in _read_entities(store, missing).items():
-            kept.put(str(iri), record)
-            found[iri] = _copy(record)
-    return found
+    return _RECORDS.get_many(store, iris, lambda missing: _read_entities(store, missing))
 
 
-def _copy(record: EntityRecord) -> EntityRecord:
-    return replace(record, types=list(record.types), aliases=list(record.aliases))
+def kept_entities(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, EntityRecord] | None:
+    """The records of ``iris`` when every one is kept for this data version (no read, so
+    an event loop may ask), else None."""
+    return _RECORDS.peek_many(store, iris)
 
 
 def _read_entities(store: Store, iris: list[URIRef]) -> dict[URIRef, EntityRecord]:
@@ -144,11 +138,24 @@ def property_values(
 
 
 def get_sources(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, list[SourceRef]]:
-    """The cited sources of each subject (documents with locators), in one query."""
-    out: dict[URIRef, list[SourceRef]] = {}
+    """The cited sources of each subject (documents with locators), sorted; those of
+    subjects read recently from memory (per data version), the rest in one query. A subject
+    citing nothing is absent."""
     if not iris:
-        return out
-    for row in store.select(query("sources"), {"ids": list(dict.fromkeys(iris))}):
+        return {}
+    found = _SOURCES.get_many(store, iris, lambda missing: _read_sources(store, missing), list)
+    return {iri: refs for iri, refs in found.items() if refs}
+
+
+def kept_sources(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, list[SourceRef]] | None:
+    """The sources of ``iris`` when every one is kept (see :func:`kept_entities`)."""
+    found = _SOURCES.peek_many(store, iris)
+    return None if found is None else {iri: refs for iri, refs in found.items() if refs}
+
+
+def _read_sources(store: Store, iris: list[URIRef]) -> dict[URIRef, list[SourceRef]]:
+    out: dict[URIRef, list[SourceRef]] = {}
+    for row in store.select(query("sources"), {"ids": iris}):
         doc = str(row["doc"])
         title = str(row["title"]) if "title" in row else local_name(doc)
         ref = SourceRef(

@@ -107,16 +107,34 @@ def page_keys(
     first = max(0, min(first, MAX_PAGE))
     filter = filter or Filter()
     if filter.as_of is None:
-        rows = table_for(store).matching(store, filter)
-        start = bisect.bisect_right(rows.keys, after or "")
-        page = rows.keys[start : start + first + 1]
-        keys = [(URIRef(rows.iris[start + k]), key) for k, key in enumerate(page[:first])]
-        return keys, len(page) > first
+        return _page(table_for(store).matching(store, filter), first, after)
     parts, values = filter.bindings(store)
     values["after"] = [Literal(after or "")]
     text = with_filters("organisation_list", parts) + f"\nLIMIT {first + 1}"
     found = store.select(text, values)
     return [(URIRef(str(r["e"])), str(r["key"])) for r in found[:first]], len(found) > first
+
+
+def _page(rows: Matching, first: int, after: str | None) -> tuple[list[tuple[URIRef, str]], bool]:
+    start = bisect.bisect_right(rows.keys, after or "")
+    page = rows.keys[start : start + first + 1]
+    keys = [(URIRef(rows.iris[start + k]), key) for k, key in enumerate(page[:first])]
+    return keys, len(page) > first
+
+
+def kept_page(
+    store: Store, first: int, after: str | None, filter: Filter
+) -> tuple[tuple[list[tuple[URIRef, str]], bool], int] | None:
+    """:func:`page_keys` and :func:`count_organisations` together when this data version's
+    table already holds the filter's rows (nothing read or computed, so an event loop may
+    ask), else None."""
+    table = _TABLES.peek(store)
+    if table is None or filter.as_of is not None:
+        return None
+    rows = table.kept(filter)
+    if rows is None:
+        return None
+    return _page(rows, max(0, min(first, MAX_PAGE)), after), rows.count
 
 
 @dataclass(frozen=True)
@@ -148,6 +166,10 @@ class OrganisationTable:
             facts[(r["f"], r["o"])].add(r["e"])
         self.facts = {k: frozenset(v) for k, v in facts.items()}
         self._matching: Recent[Matching] = Recent(FILTERS_KEPT)
+
+    def kept(self, filter: Filter) -> Matching | None:
+        """The rows passing ``filter`` if they were listed already."""
+        return self._matching.get(filter)
 
     def matching(self, store: Store, filter: Filter) -> Matching:
         """The rows passing ``filter`` (no date: a date is the store's to answer)."""
