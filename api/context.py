@@ -176,5 +176,7 @@ class Context:
         return [found.get(k, []) for k in keys]
 
     async def _load_links(self, keys: Sequence[URIRef]) -> list[dict[URIRef, list[Node]]]:
-        found = await self.run(entities.property_values, list(keys), LINKS)
+        found = self.kept(entities.kept_property_values, list(keys), LINKS)
+        if found is None:
+            found = await self.run(entities.property_values, list(keys), LINKS)
         return [found.get(k, {}) for k in keys]

@@ -397,9 +397,10 @@ class Query:
     ) -> list[Action]:
         status = URIRef(assessment.value) if assessment is not None else None
         tier = URIRef(lead_tier.value) if lead_tier is not None else None
-        iris = await info.context.run(
-            plan_queries.list_actions, _iri(priority_area), status, _iri(lead_organisation), tier
-        )
+        args = (_iri(priority_area), status, _iri(lead_organisation), tier)
+        iris = info.context.kept(plan_queries.kept_actions, *args)  # listed: no thread
+        if iris is None:
+            iris = await info.context.run(plan_queries.list_actions, *args)
         found = await entities_of(info, [str(i) for i in iris])
         return [a for a in found if isinstance(a, Action)]
 

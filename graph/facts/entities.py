@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -120,12 +121,47 @@ def _first(slot: dict[str, list[str]], key: str) -> str | None:
 def property_values(
     store: Store, iris: Sequence[URIRef], properties: Iterable[URIRef]
 ) -> dict[URIRef, dict[URIRef, list[Node]]]:
-    """subject -> property -> values (sorted, distinct) for a batch of subjects."""
-    out: dict[URIRef, dict[URIRef, list[Node]]] = {}
+    """subject -> property -> values (sorted, distinct) for a batch of subjects; those of
+    subjects read recently (per data version) from memory, the rest in one query."""
     if not iris:
-        return out
+        return {}
+    props = tuple(properties)
+
+    def read(missing: list[tuple[URIRef, tuple[URIRef, ...]]]) -> dict[Any, Values]:
+        found = _read_values(store, [iri for iri, _ in missing], props)
+        return {(iri, props): values for iri, values in found.items()}
+
+    kept = _VALUES.get_many(store, [(iri, props) for iri in iris], read, dict)
+    return {iri: values for (iri, _), values in kept.items() if values}
+
+
+def kept_property_values(
+    store: Store, iris: Sequence[URIRef], properties: Iterable[URIRef]
+) -> dict[URIRef, dict[URIRef, list[Node]]] | None:
+    """:func:`property_values` when every subject is kept (see :func:`kept_entities`)."""
+    props = tuple(properties)
+    kept = _VALUES.peek_many(store, [(iri, props) for iri in iris])
+    return None if kept is None else {iri: v for (iri, _), v in kept.items() if v}
+
+
+Values = dict[URIRef, list[Node]]
+
+
+def _copy_values(values: Values) -> Values:
+    return {prop: list(found) for prop, found in values.items()}
+
+
+_VALUES: KeptPerVersion[tuple[URIRef, tuple[URIRef, ...]], Values] = KeptPerVersion(
+    RECORDS_KEPT, _copy_values
+)
+
+
+def _read_values(
+    store: Store, iris: list[URIRef], properties: tuple[URIRef, ...]
+) -> dict[URIRef, Values]:
+    out: dict[URIRef, Values] = {}
     text = with_kinds(query("property_values"), properties=list(properties))
-    rows = store.select(text, {"ids": list(dict.fromkeys(iris))})
+    rows = store.select(text, {"ids": iris})
     for row in rows:
         subject, prop = row["s"], row["p"]
         values = out.setdefault(subject, {}).setdefault(prop, [])  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
