@@ -571,9 +571,11 @@ def main() -> int:
             asyncio.run(baseline(base, data, 1))  # warm caches (findings, parsed documents)
             base_stats = asyncio.run(baseline(base, data, args.baseline_rounds))
             load_before = os.getloadavg()
+            server_before = tree_cpu(proc.pid)
             load_stats, elapsed, client_cpu = loaded(
                 base, data, args.clients, args.seconds, args.client_processes
             )
+            server_cpu = tree_cpu(proc.pid) - server_before
             load_after = os.getloadavg()
         finally:
             proc.terminate()
@@ -583,9 +585,15 @@ def main() -> int:
                 proc.kill()
     figures = report(base_stats, load_stats, args.clients, elapsed, args.workers)
     figures["client_cpu_seconds"] = client_cpu
+    figures["server_cpu_seconds"] = server_cpu
+    n = max(1, figures["requests"])
+    cores = os.cpu_count() or 1
+    figures["capacity_rps"] = cores * n / (server_cpu + client_cpu)
     print(
-        f"the clients ({args.client_processes} processes) used {client_cpu:.1f} s of CPU in"
-        f" {elapsed:.1f} s ({client_cpu / max(1, figures['requests']) * 1000:.2f} ms a request)"
+        f"CPU in {elapsed:.1f} s: the server {server_cpu:.1f} s ({server_cpu / n * 1000:.2f} ms"
+        f" a request), the clients ({args.client_processes} processes) {client_cpu:.1f} s"
+        f" ({client_cpu / n * 1000:.2f} ms a request): {cores} cores to themselves would"
+        f" serve about {figures['capacity_rps']:,.0f} requests/s"
     )
     # the machine may be shared: the figures mean little without how busy it was
     figures["load_average"] = {"before": load_before, "after": load_after}
