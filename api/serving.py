@@ -23,6 +23,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -72,10 +73,19 @@ class WarmLines:
     ``every`` seconds (a remote store's version is a query), and one build runs at a time;
     a chain that arrives during a build waits for it rather than starting a second."""
 
-    def __init__(self, app: ASGIApp, store: Store, every: float = 1.0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        store: Store,
+        every: float = 1.0,
+        also: Sequence[Callable[[Store], object]] = (),
+    ) -> None:
         self.app = app
         self.store = store
         self.every = every
+        self.also = tuple(also)
+        """Other per-version builds warmed after the line index (each a PerVersion getter:
+        the organisations table, the search index, the maps' tables)."""
         self._looked = -every
         self._building = threading.Lock()
 
@@ -105,6 +115,11 @@ class WarmLines:
                 )
         except Exception:  # a chain request builds it again and reports the error
             log.warning("could not build the line index in the background", exc_info=True)
+        try:
+            for build in self.also:  # each builds once per version; a no-op when built
+                build(self.store)
+        except Exception:  # the request that needs it builds it again and reports the error
+            log.warning("could not warm a per-version index in the background", exc_info=True)
         finally:
             self._building.release()
 

@@ -54,7 +54,8 @@ class Settings:
     """Seconds a busy server asks a client to wait (the Retry-After header)."""
     warm_indexes: bool = True
     """Build the line index of each data version in the background (at start-up, and after
-    a reload), so the first accountability chain does not wait for it."""
+    a reload), so the first accountability chain does not wait for it; and then the
+    organisations table, the search index and the maps' tables, for the same reason."""
 
     @classmethod
     def from_config(cls, config: Config) -> Settings:
