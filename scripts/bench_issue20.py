@@ -101,9 +101,9 @@ def _search(store: Any, entities: list[str], n: int) -> list[tuple[str, float, f
 @section("maps (item 1)")
 def _maps(store: Any, entities: list[str], n: int) -> list[tuple[str, float, float]]:
     """An ego map of a fixed size (20-60 nodes, depth 1), the ego map nearest 1,000 nodes,
-    both built uncached (no layout, page or landscape table kept; the per-version reads,
-    the search index and the slider's years, stay, as on a serving site), and the landscape
-    served once its version is built."""
+    both built uncached (no layout in memory or on disk, no page or landscape table kept;
+    the per-version reads, the map tables, the search index and the slider's years, stay,
+    as on a serving site), and the landscape served once its version is built."""
     from bench_map_walks import _kinds, _uncached
 
     from govgraph.graph.facts import map_queries as q

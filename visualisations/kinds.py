@@ -322,21 +322,25 @@ class _Adjacency(dict[str, set[str]]):
 
 
 def _ego_walk(store: Store, focus: str, req: MapRequest) -> tuple[_Adjacency, set[str]]:
-    """A bounded breadth-first walk from the focus, one batched query per ring
-    (``map_queries.edges_touching``): every entity within ``depth`` lines of it, whatever
+    """A bounded breadth-first walk from the focus, one ring at a time, read from the data
+    version's line index (``map_queries.edges_touching``: no query once the version's map
+    tables are read): every entity within ``depth`` lines of it, whatever
     the scope, has its lines read, so the hop counts, the scope test and the lines among
     the kept entities are exactly those of the whole graph, at the cost of the
     neighbourhood. The last ring (``depth`` lines out) is read from one side only: the
     lines into it, which hold every line among its members, and, when the scope is tested,
     every line of its bodies (whose lines outwards decide whether they are in scope). Its
     other members' lines outwards lie beyond the map: a regulator's 2,000 services each
-    have a provider, and reading them was most of a hub's walk. Returns the adjacency and
-    the bodies out of scope (never the focus)."""
+    have a provider, and reading them was most of a hub's walk. The lines it reads to
+    entities beyond the map are kept only as pairs (never drawn: they count for the scope
+    test and as neighbours). Returns the adjacency and the bodies out of scope (never the
+    focus)."""
     kinds = x.relationship_kind_iris()
     facts: dict[tuple[str, str, str], q.EdgeFacts] = {}
     frontier, seen = [focus], {focus}
     classes = [str(c) for c in LANDSCAPE_CLASSES]
     bodies: set[str] = set()
+    beyond: list[tuple[str, str]] = []
     for ring in range(req.depth + 1):
         if ring < req.depth:
             read = q.edges_touching(store, frontier, kinds)
@@ -346,6 +350,14 @@ def _ego_walk(store: Store, focus: str, req: MapRequest) -> tuple[_Adjacency, se
             read = q.edges_touching(store, sorted(set(frontier) & bodies), kinds)
             rest = sorted(set(frontier) - bodies)
             read.update(q.edges_touching(store, rest, kinds, incoming_only=True))
+            # a line with an end beyond the map is never drawn: it counts only as a pair,
+            # for the scope test (a body one line from the core is in scope) and as a
+            # neighbour (how connected a member of the last ring is, when trimming)
+            for key, f in list(read.items()):
+                if f.subject not in seen or f.object not in seen:
+                    del read[key]
+                    if f.subject != f.object and x.live(f.start, f.end, req.as_of):
+                        beyond.append((f.subject, f.object))
         facts.update(read)
         # the next ring: along the live lines just read (as canonical_edges keeps them)
         reached: set[str] = set()
@@ -356,18 +368,19 @@ def _ego_walk(store: Store, focus: str, req: MapRequest) -> tuple[_Adjacency, se
         seen.update(frontier)
     every = _Adjacency()
     every.edges = x.canonical_edges(facts.values(), req.as_of)
-    for e in every.edges:
-        every.setdefault(e.source, set()).add(e.target)
-        every.setdefault(e.target, set()).add(e.source)
+    pairs = [*((e.source, e.target) for e in every.edges), *beyond]
+    for a, b in pairs:
+        every.setdefault(a, set()).add(b)
+        every.setdefault(b, set()).add(a)
     if req.scope == "all":
         return every, set()
-    # `frontier` is the ring beyond the map, reached through the last ring's bodies and the
-    # lines into the last ring
-    core = q.scope_core(store, sorted(seen))
+    # the ring beyond the map is reached through the last ring's bodies and the lines into
+    # the last ring
+    core = q.scope_core(store, sorted(seen.union(*beyond)))
     drawable = q.kinds_among(
         store, sorted(core), [str(c) for c in (*LANDSCAPE_CLASSES, *AGGREGATED_CLASSES)]
     )
-    near = one_hop(core & drawable, ((e.source, e.target) for e in every.edges))
+    near = one_hop(core & drawable, pairs)
     return every, (bodies - near) - {focus}
 
 

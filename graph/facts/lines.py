@@ -25,7 +25,7 @@ reasoner adds no inverse and the asserted upward line is the hop (one hop, not t
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from rdflib import URIRef
@@ -108,6 +108,11 @@ class LineIndex:
         self._up = _upward(self._out)
         self.size = sum(len(v) for v in self._out.values())
         """How many statements the index holds."""
+
+    def lines(self) -> Iterator[Line]:
+        """Every statement, once (read from its subject)."""
+        for lines in self._out.values():
+            yield from lines
 
     def outgoing(self, iri: str) -> tuple[Line, ...]:
         """The statements whose subject is ``iri``."""

@@ -32,7 +32,7 @@ _BATCH = 5000
 """IRIs per VALUES block: keeps each query text well under a megabyte."""
 
 
-@dataclass
+@dataclass(slots=True)
 class EntityFacts:
     """What a map shows about one entity."""
 
@@ -48,7 +48,7 @@ class EntityFacts:
     """Titles of the documents its citations name."""
 
 
-@dataclass
+@dataclass(slots=True)
 class EdgeFacts:
     """One asserted relationship, with what its reified gg:Relationship adds."""
 
@@ -134,10 +134,21 @@ def entity_facts(store: Store, named: dict[str, str]) -> dict[str, EntityFacts]:
 
 
 def named_entity_facts(store: Store, iris: Sequence[str]) -> dict[str, EntityFacts]:
-    """:func:`entity_facts` of those of ``iris`` that have a preferred name, from the
-    version's :class:`MapTables` (shared records: callers copy what they change)."""
-    facts = map_tables(store).facts
-    return {iri: facts[iri] for iri in dict.fromkeys(iris) if iri in facts}
+    """:func:`entity_facts` of those of ``iris`` that have a preferred name: from the
+    version's :class:`MapTables` when they are built (shared records: callers copy what
+    they change), else read for the batch (the same query, map_node_facts.rq, names and
+    facts in one pass: a snapshot copy or a small map does not pay for the whole graph's)."""
+    tables = _TABLES.peek(store)
+    if tables is not None:
+        facts = tables.facts
+        return {iri: facts[iri] for iri in dict.fromkeys(iris) if iri in facts}
+    text = query("map_node_facts").replace(_IDS, "VALUES ?e { <urn:govgraph:param:ids> }")
+    rows: list[dict[str, str]] = []
+    for batch in _batches(list(dict.fromkeys(iris))):
+        rows.extend(store.select_strings(text, {"ids": batch}))
+    named = {r["e"]: r["value"] for r in rows if r["field"] == "name"}
+    found = {iri: EntityFacts(iri, named[iri]) for iri in dict.fromkeys(iris) if iri in named}
+    return _fold_facts(found, [r for r in rows if r["e"] in found])
 
 
 def _every_entity_facts(store: Store) -> dict[str, EntityFacts]:
@@ -213,28 +224,44 @@ def edges_touching(
     with their dates and cited documents (those of every reified node describing them): one
     ring of a breadth-first walk, the facts map_edges.rq reads for the whole graph, answered
     from the version's line index, so its cost follows the ring's lines, not the graph's.
+    The records are the version's own (:attr:`MapTables.edges`): read them, never change
+    them.
     ``incoming_only``: only those whose object is in ``iris``, for the last ring of a walk,
     whose lines outwards lie beyond the map."""
     tables = map_tables(store)
-    index = tables.lines
+    index, stated = tables.lines, tables.edges
     wanted = set(kinds)
-    stated: set[tuple[str, str, str]] = set()
-    nodes: dict[tuple[str, str, str], set[str]] = {}
+    out: dict[tuple[str, str, str], EdgeFacts] = {}
     for iri in dict.fromkeys(iris):
         for line in index.incoming(iri) if incoming_only else index.around(iri):
-            if line.kind not in wanted:
-                continue
-            key = (line.subject, line.kind, line.object)
-            if line.graphs:
-                stated.add(key)
-            if line.nodes:
-                nodes.setdefault(key, set()).update(line.nodes)
+            if line.kind in wanted:
+                key = (line.subject, line.kind, line.object)
+                e = stated.get(key)
+                if e is not None:
+                    out[key] = e
+    return out
+
+
+def _stated_edges(
+    index: LineIndex, details: dict[str, LineDetails]
+) -> dict[tuple[str, str, str], EdgeFacts]:
+    """(subject, kind, object) -> the map's record of every stated line (a direct triple
+    outside the inferred graph), with the dates and cited documents of every reified node
+    describing it, whatever its status (as map_edges.rq reads them)."""
+    stated: set[tuple[str, str, str]] = set()
+    nodes: dict[tuple[str, str, str], set[str]] = {}
+    for line in index.lines():
+        key = (line.subject, line.kind, line.object)
+        if line.graphs:
+            stated.add(key)
+        if line.nodes:
+            nodes.setdefault(key, set()).update(line.nodes)
     edges: dict[tuple[str, str, str], EdgeFacts] = {}
-    for key in sorted(stated):
+    for key in stated:
         e = edges[key] = EdgeFacts(*key)
         sources: set[str] = set()
         for node in nodes.get(key, ()):
-            d = tables.details.get(node)
+            d = details.get(node)
             if d is None:
                 continue
             if d.start is not None:
@@ -274,17 +301,20 @@ def _line_details(store: Store) -> dict[str, LineDetails]:
 
 
 class MapTables:
-    """What the maps read about neighbourhoods, held once per data version: the line index
-    (every stated relationship from either end), what the reified nodes add to the lines
+    """What the maps read about neighbourhoods, held once per data version: a line index of
+    every relationship kind (:func:`~govgraph.graph.facts.lines.build_lines`; the chain's
+    own holds the accountability kinds only), what the reified nodes add to the lines
     (dates, cited documents), the facts of every named entity, the Scottish core
     (map_scope_core.rq) and, asked for by classes, the named members of those classes.
     Built on first use after each load (:func:`map_tables`), in one bulk read each, so a walk
     from a focus then reads nothing from the store."""
 
     def __init__(self, store: Store) -> None:
-        # every kind the maps draw: the chain's index (lines_for) holds only accountability
         self.lines: LineIndex = build_lines(store, relationship_kinds())
         self.details = _line_details(store)
+        self.edges = _stated_edges(self.lines, self.details)
+        """The map's record of every stated line, by (subject, kind, object): shared, never
+        changed by a caller."""
         self.facts = _every_entity_facts(store)
         self.core = frozenset(_whole_scope_core(store))
         self._members: dict[tuple[str, ...], frozenset[str]] = {}
