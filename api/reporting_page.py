@@ -25,8 +25,8 @@ from govgraph.graph.analysis.overlaps import FindingsCache
 from govgraph.graph.analysis.reporting import reporting_lines
 from govgraph.graph.core.errors import GovgraphError
 from govgraph.graph.facts.entities import entity_id
+from govgraph.graph.facts.search import resolve_entity
 from govgraph.graph.storage.store import Store
-from govgraph.visualisations.maps import resolve_focus
 
 COLUMNS = ["reporter", "line", "receiver", "about", "frequency", "basis", "sources", "flags"]
 
@@ -37,7 +37,7 @@ def reporting_endpoint(store: Store, cache: FindingsCache) -> Endpoint:
         try:
             media = choose(request, [HTML, JSON, CSV])
             # a name, alias or id, read as the maps' focus is (closest matches if unknown)
-            body = URIRef(resolve_focus(store, body_id)) if body_id else None
+            body = URIRef(resolve_entity(store, body_id)) if body_id else None
             lines = await anyio.to_thread.run_sync(reporting_lines, store, body)
             orphans = await anyio.to_thread.run_sync(lambda: cache.get(store, kinds=["orphan"]))
         except GovgraphError as exc:

@@ -15,11 +15,10 @@ from dataclasses import replace
 
 from govgraph.graph.analysis.overlaps import data_version
 from govgraph.graph.analysis.scope import SCOPES
-from govgraph.graph.core.errors import NotFound, QueryError
+from govgraph.graph.core.errors import QueryError
 from govgraph.graph.core.recent import Recent
 from govgraph.graph.facts import map_queries
-from govgraph.graph.facts.organisations import iri_for
-from govgraph.graph.facts.search import RANKS, Hit, index_for
+from govgraph.graph.facts.search import resolve_entity
 from govgraph.graph.storage.store import Store
 from govgraph.graph.storage.version_cache import PerVersion
 from govgraph.visualisations import clusters, extract, layout
@@ -34,8 +33,6 @@ PHYSICS_MAX = 150
 """Force maps up to this many nodes are left to settle in the browser (from the Python
 layout); bigger ones arrive laid out with physics off, and draw at once."""
 MAX_DEPTH = 6
-SUGGESTIONS = 8
-"""Closest matches listed when a focus name is unknown or ambiguous."""
 
 
 def map_kinds() -> list[str]:
@@ -64,7 +61,7 @@ def build_map(
         raise QueryError(f"unknown map kind {kind!r}: use one of {', '.join(map_kinds())}")
     if not 1 <= depth <= MAX_DEPTH:
         raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, not {depth}")
-    focus_iri = resolve_focus(store, focus) if focus else None
+    focus_iri = resolve_entity(store, focus) if focus else None
     if scope not in SCOPES:
         raise QueryError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
     day = extract.parse_as_of(as_of)
@@ -85,42 +82,6 @@ def _years(store: Store) -> tuple[int, ...]:
 
 
 _YEARS: PerVersion[tuple[int, ...]] = PerVersion(lambda store: tuple(map_queries.years(store)))
-
-
-def _listing(hits: list[Hit]) -> str:
-    bodies_first = sorted(hits, key=lambda h: h.group.key != "bodies")[:SUGGESTIONS]
-    return "; ".join(
-        f"{h.name} ({entity_path(h.iri) or h.iri})".replace("/id/", "") for h in bodies_first
-    )
-
-
-def resolve_focus(store: Store, text: str) -> str:
-    """The IRI a focus names: an entity id or IRI, else a name or alias read by the site's
-    search (one exact or one matching entity). An unknown or ambiguous name raises
-    NotFound or QueryError listing the closest matches, so the user can pick one."""
-    text = text.strip()
-    try:
-        iri = str(iri_for(text))
-    except (ValueError, QueryError):
-        iri = None
-    if iri is not None and map_queries.names(store, [iri]):
-        return iri
-    index = index_for(store)
-    exact = index.lookup(text)
-    if len(exact) == 1:
-        return exact[0].iri
-    if len(exact) > 1:
-        raise QueryError(f"{text!r} names {len(exact)} entities: {_listing(exact)}")
-    found = index.search(text, first=50)
-    # only a name or alias the text starts picks by itself; words in any order or a close
-    # spelling are offered, never taken (stray text must not draw some map)
-    strong = [h for h in found.hits if h.rank <= RANKS.index("alias prefix")]
-    if len(strong) == 1 and found.total == 1:
-        return strong[0].iri
-    if not found.hits:
-        guess = f"; did you mean {found.did_you_mean!r}?" if found.did_you_mean else ""
-        raise NotFound(f"no entity named {text!r}{guess}")
-    raise NotFound(f"no entity named {text!r}; closest matches: {_listing(found.hits)}")
 
 
 def place(model: MapModel) -> None:

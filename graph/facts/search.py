@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rdflib import URIRef
 
-from govgraph.graph.core.errors import QueryError
+from govgraph.graph.core.errors import NotFound, QueryError
 from govgraph.graph.core.names import name_key, search_words, substring_key
+from govgraph.graph.facts import map_queries
+from govgraph.graph.facts.entities import entity_id, iri_for
 from govgraph.graph.facts.map_queries import scope_core
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store
@@ -462,3 +464,42 @@ suggestions, GraphQL ``search`` and the maps' focus by name all read the same on
 def index_for(store: Store) -> SearchIndex:
     """The search index of ``store`` as it stands (built on first use after each load)."""
     return _INDEXES.get(store)
+
+
+SUGGESTIONS = 8
+"""Closest matches listed when a name is unknown or ambiguous."""
+
+
+def _listing(hits: list[Hit]) -> str:
+    bodies_first = sorted(hits, key=lambda h: h.group.key != "bodies")[:SUGGESTIONS]
+    return "; ".join(f"{h.name} ({entity_id(h.iri)})" for h in bodies_first)
+
+
+def resolve_entity(store: Store, text: str) -> str:
+    """The IRI a map's focus or a report's body names: an entity id or IRI, else a name or
+    alias read by the site's search (one exact or one matching entity). An unknown or
+    ambiguous name raises NotFound or QueryError listing the closest matches, so the user
+    can pick one."""
+    text = text.strip()
+    try:
+        iri = str(iri_for(text))
+    except (ValueError, QueryError):
+        iri = None
+    if iri is not None and map_queries.names(store, [iri]):
+        return iri
+    index = index_for(store)
+    exact = index.lookup(text)
+    if len(exact) == 1:
+        return exact[0].iri
+    if len(exact) > 1:
+        raise QueryError(f"{text!r} names {len(exact)} entities: {_listing(exact)}")
+    found = index.search(text, first=50)
+    # only a name or alias the text starts picks by itself; words in any order or a close
+    # spelling are offered, never taken (stray text must not draw some map)
+    strong = [h for h in found.hits if h.rank <= RANKS.index("alias prefix")]
+    if len(strong) == 1 and found.total == 1:
+        return strong[0].iri
+    if not found.hits:
+        guess = f"; did you mean {found.did_you_mean!r}?" if found.did_you_mean else ""
+        raise NotFound(f"no entity named {text!r}{guess}")
+    raise NotFound(f"no entity named {text!r}; closest matches: {_listing(found.hits)}")
