@@ -7,7 +7,7 @@ and every nested lookup of a level of the answer is batched into one query.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
@@ -153,6 +153,33 @@ class Context:
             return None
         return peek(self.store, *args)
 
+    async def load_kept(
+        self,
+        loader: DataLoader[URIRef, T],
+        peek: Callable[[Store, list[URIRef]], Mapping[URIRef, Any] | None],
+        keys: list[URIRef],
+        default: T,
+    ) -> list[T]:
+        """``loader.load_many(keys)``, answered at once when every key is kept for the data
+        version: a DataLoader batch waits a turn of the event loop, behind every other
+        request of a busy worker, even when nothing is to be read."""
+        found = self.kept(peek, keys)
+        if found is not None:
+            return [found.get(k, default) for k in keys]
+        return list(await loader.load_many(keys))
+
+    async def records(self, keys: list[URIRef]) -> list[EntityRecord | None]:
+        return await self.load_kept(self.entities, entities.kept_entities, keys, None)
+
+    async def sources_of(self, keys: list[URIRef]) -> list[list[SourceRef]]:
+        return await self.load_kept(self.sources, entities.kept_sources, keys, [])
+
+    async def relationships_of(self, key: URIRef) -> list[RelationshipRecord]:
+        return (await self.load_kept(self.relationships, kept_relationships, [key], []))[0]
+
+    async def links_of(self, keys: list[URIRef]) -> list[dict[URIRef, list[Node]]]:
+        return await self.load_kept(self.links, _kept_links, keys, {})
+
     async def _load_entities(self, keys: Sequence[URIRef]) -> list[EntityRecord | None]:
         found = self.kept(entities.kept_entities, list(keys))
         if found is None:
@@ -180,3 +207,7 @@ class Context:
         if found is None:
             found = await self.run(entities.property_values, list(keys), LINKS)
         return [found.get(k, {}) for k in keys]
+
+
+def _kept_links(store: Store, keys: list[URIRef]) -> dict[URIRef, dict[URIRef, list[Node]]] | None:
+    return entities.kept_property_values(store, keys, LINKS)

@@ -105,9 +105,9 @@ def test_a_load_is_listed_at_once(landscape: Store) -> None:
 def test_a_warm_filter_page_is_answered_on_the_event_loop(
     landscape: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Once its version is listed and its records read, a page needs no worker thread:
-    every hop to one queues behind the other requests of a busy worker (#20, the load
-    test's p95)."""
+    """Once its version is listed and its records read, a page needs no worker thread and
+    no DataLoader batch: each waits a turn behind the other requests of a busy worker (#20,
+    the load test's p95)."""
     import asyncio
 
     from anyio import CapacityLimiter
@@ -136,4 +136,6 @@ def test_a_warm_filter_page_is_answered_on_the_event_loop(
         raise AssertionError(f"{fn} went to a worker thread")
 
     monkeypatch.setattr(Context, "run", counted)
+    for batch in ("_load_entities", "_load_sources", "_load_relationships", "_load_links"):
+        monkeypatch.setattr(Context, batch, counted)  # no DataLoader batch either
     assert asyncio.run(page()) == cold and hops == []
