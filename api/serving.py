@@ -35,6 +35,7 @@ from govgraph.api.costly import error_response
 from govgraph.graph.core.errors import StoreError
 from govgraph.graph.core.recent import Recent
 from govgraph.graph.facts.lines import lines_for, lines_held
+from govgraph.graph.storage.sandbox import background_reads
 from govgraph.graph.storage.store import Store
 from govgraph.graph.storage.versioned_store import VersionedStore
 
@@ -104,6 +105,10 @@ class WarmLines:
         return thread
 
     def _build(self) -> None:
+        with background_reads():  # no costly child is forked while this reads the store
+            self._build_all()
+
+    def _build_all(self) -> None:
         try:
             if lines_held(self.store) is None:
                 started = time.perf_counter()

@@ -121,11 +121,25 @@ class Gate:
             self._free.release()
 
 
+_BACKGROUND = threading.Lock()
+
+
+@contextlib.contextmanager
+def background_reads() -> Iterator[None]:
+    """Held by a background thread while it reads the store (an index warmed for a data
+    version): no child is forked meanwhile, since a fork while another thread is inside the
+    store's engine inherits its locks held, and the child would hang until its deadline."""
+    with _BACKGROUND:
+        yield
+
+
 def run_isolated(work: Callable[[], bytes], limits: Limits) -> bytes:
     """``work()`` run in a confined child within ``limits``; its bytes, or the QueryError
-    it raised, or a QueryTimeout / TooMuchMemory / QueryError saying how it was stopped."""
+    it raised, or a QueryTimeout / TooMuchMemory / QueryError saying how it was stopped.
+    The fork waits for any background read of the store to end (:func:`background_reads`)."""
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with _BACKGROUND:
+        pid = os.fork()
     if pid == 0:  # child: never returns
         os.close(read_fd)
         _child(work, limits, write_fd)
