@@ -60,7 +60,10 @@ from govgraph.graph.analysis.front import FrontCache
 from govgraph.graph.analysis.overlaps import FindingsCache
 from govgraph.graph.core.config import Config, current
 from govgraph.graph.core.errors import GovgraphError, NotAcceptable
+from govgraph.graph.facts.map_queries import map_tables
+from govgraph.graph.facts.organisations import table_for as orgs_table_for
 from govgraph.graph.facts.route_maps import RouteMapsCache
+from govgraph.graph.facts.search import index_for
 from govgraph.graph.storage.store import Store, open_store
 
 STATIC = resources.files("govgraph.api").joinpath("static")
@@ -284,7 +287,9 @@ def create_app(
             )
         )
     if settings.warm_indexes:
-        middleware.append(Middleware(WarmLines, store=store))
+        # what the busiest pages read, built per data version before they are asked for
+        also = (orgs_table_for, index_for, map_tables)
+        middleware.append(Middleware(WarmLines, store=store, also=also))
     middleware += [
         Middleware(PinVersion, store=store),
         Middleware(StoreUnavailable),

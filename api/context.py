@@ -7,7 +7,7 @@ and every nested lookup of a level of the answer is batched into one query.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
@@ -27,7 +27,7 @@ from govgraph.graph.facts import entities
 from govgraph.graph.facts.figures import figures_about
 from govgraph.graph.facts.plan_queries import ACTION_LINKS, ASSESSMENT_LINKS, LEAD_LINKS
 from govgraph.graph.facts.records import EntityRecord, RelationshipRecord, SourceRef
-from govgraph.graph.facts.relationships import relationships_of
+from govgraph.graph.facts.relationships import kept_relationships, relationships_of
 from govgraph.graph.facts.route_maps import RouteMapsCache
 from govgraph.graph.storage.store import Store
 from govgraph.ontology.terms import GG, SCHEMA
@@ -145,16 +145,57 @@ class Context:
         for rec in records:
             self.entities.prime(URIRef(rec.iri), rec)
 
+    def kept(self, peek: Callable[..., T | None], *args: Any) -> T | None:
+        """``peek(store, *args)`` answered on the event loop, without a worker thread, when
+        it needs only what is kept for the data version (the store's version is itself in
+        memory): None when something must be read."""
+        if not self.store.version_in_memory:
+            return None
+        return peek(self.store, *args)
+
+    async def load_kept(
+        self,
+        loader: DataLoader[URIRef, T],
+        peek: Callable[[Store, list[URIRef]], Mapping[URIRef, Any] | None],
+        keys: list[URIRef],
+        default: T,
+    ) -> list[T]:
+        """``loader.load_many(keys)``, answered at once when every key is kept for the data
+        version: a DataLoader batch waits a turn of the event loop, behind every other
+        request of a busy worker, even when nothing is to be read."""
+        found = self.kept(peek, keys)
+        if found is not None:
+            return [found.get(k, default) for k in keys]
+        return list(await loader.load_many(keys))
+
+    async def records(self, keys: list[URIRef]) -> list[EntityRecord | None]:
+        return await self.load_kept(self.entities, entities.kept_entities, keys, None)
+
+    async def sources_of(self, keys: list[URIRef]) -> list[list[SourceRef]]:
+        return await self.load_kept(self.sources, entities.kept_sources, keys, [])
+
+    async def relationships_of(self, key: URIRef) -> list[RelationshipRecord]:
+        return (await self.load_kept(self.relationships, kept_relationships, [key], []))[0]
+
+    async def links_of(self, keys: list[URIRef]) -> list[dict[URIRef, list[Node]]]:
+        return await self.load_kept(self.links, _kept_links, keys, {})
+
     async def _load_entities(self, keys: Sequence[URIRef]) -> list[EntityRecord | None]:
-        found = await self.run(entities.get_entities, list(keys))
+        found = self.kept(entities.kept_entities, list(keys))
+        if found is None:
+            found = await self.run(entities.get_entities, list(keys))
         return [found.get(k) for k in keys]
 
     async def _load_sources(self, keys: Sequence[URIRef]) -> list[list[SourceRef]]:
-        found = await self.run(entities.get_sources, list(keys))
+        found = self.kept(entities.kept_sources, list(keys))
+        if found is None:
+            found = await self.run(entities.get_sources, list(keys))
         return [found.get(k, []) for k in keys]
 
     async def _load_relationships(self, keys: Sequence[URIRef]) -> list[list[RelationshipRecord]]:
-        found = await self.run(relationships_of, list(keys))
+        found = self.kept(kept_relationships, list(keys))
+        if found is None:
+            found = await self.run(relationships_of, list(keys))
         return [found.get(k, []) for k in keys]
 
     async def _load_figures(self, keys: Sequence[URIRef]) -> list[list[URIRef]]:
@@ -162,5 +203,11 @@ class Context:
         return [found.get(k, []) for k in keys]
 
     async def _load_links(self, keys: Sequence[URIRef]) -> list[dict[URIRef, list[Node]]]:
-        found = await self.run(entities.property_values, list(keys), LINKS)
+        found = self.kept(entities.kept_property_values, list(keys), LINKS)
+        if found is None:
+            found = await self.run(entities.property_values, list(keys), LINKS)
         return [found.get(k, {}) for k in keys]
+
+
+def _kept_links(store: Store, keys: list[URIRef]) -> dict[URIRef, dict[URIRef, list[Node]]] | None:
+    return entities.kept_property_values(store, keys, LINKS)

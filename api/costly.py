@@ -4,8 +4,6 @@ deadline and a memory cap, awaited from a worker thread so the event loop stays 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import partial
@@ -25,6 +23,7 @@ from govgraph.graph.core.errors import (
     StoreError,
     UnsupportedMediaType,
 )
+from govgraph.graph.core.recent import Recent
 from govgraph.graph.storage.sandbox import MB, Busy, Gate, Limits, call_isolated, run_isolated
 from govgraph.graph.storage.store import Store
 
@@ -34,27 +33,20 @@ STORE_RETRY_AFTER = "5"
 """Seconds a client should wait when the store is unreachable."""
 
 
-class RecentResults:
-    """The last few results of costly work, keyed by store, data version and arguments:
-    a repeated date diff or snapshot is answered from here, a new one starts a child."""
+RecentResults = Recent
+"""The last few results of costly work, keyed by store, data version and arguments: a
+repeated date diff, snapshot or SPARQL query is answered from here, a new one starts a
+child."""
 
-    def __init__(self, size: int = 8) -> None:
-        self.size = size
-        self._lock = threading.Lock()
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
 
-    def get(self, key: Hashable) -> Any | None:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        return None
+ANSWERS_KEPT = 256
+ANSWERS_MAX_BYTES = 64 * MB
+"""SPARQL answers kept per worker: at most this many and this many bytes (one answer at
+most a quarter of it), the least recently used dropped first."""
 
-    def put(self, key: Hashable, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+
+def _answer_bytes(value: tuple[str, bytes]) -> int:
+    return len(value[1]) + len(value[0])
 
 
 @dataclass(frozen=True)
@@ -64,22 +56,35 @@ class Costly:
     """Limits of one ad-hoc SPARQL query."""
     work: Limits
     """Limits of one diff, snapshot or scenario."""
-    recent: RecentResults = field(default_factory=RecentResults)
+    recent: Recent[Any] = field(default_factory=Recent)
+    answers: Recent[tuple[str, bytes]] = field(
+        default_factory=lambda: Recent(ANSWERS_KEPT, ANSWERS_MAX_BYTES, _answer_bytes)
+    )
+    """SPARQL answers as served, per data version, query text and media types."""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Costly:
         memory = settings.child_max_memory_mb * MB
         return cls(
-            gate=Gate(settings.costly_slots, settings.retry_after),
+            gate=Gate(
+                settings.costly_slots,
+                settings.retry_after,
+                wait=settings.costly_wait,
+                queue=settings.costly_queue,
+            ),
             sparql=Limits(settings.sparql_timeout, settings.sparql_max_bytes, memory),
             work=Limits(settings.costly_timeout, settings.costly_max_bytes, memory),
         )
 
     async def call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``fn(*args, **kwargs)`` in a confined child, its result unpickled here."""
+        run = partial(call_isolated, fn, *args, limits=self.work, **kwargs)
+        return await anyio.to_thread.run_sync(self._in_slot, what, run)
+
+    def _in_slot(self, what: str, run: Callable[[], T]) -> T:
+        """``run()`` once a slot is free: on a worker thread, as the gate may wait."""
         with self.gate.slot(what):
-            run = partial(call_isolated, fn, *args, limits=self.work, **kwargs)
-            return await anyio.to_thread.run_sync(run)
+            return run()
 
     async def cached(self, what: str, store: Store, fn: Callable[..., T], *args: Hashable) -> T:
         """``fn(store, *args)`` from :attr:`recent` when this data version has it, else
@@ -95,8 +100,9 @@ class Costly:
 
     async def run_bytes(self, what: str, work: Callable[[], bytes], limits: Limits) -> bytes:
         """``work()``'s bytes from a confined child (no pickling: an answer as served)."""
-        with self.gate.slot(what):
-            return await anyio.to_thread.run_sync(run_isolated, work, limits)
+        return await anyio.to_thread.run_sync(
+            self._in_slot, what, partial(run_isolated, work, limits)
+        )
 
 
 def error_response(

@@ -91,6 +91,9 @@ class OrganisationConnection:
 
     @strawberry.field(description="How many organisations pass the filter (all pages).")
     async def total_count(self, info: Ctx) -> int:
+        kept = info.context.kept(orgs.kept_page, 0, None, self.filter)
+        if kept is not None:
+            return kept[1]
         return await info.context.run(orgs.count_organisations, self.filter)
 
 
@@ -357,7 +360,11 @@ class Query:
             as_of=check_date(as_of),
         )
         key = decode_cursor(after) if after else None
-        keys, has_next = await info.context.run(orgs.page_keys, first, key, flt)
+        kept = info.context.kept(orgs.kept_page, first, key, flt)  # listed: no thread
+        if kept is not None:
+            keys, has_next = kept[0]
+        else:
+            keys, has_next = await info.context.run(orgs.page_keys, first, key, flt)
         nodes = await entities_of(info, [str(k) for k, _ in keys])
         cursor = {str(k): c for k, c in keys}
         edges = [
@@ -390,9 +397,10 @@ class Query:
     ) -> list[Action]:
         status = URIRef(assessment.value) if assessment is not None else None
         tier = URIRef(lead_tier.value) if lead_tier is not None else None
-        iris = await info.context.run(
-            plan_queries.list_actions, _iri(priority_area), status, _iri(lead_organisation), tier
-        )
+        args = (_iri(priority_area), status, _iri(lead_organisation), tier)
+        iris = info.context.kept(plan_queries.kept_actions, *args)  # listed: no thread
+        if iris is None:
+            iris = await info.context.run(plan_queries.list_actions, *args)
         found = await entities_of(info, [str(i) for i in iris])
         return [a for a in found if isinstance(a, Action)]
 

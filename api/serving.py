@@ -23,7 +23,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -33,7 +33,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from govgraph.api.costly import error_response
 from govgraph.graph.core.errors import StoreError
+from govgraph.graph.core.recent import Recent
 from govgraph.graph.facts.lines import lines_for, lines_held
+from govgraph.graph.storage.sandbox import background_reads
 from govgraph.graph.storage.store import Store
 from govgraph.graph.storage.versioned_store import VersionedStore
 
@@ -72,10 +74,19 @@ class WarmLines:
     ``every`` seconds (a remote store's version is a query), and one build runs at a time;
     a chain that arrives during a build waits for it rather than starting a second."""
 
-    def __init__(self, app: ASGIApp, store: Store, every: float = 1.0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        store: Store,
+        every: float = 1.0,
+        also: Sequence[Callable[[Store], object]] = (),
+    ) -> None:
         self.app = app
         self.store = store
         self.every = every
+        self.also = tuple(also)
+        """Other per-version builds warmed after the line index (each a PerVersion getter:
+        the organisations table, the search index, the maps' tables)."""
         self._looked = -every
         self._building = threading.Lock()
 
@@ -94,6 +105,10 @@ class WarmLines:
         return thread
 
     def _build(self) -> None:
+        with background_reads():  # no costly child is forked while this reads the store
+            self._build_all()
+
+    def _build_all(self) -> None:
         try:
             if lines_held(self.store) is None:
                 started = time.perf_counter()
@@ -105,6 +120,11 @@ class WarmLines:
                 )
         except Exception:  # a chain request builds it again and reports the error
             log.warning("could not build the line index in the background", exc_info=True)
+        try:
+            for build in self.also:  # each builds once per version; a no-op when built
+                build(self.store)
+        except Exception:  # the request that needs it builds it again and reports the error
+            log.warning("could not warm a per-version index in the background", exc_info=True)
         finally:
             self._building.release()
 
@@ -152,15 +172,16 @@ class StoreUnavailable:
 
 
 class ArtefactCache:
-    """Bounded LRU of whole 200 answers to GET /maps/* and /reports/*, keyed by data version."""
+    """Bounded LRU of whole 200 answers to GET /maps/* and /reports/*, keyed by data version,
+    path and query string: room for every ego map of a hundred bodies (about 1 MB each)."""
 
     def __init__(
-        self, app: ASGIApp, store: Store, max_entries: int = 64, max_bytes: int = 128_000_000
+        self, app: ASGIApp, store: Store, max_entries: int = 512, max_bytes: int = 160_000_000
     ) -> None:
         self.app, self.store = app, store
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._entries: OrderedDict[tuple[str, ...], tuple[Message, bytes]] = OrderedDict()
-        self._bytes = 0
+        self._entries: Recent[tuple[Message, bytes]] = Recent(
+            max_entries, max_bytes, lambda held: len(held[1])
+        )
 
     async def _version(self) -> str:
         return await version_of(self.store)
@@ -176,9 +197,8 @@ class ArtefactCache:
         key = (await self._version(), scope["path"], scope.get("query_string", b"").decode())
         hit = self._entries.get(key)
         if hit is not None:
-            self._entries.move_to_end(key)
-            start, body = hit
-            await send(start)
+            start, body = hit  # a copy: outer layers add headers to what they are sent
+            await send({**start, "headers": list(start.get("headers", []))})
             await send({"type": "http.response.body", "body": body})
             return
         start_msg: dict[str, Any] = {}
@@ -186,25 +206,14 @@ class ArtefactCache:
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
-                start_msg.update(message)
+                start_msg.update(message, headers=list(message.get("headers", [])))
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
             await send(message)
 
         await self.app(scope, receive, capture)
         if start_msg.get("status") == 200:
-            self._remember(key, start_msg, b"".join(chunks))
-
-    def _remember(self, key: tuple[str, ...], start: Message, body: bytes) -> None:
-        if len(body) > self.max_bytes // 4:
-            return
-        if key in self._entries:
-            self._bytes -= len(self._entries.pop(key)[1])
-        self._entries[key] = (start, body)
-        self._bytes += len(body)
-        while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-            _, (_, old) = self._entries.popitem(last=False)
-            self._bytes -= len(old)
+            self._entries.put(key, (start_msg, b"".join(chunks)))
 
 
 async def version_of(store: Store) -> str:

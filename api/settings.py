@@ -38,7 +38,12 @@ class Settings:
     sparql_max_bytes: int = 20_000_000
     costly_slots: int = 2
     """Costly requests (SPARQL, diffs, snapshots, scenarios) run at once per worker process;
-    one more is answered 503 with Retry-After."""
+    one more waits for a slot (costly_wait, costly_queue), then is answered 503 with
+    Retry-After."""
+    costly_wait: float = 2.0
+    """Seconds a costly request past the slots waits for one before the 503."""
+    costly_queue: int = 16
+    """Costly requests that may wait for a slot at once per worker; one more is a 503 at once."""
     costly_timeout: float = 60.0
     """Seconds one diff, snapshot or scenario may take before it is stopped (503)."""
     costly_max_bytes: int = 200_000_000
@@ -49,7 +54,8 @@ class Settings:
     """Seconds a busy server asks a client to wait (the Retry-After header)."""
     warm_indexes: bool = True
     """Build the line index of each data version in the background (at start-up, and after
-    a reload), so the first accountability chain does not wait for it."""
+    a reload), so the first accountability chain does not wait for it; and then the
+    organisations table, the search index and the maps' tables, for the same reason."""
 
     @classmethod
     def from_config(cls, config: Config) -> Settings:
@@ -87,6 +93,8 @@ class Settings:
                 )
         if self.costly_slots < 1:
             raise ValueError("costly_slots must be at least 1")
+        if self.costly_wait < 0 or self.costly_queue < 0:
+            raise ValueError("costly_wait and costly_queue cannot be negative")
         if min(self.sparql_timeout, self.costly_timeout) <= 0:
             raise ValueError("timeouts must be positive numbers of seconds")
         if self.child_max_memory_mb < 64:

@@ -54,7 +54,7 @@ class Source:
 
 
 async def sources_of(info: Ctx, iris: list[str]) -> list[Source]:
-    found = await info.context.sources.load_many([URIRef(i) for i in iris])
+    found = await info.context.sources_of([URIRef(i) for i in iris])
     seen: dict[SourceRef, None] = {}
     for refs in found:
         seen.update(dict.fromkeys(refs))
@@ -147,7 +147,7 @@ class Entity:
         status: list[Any] | None = None,
     ) -> list[Relationship]:
         check_date(as_of)
-        recs = await info.context.relationships.load(URIRef(self.iri))
+        recs = await info.context.relationships_of(URIRef(self.iri))
         kinds = {k.value for k in kind} if kind else None
         statuses = {s.value for s in status} if status else None
         out = []
@@ -214,19 +214,19 @@ def _base(rec: EntityRecord) -> dict[str, Any]:
 
 
 async def _linked(info: Ctx, iri: str, prop: URIRef) -> list[str]:
-    links = await info.context.links.load(URIRef(iri))
+    links = (await info.context.links_of([URIRef(iri)]))[0]
     return [str(v) for v in links.get(prop, ())]
 
 
 async def entities_of(info: Ctx, iris: list[str]) -> list[Entity]:
-    recs = await info.context.entities.load_many([URIRef(i) for i in iris])
+    recs = await info.context.records([URIRef(i) for i in iris])
     return [wrap(r) for r in recs if r is not None]
 
 
 async def entity_of(info: Ctx, iri: str | None) -> Entity | None:
     if iri is None:
         return None
-    rec = await info.context.entities.load(URIRef(iri))
+    rec = (await info.context.records([URIRef(iri)]))[0]
     return wrap(rec) if rec else None
 
 
@@ -349,7 +349,7 @@ class Action(Entity):
         iris = await _linked(info, self.iri, GG.hasAssessment)
         if not iris:
             return None
-        found = await info.context.links.load_many([URIRef(i) for i in iris])
+        found = await info.context.links_of([URIRef(i) for i in iris])
         latest = max(found, key=lambda links: [str(d) for d in links.get(GG.assessmentDate, ())])
         status = latest.get(GG.assessmentStatus)
         return STATUS_BY_IRI.get(str(status[0])) if status else None
@@ -368,7 +368,7 @@ class Action(Entity):
         tier: list[LeadTier] | None = None,
     ) -> list[Lead]:
         iris = await _linked(info, self.iri, GG.leadAssignment)
-        found = await info.context.links.load_many([URIRef(i) for i in iris])
+        found = await info.context.links_of([URIRef(i) for i in iris])
         wanted = {t.value for t in tier} if tier else None
         out = []
         for iri, links in sorted(zip(iris, found, strict=True)):

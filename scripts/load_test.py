@@ -10,6 +10,12 @@ loaded into a temporary on-disk store first, with the pipeline. The clients mix 
 GraphQL queries, SPARQL SELECTs, maps and the overlap report. A single client runs the same mix
 sequentially first: that is the baseline the loaded latencies are compared with.
 
+The clients are lean so that they leave the two cores to the server: raw HTTP/1.1 over
+keep-alive connections (the same requests, headers and bodies a real client sends, every
+answer read to its end and checked), spread over one process per core. ``--cost N`` measures
+instead what each kind of request costs in CPU, server and client apart, over N requests of
+one client: on a busy machine that figure, not a wall-clock one, says whether the mix fits.
+
 Any non-2xx answer, transport failure or GraphQL ``errors`` counts as an error; the script
 exits 1 on any error.
 """
@@ -18,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -32,11 +39,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-Request = tuple[str, str, dict[str, Any]]
-"""(method, path, httpx keyword arguments)."""
+Request = tuple[str, str, bytes, tuple[tuple[str, str], ...]]
+"""(method, path with its query string, body, extra headers)."""
 
 SEARCH = ["council", "care", "children", "health", "scot", "board", "inverclyde", "trust"]
 SPARQL = [
@@ -57,8 +65,20 @@ class Data:
     policy_area: str | None
 
 
+JSON_BODY = (("Content-Type", "application/json"), ("Accept", "application/json"))
+SPARQL_BODY = (
+    ("Content-Type", "application/sparql-query"),
+    ("Accept", "application/sparql-results+json"),
+)
+
+
 def gql(query: str, **variables: Any) -> Request:
-    return ("POST", "/graphql", {"json": {"query": query, "variables": variables}})
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    return ("POST", "/graphql", body, JSON_BODY)
+
+
+def get(path: str, **params: str) -> Request:
+    return ("GET", f"{path}?{urlencode(params)}" if params else path, b"", ())
 
 
 def mix(data: Data, rnd: random.Random) -> dict[str, tuple[int, Callable[[], Request]]]:
@@ -126,22 +146,12 @@ def mix(data: Data, rnd: random.Random) -> dict[str, tuple[int, Callable[[], Req
         ),
         "sparql.select": (
             10,
-            lambda: (
-                "POST",
-                "/sparql",
-                {
-                    "content": rnd.choice(SPARQL).encode(),
-                    "headers": {
-                        "Content-Type": "application/sparql-query",
-                        "Accept": "application/sparql-results+json",
-                    },
-                },
-            ),
+            lambda: ("POST", "/sparql", rnd.choice(SPARQL).encode(), SPARQL_BODY),
         ),
-        "map.landscape": (3, lambda: ("GET", "/maps/landscape", {})),
-        "map.ego": (4, lambda: ("GET", "/maps/ego", {"params": {"focus": chain_id()}})),
-        "report.html": (3, lambda: ("GET", "/reports/overlaps", {"params": {"format": "html"}})),
-        "report.json": (4, lambda: ("GET", "/reports/overlaps", {"params": {"format": "json"}})),
+        "map.landscape": (3, lambda: get("/maps/landscape")),
+        "map.ego": (4, lambda: get("/maps/ego", focus=chain_id())),
+        "report.html": (3, lambda: get("/reports/overlaps", format="html")),
+        "report.json": (4, lambda: get("/reports/overlaps", format="json")),
     }
 
 
@@ -157,20 +167,93 @@ class Stats:
             self.errors.append(f"{kind}: {message[:300]}")
 
 
-async def call(client: httpx.AsyncClient, kind: str, req: Request, stats: Stats) -> None:
-    method, path, kwargs = req
+class HTTPError(Exception):
+    """A transport failure or a malformed answer."""
+
+
+class Connection:
+    """One HTTP/1.1 keep-alive connection: a request written whole, its answer read to the
+    end (Content-Length or chunked). Reopened when the server closes it, or before a reuse
+    after ``IDLE`` seconds (shorter than uvicorn's 5 s keep-alive, so never a connection it
+    is closing)."""
+
+    IDLE = 2.0
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.used = 0.0
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+        self.reader = self.writer = None
+
+    async def request(self, req: Request) -> tuple[int, bytes]:
+        method, target, body, extra = req
+        if self.writer is None or time.monotonic() - self.used > self.IDLE:
+            await self.close()
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None and self.writer is not None
+        lines = [f"{method} {target} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        lines += [f"{k}: {v}" for k, v in extra]
+        if body or method == "POST":
+            lines.append(f"Content-Length: {len(body)}")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode()
+        try:
+            self.writer.write(head + body)
+            status, keep, answer = await self._read(self.reader)
+        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            await self.close()
+            raise HTTPError(f"{type(exc).__name__}: {exc}") from None
+        self.used = time.monotonic()
+        if not keep:
+            await self.close()
+        return status, answer
+
+    @staticmethod
+    async def _read(reader: asyncio.StreamReader) -> tuple[int, bool, bytes]:
+        head = await reader.readuntil(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        status = int(status_line.split(" ", 2)[1])
+        headers: dict[str, str] = {}
+        for line in header_lines:
+            if line:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+        keep = headers.get("connection", "").lower() != "close"
+        if "content-length" in headers:
+            return status, keep, await reader.readexactly(int(headers["content-length"]))
+        if headers.get("transfer-encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+                chunk = await reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                chunks.append(chunk[:-2])
+            return status, keep, b"".join(chunks)
+        if status in (204, 304) or 100 <= status < 200:
+            return status, keep, b""
+        return status, False, await reader.read()  # ended by the connection closing
+
+
+async def call(conn: Connection, kind: str, req: Request, stats: Stats) -> None:
     started = time.perf_counter()
     try:
-        response = await client.request(method, path, **kwargs)
-        body = response.content
-    except httpx.HTTPError as exc:
-        stats.fail(kind, f"{type(exc).__name__}: {exc}")
+        status, body = await conn.request(req)
+    except HTTPError as exc:
+        stats.fail(kind, str(exc))
         return
     elapsed = time.perf_counter() - started
-    if not 200 <= response.status_code < 300:
-        stats.fail(kind, f"HTTP {response.status_code}: {body[:200]!r}")
+    if not 200 <= status < 300:
+        stats.fail(kind, f"HTTP {status}: {body[:200]!r}")
         return
-    if path == "/graphql":
+    if req[1] == "/graphql":
         payload = json.loads(body)
         if payload.get("errors"):
             stats.fail(kind, f"GraphQL errors: {payload['errors']}")
@@ -188,32 +271,135 @@ async def baseline(base: str, data: Data, rounds: int) -> Stats:
     stats = Stats()
     rnd = random.Random(1)
     kinds = mix(data, rnd)
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        for _ in range(rounds):
-            for kind, (_, make) in kinds.items():
-                await call(client, kind, make(), stats)
+    conn = Connection(base)
+    for _ in range(rounds):
+        for kind, (_, make) in kinds.items():
+            await call(conn, kind, make(), stats)
+    await conn.close()
     return stats
 
 
-async def loaded(base: str, data: Data, clients: int, seconds: float) -> tuple[Stats, float]:
+async def clients_here(
+    base: str, data: Data, first: int, count: int, start: float, seconds: float
+) -> Stats:
+    """Clients ``first`` .. ``first + count - 1``, each on its own connection, from the
+    wall-clock time ``start`` for ``seconds``."""
     stats = Stats()
+    await asyncio.sleep(max(0.0, start - time.time()))
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(
-        max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=2.0
-    )  # shorter than uvicorn's 5 s keep-alive: never reuse a connection it is closing
 
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+    async def worker(n: int) -> None:
+        rnd = random.Random(1000 + n)
+        kinds = mix(data, rnd)
+        conn = Connection(base)
+        while time.monotonic() < deadline:
+            kind = pick(kinds, rnd)
+            await call(conn, kind, kinds[kind][1](), stats)
+        await conn.close()
 
-        async def worker(n: int) -> None:
-            rnd = random.Random(1000 + n)
-            kinds = mix(data, rnd)
-            while time.monotonic() < deadline:
-                kind = pick(kinds, rnd)
-                await call(client, kind, kinds[kind][1](), stats)
+    await asyncio.gather(*(worker(n) for n in range(first, first + count)))
+    return stats
 
-        started = time.monotonic()
-        await asyncio.gather(*(worker(n) for n in range(clients)))
-        return stats, time.monotonic() - started
+
+def _client_process(args: tuple[str, Data, int, int, float, float]) -> tuple[Stats, float]:
+    cpu = time.process_time()
+    stats = asyncio.run(clients_here(*args))
+    return stats, time.process_time() - cpu
+
+
+def loaded(
+    base: str, data: Data, clients: int, seconds: float, processes: int
+) -> tuple[Stats, float, float]:
+    """``clients`` concurrent clients spread over ``processes`` processes (one per core by
+    default, so the clients' own Python never queues behind one GIL): their stats, the
+    wall-clock time taken and the CPU seconds the clients spent."""
+    import multiprocessing
+
+    processes = max(1, min(processes, clients))
+    share = [clients // processes + (1 if p < clients % processes else 0) for p in range(processes)]
+    start = time.time() + 0.5
+    jobs = [(base, data, sum(share[:p]), share[p], start, seconds) for p in range(processes)]
+    began = time.monotonic()
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        results = pool.map(_client_process, jobs)
+    elapsed = time.monotonic() - began - 0.5
+    stats = Stats()
+    for part, _ in results:
+        for kind, values in part.latencies.items():
+            stats.latencies[kind].extend(values)
+        stats.error_count += part.error_count
+        stats.errors.extend(part.errors[: max(0, 20 - len(stats.errors))])
+    return stats, elapsed, sum(cpu for _, cpu in results)
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds spent by a process and every descendant (reaped children included)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    tree, grew = {pid}, True
+    while grew:
+        more = {p for p, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(times.get(p, 0) for p in tree) / tick
+
+
+async def cost(base: str, data: Data, rounds: int, server: int) -> dict[str, dict[str, float]]:
+    """Per kind, ``rounds`` requests of one client in a row, then the same requests again:
+    the server's CPU per request (milliseconds) the first time (cold: what is kept per data
+    version is built) and the second (warm: the steady state of a long run), this client's
+    CPU per request, and the median wall-clock time of the warm pass."""
+    rnd = random.Random(7)
+    kinds = mix(data, rnd)
+    conn = Connection(base)
+    out: dict[str, dict[str, float]] = {}
+    for kind, (weight, make) in kinds.items():
+        requests = [make() for _ in range(rounds)]
+        row: dict[str, float] = {"weight": weight, "errors": 0}
+        for phase in ("cold", "warm"):
+            stats = Stats()
+            server_before, client_before = tree_cpu(server), time.process_time()
+            for req in requests:
+                await call(conn, kind, req, stats)
+            row["client_ms"] = (time.process_time() - client_before) / rounds * 1000
+            row[f"{phase}_ms"] = (tree_cpu(server) - server_before) / rounds * 1000
+            row["p50_ms"] = percentile(stats.latencies[kind], 50) * 1000
+            row["errors"] += stats.error_count
+            for line in stats.errors:
+                print(f"  error: {line}")
+        out[kind] = row
+    await conn.close()
+    return out
+
+
+def cost_report(costs: dict[str, dict[str, float]]) -> dict[str, float]:
+    print(f"{'kind':<18}{'weight':>7}{'cold ms':>9}{'warm ms':>9}{'client ms':>11}{'warm p50':>10}")
+    for kind, row in costs.items():
+        print(
+            f"{kind:<18}{row['weight']:>7.0f}{row['cold_ms']:>9.2f}{row['warm_ms']:>9.2f}"
+            f"{row['client_ms']:>11.2f}{row['p50_ms']:>10.1f}"
+        )
+    total = sum(r["weight"] for r in costs.values())
+    server = sum(r["weight"] * r["warm_ms"] for r in costs.values()) / total
+    client = sum(r["weight"] * r["client_ms"] for r in costs.values()) / total
+    cores = os.cpu_count() or 1
+    capacity = cores * 1000 / (server + client)
+    print(
+        f"the mix, warm: {server:.2f} ms of server CPU + {client:.2f} ms of client CPU a"
+        f" request; {cores} cores fit about {capacity:,.0f} requests/s"
+    )
+    return {"server_ms": server, "client_ms": client, "capacity_rps": capacity}
 
 
 async def discover(base: str) -> Data:
@@ -359,7 +545,21 @@ def main() -> int:
     parser.add_argument("--baseline-rounds", type=int, default=5)
     parser.add_argument("--json", type=Path, help="Also write the figures here")
     parser.add_argument("--port", type=int, default=0, help="loopback port (default: a free one)")
+    parser.add_argument(
+        "--client-processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes the clients are spread over (default: one per core)",
+    )
+    parser.add_argument(
+        "--cost",
+        type=int,
+        metavar="N",
+        help="instead of the load: each kind's CPU per request (server and client), N each",
+    )
     args = parser.parse_args()
+    if args.cost:
+        return cost_main(args)
 
     with tempfile.TemporaryDirectory(prefix="govgraph-load-") as tmp:
         url = prepare_store(args.store, Path(tmp))
@@ -371,7 +571,11 @@ def main() -> int:
             asyncio.run(baseline(base, data, 1))  # warm caches (findings, parsed documents)
             base_stats = asyncio.run(baseline(base, data, args.baseline_rounds))
             load_before = os.getloadavg()
-            load_stats, elapsed = asyncio.run(loaded(base, data, args.clients, args.seconds))
+            server_before = tree_cpu(proc.pid)
+            load_stats, elapsed, client_cpu = loaded(
+                base, data, args.clients, args.seconds, args.client_processes
+            )
+            server_cpu = tree_cpu(proc.pid) - server_before
             load_after = os.getloadavg()
         finally:
             proc.terminate()
@@ -380,6 +584,17 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
     figures = report(base_stats, load_stats, args.clients, elapsed, args.workers)
+    figures["client_cpu_seconds"] = client_cpu
+    figures["server_cpu_seconds"] = server_cpu
+    n = max(1, figures["requests"])
+    cores = os.cpu_count() or 1
+    figures["capacity_rps"] = cores * n / (server_cpu + client_cpu)
+    print(
+        f"CPU in {elapsed:.1f} s: the server {server_cpu:.1f} s ({server_cpu / n * 1000:.2f} ms"
+        f" a request), the clients ({args.client_processes} processes) {client_cpu:.1f} s"
+        f" ({client_cpu / n * 1000:.2f} ms a request): {cores} cores to themselves would"
+        f" serve about {figures['capacity_rps']:,.0f} requests/s"
+    )
     # the machine may be shared: the figures mean little without how busy it was
     figures["load_average"] = {"before": load_before, "after": load_after}
     print(
@@ -389,6 +604,35 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 1 if figures["errors"] else 0
+
+
+def cost_main(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="govgraph-load-") as tmp:
+        url = prepare_store(args.store, Path(tmp))
+        port = args.port or free_port()
+        proc = start_server(url, port, args.workers, args.threads)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            data = asyncio.run(discover(base))
+            asyncio.run(baseline(base, data, 1))  # warm caches (findings, parsed documents)
+            load_before = os.getloadavg()
+            costs = asyncio.run(cost(base, data, args.cost, proc.pid))
+            load_after = os.getloadavg()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    figures: dict[str, Any] = {"kinds": costs, "mix": cost_report(costs)}
+    figures["load_average"] = {"before": load_before, "after": load_after}
+    print(
+        f"load average (1, 5, 15 min) before {', '.join(f'{x:.2f}' for x in load_before)}; "
+        f"after {', '.join(f'{x:.2f}' for x in load_after)} on {os.cpu_count()} CPUs"
+    )
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 1 if any(r["errors"] for r in costs.values()) else 0
 
 
 if __name__ == "__main__":

@@ -269,6 +269,19 @@ def test_concept_lists_and_stats(client: TestClient) -> None:
 
 
 def run(store: Store, query: str) -> tuple[dict[str, Any], int]:
+    """The answer and the store queries it took, with no entity record kept from before
+    (records are kept per data version, #20: these tests count the queries of a cold read)."""
+    from govgraph.graph.facts import entities, plan_queries, relationships
+
+    for kept in (
+        entities._RECORDS,
+        entities._SOURCES,
+        entities._VALUES,
+        relationships._LINES,
+        plan_queries._ACTIONS,
+    ):
+        kept.clear()
+
     async def go() -> tuple[dict[str, Any], int]:
         ctx = Context(store=store, limiter=CapacityLimiter(4))
         result = await schema.execute(query, context_value=ctx)
@@ -295,12 +308,35 @@ def test_nested_actions_cost_a_fixed_number_of_store_queries(world: Store) -> No
     assert calls == calls_for_one == 7
 
 
+def test_entity_records_are_read_once_per_data_version(world: Store) -> None:
+    query = NESTED_ACTIONS % ""
+    found, cold = run(world, query)
+
+    async def again() -> tuple[dict[str, Any], int]:
+        ctx = Context(store=world, limiter=CapacityLimiter(4))
+        result = await schema.execute(query, context_value=ctx)
+        return result.data or {}, ctx.store_calls
+
+    same, warm = asyncio.run(again())
+    # the list, the records, links and sources of the actions and of what they name, and
+    # the latest assessments are all kept for the data version: nothing is read again
+    assert same == found and (cold, warm) == (7, 0)
+    extra = Graph()
+    extra.add((GRAPH["extra"], GRAPH["extra"], GRAPH["extra"]))
+    world.replace_graph(GRAPH["extra"], extra)
+    assert asyncio.run(again())[1] == cold  # a load: read again
+
+
 def test_nested_relationships_cost_a_fixed_number_of_store_queries(world: Store) -> None:
     query = (
         "{ organisations(first: 20) { edges { node { name relationships { kind"
         " counterpart { name relationships { kind } } sources { title } } } } } }"
     )
+    from govgraph.graph.facts.organisations import table_for
+
+    table_for(world)  # the list of this data version, read once (#20)
     found, calls = run(world, query)
     assert len(found["organisations"]["edges"]) == 16
-    # page keys; entities; relationships; counterparts; their relationships; sources
-    assert calls == 6
+    # entities; relationships; counterparts; their relationships; sources (the page keys
+    # come from the version's table)
+    assert calls == 5

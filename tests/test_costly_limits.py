@@ -58,8 +58,12 @@ def greedy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def url(store: Store) -> Iterator[str]:
-    settings = Settings(
-        costly_timeout=1.0, costly_slots=1, child_max_memory_mb=128, sparql_timeout=1.0
+    settings = Settings(  # no wait for a slot: past it, a 503 at once
+        costly_timeout=1.0,
+        costly_slots=1,
+        costly_wait=0,
+        child_max_memory_mb=128,
+        sparql_timeout=1.0,
     )
     with serving(create_app(store, settings=settings)) as base:
         yield base

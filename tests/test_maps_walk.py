@@ -137,9 +137,10 @@ def test_an_ego_page_is_kept_per_data_version(
     """A hub's ego map is written once per data version (and focus, depth, date, scope):
     asked again, it is a lookup that reads nothing; a new version, or another depth, is
     built afresh."""
+    from govgraph.graph.core.recent import Recent
     from govgraph.visualisations import maps
 
-    monkeypatch.setattr(maps, "_PAGES", {})
+    monkeypatch.setattr(maps, "_PAGES", Recent(16))
     ask = {"focus": "care-inspectorate", "depth": 1, "served": True}
     first = maps.render_map(recording, "ego", **ask)  # type: ignore[arg-type]
     read = len(recording.texts)

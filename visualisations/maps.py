@@ -8,12 +8,15 @@ writes the same HTML to a file.
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 
 from govgraph.graph.analysis.overlaps import data_version
 from govgraph.graph.analysis.scope import SCOPES
 from govgraph.graph.core.errors import QueryError
+from govgraph.graph.core.recent import Recent
 from govgraph.graph.facts import map_queries
 from govgraph.graph.facts.search import resolve_entity
 from govgraph.graph.storage.store import Store
@@ -131,39 +134,64 @@ def render_map(
     the whole graph, and a hub's ego map walks thousands of lines (a regulator's services),
     so each is built once for a version (and focus, depth, date and scope) and then served
     from here. Both depend on the store's data alone (and the cluster threshold)."""
-    key = None
-    if kind in _KEPT_KINDS:
-        key = (
-            kind,
-            id(store),
-            data_version(store),
-            focus,
-            depth if kind != "landscape" else None,
-            as_of,
-            served,
-            scope,
-            clusters.CLUSTER_MIN,
+    if kind not in _KEPT_KINDS:
+        return render_html(
+            build_map(
+                store, kind, focus=focus, depth=depth, as_of=as_of, served=served, scope=scope
+            )
         )
-        with _PAGES_LOCK:
-            if key in _PAGES:
-                return _PAGES[key]
-    html = render_html(
-        build_map(store, kind, focus=focus, depth=depth, as_of=as_of, served=served, scope=scope)
+    key = (
+        kind,
+        id(store),
+        data_version(store),
+        focus,
+        depth if kind != "landscape" else None,
+        as_of,
+        served,
+        scope,
+        clusters.CLUSTER_MIN,
     )
-    if key is not None:
-        with _PAGES_LOCK:
-            _PAGES[key] = html
-            while len(_PAGES) > _PAGES_KEPT:
-                _PAGES.pop(next(iter(_PAGES)))
-    return html
+    kept = _PAGES.get(key)
+    if kept is not None:
+        return kept
+    with _building(key):  # one build per page: who asks meanwhile waits for it
+        kept = _PAGES.get(key)
+        if kept is not None:
+            return kept
+        html = render_html(
+            build_map(
+                store, kind, focus=focus, depth=depth, as_of=as_of, served=served, scope=scope
+            )
+        )
+        _PAGES.put(key, html)
+        return html
+
+
+@contextlib.contextmanager
+def _building(key: tuple[object, ...]) -> Iterator[None]:
+    """Hold the lock of one page's build (made on first use, dropped with its last user)."""
+    with _BUILDS_LOCK:
+        lock, users = _BUILDS.get(key, (threading.Lock(), 0))
+        _BUILDS[key] = (lock, users + 1)
+    try:
+        with lock:
+            yield
+    finally:
+        with _BUILDS_LOCK:
+            lock, users = _BUILDS[key]
+            if users == 1:
+                del _BUILDS[key]
+            else:
+                _BUILDS[key] = (lock, users - 1)
 
 
 _KEPT_KINDS = frozenset({"landscape", "ego"})
-_PAGES: dict[tuple[object, ...], str] = {}
-_PAGES_LOCK = threading.Lock()
-_PAGES_KEPT = 16
+_PAGES: Recent[str] = Recent(256, 96_000_000, len)
 """Pages kept: landscapes (a few megabytes each at 10,000 bodies) and ego maps (a hub's
-about one megabyte), the oldest dropped first."""
+about one megabyte; the load test asks for a hundred), the least recently used dropped
+first."""
+_BUILDS: dict[tuple[object, ...], tuple[threading.Lock, int]] = {}
+_BUILDS_LOCK = threading.Lock()
 
 
 # The overlap map kind lives with the overlap report, the route-map kind with route maps;

@@ -7,6 +7,8 @@ turn a nested request into a fixed number of store calls whatever the size of th
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -18,6 +20,7 @@ from govgraph.graph.facts.records import EntityRecord, SourceRef
 from govgraph.graph.facts.relationships import with_kinds
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store, Triple
+from govgraph.graph.storage.version_cache import KeptPerVersion
 from govgraph.ontology.model import local_name, most_specific
 from govgraph.ontology.terms import ID, entity
 
@@ -48,11 +51,37 @@ def check_date(value: str | None) -> str | None:
     return value
 
 
+RECORDS_KEPT = 20_000
+"""Entity records (and, apiece, their sources) kept per open store for its current data
+version (a few hundred bytes each), the least recently used dropped first."""
+
+
+def _copy(record: EntityRecord) -> EntityRecord:
+    return replace(record, types=list(record.types), aliases=list(record.aliases))
+
+
+_RECORDS: KeptPerVersion[URIRef, EntityRecord] = KeptPerVersion(RECORDS_KEPT, _copy)
+_SOURCES: KeptPerVersion[URIRef, list[SourceRef]] = KeptPerVersion(RECORDS_KEPT, list)
+
+
 def get_entities(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, EntityRecord]:
-    """Records for a batch of IRIs in one query; unknown IRIs are absent from the result."""
+    """Records for a batch of IRIs; unknown IRIs are absent from the result. A record
+    depends on the data version alone, so those read recently come from memory and the
+    rest from one query. Each caller gets its own copy."""
     if not iris:
         return {}
-    rows = store.select(query("entity_details"), {"ids": list(dict.fromkeys(iris))})
+    return _RECORDS.get_many(store, iris, lambda missing: _read_entities(store, missing))
+
+
+def kept_entities(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, EntityRecord] | None:
+    """The records of ``iris`` when every one is kept for this data version (no read, so
+    an event loop may ask), else None."""
+    return _RECORDS.peek_many(store, iris)
+
+
+def _read_entities(store: Store, iris: list[URIRef]) -> dict[URIRef, EntityRecord]:
+    """Records for a batch of IRIs in one query."""
+    rows = store.select(query("entity_details"), {"ids": iris})
     found: dict[URIRef, dict[str, list[str]]] = {}
     for row in rows:
         e = row["e"]
@@ -92,12 +121,47 @@ def _first(slot: dict[str, list[str]], key: str) -> str | None:
 def property_values(
     store: Store, iris: Sequence[URIRef], properties: Iterable[URIRef]
 ) -> dict[URIRef, dict[URIRef, list[Node]]]:
-    """subject -> property -> values (sorted, distinct) for a batch of subjects."""
-    out: dict[URIRef, dict[URIRef, list[Node]]] = {}
+    """subject -> property -> values (sorted, distinct) for a batch of subjects; those of
+    subjects read recently (per data version) from memory, the rest in one query."""
     if not iris:
-        return out
+        return {}
+    props = tuple(properties)
+
+    def read(missing: list[tuple[URIRef, tuple[URIRef, ...]]]) -> dict[Any, Values]:
+        found = _read_values(store, [iri for iri, _ in missing], props)
+        return {(iri, props): values for iri, values in found.items()}
+
+    kept = _VALUES.get_many(store, [(iri, props) for iri in iris], read, dict)
+    return {iri: values for (iri, _), values in kept.items() if values}
+
+
+def kept_property_values(
+    store: Store, iris: Sequence[URIRef], properties: Iterable[URIRef]
+) -> dict[URIRef, dict[URIRef, list[Node]]] | None:
+    """:func:`property_values` when every subject is kept (see :func:`kept_entities`)."""
+    props = tuple(properties)
+    kept = _VALUES.peek_many(store, [(iri, props) for iri in iris])
+    return None if kept is None else {iri: v for (iri, _), v in kept.items() if v}
+
+
+Values = dict[URIRef, list[Node]]
+
+
+def _copy_values(values: Values) -> Values:
+    return {prop: list(found) for prop, found in values.items()}
+
+
+_VALUES: KeptPerVersion[tuple[URIRef, tuple[URIRef, ...]], Values] = KeptPerVersion(
+    RECORDS_KEPT, _copy_values
+)
+
+
+def _read_values(
+    store: Store, iris: list[URIRef], properties: tuple[URIRef, ...]
+) -> dict[URIRef, Values]:
+    out: dict[URIRef, Values] = {}
     text = with_kinds(query("property_values"), properties=list(properties))
-    rows = store.select(text, {"ids": list(dict.fromkeys(iris))})
+    rows = store.select(text, {"ids": iris})
     for row in rows:
         subject, prop = row["s"], row["p"]
         values = out.setdefault(subject, {}).setdefault(prop, [])  # type: ignore[arg-type]  # rows are typed Node; the query binds IRIs here
@@ -110,11 +174,24 @@ def property_values(
 
 
 def get_sources(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, list[SourceRef]]:
-    """The cited sources of each subject (documents with locators), in one query."""
-    out: dict[URIRef, list[SourceRef]] = {}
+    """The cited sources of each subject (documents with locators), sorted; those of
+    subjects read recently from memory (per data version), the rest in one query. A subject
+    citing nothing is absent."""
     if not iris:
-        return out
-    for row in store.select(query("sources"), {"ids": list(dict.fromkeys(iris))}):
+        return {}
+    found = _SOURCES.get_many(store, iris, lambda missing: _read_sources(store, missing), list)
+    return {iri: refs for iri, refs in found.items() if refs}
+
+
+def kept_sources(store: Store, iris: Sequence[URIRef]) -> dict[URIRef, list[SourceRef]] | None:
+    """The sources of ``iris`` when every one is kept (see :func:`kept_entities`)."""
+    found = _SOURCES.peek_many(store, iris)
+    return None if found is None else {iri: refs for iri, refs in found.items() if refs}
+
+
+def _read_sources(store: Store, iris: list[URIRef]) -> dict[URIRef, list[SourceRef]]:
+    out: dict[URIRef, list[SourceRef]] = {}
+    for row in store.select(query("sources"), {"ids": iris}):
         doc = str(row["doc"])
         title = str(row["title"]) if "title" in row else local_name(doc)
         ref = SourceRef(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,10 +12,12 @@ from rdflib.term import Node
 
 from govgraph.graph.core.errors import QueryError
 from govgraph.graph.core.names import substring_key
+from govgraph.graph.core.recent import Recent
 from govgraph.graph.facts.entities import check_date, get_entities, iri_for
 from govgraph.graph.facts.records import OrganisationRecord, Page
 from govgraph.graph.storage.queries import query, with_filters
 from govgraph.graph.storage.store import Store
+from govgraph.graph.storage.version_cache import PerVersion
 from govgraph.ontology import model
 from govgraph.ontology.terms import GG
 
@@ -82,7 +86,12 @@ def get_organisation(store: Store, id_or_iri: str) -> OrganisationRecord | None:
 
 
 def count_organisations(store: Store, filter: Filter | None = None) -> int:
-    parts, values = (filter or Filter()).bindings(store)
+    """How many organisations and groups pass the filter: from this data version's table,
+    or the store for a date (``as_of``)."""
+    filter = filter or Filter()
+    if filter.as_of is None:
+        return table_for(store).matching(store, filter).count
+    parts, values = filter.bindings(store)
     row = store.select_one(with_filters("organisation_list_count", parts), values)
     n = row.get("n")
     return int(n.toPython()) if isinstance(n, Literal) else 0
@@ -92,14 +101,120 @@ def page_keys(
     store: Store, first: int, after: str | None = None, filter: Filter | None = None
 ) -> tuple[list[tuple[URIRef, str]], bool]:
     """(IRI, sort key) of up to ``first`` organisations after the key ``after``, and
-    whether more follow. The store computes the keys, so pages stay stable under change."""
+    whether more follow. The keys come from the store (``LCASE`` of the name, a tab, the
+    IRI), so pages stay stable under change; without a date they are read once per data
+    version (:class:`OrganisationTable`) and the filters answered in memory."""
     first = max(0, min(first, MAX_PAGE))
-    parts, values = (filter or Filter()).bindings(store)
+    filter = filter or Filter()
+    if filter.as_of is None:
+        return _page(table_for(store).matching(store, filter), first, after)
+    parts, values = filter.bindings(store)
     values["after"] = [Literal(after or "")]
     text = with_filters("organisation_list", parts) + f"\nLIMIT {first + 1}"
-    rows = store.select(text, values)
-    keys = [(r["e"], str(r["key"])) for r in rows[:first]]
-    return keys, len(rows) > first  # type: ignore[return-value]  # rows are typed Node; the query binds IRIs here
+    found = store.select(text, values)
+    return [(URIRef(str(r["e"])), str(r["key"])) for r in found[:first]], len(found) > first
+
+
+def _page(rows: Matching, first: int, after: str | None) -> tuple[list[tuple[URIRef, str]], bool]:
+    start = bisect.bisect_right(rows.keys, after or "")
+    page = rows.keys[start : start + first + 1]
+    keys = [(URIRef(rows.iris[start + k]), key) for k, key in enumerate(page[:first])]
+    return keys, len(page) > first
+
+
+def kept_page(
+    store: Store, first: int, after: str | None, filter: Filter
+) -> tuple[tuple[list[tuple[URIRef, str]], bool], int] | None:
+    """:func:`page_keys` and :func:`count_organisations` together when this data version's
+    table already holds the filter's rows (nothing read or computed, so an event loop may
+    ask), else None."""
+    table = _TABLES.peek(store)
+    if table is None or filter.as_of is not None:
+        return None
+    rows = table.kept(filter)
+    if rows is None:
+        return None
+    return _page(rows, max(0, min(first, MAX_PAGE)), after), rows.count
+
+
+@dataclass(frozen=True)
+class Matching:
+    """The organisations passing one filter, in list order."""
+
+    keys: list[str]
+    iris: list[str]
+    count: int
+    """Distinct organisations (one with two names has two rows)."""
+
+
+FILTERS_KEPT = 256
+"""Filtered lists kept per data version, the least recently used dropped first."""
+
+
+class OrganisationTable:
+    """Every organisation and group of one data version with its sort keys, and what the
+    list filters on (types, policy areas, areas, accountability): two reads when the
+    version is first listed, then each page is a bisection and each filter set
+    intersections, however large the graph."""
+
+    def __init__(self, store: Store) -> None:
+        rows = sorted((r["key"], r["e"]) for r in store.select_strings(query("organisation_table")))
+        self.keys = [k for k, _ in rows]
+        self.iris = [e for _, e in rows]
+        facts: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for r in store.select_strings(query("organisation_table_facts")):
+            facts[(r["f"], r["o"])].add(r["e"])
+        self.facts = {k: frozenset(v) for k, v in facts.items()}
+        self._matching: Recent[Matching] = Recent(FILTERS_KEPT)
+
+    def kept(self, filter: Filter) -> Matching | None:
+        """The rows passing ``filter`` if they were listed already."""
+        return self._matching.get(filter)
+
+    def matching(self, store: Store, filter: Filter) -> Matching:
+        """The rows passing ``filter`` (no date: a date is the store's to answer)."""
+        found = self._matching.get(filter)
+        if found is not None:
+            return found
+        wanted = self._wanted(store, filter)
+        if wanted is None:
+            found = Matching(self.keys, self.iris, len(set(self.iris)))
+        else:
+            pairs = [(k, e) for k, e in zip(self.keys, self.iris, strict=True) if e in wanted]
+            found = Matching([k for k, _ in pairs], [e for _, e in pairs], len(wanted))
+        self._matching.put(filter, found)
+        return found
+
+    def _wanted(self, store: Store, filter: Filter) -> set[str] | None:
+        """The organisations every given filter allows, None when none is given."""
+        sets: list[frozenset[str]] = []
+        for name, value in (
+            ("type", filter.type),
+            ("policyArea", filter.policy_area),
+            ("operatesIn", filter.operates_in),
+            ("accountableTo", filter.accountable_to),
+        ):
+            if value is not None:
+                sets.append(self.facts.get((name, str(value)), frozenset()))
+        if filter.search is not None:
+            if len(filter.search) > MAX_SEARCH:
+                raise QueryError(f"search is longer than {MAX_SEARCH} characters")
+            if substring_key(filter.search).strip():
+                from govgraph.graph.facts.search import index_for
+
+                sets.append(frozenset(index_for(store).containing(filter.search)))
+        if not sets:
+            return None
+        listed = set(self.iris)
+        return listed.intersection(*sets)
+
+
+_TABLES: PerVersion[OrganisationTable] = PerVersion(OrganisationTable)
+
+
+def table_for(store: Store) -> OrganisationTable:
+    """The organisations table of ``store``'s current data version (read on first use)."""
+    return _TABLES.get(store)
 
 
 def list_organisations(

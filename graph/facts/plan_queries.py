@@ -12,6 +12,7 @@ from govgraph.graph.facts.records import EntityRecord
 from govgraph.graph.facts.relationships import relationship_kinds
 from govgraph.graph.storage.queries import query, with_filters
 from govgraph.graph.storage.store import Store
+from govgraph.graph.storage.version_cache import KeptPerVersion
 from govgraph.ontology.terms import GG
 
 MAX_LIST = 1000
@@ -44,7 +45,39 @@ def list_actions(
     tier: URIRef | None = None,
 ) -> list[URIRef]:
     """Actions by name, filtered by priority area, latest assessment status and lead; with
-    ``tier``, by the bodies named in that tier (any status) instead of the stated leads."""
+    ``tier``, by the bodies named in that tier (any status) instead of the stated leads.
+    Kept per data version and filter (a list depends on nothing else)."""
+    key = (priority_area, status, lead, tier)
+    found = _ACTIONS.get_many(
+        store, [key], lambda _: {key: _read_actions(store, priority_area, status, lead, tier)}
+    )
+    return found[key]
+
+
+def kept_actions(
+    store: Store,
+    priority_area: URIRef | None = None,
+    status: URIRef | None = None,
+    lead: URIRef | None = None,
+    tier: URIRef | None = None,
+) -> list[URIRef] | None:
+    """:func:`list_actions` when this data version has listed it (nothing read), else None."""
+    found = _ACTIONS.peek_many(store, [(priority_area, status, lead, tier)])
+    return None if found is None else next(iter(found.values()))
+
+
+ActionsKey = tuple[URIRef | None, URIRef | None, URIRef | None, URIRef | None]
+_ACTIONS: KeptPerVersion[ActionsKey, list[URIRef]] = KeptPerVersion(256, list)
+"""Action lists kept per open store for its current data version, by filter."""
+
+
+def _read_actions(
+    store: Store,
+    priority_area: URIRef | None,
+    status: URIRef | None,
+    lead: URIRef | None,
+    tier: URIRef | None,
+) -> list[URIRef]:
     parts: list[str] = []
     values: dict[str, list[URIRef]] = {}
     for name, fragment, value in (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import cache
 
 from rdflib import URIRef
@@ -12,6 +13,7 @@ from rdflib import URIRef
 from govgraph.graph.facts.records import STATED, RelationshipRecord
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Row, Store
+from govgraph.graph.storage.version_cache import KeptPerVersion
 from govgraph.ontology import model
 
 
@@ -115,13 +117,43 @@ def relationships_of(
     *,
     in_force: bool = False,
 ) -> dict[URIRef, list[RelationshipRecord]]:
-    """Every relationship a source states for each entity in a batch, in one query, with its
-    status; ``in_force`` keeps only the stated ones (a path must not run along a planned
-    line)."""
+    """Every relationship a source states for each entity in a batch, with its status;
+    ``in_force`` keeps only the stated ones (a path must not run along a planned line).
+    The lines of entities read recently come from memory (per data version), the rest from
+    one query. An entity with none is absent."""
     if not iris:
         return {}
+    if kinds is not None or in_force:
+        return _read_relationships(store, list(dict.fromkeys(iris)), kinds, in_force)
+    found = _LINES.get_many(
+        store, iris, lambda missing: _read_relationships(store, missing, None, False), list
+    )
+    return {iri: recs for iri, recs in found.items() if recs}
+
+
+def kept_relationships(
+    store: Store, iris: Sequence[URIRef]
+) -> dict[URIRef, list[RelationshipRecord]] | None:
+    """Every relationship of ``iris`` when all are kept for this data version (no read, so
+    an event loop may ask), else None."""
+    found = _LINES.peek_many(store, iris)
+    return None if found is None else {iri: recs for iri, recs in found.items() if recs}
+
+
+def _copy_lines(records: list[RelationshipRecord]) -> list[RelationshipRecord]:
+    return [replace(r, nodes=list(r.nodes), graphs=list(r.graphs)) for r in records]
+
+
+LINES_KEPT = 20_000
+"""Entities whose relationships are kept per open store for its current data version."""
+_LINES: KeptPerVersion[URIRef, list[RelationshipRecord]] = KeptPerVersion(LINES_KEPT, _copy_lines)
+
+
+def _read_relationships(
+    store: Store, iris: list[URIRef], kinds: Sequence[URIRef] | None, in_force: bool
+) -> dict[URIRef, list[RelationshipRecord]]:
     text = with_kinds(query("relationships"), all=list(kinds or relationship_kinds()))
-    rows = store.select(text, {"ids": list(dict.fromkeys(iris))})
+    rows = store.select(text, {"ids": iris})
     merged = merge_rows(rows)
     return {
         URIRef(e): sorted(

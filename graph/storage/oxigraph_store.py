@@ -12,7 +12,7 @@ import io
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO, overload
+from typing import BinaryIO, ClassVar, overload
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -231,6 +231,8 @@ class OxigraphStore(OxigraphResults, Store):
     for the in-memory copies that what-ifs edit quad by quad
     (:mod:`govgraph.graph.analysis.snapshot`).
     """
+
+    version_in_memory: ClassVar[bool] = True
 
     def __init__(self, path: Path | None, *, read_only: bool = False, merged: bool = True) -> None:
         self.path = path

@@ -14,7 +14,8 @@ Answers are framed (a kind byte and a length) rather than ended by EOF: a child 
 another request at the same moment inherits this pipe's write end, so EOF could wait for
 that other child, a runaway perhaps, to be killed. The answer is capped in bytes; the cap
 is a clear error, not a truncated answer. A :class:`Gate` bounds how many children run at
-once; past it a request is told to come back (:class:`Busy`), never queued without end.
+once; past it a request waits briefly in a bounded queue, then is told to come back
+(:class:`Busy`), never queued without end.
 """
 
 from __future__ import annotations
@@ -71,21 +72,47 @@ class TooMuchMemory(QueryError):
 
 
 class Gate:
-    """At most ``slots`` costly children at once in this process; one more is :class:`Busy`
-    at once rather than queued, so a burst of runaway queries cannot starve lookups."""
+    """At most ``slots`` costly children at once in this process. One more waits up to
+    ``wait`` seconds for a slot (at most ``queue`` of them wait; they wait on a worker thread,
+    never the event loop), so a burst of short queries is served a moment later; past that
+    it is :class:`Busy`, so a burst of runaway queries cannot starve lookups."""
 
-    def __init__(self, slots: int, retry_after: int) -> None:
+    def __init__(self, slots: int, retry_after: int, wait: float = 0.0, queue: int = 0) -> None:
         if slots < 1:
             raise ValueError("a gate needs at least one slot")
+        if wait < 0 or queue < 0:
+            raise ValueError("a gate's wait and queue cannot be negative")
         self.slots, self.retry_after = slots, retry_after
+        self.wait, self.queue = wait, queue
         self._free = threading.BoundedSemaphore(slots)
+        self._lock = threading.Lock()
+        self.waiting = 0
+        """Requests waiting for a slot now."""
+
+    def _acquire(self) -> bool:
+        if self._free.acquire(blocking=False):
+            return True
+        if self.wait <= 0:
+            return False
+        with self._lock:
+            if self.waiting >= self.queue:
+                return False
+            self.waiting += 1
+        try:
+            return self._free.acquire(timeout=self.wait)
+        finally:
+            with self._lock:
+                self.waiting -= 1
 
     @contextlib.contextmanager
     def slot(self, what: str) -> Iterator[None]:
-        if not self._free.acquire(blocking=False):
+        """A slot for the block, waited for as configured (call it from a worker thread
+        when the gate waits)."""
+        if not self._acquire():
+            waited = f" and {self.queue} more waiting" if self.wait > 0 and self.queue else ""
             raise Busy(
-                f"the server is already running {self.slots} costly requests ({what} is one "
-                f"kind); try again in {self.retry_after} s",
+                f"the server is already running {self.slots} costly requests{waited} ({what} "
+                f"is one kind); try again in {self.retry_after} s",
                 self.retry_after,
             )
         try:
@@ -94,11 +121,25 @@ class Gate:
             self._free.release()
 
 
+_BACKGROUND = threading.Lock()
+
+
+@contextlib.contextmanager
+def background_reads() -> Iterator[None]:
+    """Held by a background thread while it reads the store (an index warmed for a data
+    version): no child is forked meanwhile, since a fork while another thread is inside the
+    store's engine inherits its locks held, and the child would hang until its deadline."""
+    with _BACKGROUND:
+        yield
+
+
 def run_isolated(work: Callable[[], bytes], limits: Limits) -> bytes:
     """``work()`` run in a confined child within ``limits``; its bytes, or the QueryError
-    it raised, or a QueryTimeout / TooMuchMemory / QueryError saying how it was stopped."""
+    it raised, or a QueryTimeout / TooMuchMemory / QueryError saying how it was stopped.
+    The fork waits for any background read of the store to end (:func:`background_reads`)."""
     read_fd, write_fd = os.pipe()
-    pid = os.fork()
+    with _BACKGROUND:
+        pid = os.fork()
     if pid == 0:  # child: never returns
         os.close(read_fd)
         _child(work, limits, write_fd)

@@ -103,6 +103,9 @@ class Store(ABC):
     limits_queries: ClassVar[bool] = False
     """True when the backend bounds a query's time and result size itself (a remote endpoint,
     through HTTP timeouts); otherwise ad-hoc queries run in a killable child process."""
+    version_in_memory: ClassVar[bool] = False
+    """True when :meth:`data_version` reads only memory (no query, no I/O), so an event loop
+    may ask it and answer from what is kept for that version without a worker thread."""
 
     # --- reading -------------------------------------------------------------------
     @abstractmethod

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Generic, TypeVar
 
+from govgraph.graph.core.recent import Recent
 from govgraph.graph.storage.store import Store
 
 T = TypeVar("T")
@@ -46,3 +47,65 @@ class PerVersion(Generic[T]):
     def clear(self) -> None:
         with self._lock:
             self._held.clear()
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class KeptPerVersion(Generic[K, V]):
+    """Answers per key (an entity's record, its relationships, its sources) kept for each
+    open store's current data version, at most ``size`` of them, the least recently used
+    dropped first: a batch reads from the store only the keys not kept. ``copy`` gives each
+    caller its own copy of a kept value (records are mutable dataclasses)."""
+
+    def __init__(self, size: int, copy: Callable[[V], V]) -> None:
+        self._held: PerVersion[Recent[V]] = PerVersion(lambda _: Recent(size))
+        self._copy = copy
+
+    def get_many(
+        self,
+        store: Store,
+        keys: Iterable[K],
+        read: Callable[[list[K]], Mapping[K, V]],
+        absent: Callable[[], V] | None = None,
+    ) -> dict[K, V]:
+        """The values of ``keys``, those not kept read by ``read(missing)`` in one call and
+        kept. A key ``read`` does not answer is left out, or given ``absent()`` (and that
+        kept too) when one is given."""
+        kept = self._held.get(store)
+        found: dict[K, V] = {}
+        missing: list[K] = []
+        for key in dict.fromkeys(keys):
+            value = kept.get(key)
+            if value is None:
+                missing.append(key)
+            else:
+                found[key] = self._copy(value)
+        if missing:
+            fresh = read(missing)
+            for key in missing:
+                value = fresh.get(key)
+                if value is None and absent is not None:
+                    value = absent()
+                if value is not None:
+                    kept.put(key, value)
+                    found[key] = self._copy(value)
+        return found
+
+    def peek_many(self, store: Store, keys: Iterable[K]) -> dict[K, V] | None:
+        """The values of ``keys`` when every one is kept for the current version (nothing
+        read, nothing built: cheap enough for an event loop), else None."""
+        kept = self._held.peek(store)
+        if kept is None:
+            return None
+        found: dict[K, V] = {}
+        for key in keys:
+            value = kept.get(key)
+            if value is None:
+                return None
+            found[key] = self._copy(value)
+        return found
+
+    def clear(self) -> None:
+        self._held.clear()

@@ -29,6 +29,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from pathlib import Path
+from typing import ClassVar
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
@@ -54,6 +55,8 @@ def is_versioned(path: Path) -> bool:
 
 class VersionedStore(Store):
     """The landscape as a sequence of immutable versions (see the module docstring)."""
+
+    version_in_memory: ClassVar[bool] = True
 
     def __init__(self, root: Path, *, read_only: bool = False) -> None:
         self.root = root
