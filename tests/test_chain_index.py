@@ -27,7 +27,7 @@ from govgraph.graph.facts.relationships import (
 )
 from govgraph.graph.storage.store import Row, Store
 from govgraph.ontology import model
-from govgraph.ontology.terms import GRAPH, ID, INFERRED_GRAPH
+from govgraph.ontology.terms import GG, GRAPH, ID, INFERRED_GRAPH
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DATES = (None, "2010", "2016-03-01", "2021-06-30", "2024")
@@ -53,7 +53,7 @@ def reference_chain(store: Store, iri: URIRef, as_of: str | None = None) -> Chai
     subjects = sorted({URIRef(s) for s, _, _ in wanted})
     kinds = accountability_line_kinds()
     rows = store.select(with_kinds(_STATED, all=[*kinds[0], *kinds[1]]), {"subjects": subjects})
-    found = {k: r for recs in merge_rows(rows).values() for k, r in recs.items()}
+    found = {k: r for recs in merge_rows(_as_values(rows)).values() for k, r in recs.items()}
     up: dict[str, list[Hop]] = {}
     for stated, (lower, upper, kind) in wanted.items():
         rec = found.get(stated)
@@ -103,6 +103,26 @@ _STATED = """SELECT ?e ?s ?p ?o ?g ?rel ?start ?end ?basis ?role ?status WHERE {
   }
   BIND(?s AS ?e)
 }"""
+
+
+_COLUMNS = {
+    "start": GG.startDate,
+    "end": GG.endDate,
+    "basis": GG.statutoryBasis,
+    "role": GG.role,
+    "status": GG.status,
+}
+
+
+def _as_values(rows: list[Row]) -> Iterator[Row]:
+    """The old query's rows (a column per value) in the shape merge_rows reads (a row per
+    value, as ?prop ?val)."""
+    for row in rows:
+        base = {k: v for k, v in row.items() if k not in _COLUMNS}
+        yield base
+        for column, prop in _COLUMNS.items():
+            if column in row:
+                yield {**base, "prop": prop, "val": row[column]}
 
 
 def _plain(chain: Chain) -> Any:

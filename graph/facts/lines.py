@@ -31,12 +31,7 @@ from typing import NamedTuple
 from rdflib import URIRef
 
 from govgraph.graph.facts.records import STATED, RelationshipRecord, within
-from govgraph.graph.facts.relationships import (
-    NodeValues,
-    accountability_line_kinds,
-    first_given,
-    least,
-)
+from govgraph.graph.facts.relationships import accountability_line_kinds, merge_rows
 from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Store
 from govgraph.graph.storage.version_cache import PerVersion
@@ -188,50 +183,26 @@ def accountability_kinds() -> tuple[URIRef, ...]:
 
 def build_lines(store: Store, kinds: Sequence[URIRef] | None = None) -> LineIndex:
     """The line index of ``store`` as it stands, of ``kinds`` (the accountability kinds
-    unless given): one bulk read."""
+    unless given): one bulk read, merged as the relationship queries' rows are."""
     kinds = accountability_kinds() if kinds is None else tuple(kinds)
     rows = store.select_strings(query("stated_lines"), {"kinds": list(kinds)})
     intern = sys.intern
-    drafts: dict[tuple[str, ...], _Draft] = {}
-    for row in rows:
-        s, p, o = intern(row["s"]), intern(row["p"]), intern(row["o"])
-        node = row.get("rel")
-        status = intern(row["status"]) if node is not None and "status" in row else STATED
-        key: tuple[str, ...] = (s, p, o) if status == STATED else (s, p, o, status)
-        draft = drafts.get(key)
-        if draft is None:
-            draft = drafts[key] = _Draft(s, p, o, status)
-        graph = row.get("g")
-        if graph is not None and graph not in draft.graphs:
-            draft.graphs.append(intern(graph))
-        if node is not None:
-            values = (row.get("start"), row.get("end"), row.get("basis"), row.get("role"))
-            draft.nodes[node] = least(draft.nodes.get(node), values)
-    return LineIndex((d.line() for d in drafts.values()), map(str, kinds))
-
-
-class _Draft:
-    __slots__ = ("graphs", "kind", "nodes", "object", "status", "subject")
-
-    def __init__(self, subject: str, kind: str, obj: str, status: str) -> None:
-        self.subject, self.kind, self.object, self.status = subject, kind, obj, status
-        self.graphs: list[str] = []
-        self.nodes: dict[str, NodeValues] = {}
-
-    def line(self) -> Line:
-        start, end, basis, role = first_given(self.nodes)
-        return Line(
-            self.subject,
-            self.kind,
-            self.object,
-            self.status,
-            tuple(sorted(self.graphs)),
-            tuple(sorted(self.nodes)),
-            start,
-            end,
-            basis,
-            role,
+    lines = (
+        Line(
+            intern(r.subject),
+            intern(r.kind),
+            intern(r.object),
+            intern(r.status),
+            tuple(map(intern, r.graphs)),
+            tuple(r.nodes),
+            r.start,
+            r.end,
+            r.statutory_basis,
+            r.role,
         )
+        for r in merge_rows(rows).get("", {}).values()
+    )
+    return LineIndex(lines, map(str, kinds))
 
 
 _LINES: PerVersion[LineIndex] = PerVersion(build_lines)

@@ -15,6 +15,7 @@ from govgraph.graph.storage.queries import query
 from govgraph.graph.storage.store import Row, Store
 from govgraph.graph.storage.version_cache import KeptPerVersion
 from govgraph.ontology import model
+from govgraph.ontology.terms import GG
 
 
 @cache
@@ -52,62 +53,64 @@ def with_kinds(text: str, **kinds: Sequence[URIRef]) -> str:
     return text
 
 
-def merge_rows(rows: Iterable[Row]) -> dict[str, dict[tuple[str, ...], RelationshipRecord]]:
-    """entity -> record key -> record, merging every graph and reified node of one statement
-    (:attr:`RelationshipRecord.key`: a planned line does not merge into the stated one)."""
-    out: dict[str, dict[tuple[str, ...], RelationshipRecord]] = {}
-    described: dict[int, dict[str, NodeValues]] = {}
-    for row in rows:
-        rec = RelationshipRecord(str(row["s"]), str(row["p"]), str(row["o"]))
-        if "rel" in row and "status" in row:
-            rec.status = str(row["status"])
-        by_key = out.setdefault(str(row["e"]), {})
-        rec = by_key.setdefault(rec.key, rec)
-        if "g" in row and str(row["g"]) not in rec.graphs:
-            rec.graphs.append(str(row["g"]))
-        if "rel" in row:
-            nodes = described.setdefault(id(rec), {})
-            node = str(row["rel"])
-            values = (_text(row, "start"), _text(row, "end"), _text(row, "basis"))
-            nodes[node] = least(nodes.get(node), (*values, _text(row, "role")))
-    for records in out.values():
-        for rec in records.values():
-            rec.graphs.sort()
-            told = described.get(id(rec))
-            if told:
-                rec.nodes = sorted(told)
-                rec.start, rec.end, rec.statutory_basis, rec.role = first_given(told)
-    return out
-
+NODE_FIELDS = (str(GG.startDate), str(GG.endDate), str(GG.statutoryBasis), str(GG.role))
+"""What a reified node says of its statement, read as (?prop ?val) rows: one OPTIONAL per
+value made Virtuoso (7.2) leave some of them unbound, and a row per value cannot."""
+STATUS = str(GG.status)
 
 NodeValues = tuple[str | None, str | None, str | None, str | None]
 """What one reified node says of its statement: start, end, statutory basis, role."""
 
 
-def least(held: NodeValues | None, row: NodeValues) -> NodeValues:
-    """One node's values over its rows: a node may give a field twice (two graphs citing
-    different sections); the least value is kept, whatever the order of the rows."""
-    if held is None:
-        return row
+def merge_rows(
+    rows: Iterable[Row] | Iterable[dict[str, str]],
+) -> dict[str, dict[tuple[str, ...], RelationshipRecord]]:
+    """entity (``?e``; "" for rows without one) -> record key -> record, merging every graph
+    and reified node of one statement (:attr:`RelationshipRecord.key`: a planned line does
+    not merge into the stated one). A row is a direct triple with its ``?g``, or a reified
+    node ``?rel`` with one of its values as ``?prop ?val``, or with none. The answer never
+    hangs on the order an engine returns rows in: graphs and nodes are sorted, a value given
+    twice is the least, and a statement's values come from its nodes in IRI order."""
+    direct: dict[tuple[str, tuple[str, str, str]], set[str]] = {}
+    nodes: dict[tuple[str, str], tuple[tuple[str, str, str], dict[str, str]]] = {}
+    for row in rows:
+        entity = str(row["e"]) if "e" in row else ""
+        spo = (str(row["s"]), str(row["p"]), str(row["o"]))
+        if "rel" not in row:
+            if "g" in row:
+                direct.setdefault((entity, spo), set()).add(str(row["g"]))
+            continue
+        told = nodes.setdefault((entity, str(row["rel"])), (spo, {}))[1]
+        if "prop" in row:
+            prop, value = str(row["prop"]), str(row["val"])
+            held = told.get(prop)
+            told[prop] = value if held is None or value < held else held
+    out: dict[str, dict[tuple[str, ...], RelationshipRecord]] = {}
+    for (entity, spo), graphs in direct.items():
+        rec = RelationshipRecord(*spo, graphs=sorted(graphs))
+        out.setdefault(entity, {})[rec.key] = rec
+    described: dict[int, list[NodeValues]] = {}
+    for (entity, node), (spo, told) in sorted(nodes.items()):
+        rec = RelationshipRecord(*spo, status=told.get(STATUS, STATED))
+        rec = out.setdefault(entity, {}).setdefault(rec.key, rec)
+        rec.nodes.append(node)
+        start, end, basis, role = (told.get(prop) for prop in NODE_FIELDS)
+        described.setdefault(id(rec), []).append((start, end, basis, role))
+    for records in out.values():
+        for rec in records.values():
+            told_by = described.get(id(rec))
+            if told_by:
+                rec.start, rec.end, rec.statutory_basis, rec.role = first_given(told_by)
+    return out
+
+
+def first_given(nodes: list[NodeValues]) -> NodeValues:
+    """A statement described by several reified nodes (in IRI order): each value from the
+    first node that gives one."""
     start, end, basis, role = (
-        a if b is None else b if a is None else min(a, b) for a, b in zip(held, row, strict=True)
+        next((v[i] for v in nodes if v[i] is not None), None) for i in range(4)
     )
     return start, end, basis, role
-
-
-def first_given(nodes: dict[str, NodeValues]) -> NodeValues:
-    """A statement described by several reified nodes: each value from the first node, in
-    IRI order, that gives one, so the answer never hangs on the order an engine returns
-    rows in (Virtuoso and Oxigraph differ)."""
-    ordered = [nodes[n] for n in sorted(nodes)]
-    start, end, basis, role = (
-        next((v[i] for v in ordered if v[i] is not None), None) for i in range(4)
-    )
-    return start, end, basis, role
-
-
-def _text(row: Row, key: str) -> str | None:
-    return str(row[key]) if key in row else None
 
 
 def relationships_of(
