@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -561,28 +561,15 @@ def main() -> int:
     if args.cost:
         return cost_main(args)
 
-    with tempfile.TemporaryDirectory(prefix="govgraph-load-") as tmp:
-        url = prepare_store(args.store, Path(tmp))
-        port = args.port or free_port()
-        proc = start_server(url, port, args.workers, args.threads)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            data = asyncio.run(discover(base))
-            asyncio.run(baseline(base, data, 1))  # warm caches (findings, parsed documents)
-            base_stats = asyncio.run(baseline(base, data, args.baseline_rounds))
-            load_before = os.getloadavg()
-            server_before = tree_cpu(proc.pid)
-            load_stats, elapsed, client_cpu = loaded(
-                base, data, args.clients, args.seconds, args.client_processes
-            )
-            server_cpu = tree_cpu(proc.pid) - server_before
-            load_after = os.getloadavg()
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with served(args) as (base, data, pid):
+        base_stats = asyncio.run(baseline(base, data, args.baseline_rounds))
+        load_before = os.getloadavg()
+        server_before = tree_cpu(pid)
+        load_stats, elapsed, client_cpu = loaded(
+            base, data, args.clients, args.seconds, args.client_processes
+        )
+        server_cpu = tree_cpu(pid) - server_before
+        load_after = os.getloadavg()
     figures = report(base_stats, load_stats, args.clients, elapsed, args.workers)
     figures["client_cpu_seconds"] = client_cpu
     figures["server_cpu_seconds"] = server_cpu
@@ -606,7 +593,10 @@ def main() -> int:
     return 1 if figures["errors"] else 0
 
 
-def cost_main(args: argparse.Namespace) -> int:
+@contextlib.contextmanager
+def served(args: argparse.Namespace) -> Iterator[tuple[str, Data, int]]:
+    """A server on the store asked for (the bundled data loaded first without one), its
+    caches warmed by one round of every kind: (base URL, the ids it serves, its pid)."""
     with tempfile.TemporaryDirectory(prefix="govgraph-load-") as tmp:
         url = prepare_store(args.store, Path(tmp))
         port = args.port or free_port()
@@ -615,15 +605,20 @@ def cost_main(args: argparse.Namespace) -> int:
         try:
             data = asyncio.run(discover(base))
             asyncio.run(baseline(base, data, 1))  # warm caches (findings, parsed documents)
-            load_before = os.getloadavg()
-            costs = asyncio.run(cost(base, data, args.cost, proc.pid))
-            load_after = os.getloadavg()
+            yield base, data, proc.pid
         finally:
             proc.terminate()
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def cost_main(args: argparse.Namespace) -> int:
+    with served(args) as (base, data, pid):
+        load_before = os.getloadavg()
+        costs = asyncio.run(cost(base, data, args.cost, pid))
+        load_after = os.getloadavg()
     figures: dict[str, Any] = {"kinds": costs, "mix": cost_report(costs)}
     figures["load_average"] = {"before": load_before, "after": load_after}
     print(
