@@ -75,11 +75,10 @@ class LastLoads:
                 return
             fd, tmp = tempfile.mkstemp(dir=place, suffix=".part")
             with os.fdopen(fd, "wb") as out:
-                if isinstance(payload, Path):
-                    with payload.open("rb") as source:
-                        shutil.copyfileobj(source, out, 1 << 20)
-                else:
+                if isinstance(payload, bytes):
                     out.write(payload)
+            if isinstance(payload, Path):  # in the kernel (sendfile), not through Python
+                shutil.copyfile(payload, tmp)
             os.replace(tmp, place / f"{sha256}.nt")
             for old in place.iterdir():
                 if old.name != f"{sha256}.nt":
